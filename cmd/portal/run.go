@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+)
+
+// usageError is a command-line mistake: exit code 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// contentError means the site has errors (already printed): exit code 1.
+type contentError struct{ err error }
+
+func (e contentError) Error() string { return e.err.Error() }
+func (e contentError) Unwrap() error { return e.err }
+
+// errReported is returned when the error was already printed in full.
+var errReported = errors.New("errors reported above")
+
+const usageText = `portal — 政务诚信公开平台生成与服务工具
+
+Usage:
+  portal build  [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]   build the static site
+  portal check  [-site DIR] [-now YYYY-MM-DD] [-strict]               validate content, list all errors
+  portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]  build, then serve
+  portal new    [-site DIR] KIND "title"                              scaffold a content file
+  portal complaints list|show|accept|reject|assign|reply|visit|close|export …
+  portal version
+
+Run 'portal COMMAND -h' for a command's flags.
+Exit codes: 0 ok, 1 content or runtime errors, 2 usage errors.
+`
+
+// run is the whole program behind main, testable without a process.
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usageText)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "build":
+		return cmdBuild(ctx, rest, stdout, stderr)
+	case "check":
+		return cmdCheck(ctx, rest, stdout, stderr)
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr)
+	case "new":
+		return cmdNew(ctx, rest, stdout, stderr)
+	case "complaints":
+		return cmdComplaints(ctx, rest, stdout, stderr)
+	case "version", "-version", "--version":
+		return cmdVersion(ctx, rest, stdout, stderr)
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usageText)
+		return nil
+	default:
+		fmt.Fprint(stderr, usageText)
+		return usageError{fmt.Sprintf("unknown command %q", cmd)}
+	}
+}
+
+// exitCode prints err (unless already reported) and maps it to an exit code.
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return 0
+	}
+	var ue usageError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.As(err, &ue):
+		fmt.Fprintln(stderr, "portal:", ue.msg)
+		return 2
+	case errors.Is(err, errReported):
+		return 1
+	default:
+		fmt.Fprintln(stderr, "portal:", err)
+		return 1
+	}
+}
+
+// newFlagSet returns a flag set that reports errors instead of exiting.
+func newFlagSet(name, usage string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: %s\n\nFlags:\n", usage)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parseFlags parses args, mapping flag errors to usage errors (exit 2).
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}

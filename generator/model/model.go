@@ -1,0 +1,314 @@
+// Package model is the site's domain model: the typed records that content
+// and data files become (commitments, disclosures, policies, cases, news,
+// dishonesty records, departments) and the derived facts the portal shows
+// about them (overdue, due soon, published or not).
+//
+// Contract: model imports only the standard library. Loaders (generator/page,
+// generator/dataset) produce these values; the renderer, feeds and the search
+// mapping in cmd consume them. Nothing here reads files or renders HTML.
+// Every time value is a calendar date or instant in the site's time zone.
+package model
+
+import "time"
+
+// Kind names a content section; it is also the URL's first path segment.
+type Kind string
+
+// The content kinds, one folder each under content/.
+const (
+	KindCommitment Kind = "commitments"
+	KindDisclosure Kind = "disclosures"
+	KindPolicy     Kind = "policies"
+	KindCase       Kind = "cases"
+	KindNews       Kind = "news"
+	KindRecord     Kind = "records"
+)
+
+// Kinds lists every kind in the order the site's navigation shows them.
+var Kinds = []Kind{KindCommitment, KindDisclosure, KindRecord, KindCase, KindPolicy, KindNews}
+
+// KindLabels are the Chinese section names.
+var KindLabels = map[Kind]string{
+	KindCommitment: "承诺践诺",
+	KindDisclosure: "双公示",
+	KindPolicy:     "政策文件",
+	KindCase:       "典型案例",
+	KindNews:       "信用动态",
+	KindRecord:     "政务失信记录",
+}
+
+// Label returns the Chinese name of k.
+func (k Kind) Label() string { return KindLabels[k] }
+
+// Source is where a record came from, so every diagnostic and every page can
+// point back at the file (and line) a user must edit.
+type Source struct {
+	File string // path relative to the site root, slash-separated
+	Line int    // 1-based line of the record (front matter start, or CSV row)
+}
+
+// Common holds the fields every content page shares.
+type Common struct {
+	ID      string    // from the file name (without .md) or the data row; unique per kind
+	Title   string    // required
+	Date    time.Time // required for every kind; the date it was promised/decided/published
+	Summary string    // optional; when empty the renderer derives one from Body (by characters)
+	Tags    []string
+	Draft   bool   // drafts are never published
+	Example bool   // shipped illustrative content; pages show a 示例 badge
+	Body    string // Markdown after the front matter
+	Source  Source
+}
+
+// Department is one body from data/departments.toml.
+type Department struct {
+	ID      string   // short ASCII id used in URLs, e.g. "fgw"
+	Name    string   // full legal name, e.g. 临沂市发展和改革委员会
+	Short   string   // the short name documents use, e.g. 市发展改革委
+	Aliases []string // other names seen in documents, e.g. 市发改委
+	Level   string   // 市 | 县区
+	Parent  string   // id of the parent body, optional
+	Type    string   // type of body, see DepartmentTypes
+	URL     string   // the body's own website, optional
+	Source  Source
+}
+
+// DepartmentLevels and DepartmentTypes are the allowed values.
+var (
+	DepartmentLevels = []string{"市", "县区"}
+	DepartmentTypes  = []string{"党委机构", "政府工作部门", "政府直属机构", "事业单位", "审判机关", "检察机关", "纪检监察机关", "人民团体", "县区政府", "其他"}
+)
+
+// Status of a commitment.
+type Status string
+
+const (
+	StatusPending    Status = "pending"     // 未启动
+	StatusInProgress Status = "in_progress" // 推进中
+	StatusFulfilled  Status = "fulfilled"   // 已兑现
+	StatusPartial    Status = "partial"     // 部分兑现
+	StatusBroken     Status = "broken"      // 未兑现
+	StatusWithdrawn  Status = "withdrawn"   // 依法变更/撤回
+	// StatusOverdue is never written by hand: it is derived (see Commitment.Derive)
+	// and used for the /commitments/status/overdue/ list.
+	StatusOverdue Status = "overdue"
+)
+
+// Statuses lists the statuses a content file may use, in display order.
+var Statuses = []Status{StatusPending, StatusInProgress, StatusFulfilled, StatusPartial, StatusBroken, StatusWithdrawn}
+
+// StatusLabels are the Chinese names shown on badges.
+var StatusLabels = map[Status]string{
+	StatusPending:    "未启动",
+	StatusInProgress: "推进中",
+	StatusFulfilled:  "已兑现",
+	StatusPartial:    "部分兑现",
+	StatusBroken:     "未兑现",
+	StatusWithdrawn:  "依法变更/撤回",
+	StatusOverdue:    "已逾期",
+}
+
+// Label returns the Chinese name of s.
+func (s Status) Label() string { return StatusLabels[s] }
+
+// CommitmentCategories are the allowed commitment categories.
+var CommitmentCategories = []string{"服务承诺", "招商引资", "政策兑现", "政府采购", "招标投标", "债务融资", "其他"}
+
+// Progress is one dated entry of a commitment's append-only log.
+type Progress struct {
+	Date     time.Time
+	Status   Status
+	Note     string
+	Evidence string // a link (http/https) or a document number (文号) backing the entry
+	Line     int    // line of the [[progress]] table in the source file
+}
+
+// Commitment (承诺) is a promise a department made in public.
+type Commitment struct {
+	Common
+	Department string   // lead body (牵头), resolved registry id
+	Partners   []string // cooperating bodies (配合), resolved registry ids
+	// PartnersNote keeps a phrase such as 市直有关部门单位配合 that names no
+	// single registry body, so the page says exactly what the document says.
+	PartnersNote string
+	Category     string    // one of CommitmentCategories
+	Deadline     time.Time // zero when the commitment is ongoing
+	Status       Status
+	SourceDoc    string // the document it comes from (front matter key "source")
+	Measure      int    // number of the measure in the founding document, optional
+	Progress     []Progress
+
+	// Derived by Derive; never read from content.
+	Derived CommitmentState
+}
+
+// CommitmentState is what the build date says about a commitment.
+type CommitmentState struct {
+	Overdue     bool // deadline passed and not fulfilled or withdrawn
+	VeryOverdue bool // overdue by more than the very-overdue window
+	DueSoon     bool // deadline within the due-soon window, not yet kept
+	DaysLeft    int  // days until the deadline (>0), 0 on the day; meaningful only with a deadline
+	DaysLate    int  // days past the deadline when overdue
+	// OverdueSince is the deadline's date when the commitment is overdue.
+	OverdueSince time.Time
+}
+
+// Closed reports whether the commitment needs no more action.
+func (c *Commitment) Closed() bool {
+	return c.Status == StatusFulfilled || c.Status == StatusWithdrawn
+}
+
+// Derive computes the commitment's state as of now (a date in the site's
+// zone). dueSoonDays and veryOverdueDays are the configured windows.
+func (c *Commitment) Derive(now time.Time, dueSoonDays, veryOverdueDays int) {
+	c.Derived = CommitmentState{}
+	if c.Deadline.IsZero() {
+		return
+	}
+	days := DaysBetween(now, c.Deadline)
+	if c.Closed() {
+		return
+	}
+	switch {
+	case days < 0:
+		c.Derived.Overdue = true
+		c.Derived.DaysLate = -days
+		c.Derived.VeryOverdue = -days > veryOverdueDays
+		c.Derived.OverdueSince = c.Deadline
+	default:
+		c.Derived.DaysLeft = days
+		c.Derived.DueSoon = days <= dueSoonDays
+	}
+}
+
+// DisplayStatus is the status a list files the commitment under: overdue
+// wins over the written status for open commitments.
+func (c *Commitment) DisplayStatus() Status {
+	if c.Derived.Overdue {
+		return StatusOverdue
+	}
+	return c.Status
+}
+
+// DaysBetween returns the whole calendar days from a to b (b-a), comparing
+// dates only, so daylight saving and times of day never shift the count.
+func DaysBetween(a, b time.Time) int {
+	da := time.Date(a.Year(), a.Month(), a.Day(), 0, 0, 0, 0, time.UTC)
+	db := time.Date(b.Year(), b.Month(), b.Day(), 0, 0, 0, 0, time.UTC)
+	return int(db.Sub(da).Hours() / 24)
+}
+
+// DisclosureCategories are the allowed disclosure categories (双公示 and the
+// other administrative acts measure 2 asks to publish).
+var DisclosureCategories = []string{"行政许可", "行政处罚", "行政强制", "行政征收", "行政检查", "行政确认", "行政奖励", "其他"}
+
+// Disclosure (公示) is one administrative licence, penalty or other act,
+// following the national 双公示 data fields.
+type Disclosure struct {
+	Common
+	SubjectName    string    // 行政相对人名称, required
+	CreditCode     string    // 统一社会信用代码, optional (natural persons have none)
+	DocNumber      string    // 决定文书号, required
+	Category       string    // 类别, one of DisclosureCategories
+	Content        string    // 处罚内容 / 许可内容
+	ValidUntil     time.Time // 有效期至, optional
+	PublicityUntil time.Time // 公示截止期, optional; past it the record is not published
+	Department     string    // 决定机关, resolved registry id
+	LegalBasis     string    // 依据
+	Fine           float64   // 罚款金额 (元), optional
+	Withdrawn      bool      // withdrawn after 信用修复 or correction
+	WithdrawnNote  string    // why, shown on the stop-notice page
+
+	// Derived by the build.
+	Unpublished       bool   // past its publicity period, or withdrawn
+	UnpublishedReason string // 公示期满 | 信用修复 | … (no record content)
+}
+
+// CaseTypes are the allowed typical-case types.
+var CaseTypes = []string{"守信激励", "失信惩戒", "信用修复", "政务失信治理", "承诺践诺"}
+
+// Case (典型案例) is a published typical case.
+type Case struct {
+	Common
+	CaseType    string   // one of CaseTypes
+	Departments []string // resolved registry ids, optional
+	SourceDoc   string   // where it was first published, optional
+}
+
+// News (信用动态) is an integrity news item.
+type News struct {
+	Common
+	Departments []string // resolved registry ids, optional
+	SourceName  string   // 来源, e.g. 临沂日报; ContentSource meta tag
+	SourceURL   string   // optional link to the original
+}
+
+// PolicyValidities are the allowed values of a policy's 有效性.
+var PolicyValidities = []string{"有效", "废止", "失效", "修订"}
+
+// Policy (政策文件) carries the 政府信息公开 metadata block.
+type Policy struct {
+	Common                 // Date is the 发布日期
+	IndexNumber  string    // 索引号
+	Publisher    string    // 发布机构 (free text; several bodies may co-issue)
+	Departments  []string  // resolved registry ids of the issuing bodies, optional
+	WrittenDate  time.Time // 成文日期
+	DocNumber    string    // 文号
+	Topic        string    // 主题分类
+	Validity     string    // 有效性, one of PolicyValidities; default 有效
+	ValidityNote string    // e.g. 被某文件废止, shown in the banner
+}
+
+// RecordTypes are the allowed dishonesty record types.
+var RecordTypes = []string{"违约毁约", "拖欠账款", "政策不兑现", "败诉未履行", "失信被执行", "新官不理旧账", "其他"}
+
+// RecordStatuses are the allowed states of a dishonesty record.
+var RecordStatuses = []string{"整改中", "已整改", "已修复", "异议处理中"}
+
+// Record (政务失信记录) is a government body's dishonesty record (measure 11).
+type Record struct {
+	Common                   // Date is the 认定日期
+	Department     string    // the body concerned, resolved registry id, required
+	RecordType     string    // one of RecordTypes
+	Basis          string    // 认定依据 (judgment, decision)
+	DocNumber      string    // 文书号, optional
+	Status         string    // one of RecordStatuses
+	RectifiedDate  time.Time // 整改完成日期, optional
+	PublicityUntil time.Time // optional; past it the record is not published
+	Withdrawn      bool      // withdrawn after objection or 信用修复
+	WithdrawnNote  string
+
+	Unpublished       bool
+	UnpublishedReason string
+}
+
+// Section is a section's _index.md: the introduction above its list.
+type Section struct {
+	Kind   Kind
+	Title  string
+	Body   string
+	Source Source
+}
+
+// Site is everything loaded from a site folder, validated and resolved.
+type Site struct {
+	Config      Config
+	Departments []*Department // registry order
+	Commitments []*Commitment
+	Disclosures []*Disclosure
+	Policies    []*Policy
+	Cases       []*Case
+	News        []*News
+	Records     []*Record
+	Sections    map[Kind]*Section
+}
+
+// DepartmentByID returns the department with id, or nil.
+func (s *Site) DepartmentByID(id string) *Department {
+	for _, d := range s.Departments {
+		if d.ID == id {
+			return d
+		}
+	}
+	return nil
+}
