@@ -1,0 +1,255 @@
+// Package markdown turns the portal's Markdown bodies into safe HTML and
+// plain text. It is the only package that imports goldmark.
+//
+// Contract: GitHub-flavoured Markdown (tables, strikethrough, autolinks) with
+// footnotes; soft line breaks between Chinese characters never become spaces;
+// headings get ids that keep Chinese characters (so 第一条 links as #第一条);
+// raw HTML is dropped and dangerous link schemes are neutralised (goldmark's
+// safe mode); typographic substitution is off, because curly quotes and
+// dashes would alter the wording of official documents. Plain text and
+// summaries count characters (runes), never words, because Chinese has no
+// spaces between words. A Renderer is safe for concurrent use.
+package markdown
+
+import (
+	"bytes"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/yuin/goldmark"
+	"github.com/yuin/goldmark/ast"
+	"github.com/yuin/goldmark/extension"
+	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
+	"github.com/yuin/goldmark/renderer/html"
+	"github.com/yuin/goldmark/text"
+)
+
+// Doc is one rendered Markdown body.
+type Doc struct {
+	HTML string // safe HTML
+	Text string // plain text: paragraphs separated by newlines, no markup
+}
+
+// Renderer converts Markdown. The zero value is not usable; call New.
+type Renderer struct {
+	md goldmark.Markdown
+}
+
+// New returns a Renderer with the portal's fixed extension set.
+func New() *Renderer {
+	md := goldmark.New(
+		goldmark.WithExtensions(
+			extension.Table,
+			extension.Strikethrough,
+			extension.Linkify,
+			extension.TaskList,
+			extension.Footnote,
+			extension.NewCJK(extension.WithEastAsianLineBreaks(extension.EastAsianLineBreaksCSS3Draft), extension.WithEscapedSpace()),
+		),
+		goldmark.WithParserOptions(parser.WithAutoHeadingID()),
+		// html.WithUnsafe is deliberately absent: raw HTML is replaced by a comment.
+		goldmark.WithRendererOptions(html.WithXHTML()),
+	)
+	return &Renderer{md: md}
+}
+
+// Render converts src to HTML and plain text in one parse.
+func (r *Renderer) Render(src string) (Doc, error) {
+	source := []byte(src)
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+	var buf bytes.Buffer
+	buf.Grow(len(source) + len(source)/4)
+	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
+		return Doc{}, err
+	}
+	return Doc{HTML: buf.String(), Text: plainText(doc, source)}, nil
+}
+
+// PlainText returns src's text without markup.
+func (r *Renderer) PlainText(src string) string {
+	source := []byte(src)
+	ctx := parser.NewContext(parser.WithIDs(newIDs()))
+	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+	return plainText(doc, source)
+}
+
+// plainText walks the tree and keeps the text, with a newline after every
+// block so paragraphs and table cells do not run together.
+func plainText(doc ast.Node, source []byte) string {
+	var b strings.Builder
+	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
+		switch n := n.(type) {
+		case *ast.Text:
+			if entering {
+				b.Write(n.Segment.Value(source))
+				switch {
+				case n.HardLineBreak():
+					b.WriteByte('\n')
+				case n.SoftLineBreak():
+					b.WriteByte(' ') // dropped between wide characters by joinCJKLines
+				}
+			}
+		case *ast.String:
+			if entering {
+				b.Write(n.Value)
+			}
+		case *ast.CodeSpan:
+			// children are Text nodes; handled above
+		case *ast.AutoLink:
+			if entering {
+				b.Write(n.Label(source))
+			}
+		case *ast.RawHTML, *ast.HTMLBlock:
+			return ast.WalkSkipChildren, nil
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			if entering {
+				lines := n.Lines()
+				for i := 0; i < lines.Len(); i++ {
+					seg := lines.At(i)
+					b.Write(seg.Value(source))
+				}
+			}
+		case *east.TableCell:
+			if !entering {
+				b.WriteByte('\t') // a separator kept even between wide characters
+			}
+			return ast.WalkContinue, nil
+		case *east.FootnoteLink, *east.FootnoteBacklink:
+			return ast.WalkSkipChildren, nil
+		}
+		if !entering && n.Type() == ast.TypeBlock {
+			// joinCJKLines collapses repeated newlines, so no check is needed.
+			b.WriteByte('\n')
+		}
+		return ast.WalkContinue, nil
+	})
+	return strings.TrimSpace(joinCJKLines(b.String()))
+}
+
+// joinCJKLines collapses runs of whitespace to one space or newline and
+// removes a line break between two wide (CJK) characters, matching how the
+// HTML renders them.
+func joinCJKLines(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	var prev rune
+	pendingSpace, pendingNL, forced := false, false, false
+	for _, r := range s {
+		if r == '\t' {
+			forced = true
+		}
+		if r == '\n' {
+			pendingNL = true
+			continue
+		}
+		if unicode.IsSpace(r) {
+			pendingSpace = true
+			continue
+		}
+		if pendingNL {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+		} else if pendingSpace && b.Len() > 0 && (forced || !(isWide(prev) && isWide(r))) {
+			b.WriteByte(' ')
+		}
+		pendingSpace, pendingNL, forced = false, false, false
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+func isWide(r rune) bool {
+	return unicode.Is(unicode.Han, r) || (r >= 0x3000 && r <= 0x303F) || (r >= 0xFF00 && r <= 0xFFEF)
+}
+
+// Summary returns the first n characters (runes) of text on one line, cut at
+// a sentence end when one falls in the last third, with an ellipsis when
+// anything was cut.
+func Summary(text string, n int) string {
+	text = strings.Join(strings.Fields(strings.ReplaceAll(text, "\n", " ")), " ")
+	if n <= 0 {
+		return ""
+	}
+	if utf8.RuneCountInString(text) <= n {
+		return text
+	}
+	runes := []rune(text)[:n]
+	for i := len(runes) - 1; i >= n*2/3; i-- {
+		switch runes[i] {
+		case '。', '！', '？', '；', '.', '!', '?':
+			return string(runes[:i+1])
+		}
+	}
+	return string(runes) + "…"
+}
+
+// ids generates heading ids that keep Chinese characters: letters and digits
+// of any script stay, ASCII is lower-cased, everything else becomes one
+// hyphen. Repeated ids get -1, -2 … suffixes.
+type ids struct {
+	used map[string]bool
+}
+
+func newIDs() *ids { return &ids{used: map[string]bool{}} }
+
+// Generate implements parser.IDs.
+func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
+	base := Slug(string(value))
+	if base == "" {
+		base = "section"
+	}
+	id := base
+	for i := 1; s.used[id]; i++ {
+		id = base + "-" + itoa(i)
+	}
+	s.used[id] = true
+	return []byte(id)
+}
+
+// Put implements parser.IDs.
+func (s *ids) Put(value []byte) { s.used[string(value)] = true }
+
+// Slug turns a heading or tag into an id fragment: letters and digits of any
+// script kept, ASCII lower-cased, other runs collapsed to one hyphen.
+func Slug(s string) string {
+	var b strings.Builder
+	hyphen := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+			if hyphen && b.Len() > 0 {
+				b.WriteByte('-')
+			}
+			hyphen = false
+			b.WriteRune(unicode.ToLower(r))
+		case r == '_' || r == '-':
+			if b.Len() > 0 {
+				hyphen = true
+			}
+		default:
+			if b.Len() > 0 {
+				hyphen = true
+			}
+		}
+	}
+	return b.String()
+}
+
+func itoa(i int) string {
+	if i == 0 {
+		return "0"
+	}
+	var d [20]byte
+	p := len(d)
+	for i > 0 {
+		p--
+		d[p] = byte('0' + i%10)
+		i /= 10
+	}
+	return string(d[p:])
+}

@@ -1,0 +1,118 @@
+package markdown
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestRender(t *testing.T) {
+	tests := []struct {
+		name     string
+		src      string
+		contains []string
+		absent   []string
+	}{
+		{"cjk soft break joins without space", "企业开办\n全流程办结", []string{"<p>企业开办全流程办结</p>"}, []string{"企业开办 全流程", "企业开办\n全流程"}},
+		{"chinese heading id", "## 第一条 总则", []string{`<h2 id="第一条-总则">第一条 总则</h2>`}, nil},
+		{"duplicate heading ids", "## 目标\n\n## 目标", []string{`id="目标"`, `id="目标-1"`}, nil},
+		{"punctuation-only heading", "## ？？", []string{`id="section"`}, nil},
+		{"table", "| 部门 | 数量 |\n|---|---|\n| 市发展改革委 | 3 |", []string{"<table>", "<td>市发展改革委</td>"}, nil},
+		{"strikethrough", "~~旧条款~~", []string{"<del>旧条款</del>"}, nil},
+		{"autolink", "见 https://www.gov.cn/ 公告", []string{`<a href="https://www.gov.cn/">https://www.gov.cn/</a>`}, nil},
+		{"footnote", "依据[^1]\n\n[^1]: 临发改信用〔2024〕295号", []string{`class="footnotes"`, "临发改信用〔2024〕295号"}, nil},
+		{"raw html dropped", "<script>alert(1)</script>\n\n段落<b>粗</b>", []string{"raw HTML omitted"}, []string{"<script>", "<b>"}},
+		{"javascript link neutralised", "[点](javascript:alert(1))", nil, []string{"javascript:"}},
+		{"typographer off", `"引号" -- 破折`, []string{"&quot;引号&quot; -- 破折"}, []string{"“", "–"}},
+		{"escapes text", "a < b & c", []string{"a &lt; b &amp; c"}, nil},
+	}
+	r := New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := r.Render(tt.src)
+			require.NoError(t, err)
+			for _, c := range tt.contains {
+				assert.Contains(t, doc.HTML, c)
+			}
+			for _, c := range tt.absent {
+				assert.NotContains(t, doc.HTML, c)
+			}
+		})
+	}
+}
+
+func TestPlainText(t *testing.T) {
+	tests := []struct {
+		name, src, want string
+	}{
+		{"markup removed", "## 标题\n\n这是**重要**的[链接](https://a.cn/)。", "标题\n这是重要的链接。"},
+		{"cjk lines joined", "第一行\n第二行", "第一行第二行"},
+		{"latin lines keep a space", "hello\nworld", "hello world"},
+		{"raw html skipped", "前<b>中</b>后", "前中后"},
+		{"table cells separated", "| 甲 | 乙 |\n|---|---|\n| 1 | 2 |", "甲 乙\n1 2"},
+		{"code kept", "```\nx := 1\n```", "x := 1"},
+	}
+	r := New()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			doc, err := r.Render(tt.src)
+			require.NoError(t, err)
+			assert.Equal(t, tt.want, doc.Text)
+			assert.Equal(t, tt.want, r.PlainText(tt.src))
+		})
+	}
+}
+
+func TestSummary(t *testing.T) {
+	long := strings.Repeat("政务诚信", 50)
+	tests := []struct {
+		name, text string
+		n          int
+		want       string
+	}{
+		{"short stays", "推进政务诚信建设", 10, "推进政务诚信建设"},
+		{"cut by runes with ellipsis", long, 6, "政务诚信政务…"},
+		{"cut at sentence end", "第一句话说完了。第二句还在继续", 10, "第一句话说完了。"},
+		{"newlines flattened", "甲\n乙", 10, "甲 乙"},
+		{"zero", "甲", 0, ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Summary(tt.text, tt.n)
+			assert.Equal(t, tt.want, got)
+			assert.LessOrEqual(t, utf8.RuneCountInString(got), tt.n+1)
+		})
+	}
+}
+
+func TestSlug(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"第一条 总则", "第一条-总则"},
+		{"Hello, World!", "hello-world"},
+		{"（一）工作目标", "一-工作目标"},
+		{"  ", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) { assert.Equal(t, tt.want, Slug(tt.in)) })
+	}
+}
+
+func FuzzRender(f *testing.F) {
+	for _, s := range []string{"", "# 标题\n\n正文", "| a |\n|---|\n| b |", "[^1]\n\n[^1]: x", "<div>x</div>", "~~a~~ https://x.cn"} {
+		f.Add(s)
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, src string) {
+		doc, err := r.Render(src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(strings.ToLower(doc.HTML), "<script") {
+			t.Fatalf("script tag in output: %q", doc.HTML)
+		}
+		_ = Summary(doc.Text, 80)
+	})
+}
