@@ -1,0 +1,264 @@
+package intake
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Store keeps complaints. Every method is safe for concurrent use; every
+// write is committed durably (synced) before it returns.
+type Store interface {
+	// Create stores a new complaint and its first event. It assigns the
+	// receipt number (the next of day's sequence, see FormatReceipt) and sets
+	// DuplicateOf when a complaint with the same Fingerprint was created at or
+	// after dupSince.
+	Create(ctx context.Context, c *Complaint, day time.Time, dupSince time.Time) error
+	// Get returns a complaint with its events, or an ENOTFOUND error.
+	Get(ctx context.Context, receipt string) (*Complaint, error)
+	// Update loads a complaint, lets fn change it (appending events only),
+	// and stores the new events and columns in one transaction. fn's error
+	// aborts the change and is returned as is.
+	Update(ctx context.Context, receipt string, fn func(*Complaint) error) (*Complaint, error)
+	// List returns complaints matching f, oldest first, with their events.
+	List(ctx context.Context, f Filter) ([]*Complaint, error)
+	Close() error
+}
+
+// Filter selects complaints for List. Zero fields match everything.
+type Filter struct {
+	Status     Status
+	Department string
+	Since      time.Time // created at or after
+	Until      time.Time // created before
+	Limit      int       // 0: no limit
+}
+
+// Department is a registry body complaints may target.
+type Department struct {
+	ID   string
+	Name string
+}
+
+// Config wires a Service.
+type Config struct {
+	Store       Store
+	Calendar    *Calendar    // nil: weekdays in UTC, no holidays
+	Limits      Limits       // zero fields take the 12345 defaults (5, 10)
+	Departments []Department // the registry, in display order
+	Now         func() time.Time
+}
+
+// Service is complaint intake: submission, status lookup, staff actions and
+// figures over a Store.
+type Service struct {
+	store Store
+	cal   *Calendar
+	lim   Limits
+	deps  []Department
+	names map[string]string
+	now   func() time.Time
+}
+
+// DuplicateWindow is how far back an identical submission counts as a duplicate.
+const DuplicateWindow = 24 * time.Hour
+
+// NewService returns the service for cfg.
+func NewService(cfg Config) *Service {
+	s := &Service{store: cfg.Store, cal: cfg.Calendar, lim: cfg.Limits, deps: cfg.Departments, names: map[string]string{}, now: cfg.Now}
+	if s.cal == nil {
+		s.cal, _ = NewCalendar(time.UTC, nil, nil)
+	}
+	if s.lim.ReplyWorkingDays <= 0 {
+		s.lim.ReplyWorkingDays = 5
+	}
+	if s.lim.ExtensionMaxDays <= 0 {
+		s.lim.ExtensionMaxDays = 10
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	for _, d := range cfg.Departments {
+		s.names[d.ID] = d.Name
+	}
+	return s
+}
+
+// Departments returns the registry complaints may target.
+func (s *Service) Departments() []Department { return s.deps }
+
+// Calendar is the working-day calendar in use.
+func (s *Service) Calendar() *Calendar { return s.cal }
+
+// Limits are the time limits in use.
+func (s *Service) Limits() Limits { return s.lim }
+
+// DepartmentName returns the Chinese name of a registry id, or id itself.
+func (s *Service) DepartmentName(id string) string {
+	if n, ok := s.names[id]; ok {
+		return n
+	}
+	return id
+}
+
+// Receipt is what a complainant gets back: the receipt number and the query
+// code (shown this once; only its hash is kept).
+type Receipt struct {
+	Receipt     string    `json:"receipt"`
+	QueryCode   string    `json:"query_code"`
+	Status      Status    `json:"status"`
+	DuplicateOf string    `json:"duplicate_of,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	Due         string    `json:"reply_due"` // YYYY-MM-DD
+}
+
+// Submit validates sub and stores it durably; it returns only once the
+// complaint is committed.
+func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
+	sub, err := Validate(sub, func(id string) bool { _, ok := s.names[id]; return ok })
+	if err != nil {
+		return Receipt{}, err
+	}
+	code, err := NewQueryCode()
+	if err != nil {
+		return Receipt{}, err
+	}
+	hash, err := HashQueryCode(code)
+	if err != nil {
+		return Receipt{}, err
+	}
+	now := s.now().UTC().Truncate(time.Microsecond) // both stores keep microseconds
+	c := &Complaint{
+		CreatedAt:       now,
+		Category:        sub.Category,
+		Department:      sub.Department,
+		RelatedID:       sub.RelatedID,
+		ObjectionReason: sub.ObjectionReason,
+		Title:           sub.Title,
+		Description:     sub.Description,
+		Name:            sub.Name,
+		Phone:           sub.Phone,
+		Email:           sub.Email,
+		Anonymous:       sub.Anonymous,
+		ConsentPublish:  sub.ConsentPublish,
+		Status:          StatusReceived,
+		QueryHash:       hash,
+		Fingerprint:     Fingerprint(sub),
+	}
+	c.appendEvent(Event{At: now, Actor: "public", Type: EventReceived})
+	if err := s.store.Create(ctx, c, s.cal.Date(now), now.Add(-DuplicateWindow)); err != nil {
+		return Receipt{}, fmt.Errorf("store complaint: %w", err)
+	}
+	return Receipt{
+		Receipt: c.Receipt, QueryCode: code, Status: c.Status, DuplicateOf: c.DuplicateOf,
+		CreatedAt: now, Due: TimingOf(c, s.cal, s.lim, now).Due.Format(time.DateOnly),
+	}, nil
+}
+
+// PublicStatus is what a complainant sees with their query code: no name,
+// phone, email or description.
+type PublicStatus struct {
+	Receipt     string        `json:"receipt"`
+	Category    string        `json:"category"`
+	Department  string        `json:"department"` // Chinese name
+	Title       string        `json:"title"`
+	Status      Status        `json:"status"`
+	StatusLabel string        `json:"status_label"`
+	Received    string        `json:"received"`            // YYYY-MM-DD HH:MM in the site zone
+	Due         string        `json:"reply_due,omitempty"` // YYYY-MM-DD while a reply is due
+	Warning     string        `json:"warning,omitempty"`   // yellow | red
+	Duplicate   bool          `json:"duplicate,omitempty"`
+	Timeline    []PublicEvent `json:"timeline"`
+}
+
+// PublicEvent is one timeline entry as the complainant sees it: staff names
+// are internal and left out.
+type PublicEvent struct {
+	Time         string `json:"time"` // YYYY-MM-DD HH:MM in the site zone
+	Type         string `json:"type"`
+	Label        string `json:"label"`
+	Note         string `json:"note,omitempty"` // reply text, rejection or extension reason
+	Assignee     string `json:"assignee,omitempty"`
+	Satisfaction string `json:"satisfaction,omitempty"`
+	Days         int    `json:"days,omitempty"`
+}
+
+// Status returns the public view of a complaint when code matches; a wrong
+// code and a missing receipt give the same ENOTFOUND error.
+func (s *Service) Status(ctx context.Context, receipt, code string) (*PublicStatus, error) {
+	receipt = strings.ToUpper(strings.TrimSpace(receipt))
+	if !ValidReceipt(receipt) {
+		return nil, errNotFound()
+	}
+	c, err := s.store.Get(ctx, receipt)
+	if ErrorCode(err) == ENOTFOUND {
+		// Hash anyway so a miss costs the same time as a wrong code.
+		CheckQueryCode(code, "00:00")
+		return nil, errNotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !CheckQueryCode(code, c.QueryHash) {
+		return nil, errNotFound()
+	}
+	return s.Public(c), nil
+}
+
+// Public returns the personal-data-free view of c.
+func (s *Service) Public(c *Complaint) *PublicStatus {
+	loc := s.cal.Location()
+	t := TimingOf(c, s.cal, s.lim, s.now())
+	p := &PublicStatus{
+		Receipt: c.Receipt, Category: c.Category, Department: s.DepartmentName(c.Department),
+		Title: c.Title, Status: c.Status, StatusLabel: c.Status.Label(),
+		Received:  c.CreatedAt.In(loc).Format("2006-01-02 15:04"),
+		Warning:   t.Level,
+		Duplicate: c.DuplicateOf != "",
+		Timeline:  []PublicEvent{},
+	}
+	if !t.Due.IsZero() {
+		p.Due = t.Due.Format(time.DateOnly)
+	}
+	for _, e := range c.Events {
+		pe := PublicEvent{
+			Time: e.At.In(loc).Format("2006-01-02 15:04"), Type: string(e.Type), Label: e.Type.Label(),
+			Note: e.Note, Satisfaction: e.Satisfaction, Days: e.Days,
+		}
+		if e.Assignee != "" {
+			pe.Assignee = s.DepartmentName(e.Assignee)
+		}
+		p.Timeline = append(p.Timeline, pe)
+	}
+	return p
+}
+
+// Get returns a whole complaint, for staff.
+func (s *Service) Get(ctx context.Context, receipt string) (*Complaint, error) {
+	receipt = strings.ToUpper(strings.TrimSpace(receipt))
+	if !ValidReceipt(receipt) {
+		return nil, Errorf(ENOTFOUND, "受理编号 %q 格式不正确（应为 TS-YYYYMMDD-NNNNNN）", receipt)
+	}
+	return s.store.Get(ctx, receipt)
+}
+
+// List returns complaints matching f, for staff.
+func (s *Service) List(ctx context.Context, f Filter) ([]*Complaint, error) {
+	return s.store.List(ctx, f)
+}
+
+// Act applies a staff action to a complaint in one transaction.
+func (s *Service) Act(ctx context.Context, receipt string, a Action) (*Complaint, error) {
+	receipt = strings.ToUpper(strings.TrimSpace(receipt))
+	if !ValidReceipt(receipt) {
+		return nil, Errorf(ENOTFOUND, "受理编号 %q 格式不正确（应为 TS-YYYYMMDD-NNNNNN）", receipt)
+	}
+	now := s.now().UTC().Truncate(time.Microsecond)
+	return s.store.Update(ctx, receipt, func(c *Complaint) error {
+		return Apply(c, a, now, s.lim.ExtensionMaxDays)
+	})
+}
+
+// Timing returns c's time limit as of now.
+func (s *Service) Timing(c *Complaint) Timing { return TimingOf(c, s.cal, s.lim, s.now()) }

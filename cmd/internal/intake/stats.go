@@ -1,0 +1,198 @@
+package intake
+
+import (
+	"context"
+	"regexp"
+	"slices"
+	"sort"
+	"time"
+)
+
+// Stats are the public complaint figures: counts and rates only, plus the
+// replies whose complainant consented to publication (with personal-data
+// patterns masked).
+type Stats struct {
+	Departments map[string]DepartmentStats // by registry id; DepartmentUnknown for 不确定
+	Monthly     []MonthStats               // oldest first
+	Replies     []PublicReply              // newest first
+	Total       DepartmentStats
+}
+
+// DepartmentStats are one department's figures.
+type DepartmentStats struct {
+	Received           int
+	Accepted           int
+	Replied            int
+	RepliedInTime      int
+	MedianDaysToReply  float64
+	Visited            int
+	Satisfied          int
+	BasicallySatisfied int
+	Unsatisfied        int
+	days               []int
+}
+
+// MonthStats are one month's figures.
+type MonthStats struct {
+	Month        string // YYYY-MM in the site zone
+	Received     int
+	Replied      int
+	ReplyRate    float64 // replied / received, 0..1
+	Satisfaction float64 // (满意 + 基本满意) / visited, 0..1
+	visited, ok  int
+}
+
+// PublicReply is a consented reply, without personal data.
+type PublicReply struct {
+	Receipt      string
+	Category     string
+	Department   string // registry id of the replying body
+	AcceptedDate string // YYYY-MM-DD
+	RepliedDate  string // YYYY-MM-DD
+	Title        string
+	Reply        string
+}
+
+// Stats computes the public figures over every complaint in the store.
+// Duplicates are left out so a resubmission does not count twice.
+func (s *Service) Stats(ctx context.Context) (*Stats, error) {
+	all, err := s.store.List(ctx, Filter{})
+	if err != nil {
+		return nil, err
+	}
+	return ComputeStats(all, s.cal, s.lim, func(id string) bool { _, ok := s.names[id]; return ok }), nil
+}
+
+// ComputeStats is Stats over a given list of complaints.
+func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string) bool) *Stats {
+	st := &Stats{Departments: map[string]DepartmentStats{}}
+	months := map[string]*MonthStats{}
+	var total DepartmentStats
+	loc := cal.Location()
+	for _, c := range all {
+		if c.DuplicateOf != "" {
+			continue
+		}
+		dept := c.Department
+		// A complaint filed against 不确定 counts for the body it was assigned to.
+		if dept == DepartmentUnknown && c.Assignee != "" && known(c.Assignee) {
+			dept = c.Assignee
+		}
+		d := st.Departments[dept]
+		t := TimingOf(c, cal, lim, c.CreatedAt)
+		month := c.CreatedAt.In(loc).Format("2006-01")
+		m := months[month]
+		if m == nil {
+			m = &MonthStats{Month: month}
+			months[month] = m
+		}
+		for _, x := range []*DepartmentStats{&d, &total} {
+			x.Received++
+			if _, ok := c.First(EventAccepted); ok {
+				x.Accepted++
+			}
+			if t.Replied {
+				x.Replied++
+				x.days = append(x.days, t.DaysToReply)
+				if t.RepliedInTime {
+					x.RepliedInTime++
+				}
+			}
+			if v, ok := c.Last(EventVisited); ok {
+				x.Visited++
+				switch v.Satisfaction {
+				case Satisfied:
+					x.Satisfied++
+				case BasicallySatisfied:
+					x.BasicallySatisfied++
+				case Unsatisfied:
+					x.Unsatisfied++
+				}
+			}
+		}
+		m.Received++
+		if t.Replied {
+			m.Replied++
+		}
+		if v, ok := c.Last(EventVisited); ok {
+			m.visited++
+			if v.Satisfaction != Unsatisfied {
+				m.ok++
+			}
+		}
+		st.Departments[dept] = d
+		if r, ok := c.Last(EventReplied); ok && c.ConsentPublish {
+			acc, _ := c.First(EventAccepted)
+			replier := dept
+			if c.Assignee != "" && known(c.Assignee) {
+				replier = c.Assignee
+			}
+			pr := PublicReply{
+				Receipt: c.Receipt, Category: c.Category, Department: replier,
+				RepliedDate: r.At.In(loc).Format(time.DateOnly),
+				Title:       MaskPersonal(c.Title), Reply: MaskPersonal(r.Note),
+			}
+			if !acc.At.IsZero() {
+				pr.AcceptedDate = acc.At.In(loc).Format(time.DateOnly)
+			}
+			st.Replies = append(st.Replies, pr)
+		}
+	}
+	for id, d := range st.Departments {
+		d.MedianDaysToReply = median(d.days)
+		d.days = nil
+		st.Departments[id] = d
+	}
+	total.MedianDaysToReply = median(total.days)
+	total.days = nil
+	st.Total = total
+	for _, m := range months {
+		if m.Received > 0 {
+			m.ReplyRate = float64(m.Replied) / float64(m.Received)
+		}
+		if m.visited > 0 {
+			m.Satisfaction = float64(m.ok) / float64(m.visited)
+		}
+		m.visited, m.ok = 0, 0
+		st.Monthly = append(st.Monthly, *m)
+	}
+	sort.Slice(st.Monthly, func(i, j int) bool { return st.Monthly[i].Month < st.Monthly[j].Month })
+	sort.SliceStable(st.Replies, func(i, j int) bool {
+		if st.Replies[i].RepliedDate != st.Replies[j].RepliedDate {
+			return st.Replies[i].RepliedDate > st.Replies[j].RepliedDate
+		}
+		return st.Replies[i].Receipt > st.Replies[j].Receipt
+	})
+	return st
+}
+
+func median(xs []int) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	n := len(s)
+	if n%2 == 1 {
+		return float64(s[n/2])
+	}
+	return float64(s[n/2-1]+s[n/2]) / 2
+}
+
+// Personal-data patterns masked out of anything published: mainland mobile
+// and landline numbers, 18-digit ID numbers (身份证号), e-mail addresses.
+var personalRe = []*regexp.Regexp{
+	regexp.MustCompile(`[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]`),
+	regexp.MustCompile(`(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}`),
+	regexp.MustCompile(`0[1-9][0-9]{1,2}-[1-9][0-9]{6,7}`),
+	regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
+}
+
+// MaskPersonal replaces phone numbers, ID numbers and e-mail addresses in a
+// text meant for publication with ＊＊＊.
+func MaskPersonal(s string) string {
+	for _, re := range personalRe {
+		s = re.ReplaceAllString(s, "＊＊＊")
+	}
+	return s
+}
