@@ -3,8 +3,8 @@ package sqlite
 import (
 	"context"
 	"path/filepath"
-	"time"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 

@@ -1,0 +1,66 @@
+package intake
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestComputeStats(t *testing.T) {
+	cal, _ := NewCalendar(shanghai, nil, nil)
+	lim := Limits{ReplyWorkingDays: 5, ExtensionMaxDays: 10}
+	mk := func(receipt, dept string, created time.Time, consent bool, steps ...Action) *Complaint {
+		c := &Complaint{Receipt: receipt, CreatedAt: created, Department: dept, Status: StatusReceived,
+			Title: "标题 13800000000", ConsentPublish: consent, Phone: "13900000000", Name: "张三"}
+		c.appendEvent(Event{At: created, Type: EventReceived})
+		at := created
+		for _, a := range steps {
+			at = at.Add(24 * time.Hour)
+			if a.Kind == ActReply && a.Days > 0 { // Days here means: reply this many days after receipt
+				at = created.Add(time.Duration(a.Days) * 24 * time.Hour)
+				a.Days = 0
+			}
+			a.Actor = "x"
+			require.NoError(t, Apply(c, a, at, 10))
+		}
+		return c
+	}
+	accept, assign := Action{Kind: ActAccept}, Action{Kind: ActAssign, Assignee: "fgw"}
+	reply := func(afterDays int) Action { return Action{Kind: ActReply, Note: "已处理，联系电话0539-8888888", Days: afterDays} }
+	visit := func(s string) Action { return Action{Kind: ActVisit, Satisfaction: s} }
+	jan := time.Date(2025, 1, 15, 10, 0, 0, 0, shanghai) // Wednesday
+	feb := time.Date(2025, 2, 5, 10, 0, 0, 0, shanghai)  // Wednesday
+	all := []*Complaint{
+		mk("TS-20250115-000001", "fgw", jan, true, accept, assign, reply(5), visit(Satisfied)), // 3 working days
+		mk("TS-20250115-000002", "fgw", jan, false, accept, assign, reply(14), visit(Unsatisfied)), // 10 working days: late
+		mk("TS-20250115-000003", "fgw", jan, false),
+		mk("TS-20250205-000001", DepartmentUnknown, feb, false, accept, assign, reply(1), visit(BasicallySatisfied)),
+		mk("TS-20250205-000002", "sj", feb, false),
+	}
+	dup := mk("TS-20250205-000003", "sj", feb, false)
+	dup.DuplicateOf = "TS-20250205-000002"
+	all = append(all, dup)
+
+	st := ComputeStats(all, cal, lim, func(id string) bool { return id == "fgw" || id == "sj" })
+	fgw := st.Departments["fgw"]
+	assert.Equal(t, 4, fgw.Received, "the 不确定 complaint assigned to fgw counts for fgw")
+	assert.Equal(t, 3, fgw.Accepted)
+	assert.Equal(t, 3, fgw.Replied)
+	assert.Equal(t, 2, fgw.RepliedInTime)
+	assert.Equal(t, 3.0, fgw.MedianDaysToReply) // 1, 3, 10
+	assert.Equal(t, 3, fgw.Visited)
+	assert.Equal(t, 1, fgw.Satisfied)
+	assert.Equal(t, 1, fgw.BasicallySatisfied)
+	assert.Equal(t, 1, fgw.Unsatisfied)
+	assert.Equal(t, 1, st.Departments["sj"].Received, "the duplicate does not count")
+	assert.Equal(t, 5, st.Total.Received)
+	require.Len(t, st.Monthly, 2)
+	assert.Equal(t, MonthStats{Month: "2025-01", Received: 3, Replied: 2, ReplyRate: 2.0 / 3, Satisfaction: 0.5}, st.Monthly[0])
+	assert.Equal(t, MonthStats{Month: "2025-02", Received: 2, Replied: 1, ReplyRate: 0.5, Satisfaction: 1}, st.Monthly[1])
+	require.Len(t, st.Replies, 1, "only the consented reply")
+	r := st.Replies[0]
+	assert.Equal(t, PublicReply{Receipt: "TS-20250115-000001", Department: "fgw", AcceptedDate: "2025-01-16",
+		RepliedDate: "2025-01-20", Title: "标题 ＊＊＊", Reply: "已处理，联系电话＊＊＊"}, r)
+}
