@@ -1,0 +1,30 @@
+package chart
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestHBar(t *testing.T) {
+	tests := []struct {
+		name     string
+		bars     []Bar
+		contains []string
+	}{
+		{"accessible with figures as text", []Bar{{"已兑现", 3, "fulfilled"}, {"已逾期", 1, "overdue"}},
+			[]string{`role="img"`, `<title id="c-t">承诺状态</title>`, "共4项：已兑现 3项，已逾期 1项", `>3</text>`, `>1</text>`, `fill="#b3261e"`, `width="300"`}},
+		{"all zero draws no bars", []Bar{{"已兑现", 0, "fulfilled"}}, []string{`width="0"`, "共0项"}},
+		{"labels escaped", []Bar{{"<b>", 1, ""}}, []string{"&lt;b&gt;"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := string(HBar("c", "承诺状态", tt.bars))
+			for _, c := range tt.contains {
+				assert.Contains(t, got, c)
+			}
+			assert.False(t, strings.Contains(got, "<b>"))
+		})
+	}
+}

@@ -1,0 +1,261 @@
+// Package theme loads the site's html/template layouts and static assets from
+// an fs.FS: the embedded default theme, overridden file by file by the site's
+// own themes/<name>/ folder.
+//
+// Contract: layouts/baseof.html defines the page shell and calls
+// {{block "main" .}}; every other layouts/<name>.html defines "main" (and may
+// define "head"); layouts/partials/*.html are shared by all. Every layout is
+// parsed once by Load (the base cloned per layout), so a template error is
+// reported at start-up with its file and line, never halfway through a build.
+// Templates receive Data{Site, Page, Data}. A Theme is safe for concurrent
+// use once loaded; SetSite must not race with rendering.
+package theme
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Link is a labelled URL, e.g. an alternate feed link.
+type Link struct {
+	Label string
+	URL   string
+	Type  string // MIME type for <link rel="alternate">, optional
+}
+
+// Meta is one <meta name content> tag.
+type Meta struct {
+	Name    string
+	Content string
+}
+
+// Page describes the page being rendered (.Page in templates).
+type Page struct {
+	Title       string
+	Path        string // site-relative URL path, percent-encoded
+	Kind        string // layout or section name, for CSS hooks
+	Description string
+	Canonical   string // absolute URL, optional
+	Section     string // the column (栏目) name: meta ColumnName and the breadcrumb
+	SectionURL  string
+	Alternates  []Link // feed links for <link rel="alternate">
+	Meta        []Meta // extra meta tags (ArticleTitle, PubDate, ContentSource …)
+	Example     bool   // show the 示例 badge
+	NoIndex     bool   // robots noindex (stop-notice and error pages)
+}
+
+// Data is the value every template receives.
+type Data struct {
+	Site any
+	Page *Page
+	Data any
+}
+
+// Theme is a parsed set of layouts plus the static assets to publish.
+type Theme struct {
+	layouts map[string]*template.Template
+	static  fs.FS
+
+	mu   sync.RWMutex
+	site any
+}
+
+// Load parses every layout in fsys (a theme root with layouts/ and static/).
+func Load(fsys fs.FS) (*Theme, error) {
+	base := template.New("").Funcs(Funcs())
+	baseSrc, err := fs.ReadFile(fsys, "layouts/baseof.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: layouts/baseof.html: %w", err)
+	}
+	if _, err := base.New("layouts/baseof.html").Parse(string(baseSrc)); err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	partials, err := fs.Glob(fsys, "layouts/partials/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	for _, p := range partials {
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, fmt.Errorf("theme: %s: %w", p, err)
+		}
+		// Partials are called by their file name: {{template "pager.html" .}}.
+		if _, err := base.New(path.Base(p)).Parse(string(src)); err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+	}
+	names, err := fs.Glob(fsys, "layouts/*.html")
+	if err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
+	t := &Theme{layouts: map[string]*template.Template{}}
+	var errs []error
+	for _, p := range names {
+		name := strings.TrimSuffix(path.Base(p), ".html")
+		if name == "baseof" {
+			continue
+		}
+		src, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("theme: %s: %w", p, err))
+			continue
+		}
+		clone, err := base.Clone()
+		if err != nil {
+			return nil, fmt.Errorf("theme: %w", err)
+		}
+		if _, err := clone.New(p).Parse(string(src)); err != nil {
+			errs = append(errs, fmt.Errorf("theme: %w", err))
+			continue
+		}
+		tmpl := clone.Lookup("layouts/baseof.html")
+		// Execute once on nothing would hide runtime errors; instead check
+		// that the layout defines "main", the block the shell calls.
+		if clone.Lookup("main") == nil {
+			errs = append(errs, fmt.Errorf("theme: %s: does not define \"main\"", p))
+			continue
+		}
+		t.layouts[name] = tmpl
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if sub, err := fs.Sub(fsys, "static"); err == nil {
+		t.static = sub
+	}
+	return t, nil
+}
+
+// Has reports whether the theme has layout name.
+func (t *Theme) Has(name string) bool { _, ok := t.layouts[name]; return ok }
+
+// Layouts returns the layout names, sorted.
+func (t *Theme) Layouts() []string {
+	out := make([]string, 0, len(t.layouts))
+	for n := range t.layouts {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Static returns the theme's static assets (copied to the output root), or
+// nil when the theme has none.
+func (t *Theme) Static() fs.FS { return t.static }
+
+// SetSite sets the .Site value that RenderPage uses.
+func (t *Theme) SetSite(site any) {
+	t.mu.Lock()
+	t.site = site
+	t.mu.Unlock()
+}
+
+// Site returns the value set by SetSite.
+func (t *Theme) Site() any {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	return t.site
+}
+
+// Render executes layout name with page and data into w. The page is
+// rendered into a buffer first so a template error never leaves half a page
+// in w.
+func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) error {
+	tmpl, ok := t.layouts[name]
+	if !ok {
+		return fmt.Errorf("theme: no layout %q (have %s)", name, strings.Join(t.Layouts(), ", "))
+	}
+	var buf bytes.Buffer
+	buf.Grow(16 << 10)
+	if err := tmpl.Execute(&buf, Data{Site: site, Page: page, Data: data}); err != nil {
+		return fmt.Errorf("theme: %s: %w", name, err)
+	}
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+// RenderPage renders a dynamic page (search, complaints) with the site set
+// by SetSite. It satisfies the server's PageRenderer.
+func (t *Theme) RenderPage(w io.Writer, name, title, urlPath string, data any) error {
+	page := &Page{Title: title, Path: urlPath, Kind: name, Section: title, SectionURL: urlPath, NoIndex: true}
+	return t.Render(w, name, page, t.Site(), data)
+}
+
+// Funcs are the template functions every layout may use.
+func Funcs() template.FuncMap {
+	return template.FuncMap{
+		"date":    formatDate,
+		"isodate": isoDate,
+		"add":     func(a, b int) int { return a + b },
+		"sub":     func(a, b int) int { return a - b },
+	}
+}
+
+// formatDate writes a date as 2024年11月25日; zero dates are empty.
+func formatDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+func isoDate(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// Overlay returns a file system that serves files from top when it has
+// them and from bottom otherwise, so a site theme overrides the default
+// file by file. Directory listings (Glob) merge both.
+func Overlay(top, bottom fs.FS) fs.FS {
+	if top == nil {
+		return bottom
+	}
+	return overlay{top: top, bottom: bottom}
+}
+
+type overlay struct{ top, bottom fs.FS }
+
+func (o overlay) Open(name string) (fs.File, error) {
+	f, err := o.top.Open(name)
+	if err == nil {
+		st, serr := f.Stat()
+		if serr == nil && !st.IsDir() {
+			return f, nil
+		}
+		f.Close()
+	}
+	return o.bottom.Open(name)
+}
+
+func (o overlay) ReadDir(name string) ([]fs.DirEntry, error) {
+	seen := map[string]fs.DirEntry{}
+	be, berr := fs.ReadDir(o.bottom, name)
+	for _, e := range be {
+		seen[e.Name()] = e
+	}
+	te, terr := fs.ReadDir(o.top, name)
+	for _, e := range te {
+		seen[e.Name()] = e
+	}
+	if berr != nil && terr != nil {
+		return nil, berr
+	}
+	out := make([]fs.DirEntry, 0, len(seen))
+	for _, e := range seen {
+		out = append(out, e)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out, nil
+}
