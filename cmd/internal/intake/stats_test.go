@@ -28,12 +28,14 @@ func TestComputeStats(t *testing.T) {
 		return c
 	}
 	accept, assign := Action{Kind: ActAccept}, Action{Kind: ActAssign, Assignee: "fgw"}
-	reply := func(afterDays int) Action { return Action{Kind: ActReply, Note: "已处理，联系电话0539-8888888", Days: afterDays} }
+	reply := func(afterDays int) Action {
+		return Action{Kind: ActReply, Note: "已处理，联系电话0539-8888888", Days: afterDays}
+	}
 	visit := func(s string) Action { return Action{Kind: ActVisit, Satisfaction: s} }
 	jan := time.Date(2025, 1, 15, 10, 0, 0, 0, shanghai) // Wednesday
 	feb := time.Date(2025, 2, 5, 10, 0, 0, 0, shanghai)  // Wednesday
 	all := []*Complaint{
-		mk("TS-20250115-000001", "fgw", jan, true, accept, assign, reply(5), visit(Satisfied)), // 3 working days
+		mk("TS-20250115-000001", "fgw", jan, true, accept, assign, reply(5), visit(Satisfied)),     // 3 working days
 		mk("TS-20250115-000002", "fgw", jan, false, accept, assign, reply(14), visit(Unsatisfied)), // 10 working days: late
 		mk("TS-20250115-000003", "fgw", jan, false),
 		mk("TS-20250205-000001", DepartmentUnknown, feb, false, accept, assign, reply(1), visit(BasicallySatisfied)),

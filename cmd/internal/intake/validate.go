@@ -190,26 +190,45 @@ func normalisePhone(p string) string {
 // limit surfaces as the reader's error.
 func DecodeJSON(r io.Reader) (Submission, error) {
 	var s Submission
-	err := decodeStrict(r, &s)
+	err := DecodeStrict(r, &s)
 	return s, err
 }
 
-// decodeStrict decodes exactly one JSON object into v, refusing unknown
-// fields, and maps decoder errors to user-safe coded errors.
-func decodeStrict(r io.Reader, v any) error {
-	dec := json.NewDecoder(r)
+// DecodeStrict decodes exactly one JSON object into v, refusing unknown
+// fields, and maps decoder errors to user-safe coded errors. An error from
+// the reader itself (such as a body over the server's limit) is returned
+// as is, so the caller can answer it properly.
+func DecodeStrict(r io.Reader, v any) error {
+	er := &errReader{r: r}
+	dec := json.NewDecoder(er)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
+		if er.err != nil {
+			return er.err
+		}
 		return jsonError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		var mbe interface{ MaxBytesLimit() int64 }
-		if err != nil && errors.As(err, &mbe) {
-			return err
+		if er.err != nil {
+			return er.err
 		}
 		return Errorf(EINVALID, "请求体只能包含一个 JSON 对象")
 	}
 	return nil
+}
+
+// errReader remembers the first error of its reader other than io.EOF.
+type errReader struct {
+	r   io.Reader
+	err error
+}
+
+func (e *errReader) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF && e.err == nil {
+		e.err = err
+	}
+	return n, err
 }
 
 // jsonError turns a decoder error into a coded error that names the field.
@@ -217,11 +236,8 @@ func jsonError(err error) error {
 	var (
 		typeErr *json.UnmarshalTypeError
 		synErr  *json.SyntaxError
-		mbe     interface{ MaxBytesLimit() int64 }
 	)
 	switch {
-	case errors.As(err, &mbe):
-		return err // the caller answers 413
 	case errors.As(err, &typeErr):
 		field := typeErr.Field
 		if field == "" {
@@ -288,7 +304,7 @@ type StatusQuery struct {
 // DecodeStatusJSON reads one JSON status query, refusing unknown fields.
 func DecodeStatusJSON(r io.Reader) (StatusQuery, error) {
 	var q StatusQuery
-	err := decodeStrict(r, &q)
+	err := DecodeStrict(r, &q)
 	return q, err
 }
 

@@ -1,7 +1,238 @@
 package server
 
-// ComplaintService is complaint intake (implemented by cmd/internal/intake).
-type ComplaintService interface{}
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"mime"
+	"net/http"
+	"strings"
 
-// registerComplaints serves /complaints/… and /api/complaints….
-func (s *Server) registerComplaints() {}
+	"portal/cmd/internal/intake"
+)
+
+// ComplaintService is complaint intake (implemented by *intake.Service).
+type ComplaintService interface {
+	Submit(ctx context.Context, s intake.Submission) (intake.Receipt, error)
+	Status(ctx context.Context, receipt, code string) (*intake.PublicStatus, error)
+	Get(ctx context.Context, receipt string) (*intake.Complaint, error)
+	List(ctx context.Context, f intake.Filter) ([]*intake.Complaint, error)
+	Act(ctx context.Context, receipt string, a intake.Action) (*intake.Complaint, error)
+	Staff(c *intake.Complaint) intake.StaffRecord
+	Departments() []intake.Department
+	Limits() intake.Limits
+}
+
+var _ ComplaintService = (*intake.Service)(nil)
+
+// Complaint page layouts under themes/<name>/layouts.
+const (
+	LayoutComplaintForm    = "complaints"         // the form, at /complaints/
+	LayoutComplaintReceipt = "complaints-receipt" // after a form submission
+	LayoutComplaintStatus  = "complaints-status"  // the status lookup, at /complaints/status/
+)
+
+// ComplaintFormData is the form page's .Data, both at build time (empty) and
+// when the server re-renders it with the user's input and errors.
+type ComplaintFormData struct {
+	Categories       []string
+	Departments      []intake.Department
+	Reasons          []string // objection reasons (异议申诉)
+	Objection        string   // the objection category's name
+	Unknown          string   // the 不确定 department value
+	Values           intake.Submission
+	Errors           map[string]string // field → message
+	Message          string            // a general message above the form
+	ReplyWorkingDays int
+	DescriptionMin   int
+	DescriptionMax   int
+	TitleMax         int
+}
+
+// NewComplaintFormData returns the empty form's data.
+func NewComplaintFormData(departments []intake.Department, lim intake.Limits) ComplaintFormData {
+	if lim.ReplyWorkingDays == 0 {
+		lim.ReplyWorkingDays = 5
+	}
+	return ComplaintFormData{
+		Categories: intake.Categories, Departments: departments, Reasons: intake.ObjectionReasons,
+		Objection: intake.CategoryObjection, Unknown: intake.DepartmentUnknown,
+		ReplyWorkingDays: lim.ReplyWorkingDays, DescriptionMin: intake.DescriptionMin,
+		DescriptionMax: intake.DescriptionMax, TitleMax: intake.TitleMax,
+	}
+}
+
+// ComplaintReceiptData is the receipt page's .Data.
+type ComplaintReceiptData struct {
+	Receipt   intake.Receipt
+	Duplicate bool
+}
+
+// ComplaintStatusData is the status page's .Data: the query (receipt only;
+// the code is never echoed back) and either errors or the result.
+type ComplaintStatusData struct {
+	Receipt string
+	Errors  map[string]string
+	Message string
+	Result  *intake.PublicStatus
+}
+
+// registerComplaints serves /complaints/… and /api/complaints…, and the
+// admin API under /api/admin/complaints.
+func (s *Server) registerComplaints() {
+	post := func(pattern string, h http.HandlerFunc) {
+		s.mux.Handle("POST "+pattern, s.protect(s.needComplaints(h)))
+	}
+	post("/complaints/{$}", s.handleComplaintForm)
+	post("/complaints", s.handleComplaintForm)
+	post("/complaints/status", s.handleComplaintStatusForm)
+	post("/complaints/status/{$}", s.handleComplaintStatusForm)
+	post("/api/complaints", s.handleComplaintAPI)
+	post("/api/complaints/status", s.handleComplaintStatusAPI)
+	s.mux.Handle("GET /complaints/receipt/{$}", s.needComplaints(s.handleComplaintReceipt))
+	if s.opts.Complaints != nil && s.opts.Pages != nil {
+		// Links such as a disclosure page's 提出异议申诉 pre-fill the form.
+		s.mux.Handle("GET /complaints/{$}", http.HandlerFunc(s.handleComplaintFormPage))
+	}
+	s.registerAdmin()
+}
+
+// needComplaints answers 503 when no store is configured.
+func (s *Server) needComplaints(h http.HandlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if s.opts.Complaints == nil {
+			s.plainError(w, r, http.StatusServiceUnavailable, "投诉受理暂未开通")
+			return
+		}
+		h(w, r)
+	})
+}
+
+// isJSON reports whether the request says its body is JSON.
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/json"
+}
+
+// isForm reports whether the request body is an urlencoded form.
+func isForm(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "application/x-www-form-urlencoded"
+}
+
+// writeJSON answers v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// apiErrorBody is every JSON error: a message, and for bad input the
+// message of each bad field.
+type apiErrorBody struct {
+	Error  string            `json:"error"`
+	Errors map[string]string `json:"errors,omitempty"`
+	Ref    string            `json:"ref,omitempty"`
+}
+
+// errorStatus maps an intake error code to an HTTP status.
+func errorStatus(err error) int {
+	if tooLarge(err) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch intake.ErrorCode(err) {
+	case intake.EINVALID:
+		return http.StatusBadRequest
+	case intake.ENOTFOUND:
+		return http.StatusNotFound
+	case intake.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// publicError returns the status and the user-safe message for err, and
+// logs internal errors with a reference id (the only detail shown).
+func (s *Server) publicError(r *http.Request, err error) (int, string, string) {
+	status := errorStatus(err)
+	switch {
+	case status == http.StatusRequestEntityTooLarge:
+		return status, "提交内容过大（上限 64 KiB）", ""
+	case status != http.StatusInternalServerError:
+		return status, intake.ErrorMessage(err), ""
+	}
+	ref := newRef()
+	s.log.Error("complaint intake failed", "ref", ref, "method", r.Method, "path", r.URL.Path, "err", err)
+	return status, fmt.Sprintf("系统内部错误，请稍后再试（参考编号 %s）", ref), ref
+}
+
+// apiError answers err as JSON.
+func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	status, msg, ref := s.publicError(r, err)
+	body := apiErrorBody{Error: msg, Errors: intake.ErrorFields(err), Ref: ref}
+	if status == http.StatusBadRequest && len(body.Errors) == 0 {
+		body.Errors = map[string]string{"body": msg}
+	}
+	writeJSON(w, status, body)
+}
+
+func newRef() string {
+	b := make([]byte, 6)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+var plainErrorPage = template.Must(template.New("e").Parse(`<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.}}</title></head>
+<body><main><h1>{{.}}</h1><p><a href="/complaints/">返回投诉页面</a></p></main></body></html>
+`))
+
+// plainError answers a refusal that happens before a handler runs (403,
+// 413, 429, 503): JSON under /api/, a small page otherwise.
+func (s *Server) plainError(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		body := apiErrorBody{Error: msg}
+		if status == http.StatusBadRequest {
+			body.Errors = map[string]string{"body": msg}
+		}
+		writeJSON(w, status, body)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	plainErrorPage.Execute(w, msg)
+}
+
+// render renders a complaint layout, falling back to a plain page when the
+// server has no theme (tests, or a broken theme: logged).
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, layout, title string, data any) {
+	w.Header().Set("Cache-Control", "no-store")
+	if s.opts.Pages == nil {
+		s.plainError(w, r, status, title)
+		return
+	}
+	var buf strings.Builder
+	if err := s.opts.Pages.RenderPage(&buf, layout, title, r.URL.Path, data); err != nil {
+		ref := newRef()
+		s.log.Error("render complaint page", "ref", ref, "layout", layout, "err", err)
+		s.plainError(w, r, http.StatusInternalServerError, "页面生成失败（参考编号 "+ref+"）")
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write([]byte(buf.String()))
+}
+
+// errNotJSON and errNotForm are wrong content types.
+var (
+	errNotJSON = &intake.Error{Code: intake.EINVALID, Message: "Content-Type 须为 application/json"}
+	errNotForm = &intake.Error{Code: intake.EINVALID, Message: "Content-Type 须为 application/x-www-form-urlencoded"}
+)

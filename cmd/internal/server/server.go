@@ -30,18 +30,25 @@ type Options struct {
 	Complaints ComplaintService // nil: complaint intake answers 503
 	AdminToken string           // bearer token for /api/admin/…; empty disables the admin API
 	Logger     *slog.Logger
+
+	// PostRate and PostBurst set the per-client token bucket every POST
+	// passes (requests per second, bucket size); zero takes the defaults
+	// (see protect.go). Load tests raise them.
+	PostRate  float64
+	PostBurst int
 }
 
 // Server is the portal's HTTP handler.
 type Server struct {
-	opts Options
-	mux  *http.ServeMux
-	log  *slog.Logger
+	opts    Options
+	mux     *http.ServeMux
+	log     *slog.Logger
+	limiter *limiter // per-client POST rate limit, shared by every POST route
 }
 
 // New returns the handler for opts.
 func New(opts Options) *Server {
-	s := &Server{opts: opts, mux: http.NewServeMux(), log: opts.Logger}
+	s := &Server{opts: opts, mux: http.NewServeMux(), log: opts.Logger, limiter: newLimiter(opts.PostRate, opts.PostBurst)}
 	if s.log == nil {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}

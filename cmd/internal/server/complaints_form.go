@@ -1,0 +1,142 @@
+package server
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"portal/cmd/internal/intake"
+)
+
+// receiptCookie carries "receipt.code" from the form's 303 to the receipt
+// page: the query code must be shown once but never sit in a URL (history,
+// logs, Referer). It is scoped to the receipt page and short-lived.
+const (
+	receiptCookie     = "portal_receipt"
+	receiptCookiePath = "/complaints/receipt/"
+	receiptCookieAge  = 15 * time.Minute
+)
+
+func (s *Server) formData() ComplaintFormData {
+	return NewComplaintFormData(s.opts.Complaints.Departments(), s.opts.Complaints.Limits())
+}
+
+// handleComplaintFormPage is GET /complaints/: the form, pre-filled from the
+// query (category, department, related_id, objection_reason), as a
+// disclosure page's 提出异议申诉 link does.
+func (s *Server) handleComplaintFormPage(w http.ResponseWriter, r *http.Request) {
+	d := s.formData()
+	q := r.URL.Query()
+	if c := q.Get("category"); slices.Contains(intake.Categories, c) {
+		d.Values.Category = c
+	}
+	if dep := q.Get("department"); dep == intake.DepartmentUnknown || slices.ContainsFunc(d.Departments, func(x intake.Department) bool { return x.ID == dep }) {
+		d.Values.Department = dep
+	}
+	if reason := q.Get("objection_reason"); slices.Contains(intake.ObjectionReasons, reason) {
+		d.Values.ObjectionReason = reason
+	}
+	if id := q.Get("related_id"); len(id) <= intake.RelatedIDMax && !strings.ContainsAny(id, "/\\?#<>\"'` ") {
+		d.Values.RelatedID = id
+	}
+	s.render(w, r, http.StatusOK, LayoutComplaintForm, "投诉举报", d)
+}
+
+// handleComplaintForm is POST /complaints/: the form. Success is a 303 to the
+// receipt page; errors re-render the form with the input kept and a message
+// beside each bad field.
+func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
+	d := s.formData()
+	if !isForm(r) {
+		_, msg, _ := s.publicError(r, errNotForm)
+		d.Message = msg
+		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "投诉举报", d)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		status, msg, _ := s.publicError(r, err)
+		if !tooLarge(err) {
+			status, msg = http.StatusBadRequest, "表单数据无法解析，请返回重新填写"
+		}
+		d.Message = msg
+		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+		return
+	}
+	sub := intake.FromForm(r.PostForm)
+	rec, err := s.opts.Complaints.Submit(r.Context(), sub)
+	if err != nil {
+		status, msg, _ := s.publicError(r, err)
+		sub.Website = ""
+		d.Values, d.Errors, d.Message = sub, intake.ErrorFields(err), msg
+		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+		return
+	}
+	s.log.Info("complaint received", "receipt", rec.Receipt, "via", "form", "duplicate", rec.DuplicateOf != "")
+	http.SetCookie(w, &http.Cookie{
+		Name: receiptCookie, Value: rec.Receipt + "." + strings.ReplaceAll(rec.QueryCode, "-", ""),
+		Path: receiptCookiePath, MaxAge: int(receiptCookieAge.Seconds()),
+		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+	})
+	http.Redirect(w, r, receiptCookiePath, http.StatusSeeOther)
+}
+
+// handleComplaintReceipt is GET /complaints/receipt/: shows the receipt
+// number and query code from the cookie, after checking them against the
+// store so a forged cookie shows nothing.
+func (s *Server) handleComplaintReceipt(w http.ResponseWriter, r *http.Request) {
+	c, err := r.Cookie(receiptCookie)
+	var receipt, code string
+	if err == nil {
+		receipt, code, _ = strings.Cut(c.Value, ".")
+	}
+	st, err := s.opts.Complaints.Status(r.Context(), receipt, code)
+	if receipt == "" || err != nil {
+		s.render(w, r, http.StatusNotFound, LayoutComplaintStatus, "投诉查询", ComplaintStatusData{
+			Message: "回执已过期或不存在。请使用受理编号和查询码查询办理进度。",
+		})
+		return
+	}
+	pretty := code
+	if len(code) == intake.QueryCodeLen {
+		pretty = code[:4] + "-" + code[4:8] + "-" + code[8:]
+	}
+	w.Header().Set("Referrer-Policy", "no-referrer")
+	s.render(w, r, http.StatusOK, LayoutComplaintReceipt, "投诉已受理", ComplaintReceiptData{
+		Receipt: intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
+		Duplicate: st.Duplicate,
+	})
+}
+
+// handleComplaintStatusForm is POST /complaints/status: the status lookup
+// form; the answer is the status page with the timeline or the errors.
+func (s *Server) handleComplaintStatusForm(w http.ResponseWriter, r *http.Request) {
+	var d ComplaintStatusData
+	if !isForm(r) {
+		_, d.Message, _ = s.publicError(r, errNotForm)
+		s.render(w, r, http.StatusBadRequest, LayoutComplaintStatus, "投诉查询", d)
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		status, msg, _ := s.publicError(r, err)
+		if !tooLarge(err) {
+			status, msg = http.StatusBadRequest, "表单数据无法解析"
+		}
+		d.Message = msg
+		s.render(w, r, status, LayoutComplaintStatus, "投诉查询", d)
+		return
+	}
+	q := intake.StatusQuery{Receipt: r.PostForm.Get("receipt"), QueryCode: r.PostForm.Get("query_code")}
+	d.Receipt = strings.TrimSpace(q.Receipt)
+	err := q.Check()
+	if err == nil {
+		d.Result, err = s.opts.Complaints.Status(r.Context(), q.Receipt, q.QueryCode)
+	}
+	if err != nil {
+		status, msg, _ := s.publicError(r, err)
+		d.Errors, d.Message = intake.ErrorFields(err), msg
+		s.render(w, r, status, LayoutComplaintStatus, "投诉查询", d)
+		return
+	}
+	s.render(w, r, http.StatusOK, LayoutComplaintStatus, "投诉查询", d)
+}

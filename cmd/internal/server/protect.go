@@ -1,0 +1,118 @@
+package server
+
+import (
+	"errors"
+	"math"
+	"net"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// MaxBodyBytes is the largest POST body accepted; more answers 413.
+const MaxBodyBytes = 64 << 10
+
+// Default per-client POST limits: a burst of 10, then one every 6 seconds.
+// A person filing a complaint never meets them; a flood does.
+const (
+	DefaultPostRate  = 1.0 / 6
+	DefaultPostBurst = 10
+)
+
+// protect wraps a POST handler with, in order: cross-origin refusal (403,
+// http.CrossOriginProtection), the per-client rate limit (429 with
+// Retry-After), and the body limit (413 when Content-Length says so at
+// once; handlers map a later *http.MaxBytesError to 413 too).
+func (s *Server) protect(h http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.plainError(w, r, http.StatusForbidden, "跨站提交已被拒绝：请从本站页面提交")
+	}))
+	limited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if wait, ok := s.limiter.allow(clientKey(r)); !ok {
+			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+			s.plainError(w, r, http.StatusTooManyRequests, "提交过于频繁，请稍后再试")
+			return
+		}
+		if r.ContentLength > MaxBodyBytes {
+			s.plainError(w, r, http.StatusRequestEntityTooLarge, "提交内容过大（上限 64 KiB）")
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		h.ServeHTTP(w, r)
+	})
+	return cop.Handler(limited)
+}
+
+// tooLarge reports whether err came from the body limit.
+func tooLarge(err error) bool {
+	var mbe *http.MaxBytesError
+	return errors.As(err, &mbe)
+}
+
+// clientKey identifies a client for rate limiting: the peer's IP address.
+// Forwarded headers are not trusted, since anyone can send them.
+func clientKey(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// limiter keeps a token bucket per client and forgets idle clients.
+type limiter struct {
+	rate  rate.Limit
+	burst int
+
+	mu      sync.Mutex
+	clients map[string]*bucket
+	swept   time.Time
+}
+
+type bucket struct {
+	lim  *rate.Limiter
+	seen time.Time
+}
+
+func newLimiter(perSecond float64, burst int) *limiter {
+	if perSecond <= 0 {
+		perSecond = DefaultPostRate
+	}
+	if burst <= 0 {
+		burst = DefaultPostBurst
+	}
+	return &limiter{rate: rate.Limit(perSecond), burst: burst, clients: map[string]*bucket{}}
+}
+
+// allow takes a token for key, or says how long until one is free.
+func (l *limiter) allow(key string) (time.Duration, bool) {
+	now := time.Now()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if now.Sub(l.swept) > time.Minute {
+		// A bucket idle long enough to have refilled is the same as a new one.
+		full := time.Duration(float64(l.burst)/float64(l.rate)) * time.Second
+		for k, b := range l.clients {
+			if now.Sub(b.seen) > full {
+				delete(l.clients, k)
+			}
+		}
+		l.swept = now
+	}
+	b := l.clients[key]
+	if b == nil {
+		b = &bucket{lim: rate.NewLimiter(l.rate, l.burst)}
+		l.clients[key] = b
+	}
+	b.seen = now
+	res := b.lim.ReserveN(now, 1)
+	if d := res.DelayFrom(now); d > 0 {
+		res.CancelAt(now)
+		return d, false
+	}
+	return 0, true
+}
