@@ -1,0 +1,321 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/index/scorch"
+	"github.com/blevesearch/bleve/v2/mapping"
+	"golang.org/x/sync/errgroup"
+)
+
+// pointerName is the file in the state folder naming the current index.
+const pointerName = "CURRENT"
+
+// metaName is the file in an index folder describing it.
+const metaName = "meta.json"
+
+// formatVersion changes whenever the mapping or the meta file changes in a
+// way an older reader cannot use.
+const formatVersion = 1
+
+// Options tune Build.
+type Options struct {
+	// Analysis is the Chinese analysis (AnalysisBigram,
+	// AnalysisBigramUnigram, or a registered bleve tokenizer); empty means
+	// DefaultAnalysis.
+	Analysis string
+	// Shards splits the index so that indexing and each query use several
+	// cores; 0 means one per available CPU (at most 8).
+	Shards int
+	// BatchSize is the number of documents per in-memory segment; 0 means
+	// 2,000.
+	BatchSize int
+}
+
+// Stats report what Build did.
+type Stats struct {
+	Dir      string // the new index folder
+	Docs     int
+	Shards   int
+	Duration time.Duration
+}
+
+// meta is meta.json: what Open needs to know about an index.
+type meta struct {
+	Version  int                          `json:"version"`
+	Analysis string                       `json:"analysis"`
+	Shards   int                          `json:"shards"`
+	Docs     int                          `json:"docs"`
+	Labels   map[string]map[string]string `json:"labels"` // facet field → value → label
+}
+
+// Build indexes docs into a fresh folder under stateDir and makes it the
+// current index. It returns only when the new index is complete and
+// switched in; on error the previous index stays current.
+func Build(ctx context.Context, stateDir string, docs []Document, opts Options) (Stats, error) {
+	start := time.Now()
+	if opts.Analysis == "" {
+		opts.Analysis = DefaultAnalysis
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 2000
+	}
+	shards := opts.Shards
+	if shards <= 0 {
+		shards = min(runtime.GOMAXPROCS(0), 8)
+	}
+	// A shard with no documents cannot come out of bleve's offline builder.
+	shards = max(1, min(shards, len(docs)))
+
+	seen := make(map[string]bool, len(docs))
+	for i, d := range docs {
+		if d.URL == "" {
+			return Stats{}, fmt.Errorf("search: document %d (%q) has no URL", i, d.Title)
+		}
+		if seen[d.URL] {
+			return Stats{}, fmt.Errorf("search: two documents have the URL %s", d.URL)
+		}
+		seen[d.URL] = true
+	}
+
+	m, err := newMapping(opts.Analysis)
+	if err != nil {
+		return Stats{}, err
+	}
+	if err := os.MkdirAll(stateDir, 0o755); err != nil {
+		return Stats{}, fmt.Errorf("search: %w", err)
+	}
+	dir, err := newIndexDir(stateDir)
+	if err != nil {
+		return Stats{}, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(dir)
+		}
+	}()
+
+	g, gctx := errgroup.WithContext(ctx)
+	for s := range shards {
+		g.Go(func() error {
+			return buildShard(gctx, filepath.Join(dir, shardName(s)), m, docs, s, shards, opts.BatchSize)
+		})
+	}
+	if err := g.Wait(); err != nil {
+		return Stats{}, err
+	}
+
+	md := meta{Version: formatVersion, Analysis: opts.Analysis, Shards: shards, Docs: len(docs), Labels: labels(docs)}
+	if err := writeFileAtomic(filepath.Join(dir, metaName), mustJSON(md)); err != nil {
+		return Stats{}, err
+	}
+	previous, _ := readPointer(stateDir)
+	if err := writeFileAtomic(filepath.Join(stateDir, pointerName), []byte(filepath.Base(dir)+"\n")); err != nil {
+		return Stats{}, err
+	}
+	ok = true
+	cleanOld(stateDir, filepath.Base(dir), previous)
+	return Stats{Dir: dir, Docs: len(docs), Shards: shards, Duration: time.Since(start)}, nil
+}
+
+func shardName(s int) string { return fmt.Sprintf("shard-%d", s) }
+
+// buildShard indexes every shards-th document starting at s with bleve's
+// offline builder, which writes one merged segment: fastest to build and to
+// query.
+func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, s, shards, batch int) error {
+	if len(docs) == 0 {
+		idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+		if err != nil {
+			return fmt.Errorf("search: create empty index: %w", err)
+		}
+		return idx.Close()
+	}
+	b, err := bleve.NewBuilder(path, m, map[string]any{
+		"buildPathPrefix": filepath.Dir(path),
+		"batchSize":       batch,
+	})
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	for i := s; i < len(docs); i += shards {
+		if i%256 == s && ctx.Err() != nil {
+			b.Close()
+			return ctx.Err()
+		}
+		if err := b.Index(docs[i].URL, toIndexDoc(&docs[i])); err != nil {
+			b.Close()
+			return fmt.Errorf("search: index %s: %w", docs[i].URL, err)
+		}
+	}
+	if err := b.Close(); err != nil {
+		return fmt.Errorf("search: finish shard: %w", err)
+	}
+	return nil
+}
+
+// toIndexDoc maps a Document to the indexed form: analysed fields are
+// normalised, stored fields keep the text as written.
+func toIndexDoc(d *Document) indexDoc {
+	var body strings.Builder
+	for _, s := range []string{d.Title, d.Summary, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
+		if s != "" {
+			body.WriteString(s)
+			body.WriteString("\n")
+		}
+	}
+	ids := make([]string, 0, len(d.Identifiers)+len(d.Departments))
+	for _, id := range d.Identifiers {
+		if c := canonicalID(id); c != "" {
+			ids = append(ids, c)
+		}
+	}
+	x := indexDoc{
+		Body:      normalize(body.String()),
+		Title:     normalize(d.Title),
+		IDs:       ids,
+		Kind:      d.Kind,
+		Dept:      d.Departments,
+		Status:    d.Status,
+		URL:       d.URL,
+		RawTitle:  d.Title,
+		DeptNames: d.DepartmentNames,
+		Text:      d.Text,
+		Summary:   d.Summary,
+	}
+	if !d.Date.IsZero() {
+		x.Year = strconv.Itoa(d.Date.Year())
+		x.Date = d.Date.Format(time.DateOnly)
+	}
+	return x
+}
+
+// labels collects the display names of facet values.
+func labels(docs []Document) map[string]map[string]string {
+	l := map[string]map[string]string{fKind: {}, fDept: {}, fStatus: {}}
+	for _, d := range docs {
+		if d.KindLabel != "" {
+			l[fKind][d.Kind] = d.KindLabel
+		}
+		if d.StatusLabel != "" {
+			l[fStatus][d.Status] = d.StatusLabel
+		}
+		for i, id := range d.Departments {
+			if i < len(d.DepartmentNames) && d.DepartmentNames[i] != "" {
+				l[fDept][id] = d.DepartmentNames[i]
+			}
+		}
+	}
+	return l
+}
+
+// newIndexDir creates index-<n> with n one above every existing index, so
+// concurrent builds never share a folder (Mkdir fails on a name taken).
+func newIndexDir(stateDir string) (string, error) {
+	n := 0
+	for _, name := range indexDirs(stateDir) {
+		v, _ := strconv.Atoi(strings.TrimPrefix(name, "index-"))
+		n = max(n, v)
+	}
+	for range 100 {
+		n++
+		dir := filepath.Join(stateDir, "index-"+strconv.Itoa(n))
+		err := os.Mkdir(dir, 0o755)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, os.ErrExist) {
+			return "", fmt.Errorf("search: %w", err)
+		}
+	}
+	return "", fmt.Errorf("search: no free index folder under %s", stateDir)
+}
+
+// indexDirs lists the index-<n> folders in stateDir, oldest first.
+func indexDirs(stateDir string) []string {
+	entries, _ := os.ReadDir(stateDir)
+	var names []string
+	for _, e := range entries {
+		if _, err := strconv.Atoi(strings.TrimPrefix(e.Name(), "index-")); e.IsDir() && strings.HasPrefix(e.Name(), "index-") && err == nil {
+			names = append(names, e.Name())
+		}
+	}
+	sort.Slice(names, func(i, j int) bool {
+		a, _ := strconv.Atoi(strings.TrimPrefix(names[i], "index-"))
+		b, _ := strconv.Atoi(strings.TrimPrefix(names[j], "index-"))
+		return a < b
+	})
+	return names
+}
+
+// cleanOld removes every index older than the previous one. The previous
+// index is kept because serve processes may still be answering from it
+// until they notice the pointer moved; anything newer than current belongs
+// to a build still running.
+func cleanOld(stateDir, current, previous string) {
+	cur, _ := strconv.Atoi(strings.TrimPrefix(current, "index-"))
+	for _, name := range indexDirs(stateDir) {
+		n, _ := strconv.Atoi(strings.TrimPrefix(name, "index-"))
+		if name == current || name == previous || n > cur {
+			continue
+		}
+		os.RemoveAll(filepath.Join(stateDir, name))
+	}
+}
+
+// readPointer returns the name of the current index folder.
+func readPointer(stateDir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(stateDir, pointerName))
+	if err != nil {
+		return "", err
+	}
+	name := strings.TrimSpace(string(b))
+	if !strings.HasPrefix(name, "index-") || strings.ContainsAny(name, `/\`) {
+		return "", fmt.Errorf("search: %s names %q, not an index folder", pointerName, name)
+	}
+	return name, nil
+}
+
+// writeFileAtomic writes data to a temporary file beside path, syncs it and
+// renames it over path, so readers see the old or the new file, whole.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	_, err = f.Write(data)
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
+}
+
+func mustJSON(v any) []byte {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		panic(err) // only our own plain structs reach here
+	}
+	return b
+}

@@ -1,0 +1,52 @@
+// Package search is portal's full-text search: the bleve index mapping with
+// Chinese analysis, building an index from documents, and answering queries.
+// It is the only package that imports bleve.
+//
+// Contract:
+//   - Documents come from the caller (cmd maps generator entries to
+//     Document); search knows nothing of the generator.
+//   - Build writes a complete new index into a fresh folder under the state
+//     folder (<state>/index-<n>/) and then switches the pointer file
+//     <state>/CURRENT to it with an atomic rename. Readers never see a
+//     half-built index, and an index opened read-only (by any number of
+//     serve processes) never blocks a rebuild. Build keeps the previous
+//     index so readers still holding it finish their queries; older ones are
+//     removed.
+//   - Open opens the current index read-only; Follow returns a Searcher that
+//     reopens whenever the pointer changes, so a rebuild swaps in without
+//     failed queries.
+//   - Text and queries are NFKC-normalised and lower-cased before analysis
+//     (full-width digits and letters match their ASCII forms); display text is
+//     kept as written. Chinese is indexed as overlapping character bigrams plus
+//     unigrams (chosen by measurement, see testdata/judged.toml and the
+//     package tests), so any substring of two or more characters, and any
+//     single character, is found.
+//   - Identifiers (统一社会信用代码, 文书号/文号 in any bracket style, ids) are
+//     exact keywords, canonicalised the same way on both sides, and an
+//     identifier hit ranks above every text hit.
+//   - Search validates its Query and returns *QueryError (the caller's
+//     mistake) or ErrNoIndex; every query is bounded (length, page depth,
+//     a deadline) so none can crash or stall the process.
+//   - Snippets are HTML: every character is escaped except the <mark> and
+//     </mark> around matches, and they never split a character.
+package search
+
+import "time"
+
+// Document is one published page as the index sees it.
+type Document struct {
+	URL             string    // site-relative path; unique, the document's id
+	Title           string    // shown as written
+	Summary         string    // plain text, shown when no match falls in Text
+	Text            string    // the whole body as plain text
+	Kind            string    // content kind, e.g. commitments
+	KindLabel       string    // its Chinese name, for facets
+	Departments     []string  // registry ids, lead first
+	DepartmentNames []string  // display names, parallel to Departments
+	Status          string    // status key, e.g. in_progress or 整改中
+	StatusLabel     string    // its Chinese name, for facets
+	Category        string    // indexed as text and keyword
+	Tags            []string  // indexed as text and keyword
+	Identifiers     []string  // exact-match keys: id, 统一社会信用代码, 文书号 …
+	Date            time.Time // in the site's zone; the year facet uses it
+}

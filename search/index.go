@@ -1,0 +1,366 @@
+package search
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+	"unicode/utf8"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/search/query"
+)
+
+// queryTimeout bounds one query's work, whatever it is.
+const queryTimeout = 3 * time.Second
+
+// Index is an open, read-only index. It is safe for concurrent use.
+type Index struct {
+	dir      string
+	shards   []bleve.Index
+	alias    bleve.IndexAlias
+	analyzer analysis.Analyzer
+	meta     meta
+}
+
+// Open opens the current index under stateDir read-only. It returns
+// ErrNoIndex when none has been built.
+func Open(stateDir string) (*Index, error) {
+	name, err := readPointer(stateDir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNoIndex
+	}
+	if err != nil {
+		return nil, err
+	}
+	return openDir(filepath.Join(stateDir, name))
+}
+
+// openDir opens one index folder read-only.
+func openDir(dir string) (*Index, error) {
+	b, err := os.ReadFile(filepath.Join(dir, metaName))
+	if err != nil {
+		return nil, fmt.Errorf("search: open index: %w", err)
+	}
+	var md meta
+	if err := json.Unmarshal(b, &md); err != nil {
+		return nil, fmt.Errorf("search: %s: %w", filepath.Join(dir, metaName), err)
+	}
+	if md.Version != formatVersion {
+		return nil, fmt.Errorf("search: index %s has format %d, this program reads %d: run portal build", dir, md.Version, formatVersion)
+	}
+	m, err := newMapping(md.Analysis)
+	if err != nil {
+		return nil, err
+	}
+	ix := &Index{dir: dir, meta: md, analyzer: m.AnalyzerNamed(textAnalyzer)}
+	if ix.analyzer == nil {
+		return nil, fmt.Errorf("search: index %s: analysis %q is not available", dir, md.Analysis)
+	}
+	for s := range md.Shards {
+		// bleve.OpenUsing can return a non-nil index with an error, and
+		// closing that one panics: trust err only.
+		idx, err := bleve.OpenUsing(filepath.Join(dir, shardName(s)), map[string]any{"read_only": true})
+		if err != nil {
+			ix.Close()
+			return nil, fmt.Errorf("search: open %s: %w", dir, err)
+		}
+		ix.shards = append(ix.shards, idx)
+	}
+	ix.alias = bleve.NewIndexAlias(ix.shards...)
+	return ix, nil
+}
+
+// Close releases the index files.
+func (ix *Index) Close() error {
+	var errs []error
+	for _, s := range ix.shards {
+		errs = append(errs, s.Close())
+	}
+	ix.shards = nil
+	return errors.Join(errs...)
+}
+
+// Docs returns the number of documents in the index.
+func (ix *Index) Docs() int { return ix.meta.Docs }
+
+// Dir returns the index folder.
+func (ix *Index) Dir() string { return ix.dir }
+
+// Result is one page of answers.
+type Result struct {
+	Query  Query // validated, defaults filled
+	Total  int
+	Hits   []Hit
+	Facets []Facet // kind, department, year, status; only those with values
+	Took   time.Duration
+}
+
+// Pages returns the number of pages of Total hits, at most MaxPage.
+func (r Result) Pages() int {
+	if r.Query.Size <= 0 {
+		return 0
+	}
+	return min((r.Total+r.Query.Size-1)/r.Query.Size, MaxPage)
+}
+
+// Hit is one answer.
+type Hit struct {
+	URL         string
+	Title       string
+	Kind        string
+	KindLabel   string
+	Departments []string // display names, lead first
+	Date        string   // YYYY-MM-DD, or empty
+	Snippet     string   // HTML: escaped text with <mark> around matches
+	Score       float64
+}
+
+// Facet counts the hits per value of one field.
+type Facet struct {
+	Field  string // kind, department, year, status (the Query field it filters)
+	Values []FacetValue
+}
+
+// FacetValue is one value of a facet.
+type FacetValue struct {
+	Value    string
+	Label    string
+	Count    int
+	Selected bool
+}
+
+// facetFields maps Query filter names to index fields, in display order.
+var facetFields = []struct{ name, field string; size int }{
+	{"kind", fKind, 10},
+	{"department", fDept, 30},
+	{"year", fYear, 30},
+	{"status", fStatus, 12},
+}
+
+// Search answers q. Errors are *QueryError (the caller's mistake),
+// context errors, or internal errors.
+func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
+	start := time.Now()
+	if err := q.Validate(); err != nil {
+		return Result{}, err
+	}
+	plan := ix.plan(q)
+	req := bleve.NewSearchRequestOptions(plan.query, q.Size, (q.Page-1)*q.Size, false)
+	req.Fields = []string{sURL, sTitle, fKind, fDate, sDept, sText, sSumm}
+	for _, f := range facetFields {
+		req.AddFacet(f.name, bleve.NewFacetRequest(f.field, f.size))
+	}
+	if q.Sort == SortDate || plan.matchAll {
+		req.SortBy([]string{"-" + fDate, "_id"})
+		req.Score = "none"
+	} else {
+		req.SortBy([]string{"-_score", "-" + fDate, "_id"})
+	}
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	sr, err := ix.alias.SearchInContext(ctx, req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return Result{}, fmt.Errorf("search: %w", ctx.Err())
+		}
+		return Result{}, fmt.Errorf("search: %w", err)
+	}
+	res := Result{Query: q, Total: int(sr.Total)}
+	for _, h := range sr.Hits {
+		hit := Hit{
+			URL:         fieldString(h.Fields[sURL]),
+			Title:       fieldString(h.Fields[sTitle]),
+			Kind:        fieldString(h.Fields[fKind]),
+			Departments: fieldStrings(h.Fields[sDept]),
+			Date:        fieldString(h.Fields[fDate]),
+			Score:       h.Score,
+		}
+		hit.KindLabel = ix.label(fKind, hit.Kind)
+		if hit.URL == "" {
+			hit.URL = h.ID
+		}
+		hit.Snippet = snippet(fieldString(h.Fields[sText]), fieldString(h.Fields[sSumm]), plan.needles, snippetRunes)
+		res.Hits = append(res.Hits, hit)
+	}
+	selected := map[string]string{"kind": q.Kind, "department": q.Department, "status": q.Status}
+	if q.Year != 0 {
+		selected["year"] = strconv.Itoa(q.Year)
+	}
+	for _, f := range facetFields {
+		fr := sr.Facets[f.name]
+		if fr == nil || fr.Terms == nil || len(fr.Terms.Terms()) == 0 {
+			continue
+		}
+		facet := Facet{Field: f.name}
+		for _, t := range fr.Terms.Terms() {
+			facet.Values = append(facet.Values, FacetValue{
+				Value: t.Term, Label: ix.label(f.field, t.Term), Count: t.Count,
+				Selected: selected[f.name] == t.Term,
+			})
+		}
+		res.Facets = append(res.Facets, facet)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+func (ix *Index) label(field, value string) string {
+	if l := ix.meta.Labels[field][value]; l != "" {
+		return l
+	}
+	return value
+}
+
+// plan is a parsed query: the bleve query and the strings to highlight.
+type plan struct {
+	query    query.Query
+	matchAll bool
+	needles  [][]string // per clause: the clause, then its terms
+}
+
+// plan turns q into a bleve query:
+//
+//	(ids:ID^10000 OR (body:all terms of every clause AND title:any term^2))
+//	filtered by kind, department, year and status.
+//
+// Each clause is analysed like the body; a clause's terms must all occur
+// (all bigrams ≈ the phrase, without the cost of positions). When a clause
+// has bigrams its unigrams are implied and left out, so common single
+// characters never enlarge the intersection.
+func (ix *Index) plan(q Query) plan {
+	var p plan
+	clauses := parseQuery(q.Text)
+	var musts []query.Query
+	var titles []query.Query
+	ids := map[string]bool{}
+	if c := canonicalID(q.Text); c != "" && utf8.RuneCountInString(c) >= 2 {
+		ids[c] = true
+	}
+	for _, c := range clauses {
+		if id := canonicalID(c.text); utf8.RuneCountInString(id) >= 2 {
+			ids[id] = true
+		}
+		terms := ix.terms(c.text)
+		if len(terms) == 0 {
+			continue
+		}
+		p.needles = append(p.needles, append([]string{c.text}, terms...))
+		conj := make([]query.Query, 0, len(terms))
+		for _, t := range terms {
+			tq := query.NewTermQuery(t)
+			tq.SetField(fBody)
+			conj = append(conj, tq)
+			tt := query.NewTermQuery(t)
+			tt.SetField(fTitle)
+			tt.SetBoost(2)
+			titles = append(titles, tt)
+		}
+		musts = append(musts, conj...)
+	}
+
+	var main query.Query
+	switch {
+	case len(musts) == 0 && len(ids) == 0:
+		main = query.NewMatchAllQuery()
+		p.matchAll = true
+	default:
+		var alts []query.Query
+		for id := range ids {
+			tq := query.NewTermQuery(id)
+			tq.SetField(fIDs)
+			tq.SetBoost(10000)
+			alts = append(alts, tq)
+		}
+		if len(musts) > 0 {
+			text := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(musts)}, titles, nil)
+			alts = append(alts, text)
+		}
+		main = query.NewDisjunctionQuery(alts)
+	}
+
+	var filters []query.Query
+	add := func(field, v string) {
+		if v != "" {
+			tq := query.NewTermQuery(v)
+			tq.SetField(field)
+			filters = append(filters, tq)
+		}
+	}
+	add(fKind, q.Kind)
+	add(fDept, q.Department)
+	add(fStatus, q.Status)
+	if q.Year != 0 {
+		add(fYear, strconv.Itoa(q.Year))
+	}
+	if len(filters) == 0 {
+		p.query = main
+		return p
+	}
+	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
+	bq.AddFilter(query.NewConjunctionQuery(filters))
+	p.query = bq
+	return p
+}
+
+// terms analyses normalised text like the body field, dropping duplicates
+// and, when longer terms exist, the single Chinese characters they imply.
+func (ix *Index) terms(text string) []string {
+	toks := ix.analyzer.Analyze([]byte(text))
+	long := false
+	for _, t := range toks {
+		if utf8.RuneCount(t.Term) > 1 {
+			long = true
+			break
+		}
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, t := range toks {
+		s := string(t.Term)
+		if seen[s] {
+			continue
+		}
+		if r, n := utf8.DecodeRuneInString(s); long && n == len(s) && isHan(r) {
+			continue
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	return out
+}
+
+func fieldString(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case []any:
+		if len(v) > 0 {
+			s, _ := v[0].(string)
+			return s
+		}
+	}
+	return ""
+}
+
+func fieldStrings(v any) []string {
+	switch v := v.(type) {
+	case string:
+		return []string{v}
+	case []any:
+		out := make([]string, 0, len(v))
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}

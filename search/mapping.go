@@ -1,0 +1,155 @@
+package search
+
+import (
+	"fmt"
+
+	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
+	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
+	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
+	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/mapping"
+)
+
+// Analysis names how Chinese text is split into index terms.
+const (
+	// AnalysisBigram is bleve's cjk analysis: overlapping bigrams; a lone
+	// character between non-Chinese text stays a unigram.
+	AnalysisBigram = "bigram"
+	// AnalysisBigramUnigram adds every character as a unigram too, so a
+	// one-character query finds the character inside longer words. The
+	// default, chosen by measurement.
+	AnalysisBigramUnigram = "bigram+unigram"
+	// DefaultAnalysis is what Build uses when Options.Analysis is empty.
+	DefaultAnalysis = AnalysisBigramUnigram
+)
+
+// Field names inside the index. Short, because stored field names are
+// repeated in every document.
+const (
+	fBody   = "body"  // title + summary + category + tags + text, normalised; analysed
+	fTitle  = "title" // title, normalised; analysed (boosts title matches)
+	fIDs    = "ids"   // canonical identifiers; exact keywords
+	fKind   = "kind"  // keyword, facet
+	fDept   = "dept"  // registry ids; keyword, facet
+	fStatus = "status"
+	fYear   = "year"
+	fDate   = "date" // YYYY-MM-DD; keyword with doc values, for sorting
+
+	// Stored only (not indexed): what a hit shows.
+	sURL   = "u"
+	sTitle = "t"
+	sDept  = "dn"
+	sText  = "x"
+	sSumm  = "s"
+)
+
+const textAnalyzer = "zh"
+
+// indexDoc is what bleve indexes for one Document.
+type indexDoc struct {
+	Body   string   `json:"body"`
+	Title  string   `json:"title"`
+	IDs    []string `json:"ids"`
+	Kind   string   `json:"kind"`
+	Dept   []string `json:"dept"`
+	Status string   `json:"status"`
+	Year   string   `json:"year"`
+	Date   string   `json:"date"`
+
+	URL       string   `json:"u"`
+	RawTitle  string   `json:"t"`
+	DeptNames []string `json:"dn"`
+	Text      string   `json:"x"`
+	Summary   string   `json:"s"`
+}
+
+// newMapping returns the index mapping for the named analysis. Any name
+// other than the built-in ones is taken as a registered bleve tokenizer
+// (used to evaluate dictionary segmenters without shipping them).
+//
+// Field options are chosen for size and speed at 100,000 documents: no
+// term vectors (snippets are made by this package from the stored text, and
+// phrases are matched as all-bigrams), no _all field, doc values only where
+// facets and sorting need them, and stored fields only for display.
+func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
+	m := bleve.NewIndexMapping()
+	var filters []any
+	tokenizer := unicode.Name
+	switch analysis {
+	case AnalysisBigram:
+		filters = []any{cjk.WidthName, lowercase.Name, cjk.BigramName}
+	case AnalysisBigramUnigram, "":
+		if err := m.AddCustomTokenFilter("zh_bigram_unigram", map[string]any{
+			"type":           cjk.BigramName,
+			"output_unigram": true,
+		}); err != nil {
+			return nil, err
+		}
+		filters = []any{cjk.WidthName, lowercase.Name, "zh_bigram_unigram"}
+	default:
+		tokenizer = analysis
+		filters = []any{lowercase.Name}
+	}
+	if err := m.AddCustomAnalyzer(textAnalyzer, map[string]any{
+		"type":          custom.Name,
+		"tokenizer":     tokenizer,
+		"token_filters": filters,
+	}); err != nil {
+		return nil, fmt.Errorf("analysis %q: %w", analysis, err)
+	}
+
+	text := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = textAnalyzer
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+	kw := func(docValues bool) *mapping.FieldMapping {
+		f := bleve.NewKeywordFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Store = false
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = docValues
+		f.SkipFreqNorm = true
+		return f
+	}
+	stored := func() *mapping.FieldMapping {
+		f := bleve.NewTextFieldMapping()
+		f.Analyzer = keyword.Name
+		f.Index = false
+		f.Store = true
+		f.IncludeTermVectors = false
+		f.IncludeInAll = false
+		f.DocValues = false
+		return f
+	}
+
+	dm := bleve.NewDocumentStaticMapping()
+	dm.AddFieldMappingsAt(fBody, text())
+	dm.AddFieldMappingsAt(fTitle, text())
+	dm.AddFieldMappingsAt(fIDs, kw(false))
+	for _, f := range []string{fKind, fDept, fStatus, fYear, fDate} {
+		k := kw(true)
+		// kind and date are shown with every hit.
+		k.Store = f == fKind || f == fDate
+		dm.AddFieldMappingsAt(f, k)
+	}
+	for _, f := range []string{sURL, sTitle, sDept, sText, sSumm} {
+		dm.AddFieldMappingsAt(f, stored())
+	}
+	m.DefaultMapping = dm
+	m.DefaultAnalyzer = textAnalyzer
+	m.IndexDynamic = false
+	m.StoreDynamic = false
+	m.DocValuesDynamic = false
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("analysis %q: %w", analysis, err)
+	}
+	return m, nil
+}

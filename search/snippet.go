@@ -1,0 +1,122 @@
+package search
+
+import (
+	"html"
+	"strings"
+	"unicode"
+)
+
+// snippetRunes is the length of a snippet in characters.
+const snippetRunes = 120
+
+// maxMarksPerNeedle bounds the highlighting work on a long text.
+const maxMarksPerNeedle = 64
+
+// snippet returns an HTML excerpt of text around the first match of
+// needles, with <mark>…</mark> around every match inside it. Matching runs
+// on the normalised text, mapped back rune by rune to the text as written,
+// so full-width digits and letters match and no character is ever cut.
+// Everything except the marks is escaped. With no match it is the start of
+// the summary (or of the text).
+//
+// needles holds one list per query clause: the clause itself, then its
+// terms; the terms are marked only where the whole clause does not occur.
+func snippet(text, summary string, needles [][]string, maxRunes int) string {
+	if strings.TrimSpace(text) == "" {
+		text = summary
+	}
+	orig := []rune(collapseSpace(text))
+	var norm []rune
+	var from []int // norm index → orig index
+	for i, r := range orig {
+		for _, n := range normalize(string(r)) {
+			norm = append(norm, n)
+			from = append(from, i)
+		}
+	}
+	marked := make([]bool, len(orig))
+	first := -1
+	mark := func(needle string) bool {
+		nr := []rune(needle)
+		found := false
+		count := 0
+		for i := 0; i+len(nr) <= len(norm) && count < maxMarksPerNeedle; i++ {
+			if !runesEqual(norm[i:i+len(nr)], nr) {
+				continue
+			}
+			for j := from[i]; j <= from[i+len(nr)-1]; j++ {
+				marked[j] = true
+			}
+			if first < 0 || from[i] < first {
+				first = from[i]
+			}
+			found = true
+			count++
+			i += len(nr) - 1
+		}
+		return found
+	}
+	for _, ns := range needles {
+		if len(ns) == 0 || ns[0] == "" {
+			continue
+		}
+		if mark(ns[0]) {
+			continue
+		}
+		for _, t := range ns[1:] {
+			mark(t)
+		}
+	}
+
+	if first < 0 && summary != "" && text != summary {
+		return snippet(summary, "", nil, maxRunes)
+	}
+	start := 0
+	if first > 0 {
+		// Show some context before the first match.
+		start = max(0, first-maxRunes/5)
+		if len(orig)-start < maxRunes {
+			start = max(0, len(orig)-maxRunes)
+		}
+	}
+	end := min(len(orig), start+maxRunes)
+
+	var b strings.Builder
+	if start > 0 {
+		b.WriteString("…")
+	}
+	in := false
+	for i := start; i < end; i++ {
+		if marked[i] != in {
+			if in {
+				b.WriteString("</mark>")
+			} else {
+				b.WriteString("<mark>")
+			}
+			in = marked[i]
+		}
+		b.WriteString(html.EscapeString(string(orig[i])))
+	}
+	if in {
+		b.WriteString("</mark>")
+	}
+	if end < len(orig) {
+		b.WriteString("…")
+	}
+	return b.String()
+}
+
+// collapseSpace turns every run of white space into one space, so line
+// breaks of the body do not show in a one-paragraph excerpt.
+func collapseSpace(s string) string {
+	return strings.Join(strings.FieldsFunc(s, unicode.IsSpace), " ")
+}
+
+func runesEqual(a, b []rune) bool {
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
