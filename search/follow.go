@@ -124,4 +124,3 @@ func (f *Follower) Close() error {
 	}
 	return nil
 }
-

@@ -137,7 +137,10 @@ type FacetValue struct {
 }
 
 // facetFields maps Query filter names to index fields, in display order.
-var facetFields = []struct{ name, field string; size int }{
+var facetFields = []struct {
+	name, field string
+	size        int
+}{
 	{"kind", fKind, 10},
 	{"department", fDept, 30},
 	{"year", fYear, 30},
