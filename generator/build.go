@@ -1,0 +1,396 @@
+package generator
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+
+	"portal/generator/markdown"
+	"portal/generator/model"
+	"portal/generator/theme"
+	"portal/themes"
+)
+
+// Build loads the site in opts.SiteDir and publishes it to opts.OutDir. When
+// the site has errors it writes nothing and returns an error that lists every
+// diagnostic (one per line; errors.Is/As reach each one).
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.SiteDir == "" {
+		opts.SiteDir = "."
+	}
+	site, warnings, err := load(opts)
+	if err != nil {
+		return &Result{Warnings: warnings}, err
+	}
+	res, err := Generate(ctx, site, opts)
+	if res != nil {
+		res.Warnings = append(warnings, res.Warnings...)
+		res.Duration = time.Since(start)
+	}
+	return res, err
+}
+
+// LoadTheme returns the theme the site configures: the embedded default,
+// overridden file by file by <siteDir>/themes/<name>/ when that folder exists.
+func LoadTheme(siteDir, name string) (*theme.Theme, error) {
+	if name == "" {
+		name = "default"
+	}
+	dir := filepath.Join(siteDir, "themes", name)
+	var top fs.FS
+	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+		top = os.DirFS(dir)
+	} else if name != "default" {
+		return nil, fmt.Errorf("portal.toml: theme: %q: no folder %s (use \"default\" or a folder under themes/)", name, filepath.ToSlash(dir))
+	}
+	return theme.Load(theme.Overlay(top, themes.Default()))
+}
+
+// Generate renders an already loaded site into opts.OutDir (Build without
+// the loading step; tests and benchmarks call it with a model built in Go).
+func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, error) {
+	start := time.Now()
+	if opts.SiteDir == "" {
+		opts.SiteDir = "."
+	}
+	if opts.OutDir == "" {
+		opts.OutDir = filepath.Join(opts.SiteDir, "public")
+	}
+	cfg := &site.Config
+	if cfg.Location == nil {
+		loc, err := time.LoadLocation(cfg.TimeZone)
+		if err != nil || cfg.TimeZone == "" {
+			loc = time.UTC
+		}
+		cfg.Location = loc
+	}
+	if opts.BaseURL != "" {
+		cfg.BaseURL = opts.BaseURL
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "/"
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	now := opts.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	now = now.In(cfg.Location)
+	now = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cfg.Location)
+
+	th, err := LoadTheme(opts.SiteDir, cfg.Theme)
+	if err != nil {
+		return nil, err
+	}
+	ix, err := prepare(ctx, site, now, markdown.New())
+	if err != nil {
+		return nil, err
+	}
+	entries := ix.entries()
+	feeds, err := feedFiles(site, entries, now)
+	if err != nil {
+		return nil, fmt.Errorf("feeds: %w", err)
+	}
+
+	sv := siteView(site, now, opts.ExtraPages)
+	th.SetSite(sv)
+	pl := &planner{site: site, ix: ix, feeds: feeds, opts: opts}
+	pl.plan()
+	pl.feedsPage(sv)
+	pl.dataPage()
+	for _, ep := range opts.ExtraPages {
+		if err := pl.extra(ep, th); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkDuplicates(pl.jobs); err != nil {
+		return nil, err
+	}
+
+	tmp, err := tempOut(opts.OutDir)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	w := &writer{root: tmp, dirs: map[string]bool{}}
+	prog := newProgress(opts.Progress, len(pl.jobs))
+	err = parallel(ctx, len(pl.jobs), func(i int) error {
+		j := pl.jobs[i]
+		page, data := j.make()
+		var buf bytes.Buffer
+		if err := th.Render(&buf, j.layout, page, sv, data); err != nil {
+			return fmt.Errorf("%s: %w", j.file, err)
+		}
+		prog.tick()
+		return w.write(j.file, buf.Bytes())
+	})
+	prog.done()
+	if err != nil {
+		return nil, err
+	}
+	files := map[string][]byte{}
+	for k, v := range feeds {
+		files[k] = v
+	}
+	if err := openData(site, ix, files); err != nil {
+		return nil, err
+	}
+	sitemaps(cfg.BaseURL, pl.sitemap, files)
+	files["robots.txt"] = robots(cfg.BaseURL)
+	if st := th.Static(); st != nil {
+		if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(st, p)
+			files[p] = b
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("theme static: %w", err)
+		}
+	}
+	for _, name := range sortedKeys(files) {
+		if err := w.write(name, files[name]); err != nil {
+			return nil, err
+		}
+	}
+	if err := swap(tmp, opts.OutDir); err != nil {
+		return nil, err
+	}
+	ok = true
+	return &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(files),
+		Omitted: ix.omitted, Duration: time.Since(start)}, nil
+}
+
+// siteView builds .Site once per build.
+func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
+	cfg := site.Config
+	sv := &SiteView{Title: cfg.Title, Description: cfg.Description, BaseURL: cfg.BaseURL, Language: cfg.Language,
+		Gov: cfg.Government, BuildDate: now, Departments: site.Departments}
+	for _, ep := range extra {
+		switch ep.Path {
+		case "/search/":
+			sv.HasSearch = true
+		case "/complaints/":
+			sv.HasComplaints = true
+		}
+	}
+	for _, k := range model.Kinds {
+		sv.Nav = append(sv.Nav, Link{Label: sectionTitle(site, k), URL: urlOf(string(k))})
+	}
+	sv.Nav = append(sv.Nav, Link{Label: "单位", URL: "/departments/"})
+	if sv.HasSearch {
+		sv.Nav = append(sv.Nav, Link{Label: "搜索", URL: "/search/"})
+	}
+	if sv.HasComplaints {
+		sv.Nav = append(sv.Nav, Link{Label: "投诉建议", URL: "/complaints/"})
+	}
+	return sv
+}
+
+// extra adds a caller-supplied page (search form, complaint form).
+func (pl *planner) extra(ep ExtraPage, th *theme.Theme) error {
+	if !th.Has(ep.Template) {
+		return fmt.Errorf("extra page %s: the theme has no layout %q (layouts/%s.html)", ep.Path, ep.Template, ep.Template)
+	}
+	file, err := fileForURL(ep.Path)
+	if err != nil || !strings.HasPrefix(ep.Path, "/") {
+		return fmt.Errorf("extra page %q: not a site path", ep.Path)
+	}
+	pl.add(ep.Path, file, ep.Template, false, func() (*theme.Page, any) {
+		p := pl.page(ep.Title, ep.Path, "", ep.Template)
+		p.Section, p.SectionURL = ep.Title, ep.Path
+		return p, ep.Data
+	})
+	return nil
+}
+
+// feedsPage lists every feed file the feed writer produced, by folder.
+func (pl *planner) feedsPage(sv *SiteView) {
+	byFolder := map[string][]string{}
+	for name := range pl.feeds {
+		byFolder[path.Dir(name)] = append(byFolder[path.Dir(name)], name)
+	}
+	pl.add("/feeds/", "feeds/index.html", "terms", true, func() (*theme.Page, any) {
+		p := pl.page("订阅", "/feeds/", "", "terms")
+		p.Section, p.SectionURL = "订阅", "/feeds/"
+		var groups []FilterGroup
+		for _, folder := range sortedKeys(byFolder) {
+			label := folder
+			switch {
+			case folder == ".":
+				label = "全站"
+			case strings.HasPrefix(folder, "departments/"):
+				label = pl.ix.deptName(strings.TrimPrefix(folder, "departments/"))
+			default:
+				if k := model.Kind(folder); k.Label() != "" {
+					label = sectionTitle(pl.site, k)
+				}
+			}
+			g := FilterGroup{Label: label}
+			names := byFolder[folder]
+			sort.Strings(names)
+			for _, n := range names {
+				l := map[string]string{"feed.xml": "RSS 2.0", "atom.xml": "Atom", "feed.json": "JSON Feed", "changes.xml": "承诺状态变化（RSS）"}[path.Base(n)]
+				if l == "" {
+					l = path.Base(n)
+				}
+				g.Links = append(g.Links, Link{Label: l, URL: "/" + escapeFolder(n)})
+			}
+			groups = append(groups, g)
+		}
+		return p, &TermsData{Groups: groups}
+	})
+}
+
+// dataPage lists the open data files.
+func (pl *planner) dataPage() {
+	pl.add("/data/", "data/index.html", "terms", true, func() (*theme.Page, any) {
+		p := pl.page("开放数据", "/data/", "", "terms")
+		p.Section, p.SectionURL = "开放数据", "/data/"
+		var g FilterGroup
+		for _, k := range openDataKinds {
+			label := "单位名录"
+			if k != "departments" {
+				label = sectionTitle(pl.site, model.Kind(k))
+			}
+			g.Links = append(g.Links,
+				Link{Label: label + "（JSON）", URL: "/data/" + k + ".json"},
+				Link{Label: label + "（CSV）", URL: "/data/" + k + ".csv"})
+		}
+		return p, &TermsData{Groups: []FilterGroup{g}}
+	})
+}
+
+func checkDuplicates(jobs []job) error {
+	seen := make(map[string]bool, len(jobs))
+	for _, j := range jobs {
+		if seen[j.file] {
+			return fmt.Errorf("two pages would be written to %s (check ids and extra pages)", j.file)
+		}
+		seen[j.file] = true
+	}
+	return nil
+}
+
+// writer writes files under root, creating each folder once.
+type writer struct {
+	root string
+	mu   sync.Mutex
+	dirs map[string]bool
+}
+
+func (w *writer) write(name string, b []byte) error {
+	full := filepath.Join(w.root, filepath.FromSlash(name))
+	dir := filepath.Dir(full)
+	w.mu.Lock()
+	known := w.dirs[dir]
+	w.mu.Unlock()
+	if !known {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		w.mu.Lock()
+		w.dirs[dir] = true
+		w.mu.Unlock()
+	}
+	return os.WriteFile(full, b, 0o644)
+}
+
+// tempOut creates the temporary output folder beside out, so the final
+// rename stays on one file system.
+func tempOut(out string) (string, error) {
+	parent := filepath.Dir(filepath.Clean(out))
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		return "", err
+	}
+	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
+	if err != nil {
+		return "", err
+	}
+	return tmp, os.Chmod(tmp, 0o755)
+}
+
+// swap replaces out by tmp with renames: the old folder moves aside, the new
+// one takes its name, and the old one is removed. A reader sees the old site
+// or the new one, never a mix.
+func swap(tmp, out string) error {
+	out = filepath.Clean(out)
+	old := ""
+	if _, err := os.Lstat(out); err == nil {
+		o, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".old-")
+		if err != nil {
+			return err
+		}
+		os.Remove(o) // only its unique name is needed
+		if err := os.Rename(out, o); err != nil {
+			return fmt.Errorf("publish: move %s aside: %w", out, err)
+		}
+		old = o
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return err
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		if old != "" {
+			os.Rename(old, out)
+		}
+		return fmt.Errorf("publish: %w", err)
+	}
+	if old != "" {
+		return os.RemoveAll(old)
+	}
+	return nil
+}
+
+// progress prints "生成页面 n/N" on a terminal, every few hundred pages.
+type progress struct {
+	w     io.Writer
+	total int64
+	n     atomic.Int64
+	mu    sync.Mutex
+}
+
+func newProgress(w io.Writer, total int) *progress {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) || total < 500 {
+		return &progress{total: int64(total)}
+	}
+	return &progress{w: w, total: int64(total)}
+}
+
+func (p *progress) tick() {
+	n := p.n.Add(1)
+	if p.w == nil || n%250 != 0 {
+		return
+	}
+	p.mu.Lock()
+	fmt.Fprintf(p.w, "\r生成页面 %d/%d", n, p.total)
+	p.mu.Unlock()
+}
+
+func (p *progress) done() {
+	if p.w != nil {
+		fmt.Fprintf(p.w, "\r生成页面 %d/%d\n", p.n.Load(), p.total)
+	}
+}

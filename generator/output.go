@@ -1,0 +1,292 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"encoding/xml"
+	"fmt"
+	"strconv"
+	"time"
+
+	"portal/generator/model"
+)
+
+// entries returns one model.Entry per published record page, in a stable
+// order (kind order, then newest first), for search and feeds.
+func (ix *index) entries() []model.Entry {
+	out := make([]model.Entry, 0, len(ix.items))
+	for _, k := range model.Kinds {
+		for _, it := range ix.byKind[k] {
+			e := model.Entry{Kind: it.kind, ID: it.common.ID, Path: it.url, Title: it.common.Title, Summary: it.summary,
+				Text: it.text, HTML: string(it.html), Date: it.common.Date, Updated: it.common.Date,
+				Departments: it.depts, Status: it.status, Category: it.category, Tags: it.common.Tags, Example: it.common.Example}
+			ids := []string{it.common.ID}
+			switch {
+			case it.c != nil:
+				for _, p := range it.c.Progress {
+					if p.Date.After(e.Updated) {
+						e.Updated = p.Date
+					}
+				}
+				ids = append(ids, it.c.SourceDoc)
+			case it.d != nil:
+				ids = append(ids, it.d.CreditCode, it.d.DocNumber)
+				if e.Text == "" {
+					e.Text = it.d.Content
+				}
+			case it.p != nil:
+				ids = append(ids, it.p.DocNumber, it.p.IndexNumber)
+			case it.r != nil:
+				ids = append(ids, it.r.DocNumber)
+			}
+			e.Identifiers = appendUnique(nil, ids...)
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// openDataKinds are the open data files, /data/<kind>.json and .csv.
+var openDataKinds = []string{"commitments", "disclosures", "records", "cases", "policies", "news", "departments"}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02")
+}
+
+// openData adds /data/<kind>.json and .csv for every kind to files: only
+// published records, commitments with their derived status.
+func openData(site *model.Site, ix *index, files map[string][]byte) error {
+	type table struct {
+		header []string
+		rows   [][]string
+		json   []any
+	}
+	tables := map[string]*table{}
+	add := func(kind string, header []string, row []string, obj any) {
+		t := tables[kind]
+		if t == nil {
+			t = &table{header: header}
+			tables[kind] = t
+		}
+		t.rows = append(t.rows, row)
+		t.json = append(t.json, obj)
+	}
+	type commitment struct {
+		ID            string   `json:"id"`
+		Title         string   `json:"title"`
+		Department    string   `json:"department"`
+		Partners      []string `json:"partners"`
+		PartnersNote  string   `json:"partners_note,omitempty"`
+		Category      string   `json:"category"`
+		Date          string   `json:"date"`
+		Deadline      string   `json:"deadline,omitempty"`
+		Status        string   `json:"status"`
+		DisplayStatus string   `json:"display_status"`
+		Overdue       bool     `json:"overdue"`
+		DaysLate      int      `json:"days_late,omitempty"`
+		Source        string   `json:"source,omitempty"`
+		URL           string   `json:"url"`
+		Example       bool     `json:"example,omitempty"`
+	}
+	hdr := []string{"id", "title", "department", "partners", "category", "date", "deadline", "status", "display_status", "overdue", "days_late", "source", "url", "example"}
+	for _, it := range ix.byKind[model.KindCommitment] {
+		c := it.c
+		partners := append([]string{}, c.Partners...)
+		o := commitment{ID: c.ID, Title: c.Title, Department: c.Department, Partners: partners, PartnersNote: c.PartnersNote,
+			Category: c.Category, Date: day(c.Date), Deadline: day(c.Deadline), Status: string(c.Status), DisplayStatus: it.status,
+			Overdue: c.Derived.Overdue, DaysLate: c.Derived.DaysLate, Source: c.SourceDoc, URL: it.url, Example: c.Example}
+		add("commitments", hdr, []string{o.ID, o.Title, o.Department, join(partners), o.Category, o.Date, o.Deadline, o.Status, o.DisplayStatus,
+			strconv.FormatBool(o.Overdue), strconv.Itoa(o.DaysLate), o.Source, o.URL, strconv.FormatBool(o.Example)}, o)
+	}
+	type disclosure struct {
+		ID             string  `json:"id"`
+		SubjectName    string  `json:"subject_name"`
+		CreditCode     string  `json:"credit_code,omitempty"`
+		DocNumber      string  `json:"doc_number"`
+		Category       string  `json:"category"`
+		Title          string  `json:"title"`
+		Content        string  `json:"content,omitempty"`
+		Date           string  `json:"date"`
+		ValidUntil     string  `json:"valid_until,omitempty"`
+		PublicityUntil string  `json:"publicity_until,omitempty"`
+		Department     string  `json:"department"`
+		LegalBasis     string  `json:"legal_basis,omitempty"`
+		Fine           float64 `json:"fine,omitempty"`
+		URL            string  `json:"url"`
+		Example        bool    `json:"example,omitempty"`
+	}
+	hdr = []string{"id", "subject_name", "credit_code", "doc_number", "category", "title", "content", "date", "valid_until", "publicity_until", "department", "legal_basis", "fine", "url", "example"}
+	for _, it := range ix.byKind[model.KindDisclosure] {
+		d := it.d
+		o := disclosure{d.ID, d.SubjectName, d.CreditCode, d.DocNumber, d.Category, d.Title, d.Content, day(d.Date), day(d.ValidUntil),
+			day(d.PublicityUntil), d.Department, d.LegalBasis, d.Fine, it.url, d.Example}
+		fine := ""
+		if d.Fine != 0 {
+			fine = strconv.FormatFloat(d.Fine, 'f', -1, 64)
+		}
+		add("disclosures", hdr, []string{o.ID, o.SubjectName, o.CreditCode, o.DocNumber, o.Category, o.Title, o.Content, o.Date, o.ValidUntil,
+			o.PublicityUntil, o.Department, o.LegalBasis, fine, o.URL, strconv.FormatBool(o.Example)}, o)
+	}
+	type record struct {
+		ID            string `json:"id"`
+		Title         string `json:"title"`
+		Department    string `json:"department"`
+		RecordType    string `json:"record_type"`
+		Basis         string `json:"basis"`
+		DocNumber     string `json:"doc_number,omitempty"`
+		Status        string `json:"status"`
+		Date          string `json:"date"`
+		RectifiedDate string `json:"rectified_date,omitempty"`
+		URL           string `json:"url"`
+		Example       bool   `json:"example,omitempty"`
+	}
+	hdr = []string{"id", "title", "department", "record_type", "basis", "doc_number", "status", "date", "rectified_date", "url", "example"}
+	for _, it := range ix.byKind[model.KindRecord] {
+		r := it.r
+		o := record{r.ID, r.Title, r.Department, r.RecordType, r.Basis, r.DocNumber, r.Status, day(r.Date), day(r.RectifiedDate), it.url, r.Example}
+		add("records", hdr, []string{o.ID, o.Title, o.Department, o.RecordType, o.Basis, o.DocNumber, o.Status, o.Date, o.RectifiedDate, o.URL, strconv.FormatBool(o.Example)}, o)
+	}
+	type article struct {
+		ID          string   `json:"id"`
+		Title       string   `json:"title"`
+		Date        string   `json:"date"`
+		Type        string   `json:"type,omitempty"`
+		Departments []string `json:"departments"`
+		Source      string   `json:"source,omitempty"`
+		Summary     string   `json:"summary"`
+		URL         string   `json:"url"`
+		Example     bool     `json:"example,omitempty"`
+	}
+	hdr = []string{"id", "title", "date", "type", "departments", "source", "summary", "url", "example"}
+	for _, k := range []model.Kind{model.KindCase, model.KindNews} {
+		for _, it := range ix.byKind[k] {
+			o := article{ID: it.common.ID, Title: it.common.Title, Date: day(it.common.Date), Type: it.category,
+				Departments: append([]string{}, it.depts...), Summary: it.summary, URL: it.url, Example: it.common.Example}
+			if it.cs != nil {
+				o.Source = it.cs.SourceDoc
+			} else {
+				o.Source = it.n.SourceName
+			}
+			add(string(k), hdr, []string{o.ID, o.Title, o.Date, o.Type, join(o.Departments), o.Source, o.Summary, o.URL, strconv.FormatBool(o.Example)}, o)
+		}
+	}
+	type policy struct {
+		ID          string `json:"id"`
+		Title       string `json:"title"`
+		IndexNumber string `json:"index_number,omitempty"`
+		Publisher   string `json:"publisher,omitempty"`
+		WrittenDate string `json:"written_date,omitempty"`
+		Date        string `json:"date"`
+		DocNumber   string `json:"doc_number,omitempty"`
+		Topic       string `json:"topic,omitempty"`
+		Validity    string `json:"validity"`
+		URL         string `json:"url"`
+	}
+	hdr = []string{"id", "title", "index_number", "publisher", "written_date", "date", "doc_number", "topic", "validity", "url"}
+	for _, it := range ix.byKind[model.KindPolicy] {
+		p := it.p
+		v := p.Validity
+		if v == "" {
+			v = "有效"
+		}
+		o := policy{p.ID, p.Title, p.IndexNumber, p.Publisher, day(p.WrittenDate), day(p.Date), p.DocNumber, p.Topic, v, it.url}
+		add("policies", hdr, []string{o.ID, o.Title, o.IndexNumber, o.Publisher, o.WrittenDate, o.Date, o.DocNumber, o.Topic, o.Validity, o.URL}, o)
+	}
+	type department struct {
+		ID      string   `json:"id"`
+		Name    string   `json:"name"`
+		Short   string   `json:"short"`
+		Aliases []string `json:"aliases"`
+		Level   string   `json:"level"`
+		Parent  string   `json:"parent,omitempty"`
+		Type    string   `json:"type"`
+		URL     string   `json:"url"`
+	}
+	hdr = []string{"id", "name", "short", "aliases", "level", "parent", "type", "url"}
+	for _, d := range site.Departments {
+		o := department{d.ID, d.Name, d.Short, append([]string{}, d.Aliases...), d.Level, d.Parent, d.Type, urlOf("departments", d.ID)}
+		add("departments", hdr, []string{o.ID, o.Name, o.Short, join(o.Aliases), o.Level, o.Parent, o.Type, o.URL}, o)
+	}
+	for _, k := range openDataKinds {
+		t := tables[k]
+		if t == nil {
+			t = &table{json: []any{}}
+		}
+		if t.json == nil {
+			t.json = []any{}
+		}
+		b, err := json.MarshalIndent(t.json, "", "  ")
+		if err != nil {
+			return fmt.Errorf("open data %s: %w", k, err)
+		}
+		files["data/"+k+".json"] = append(b, '\n')
+		var buf bytes.Buffer
+		buf.WriteString("\uFEFF") // a BOM so spreadsheet programs read the Chinese as UTF-8
+		cw := csv.NewWriter(&buf)
+		if t.header != nil {
+			cw.Write(t.header)
+		}
+		cw.WriteAll(t.rows)
+		if err := cw.Error(); err != nil {
+			return fmt.Errorf("open data %s: %w", k, err)
+		}
+		files["data/"+k+".csv"] = buf.Bytes()
+	}
+	return nil
+}
+
+func join(s []string) string {
+	var b bytes.Buffer
+	for i, v := range s {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// sitemapMax is the protocol's limit of URLs per sitemap file.
+const sitemapMax = 50000
+
+// sitemaps adds sitemap.xml for the indexable pages to files; past the
+// protocol's 50,000 URLs per file it becomes an index of sitemap-N.xml files.
+func sitemaps(base string, paths []string, files map[string][]byte) {
+	if len(paths) <= sitemapMax {
+		files["sitemap.xml"] = urlset(base, paths)
+		return
+	}
+	var idx bytes.Buffer
+	idx.WriteString(xml.Header)
+	idx.WriteString(`<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for i, n := 0, 1; i < len(paths); i, n = i+sitemapMax, n+1 {
+		name := "sitemap-" + strconv.Itoa(n) + ".xml"
+		files[name] = urlset(base, paths[i:min(i+sitemapMax, len(paths))])
+		idx.WriteString("<sitemap><loc>")
+		xml.EscapeText(&idx, []byte(absURL(base, "/"+name)))
+		idx.WriteString("</loc></sitemap>\n")
+	}
+	idx.WriteString("</sitemapindex>\n")
+	files["sitemap.xml"] = idx.Bytes()
+}
+
+func urlset(base string, paths []string) []byte {
+	var b bytes.Buffer
+	b.WriteString(xml.Header)
+	b.WriteString(`<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">` + "\n")
+	for _, p := range paths {
+		b.WriteString("<url><loc>")
+		xml.EscapeText(&b, []byte(absURL(base, p)))
+		b.WriteString("</loc></url>\n")
+	}
+	b.WriteString("</urlset>\n")
+	return b.Bytes()
+}
+
+func robots(base string) []byte {
+	return []byte("User-agent: *\nAllow: /\nDisallow: /api/\n\nSitemap: " + absURL(base, "/sitemap.xml") + "\n")
+}

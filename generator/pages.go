@@ -1,0 +1,569 @@
+package generator
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strconv"
+	"strings"
+
+	"portal/generator/chart"
+	"portal/generator/model"
+	"portal/generator/theme"
+)
+
+// job is one HTML page to render: the layout, its page description and its
+// data. make builds both lazily so the per-page work runs on the pool.
+type job struct {
+	file   string // output path relative to the output root
+	layout string
+	make   func() (*theme.Page, any)
+}
+
+// planner turns the index into page jobs. Every list, count and grouping it
+// reads was computed once in prepare; no page walks the whole site.
+type planner struct {
+	site    *model.Site
+	ix      *index
+	feeds   map[string][]byte
+	opts    Options
+	jobs    []job
+	sitemap []string // URL paths of indexable pages
+}
+
+func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
+	pl.jobs = append(pl.jobs, job{file: file, layout: layout, make: mk})
+	if indexable {
+		pl.sitemap = append(pl.sitemap, urlPath)
+	}
+}
+
+// alternates returns the feed links for a folder ("" = the site) that the
+// feed writer actually produced.
+func (pl *planner) alternates(folder string) []theme.Link {
+	var out []theme.Link
+	for _, f := range []struct{ name, typ, label string }{
+		{"feed.xml", "application/rss+xml", "RSS"},
+		{"atom.xml", "application/atom+xml", "Atom"},
+		{"feed.json", "application/feed+json", "JSON Feed"},
+	} {
+		key := f.name
+		if folder != "" {
+			key = folder + "/" + f.name
+		}
+		if _, ok := pl.feeds[key]; ok {
+			out = append(out, theme.Link{Label: f.label, URL: "/" + escapeFolder(key), Type: f.typ})
+		}
+	}
+	return out
+}
+
+// escapeFolder percent-encodes each segment of a slash-separated file path.
+func escapeFolder(p string) string {
+	segs := strings.Split(p, "/")
+	u := urlOf(segs...)
+	return strings.TrimSuffix(strings.TrimPrefix(u, "/"), "/")
+}
+
+func (pl *planner) feedURL(folder string) string {
+	if a := pl.alternates(folder); len(a) > 0 {
+		return a[0].URL
+	}
+	return ""
+}
+
+func (pl *planner) page(title, urlPath string, kind model.Kind, layout string) *theme.Page {
+	p := &theme.Page{Title: title, Path: urlPath, Kind: layout, Canonical: absURL(pl.site.Config.BaseURL, urlPath)}
+	if kind != "" {
+		p.Section = sectionTitle(pl.site, kind)
+		p.SectionURL = urlOf(string(kind))
+		p.Alternates = append(pl.alternates(string(kind)), pl.alternates("")...)
+	} else {
+		p.Alternates = pl.alternates("")
+	}
+	return p
+}
+
+func sectionTitle(site *model.Site, k model.Kind) string {
+	if s := site.Sections[k]; s != nil && s.Title != "" {
+		return s.Title
+	}
+	return k.Label()
+}
+
+// articleMeta adds the government-site article meta tags.
+func articleMeta(p *theme.Page, it *item, source string) {
+	p.Meta = append(p.Meta,
+		theme.Meta{Name: "ArticleTitle", Content: it.common.Title},
+		theme.Meta{Name: "PubDate", Content: it.common.Date.Format("2006-01-02 15:04")},
+	)
+	if source != "" {
+		p.Meta = append(p.Meta, theme.Meta{Name: "ContentSource", Content: source})
+	}
+	p.Example = it.common.Example
+	p.Description = it.summary
+}
+
+// list adds the paginated pages of items under segs (e.g. commitments,
+// status, overdue).
+func (pl *planner) list(kind model.Kind, title string, items []*item, filters func(cur string) []FilterGroup, intro bool, segs ...string) {
+	size := pl.site.Config.PageSize
+	if size <= 0 {
+		size = 20
+	}
+	pages := (len(items) + size - 1) / size
+	if pages == 0 {
+		pages = 1
+	}
+	base := urlOf(segs...)
+	for n := 1; n <= pages; n++ {
+		n := n
+		s := segs
+		if n > 1 {
+			s = append(append([]string{}, segs...), "page", strconv.Itoa(n))
+		}
+		u, f := pagePath(s...)
+		lo, hi := (n-1)*size, min(n*size, len(items))
+		pl.add(u, f, "list", true, func() (*theme.Page, any) {
+			t := title
+			if n > 1 {
+				t = fmt.Sprintf("%s（第%d页）", title, n)
+			}
+			p := pl.page(t, u, kind, "list")
+			if kind == "" && segs[0] == "tags" {
+				p.Section, p.SectionURL = "标签", "/tags/"
+			}
+			d := &ListData{Items: make([]Item, 0, hi-lo), Pager: pager(base, n, pages, len(items))}
+			for _, it := range items[lo:hi] {
+				d.Items = append(d.Items, it.view)
+			}
+			if filters != nil {
+				d.Filters = filters(base)
+			}
+			if intro && n == 1 {
+				d.Intro = pl.ix.intros[kind]
+			}
+			if len(segs) == 1 {
+				d.FeedURL = pl.feedURL(string(kind))
+			}
+			return p, d
+		})
+	}
+}
+
+// pager builds a constant-size window of page links around the current one.
+func pager(base string, cur, pages, total int) *Pager {
+	pu := func(n int) string {
+		if n == 1 {
+			return base
+		}
+		return base + "page/" + strconv.Itoa(n) + "/"
+	}
+	p := &Pager{Page: cur, Pages: pages, Total: total}
+	if cur > 1 {
+		p.Prev = pu(cur - 1)
+	}
+	if cur < pages {
+		p.Next = pu(cur + 1)
+	}
+	last := 0
+	for n := 1; n <= pages; n++ {
+		if n == 1 || n == pages || (n >= cur-2 && n <= cur+2) {
+			if last != 0 && n > last+1 {
+				p.Links = append(p.Links, PagerLink{Gap: true})
+			}
+			p.Links = append(p.Links, PagerLink{N: n, URL: pu(n), Current: n == cur})
+			last = n
+		} else if n < cur-2 {
+			n = cur - 3 // jump: per-page work stays constant however many pages
+		} else {
+			n = pages - 1
+		}
+	}
+	return p
+}
+
+// plan adds every page of the site.
+func (pl *planner) plan() {
+	ix := pl.ix
+	pl.home()
+	for _, k := range model.Kinds {
+		pl.section(k)
+	}
+	for _, it := range ix.items {
+		pl.detail(it)
+	}
+	pl.departments()
+	pl.tags()
+	pl.subjects()
+	// 404 is written as /404.html, not a folder.
+	pl.jobs = append(pl.jobs, job{file: "404.html", layout: "404", make: func() (*theme.Page, any) {
+		p := pl.page("页面未找到", "/404.html", "", "404")
+		p.NoIndex, p.Canonical = true, ""
+		return p, nil
+	}})
+}
+
+func (pl *planner) home() {
+	ix := pl.ix
+	pl.add("/", "index.html", "home", true, func() (*theme.Page, any) {
+		p := pl.page("", "/", "", "home")
+		p.Description = pl.site.Config.Description
+		cs := ix.byKind[model.KindCommitment]
+		d := &HomeData{Figures: []Link{
+			{Label: "公开承诺", URL: "/commitments/", Count: len(cs), HasCount: true},
+			{Label: "已兑现", URL: "/commitments/status/fulfilled/", Count: len(ix.byStatus[model.StatusFulfilled]), HasCount: true},
+			{Label: "推进中", URL: "/commitments/status/in_progress/", Count: len(ix.byStatus[model.StatusInProgress]), HasCount: true},
+			{Label: "已逾期", URL: "/commitments/status/overdue/", Count: len(ix.byStatus[model.StatusOverdue]), HasCount: true},
+			{Label: "双公示信息", URL: "/disclosures/", Count: len(ix.byKind[model.KindDisclosure]), HasCount: true},
+			{Label: "政务失信记录", URL: "/records/", Count: len(ix.byKind[model.KindRecord]), HasCount: true},
+			{Label: "典型案例", URL: "/cases/", Count: len(ix.byKind[model.KindCase]), HasCount: true},
+			{Label: "政策文件", URL: "/policies/", Count: len(ix.byKind[model.KindPolicy]), HasCount: true},
+		}}
+		overdue := append([]*item(nil), ix.byStatus[model.StatusOverdue]...)
+		sort.SliceStable(overdue, func(i, j int) bool {
+			a, b := overdue[i].c.Derived.DaysLate, overdue[j].c.Derived.DaysLate
+			if a != b {
+				return a > b
+			}
+			return overdue[i].common.ID < overdue[j].common.ID
+		})
+		var soon []*item
+		for _, it := range cs {
+			if it.c.Derived.DueSoon {
+				soon = append(soon, it)
+			}
+		}
+		sort.SliceStable(soon, func(i, j int) bool {
+			a, b := soon[i].c.Derived.DaysLeft, soon[j].c.Derived.DaysLeft
+			if a != b {
+				return a < b
+			}
+			return soon[i].common.ID < soon[j].common.ID
+		})
+		d.Overdue = views(overdue, 8)
+		d.DueSoon = views(soon, 8)
+		d.News = views(ix.byKind[model.KindNews], 6)
+		if pl.opts.ComplaintStats != nil {
+			t := pl.opts.ComplaintStats.Total
+			d.Complaints = &t
+		}
+		return p, d
+	})
+}
+
+func views(items []*item, n int) []Item {
+	if n > len(items) {
+		n = len(items)
+	}
+	out := make([]Item, n)
+	for i := range out {
+		out[i] = items[i].view
+	}
+	return out
+}
+
+// section adds a kind's main list and its filtered lists.
+func (pl *planner) section(k model.Kind) {
+	ix := pl.ix
+	title := sectionTitle(pl.site, k)
+	cats := sortedKeys(ix.byCat[k])
+	catLabel := map[model.Kind]string{model.KindCommitment: "类别", model.KindDisclosure: "类别", model.KindCase: "案例类型",
+		model.KindRecord: "失信类型", model.KindPolicy: "主题分类"}[k]
+	var filters func(cur string) []FilterGroup
+	filters = func(cur string) []FilterGroup {
+		var groups []FilterGroup
+		if k == model.KindCommitment {
+			g := FilterGroup{Label: "状态", Links: []Link{{Label: "全部", URL: "/commitments/", Current: cur == "/commitments/"}}}
+			for _, st := range append(append([]model.Status{}, model.Statuses...), model.StatusOverdue) {
+				u := urlOf("commitments", "status", string(st))
+				g.Links = append(g.Links, Link{Label: st.Label(), URL: u, Count: len(ix.byStatus[st]), HasCount: true, Current: cur == u})
+			}
+			groups = append(groups, g)
+		}
+		if len(cats) > 0 {
+			g := FilterGroup{Label: catLabel}
+			if k != model.KindCommitment {
+				g.Links = append(g.Links, Link{Label: "全部", URL: urlOf(string(k)), Current: cur == urlOf(string(k))})
+			}
+			for _, c := range cats {
+				u := urlOf(string(k), catSegment(k), c)
+				g.Links = append(g.Links, Link{Label: c, URL: u, Count: len(ix.byCat[k][c]), HasCount: true, Current: cur == u})
+			}
+			groups = append(groups, g)
+		}
+		return groups
+	}
+	pl.list(k, title, ix.byKind[k], filters, true, string(k))
+	if k == model.KindCommitment {
+		for _, st := range append(append([]model.Status{}, model.Statuses...), model.StatusOverdue) {
+			pl.list(k, "承诺："+st.Label(), ix.byStatus[st], filters, false, "commitments", "status", string(st))
+		}
+	}
+	for _, c := range cats {
+		pl.list(k, title+"："+c, ix.byCat[k][c], filters, false, string(k), catSegment(k), c)
+	}
+	// Per-department lists, linked from the department pages.
+	for _, d := range pl.site.Departments {
+		if items := ix.byDept[d.ID][k]; len(items) > 0 {
+			pl.list(k, d.Name+"："+title, items, nil, false, string(k), "department", d.ID)
+		}
+	}
+}
+
+func catSegment(k model.Kind) string {
+	switch k {
+	case model.KindCase, model.KindRecord:
+		return "type"
+	case model.KindPolicy:
+		return "topic"
+	}
+	return "category"
+}
+
+func (pl *planner) tagLinks(tags []string) []Link {
+	out := make([]Link, 0, len(tags))
+	for _, t := range uniqueStrings(tags) {
+		out = append(out, Link{Label: t, URL: urlOf("tags", t)})
+	}
+	return out
+}
+
+// detail adds one record's page (or its stop notice).
+func (pl *planner) detail(it *item) {
+	ix := pl.ix
+	if it.unpublished {
+		pl.add(it.url, it.file, "unpublished", false, func() (*theme.Page, any) {
+			p := pl.page("已停止公示", it.url, it.kind, "unpublished")
+			p.NoIndex = true
+			d := &UnpublishedData{KindLabel: it.kind.Label(), Reason: it.reason, ListURL: urlOf(string(it.kind))}
+			if it.d != nil && !it.d.PublicityUntil.IsZero() && it.reason == "公示期满" {
+				d.Since = it.d.PublicityUntil
+			}
+			if it.r != nil && !it.r.PublicityUntil.IsZero() && it.reason == "公示期满" {
+				d.Since = it.r.PublicityUntil
+			}
+			return p, d
+		})
+		return
+	}
+	layout := map[model.Kind]string{model.KindCommitment: "commitment", model.KindDisclosure: "disclosure", model.KindPolicy: "policy",
+		model.KindCase: "article", model.KindNews: "article", model.KindRecord: "record"}[it.kind]
+	pl.add(it.url, it.file, layout, true, func() (*theme.Page, any) {
+		p := pl.page(it.common.Title, it.url, it.kind, layout)
+		tags := pl.tagLinks(it.common.Tags)
+		switch {
+		case it.c != nil:
+			c := it.c
+			articleMeta(p, it, c.SourceDoc)
+			st := c.DisplayStatus()
+			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.Label(), StatusClass: string(st), State: c.Derived,
+				Lead: ix.deptLinks([]string{c.Department}), Partners: ix.deptLinks(c.Partners),
+				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags}
+			for _, pr := range c.Progress {
+				v := ProgressView{Date: pr.Date, StatusLabel: pr.Status.Label(), StatusClass: string(pr.Status), Note: pr.Note, Evidence: pr.Evidence}
+				if strings.HasPrefix(pr.Evidence, "https://") || strings.HasPrefix(pr.Evidence, "http://") {
+					v.EvidenceURL = pr.Evidence
+				}
+				d.Progress = append(d.Progress, v)
+			}
+			return p, d
+		case it.d != nil:
+			dd := it.d
+			articleMeta(p, it, ix.deptName(dd.Department))
+			d := &DisclosureData{D: dd, Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags,
+				CategoryURL:  urlOf("disclosures", "category", dd.Category),
+				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&disclosure=" + url.QueryEscape(dd.ID)}
+			if dd.Fine > 0 {
+				d.Fine = strconv.FormatFloat(dd.Fine, 'f', -1, 64)
+			}
+			if dd.CreditCode != "" {
+				d.SubjectURL = urlOf("subjects", dd.CreditCode)
+			}
+			return p, d
+		case it.p != nil:
+			pp := it.p
+			articleMeta(p, it, pp.Publisher)
+			v := pp.Validity
+			if v == "" {
+				v = "有效"
+			}
+			return p, &PolicyData{P: pp, Body: it.html, Depts: ix.deptLinks(pp.Departments), Validity: v,
+				Banner: v == "废止" || v == "失效", Tags: tags}
+		case it.cs != nil:
+			articleMeta(p, it, it.cs.SourceDoc)
+			return p, &ArticleData{Date: it.common.Date, Body: it.html, TypeLabel: it.cs.CaseType, TypeURL: urlOf("cases", "type", it.cs.CaseType),
+				Source: it.cs.SourceDoc, Depts: ix.deptLinks(it.cs.Departments), Tags: tags}
+		case it.n != nil:
+			articleMeta(p, it, it.n.SourceName)
+			return p, &ArticleData{Date: it.common.Date, Body: it.html, Source: it.n.SourceName, SourceURL: safeLink(it.n.SourceURL),
+				Depts: ix.deptLinks(it.n.Departments), Tags: tags}
+		default:
+			r := it.r
+			articleMeta(p, it, ix.deptName(r.Department))
+			return p, &RecordData{R: r, Body: it.html, Dept: ix.deptLinks([]string{r.Department}), TypeURL: urlOf("records", "type", r.RecordType),
+				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&record=" + url.QueryEscape(r.ID), Tags: tags}
+		}
+	})
+}
+
+// safeLink keeps only http(s) links.
+func safeLink(u string) string {
+	if strings.HasPrefix(u, "https://") || strings.HasPrefix(u, "http://") {
+		return u
+	}
+	return ""
+}
+
+// deptSorts are the pre-rendered sort orders of the departments index.
+var deptSorts = []struct{ key, label string }{
+	{"", "默认顺序"}, {"kept", "按已兑现"}, {"in_progress", "按推进中"}, {"overdue", "按已逾期"}, {"broken", "按未兑现"}, {"total", "按承诺总数"},
+}
+
+func (pl *planner) departments() {
+	ix := pl.ix
+	rows := make([]DeptRow, 0, len(pl.site.Departments))
+	for i, d := range pl.site.Departments {
+		r := DeptRow{ID: d.ID, Name: d.Name, URL: urlOf("departments", d.ID), Type: d.Type, order: i}
+		for _, it := range ix.byDept[d.ID][model.KindCommitment] {
+			r.Total++
+			switch model.Status(it.status) {
+			case model.StatusFulfilled:
+				r.Kept++
+			case model.StatusInProgress:
+				r.InProgress++
+			case model.StatusOverdue:
+				r.Overdue++
+			case model.StatusBroken:
+				r.Broken++
+			}
+		}
+		rows = append(rows, r)
+	}
+	for _, s := range deptSorts {
+		s := s
+		segs := []string{"departments"}
+		if s.key != "" {
+			segs = append(segs, "sort", s.key)
+		}
+		u, f := pagePath(segs...)
+		pl.add(u, f, "departments", s.key == "", func() (*theme.Page, any) {
+			p := pl.page("单位履约情况", u, "", "departments")
+			p.Section, p.SectionURL = "单位", "/departments/"
+			sorted := append([]DeptRow(nil), rows...)
+			val := func(r DeptRow) int {
+				switch s.key {
+				case "kept":
+					return r.Kept
+				case "in_progress":
+					return r.InProgress
+				case "overdue":
+					return r.Overdue
+				case "broken":
+					return r.Broken
+				case "total":
+					return r.Total
+				}
+				return 0
+			}
+			sort.SliceStable(sorted, func(i, j int) bool {
+				if a, b := val(sorted[i]), val(sorted[j]); a != b {
+					return a > b
+				}
+				return sorted[i].order < sorted[j].order
+			})
+			g := FilterGroup{Label: "排序"}
+			for _, o := range deptSorts {
+				ou := "/departments/"
+				if o.key != "" {
+					ou = urlOf("departments", "sort", o.key)
+				}
+				g.Links = append(g.Links, Link{Label: o.label, URL: ou, Current: o.key == s.key})
+			}
+			return p, &DepartmentsData{Rows: sorted, Sorts: []FilterGroup{g}, SortLabel: s.label}
+		})
+	}
+	const groupSize = 10
+	for _, d := range pl.site.Departments {
+		d := d
+		u, f := pagePath("departments", d.ID)
+		pl.add(u, f, "department", true, func() (*theme.Page, any) {
+			p := pl.page(d.Name, u, "", "department")
+			p.Section, p.SectionURL = "单位", "/departments/"
+			p.Alternates = append(pl.alternates("departments/"+d.ID), p.Alternates...)
+			byKind := ix.byDept[d.ID]
+			cs := byKind[model.KindCommitment]
+			data := &DepartmentData{D: d, Total: len(cs), FeedURL: pl.feedURL("departments/" + d.ID)}
+			if par := ix.deptByID[d.Parent]; par != nil {
+				data.Parent = &Link{Name: par.Name, URL: urlOf("departments", par.ID)}
+			}
+			byStatus := map[model.Status][]*item{}
+			for _, it := range cs {
+				byStatus[model.Status(it.status)] = append(byStatus[model.Status(it.status)], it)
+			}
+			var bars []chart.Bar
+			for _, st := range []model.Status{model.StatusOverdue, model.StatusInProgress, model.StatusPending, model.StatusPartial, model.StatusBroken, model.StatusFulfilled, model.StatusWithdrawn} {
+				items := byStatus[st]
+				bars = append(bars, chart.Bar{Label: st.Label(), Value: len(items), Class: string(st)})
+				if len(items) == 0 {
+					continue
+				}
+				g := Group{Label: st.Label(), Class: string(st), Total: len(items), Items: views(items, groupSize)}
+				if len(items) > groupSize {
+					g.More = urlOf("commitments", "department", d.ID)
+				}
+				data.Groups = append(data.Groups, g)
+			}
+			if len(cs) > 0 {
+				data.Chart = chart.HBar("chart-"+d.ID, d.Name+"承诺履行情况", bars)
+			}
+			for _, k := range []model.Kind{model.KindDisclosure, model.KindRecord, model.KindCase, model.KindNews, model.KindPolicy} {
+				items := byKind[k]
+				if len(items) == 0 {
+					continue
+				}
+				g := Group{Label: sectionTitle(pl.site, k), Total: len(items), Items: views(items, groupSize)}
+				if len(items) > groupSize {
+					g.More = urlOf(string(k), "department", d.ID)
+				}
+				data.Sections = append(data.Sections, g)
+			}
+			if cstats := pl.opts.ComplaintStats; cstats != nil {
+				if s, ok := cstats.Departments[d.ID]; ok {
+					data.Complaints = &s
+				}
+			}
+			return p, data
+		})
+	}
+}
+
+func (pl *planner) tags() {
+	ix := pl.ix
+	tags := sortedKeys(ix.byTag)
+	pl.add("/tags/", "tags/index.html", "terms", true, func() (*theme.Page, any) {
+		p := pl.page("标签", "/tags/", "", "terms")
+		p.Section, p.SectionURL = "标签", "/tags/"
+		g := FilterGroup{}
+		for _, t := range tags {
+			g.Links = append(g.Links, Link{Label: t, URL: urlOf("tags", t), Count: len(ix.byTag[t]), HasCount: true})
+		}
+		return p, &TermsData{Groups: []FilterGroup{g}}
+	})
+	for _, t := range tags {
+		pl.list("", "标签："+t, ix.byTag[t], nil, false, "tags", t)
+	}
+}
+
+func (pl *planner) subjects() {
+	ix := pl.ix
+	for _, code := range sortedKeys(ix.bySubject) {
+		code := code
+		items := ix.bySubject[code]
+		u, f := pagePath("subjects", code)
+		pl.add(u, f, "subject", true, func() (*theme.Page, any) {
+			p := pl.page(items[0].d.SubjectName, u, model.KindDisclosure, "subject")
+			return p, &SubjectData{Code: code, Items: views(items, len(items))}
+		})
+	}
+}

@@ -1,0 +1,395 @@
+package generator
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"portal/generator/markdown"
+	"portal/generator/model"
+)
+
+// summaryRunes is the length of derived summaries, in characters.
+const summaryRunes = 120
+
+// item is one content record prepared for rendering: its URL, rendered body
+// and the facts lists need, computed once so no page repeats the work.
+type item struct {
+	kind    model.Kind
+	common  *model.Common
+	url     string
+	file    string
+	html    template.HTML
+	text    string
+	summary string
+
+	depts    []string // registry ids, lead first
+	status   string   // display status (commitments), record status
+	category string   // category, case type, record type, policy topic
+
+	unpublished bool
+	reason      string
+
+	c  *model.Commitment
+	d  *model.Disclosure
+	p  *model.Policy
+	cs *model.Case
+	n  *model.News
+	r  *model.Record
+
+	view Item // list row, built once
+}
+
+// index holds every grouping the pages need, built once per build.
+type index struct {
+	items     []*item // every published or stop-notice record, in kind order
+	byKind    map[model.Kind][]*item
+	byDept    map[string]map[model.Kind][]*item
+	byStatus  map[model.Status][]*item // commitments by display status
+	byCat     map[model.Kind]map[string][]*item
+	byTag     map[string][]*item
+	bySubject map[string][]*item
+	hidden    []*item // stop-notice pages (unpublished disclosures and records)
+	deptByID  map[string]*model.Department
+	omitted   map[string]int
+	intros    map[model.Kind]template.HTML // section introductions (_index.md)
+}
+
+// prepare derives state, renders every Markdown body in parallel and builds
+// the index. Drafts are left out entirely.
+func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.Renderer) (*index, error) {
+	cfg := site.Config
+	ix := &index{
+		byKind:    map[model.Kind][]*item{},
+		byDept:    map[string]map[model.Kind][]*item{},
+		byStatus:  map[model.Status][]*item{},
+		byCat:     map[model.Kind]map[string][]*item{},
+		byTag:     map[string][]*item{},
+		bySubject: map[string][]*item{},
+		deptByID:  map[string]*model.Department{},
+		omitted:   map[string]int{},
+		intros:    map[model.Kind]template.HTML{},
+	}
+	for _, k := range model.Kinds {
+		if sec := site.Sections[k]; sec != nil && strings.TrimSpace(sec.Body) != "" {
+			doc, err := md.Render(sec.Body)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", sec.Source.File, err)
+			}
+			ix.intros[k] = template.HTML(doc.HTML) // safe mode: raw HTML dropped
+		}
+	}
+	for _, d := range site.Departments {
+		ix.deptByID[d.ID] = d
+	}
+	add := func(it *item) bool {
+		if it.common.Draft {
+			ix.omitted["草稿"]++
+			return false
+		}
+		it.url, it.file = pagePath(string(it.kind), it.common.ID)
+		ix.items = append(ix.items, it)
+		return true
+	}
+	for _, c := range site.Commitments {
+		c.Derive(now, cfg.Commitments.DueSoonDays, cfg.Commitments.VeryOverdueDays)
+		it := &item{kind: model.KindCommitment, common: &c.Common, c: c, category: c.Category, status: string(c.DisplayStatus())}
+		it.depts = appendUnique([]string{c.Department}, c.Partners...)
+		add(it)
+	}
+	for _, d := range site.Disclosures {
+		if !d.Unpublished {
+			switch {
+			case d.Withdrawn:
+				d.Unpublished, d.UnpublishedReason = true, "信用修复"
+			case !d.PublicityUntil.IsZero() && model.DaysBetween(now, d.PublicityUntil) < 0:
+				d.Unpublished, d.UnpublishedReason = true, "公示期满"
+			}
+		}
+		it := &item{kind: model.KindDisclosure, common: &d.Common, d: d, category: d.Category, depts: []string{d.Department},
+			unpublished: d.Unpublished, reason: d.UnpublishedReason}
+		add(it)
+	}
+	for _, p := range site.Policies {
+		add(&item{kind: model.KindPolicy, common: &p.Common, p: p, category: p.Topic, depts: p.Departments})
+	}
+	for _, c := range site.Cases {
+		add(&item{kind: model.KindCase, common: &c.Common, cs: c, category: c.CaseType, depts: c.Departments})
+	}
+	for _, n := range site.News {
+		add(&item{kind: model.KindNews, common: &n.Common, n: n, depts: n.Departments})
+	}
+	for _, r := range site.Records {
+		if !r.Unpublished {
+			switch {
+			case r.Withdrawn:
+				r.Unpublished, r.UnpublishedReason = true, "已撤销"
+			case !r.PublicityUntil.IsZero() && model.DaysBetween(now, r.PublicityUntil) < 0:
+				r.Unpublished, r.UnpublishedReason = true, "公示期满"
+			}
+		}
+		add(&item{kind: model.KindRecord, common: &r.Common, r: r, category: r.RecordType, status: r.Status, depts: []string{r.Department},
+			unpublished: r.Unpublished, reason: r.UnpublishedReason})
+	}
+	for _, it := range ix.items {
+		if err := checkSegment(string(it.kind), it.common.ID); err != nil {
+			return nil, err
+		}
+	}
+
+	// Markdown is the expensive part: render bodies on every core.
+	if err := parallel(ctx, len(ix.items), func(i int) error {
+		it := ix.items[i]
+		if it.unpublished {
+			return nil // a stop-notice page shows no record content
+		}
+		doc, err := md.Render(it.common.Body)
+		if err != nil {
+			return err
+		}
+		it.html = template.HTML(doc.HTML) // goldmark's safe mode: raw HTML dropped
+		it.text = doc.Text
+		it.summary = it.common.Summary
+		if it.summary == "" {
+			src := doc.Text
+			if src == "" && it.d != nil {
+				src = it.d.Content
+			}
+			it.summary = markdown.Summary(src, summaryRunes)
+		}
+		it.view = ix.itemView(it)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+
+	for _, it := range ix.items {
+		if it.unpublished {
+			ix.omitted[it.reason]++
+			ix.hidden = append(ix.hidden, it)
+			continue
+		}
+		ix.byKind[it.kind] = append(ix.byKind[it.kind], it)
+		for _, d := range it.depts {
+			m := ix.byDept[d]
+			if m == nil {
+				m = map[model.Kind][]*item{}
+				ix.byDept[d] = m
+			}
+			m[it.kind] = append(m[it.kind], it)
+		}
+		if it.c != nil {
+			st := model.Status(it.status)
+			ix.byStatus[st] = append(ix.byStatus[st], it)
+		}
+		if it.category != "" {
+			m := ix.byCat[it.kind]
+			if m == nil {
+				m = map[string][]*item{}
+				ix.byCat[it.kind] = m
+			}
+			m[it.category] = append(m[it.category], it)
+		}
+		for _, t := range uniqueStrings(it.common.Tags) {
+			ix.byTag[t] = append(ix.byTag[t], it)
+		}
+		if it.d != nil && it.d.CreditCode != "" {
+			ix.bySubject[it.d.CreditCode] = append(ix.bySubject[it.d.CreditCode], it)
+		}
+	}
+	// One sort order everywhere: newest first, then id, so output never
+	// depends on file order or map iteration.
+	sortAll := func(s []*item) { sort.SliceStable(s, func(i, j int) bool { return newer(s[i], s[j]) }) }
+	for _, s := range ix.byKind {
+		sortAll(s)
+	}
+	for _, m := range ix.byDept {
+		for _, s := range m {
+			sortAll(s)
+		}
+	}
+	for _, s := range ix.byStatus {
+		sortAll(s)
+	}
+	for _, m := range ix.byCat {
+		for _, s := range m {
+			sortAll(s)
+		}
+	}
+	for _, s := range ix.byTag {
+		sortAll(s)
+	}
+	for _, s := range ix.bySubject {
+		sortAll(s)
+	}
+	return ix, nil
+}
+
+func newer(a, b *item) bool {
+	if !a.common.Date.Equal(b.common.Date) {
+		return a.common.Date.After(b.common.Date)
+	}
+	if a.kind != b.kind {
+		return a.kind < b.kind
+	}
+	return a.common.ID < b.common.ID
+}
+
+// itemView is the list row of it.
+func (ix *index) itemView(it *item) Item {
+	v := Item{Kind: string(it.kind), Title: it.common.Title, URL: it.url, Date: it.common.Date, Summary: it.summary,
+		Category: it.category, Example: it.common.Example}
+	if len(it.depts) > 0 {
+		v.Department = ix.deptName(it.depts[0])
+	}
+	switch {
+	case it.c != nil:
+		st := it.c.DisplayStatus()
+		v.StatusLabel, v.StatusClass = st.Label(), string(st)
+		switch s := it.c.Derived; {
+		case s.Overdue:
+			v.Note = "已逾期" + itoa(s.DaysLate) + "天"
+		case s.DueSoon && s.DaysLeft == 0:
+			v.Note = "今日到期"
+		case s.DueSoon:
+			v.Note = "剩余" + itoa(s.DaysLeft) + "天"
+		}
+	case it.r != nil:
+		v.StatusLabel, v.StatusClass = it.r.Status, "record"
+	case it.p != nil && (it.p.Validity == "废止" || it.p.Validity == "失效"):
+		v.StatusLabel, v.StatusClass = it.p.Validity, "broken"
+	}
+	return v
+}
+
+func (ix *index) deptName(id string) string {
+	if d := ix.deptByID[id]; d != nil {
+		if d.Short != "" {
+			return d.Short
+		}
+		return d.Name
+	}
+	return id
+}
+
+func (ix *index) deptLinks(ids []string) []Link {
+	out := make([]Link, 0, len(ids))
+	for _, id := range ids {
+		if d := ix.deptByID[id]; d != nil {
+			out = append(out, Link{Label: d.Name, Name: d.Name, URL: urlOf("departments", d.ID)})
+		} else if id != "" {
+			out = append(out, Link{Label: id, Name: id})
+		}
+	}
+	return out
+}
+
+// parallel runs fn(0..n-1) on a bounded pool of workers and returns the
+// first error; ctx cancellation stops handing out work.
+func parallel(ctx context.Context, n int, fn func(i int) error) error {
+	workers := runtime.GOMAXPROCS(0)
+	if workers > n {
+		workers = n
+	}
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex
+		firstErr error
+		next     int
+	)
+	take := func() (int, bool) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr != nil || next >= n {
+			return 0, false
+		}
+		if err := ctx.Err(); err != nil {
+			firstErr = err
+			return 0, false
+		}
+		i := next
+		next++
+		return i, true
+	}
+	for w := 0; w < workers; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i, ok := take()
+				if !ok {
+					return
+				}
+				if err := fn(i); err != nil {
+					mu.Lock()
+					if firstErr == nil {
+						firstErr = err
+					}
+					mu.Unlock()
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return firstErr
+}
+
+func appendUnique(dst []string, more ...string) []string {
+	for _, s := range more {
+		dup := false
+		for _, d := range dst {
+			if d == s {
+				dup = true
+				break
+			}
+		}
+		if !dup && s != "" {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+func uniqueStrings(in []string) []string {
+	if len(in) < 2 {
+		return in
+	}
+	return appendUnique(nil, in...)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func itoa(i int) string {
+	neg := i < 0
+	if neg {
+		i = -i
+	}
+	var d [20]byte
+	p := len(d)
+	for {
+		p--
+		d[p] = byte('0' + i%10)
+		i /= 10
+		if i == 0 {
+			break
+		}
+	}
+	if neg {
+		p--
+		d[p] = '-'
+	}
+	return string(d[p:])
+}

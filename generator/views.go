@@ -1,0 +1,216 @@
+package generator
+
+import (
+	"html/template"
+	"time"
+
+	"portal/generator/model"
+	"portal/generator/theme"
+)
+
+// The types below are the templates' .Site and .Data values. Their field
+// names are the theme's interface: a site theme overriding a layout relies
+// on them, so rename nothing.
+
+// SiteView is .Site: the same for every page of a build.
+type SiteView struct {
+	Title         string
+	Description   string
+	BaseURL       string
+	Language      string
+	Gov           model.GovernmentConfig
+	Nav           []Link
+	Feeds         []theme.Link // the site-wide feeds
+	BuildDate     time.Time
+	Departments   []*model.Department
+	HasSearch     bool // a /search/ page exists
+	HasComplaints bool // a /complaints/ page exists
+}
+
+// Link is a labelled URL used by navigation, filters, term lists and
+// department names.
+type Link struct {
+	Label    string
+	Name     string // the full name, for departments
+	URL      string
+	Count    int
+	HasCount bool
+	Current  bool
+	Note     string
+}
+
+// FilterGroup is one row of filter links above a list.
+type FilterGroup struct {
+	Label string
+	Links []Link
+}
+
+// Item is one row of a list.
+type Item struct {
+	Kind        string
+	Title       string
+	URL         string
+	Date        time.Time
+	Summary     string
+	Department  string
+	Category    string
+	StatusLabel string
+	StatusClass string
+	Note        string
+	Example     bool
+}
+
+// Pager is a list's pagination: a constant-size window of page links.
+type Pager struct {
+	Page, Pages, Total int
+	Prev, Next         string
+	Links              []PagerLink
+}
+
+// PagerLink is one page number (or a gap) in a Pager.
+type PagerLink struct {
+	N       int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// ListData is the list layout's .Data.
+type ListData struct {
+	Intro   template.HTML
+	Filters []FilterGroup
+	FeedURL string
+	Items   []Item
+	Pager   *Pager
+}
+
+// HomeData is the home layout's .Data.
+type HomeData struct {
+	Figures    []Link
+	Overdue    []Item
+	DueSoon    []Item
+	News       []Item
+	Complaints *model.DepartmentComplaintStats
+}
+
+// ProgressView is one entry of a commitment's timeline.
+type ProgressView struct {
+	Date        time.Time
+	StatusLabel string
+	StatusClass string
+	Note        string
+	Evidence    string
+	EvidenceURL string // set when the evidence is an http(s) link
+}
+
+// CommitmentData is the commitment layout's .Data.
+type CommitmentData struct {
+	C           *model.Commitment
+	Body        template.HTML
+	StatusLabel string
+	StatusClass string
+	State       model.CommitmentState
+	Lead        []Link
+	Partners    []Link
+	CategoryURL string
+	Progress    []ProgressView
+	Tags        []Link
+}
+
+// DeptRow is one row of the departments index.
+type DeptRow struct {
+	ID, Name, URL, Type                      string
+	Kept, InProgress, Overdue, Broken, Total int
+	order                                    int
+}
+
+// DepartmentsData is the departments layout's .Data.
+type DepartmentsData struct {
+	Rows      []DeptRow
+	Sorts     []FilterGroup
+	SortLabel string
+}
+
+// Group is a titled, truncated list with a link to the whole list.
+type Group struct {
+	Label string
+	Class string
+	Total int
+	Items []Item
+	More  string
+}
+
+// DepartmentData is the department layout's .Data.
+type DepartmentData struct {
+	D          *model.Department
+	Parent     *Link
+	Total      int
+	Chart      template.HTML
+	Groups     []Group // commitments by display status
+	Sections   []Group // disclosures, records, cases, news, policies
+	FeedURL    string
+	Complaints *model.DepartmentComplaintStats
+}
+
+// DisclosureData is the disclosure layout's .Data.
+type DisclosureData struct {
+	D            *model.Disclosure
+	Body         template.HTML
+	Dept         []Link
+	Fine         string
+	SubjectURL   string
+	CategoryURL  string
+	ObjectionURL string
+	Tags         []Link
+}
+
+// UnpublishedData is the stop-notice layout's .Data: no record content.
+type UnpublishedData struct {
+	KindLabel string
+	Reason    string
+	Since     time.Time
+	ListURL   string
+}
+
+// SubjectData is the subject layout's .Data.
+type SubjectData struct {
+	Code  string
+	Items []Item
+}
+
+// PolicyData is the policy layout's .Data.
+type PolicyData struct {
+	P        *model.Policy
+	Body     template.HTML
+	Depts    []Link
+	Validity string
+	Banner   bool
+	Tags     []Link
+}
+
+// ArticleData is the article layout's .Data (cases and news).
+type ArticleData struct {
+	Date      time.Time
+	Body      template.HTML
+	TypeLabel string
+	TypeURL   string
+	Source    string
+	SourceURL string
+	Depts     []Link
+	Tags      []Link
+}
+
+// RecordData is the record layout's .Data.
+type RecordData struct {
+	R            *model.Record
+	Body         template.HTML
+	Dept         []Link
+	TypeURL      string
+	ObjectionURL string
+	Tags         []Link
+}
+
+// TermsData is the terms layout's .Data (tag index, feed list, open data).
+type TermsData struct {
+	Groups []FilterGroup
+}
