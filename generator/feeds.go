@@ -1,13 +1,513 @@
 package generator
 
 import (
+	"errors"
+	"fmt"
+	"html"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
+	"portal/generator/diag"
+	"portal/generator/feed"
 	"portal/generator/model"
 )
 
+// Feed file names. Every feed exists in three formats, side by side in the
+// folder of the page it follows. The change feed's Atom twin is
+// changes.atom.xml: an .xml name so every web server sends it as XML.
+const (
+	feedRSSName  = "feed.xml"
+	feedAtomName = "atom.xml"
+	feedJSONName = "feed.json"
+
+	changesRSSName  = "changes.xml"
+	changesAtomName = "changes.atom.xml"
+	changesJSONName = "changes.json"
+)
+
+// FeedGroup is one heading of the /feeds/ page (订阅).
+type FeedGroup struct {
+	Title       string
+	Description string
+	Feeds       []FeedListing
+}
+
+// FeedListing describes one feed for the /feeds/ page and for page heads:
+// what it carries and its three files as site-relative URLs.
+type FeedListing struct {
+	Title       string // e.g. 信用动态
+	Description string // what it carries, in Chinese
+	Page        string // site-relative URL of the page it follows
+	RSS         string // site-relative URLs of the three files
+	Atom        string
+	JSON        string
+	Items       int // items currently in the feed
+}
+
+// feedSpec is one feed: where it is written, what it says about itself,
+// and which entries it holds.
+type feedSpec struct {
+	FeedListing
+	dir     string // output folder relative to the root, "" for the root
+	names   [3]string
+	group   int        // index into the /feeds/ page's groups
+	kind    model.Kind // section feeds: the kind they hold
+	dept    string     // department feeds: the registry id they hold
+	changes bool       // the commitment change feed
+}
+
+const (
+	groupSite = iota
+	groupChanges
+	groupSection
+	groupDepartment
+)
+
+// holds reports whether the (non-change) feed s carries entry e.
+func (s *feedSpec) holds(e *model.Entry) bool {
+	switch s.group {
+	case groupSite:
+		return true
+	case groupSection:
+		return e.Kind == s.kind
+	case groupDepartment:
+		return slices.Contains(e.Departments, s.dept)
+	}
+	return false
+}
+
+// feedSpecs lists every feed of the site, in /feeds/ page order.
+func feedSpecs(site *model.Site) []feedSpec {
+	specs := []feedSpec{
+		{FeedListing: listing("全站更新", "本站所有栏目的最新内容：承诺、双公示、政务失信记录、典型案例、政策文件和信用动态。", "", feedNames),
+			names: feedNames, group: groupSite},
+		{FeedListing: listing("承诺状态变化", "每条承诺推进记录一条；承诺到期仍未兑现时另记一条，日期为承诺期限（不因之后兑现而撤回）。",
+			string(model.KindCommitment), changeNames),
+			dir: string(model.KindCommitment), names: changeNames, group: groupChanges, changes: true},
+	}
+	for _, k := range model.Kinds {
+		specs = append(specs, feedSpec{FeedListing: listing(sectionTitle(site, k), kindFeedDescriptions[k], string(k), feedNames),
+			dir: string(k), names: feedNames, group: groupSection, kind: k})
+	}
+	for _, d := range site.Departments {
+		name := d.Name
+		if d.Short != "" {
+			name = d.Short
+		}
+		dir := "departments/" + d.ID
+		specs = append(specs, feedSpec{FeedListing: listing(name, "与"+d.Name+"相关的承诺、双公示、政务失信记录、典型案例、政策文件和信用动态。", dir, feedNames),
+			dir: dir, names: feedNames, group: groupDepartment, dept: d.ID})
+	}
+	return specs
+}
+
+var (
+	feedNames   = [3]string{feedRSSName, feedAtomName, feedJSONName}
+	changeNames = [3]string{changesRSSName, changesAtomName, changesJSONName}
+)
+
+var kindFeedDescriptions = map[model.Kind]string{
+	model.KindCommitment: "新发布的政务承诺：承诺事项、牵头单位、完成时限和当前状态。",
+	model.KindDisclosure: "新公示的行政许可、行政处罚等双公示信息。",
+	model.KindRecord:     "新认定的政务失信记录及其整改状态。",
+	model.KindCase:       "新发布的诚信建设典型案例。",
+	model.KindPolicy:     "新发布的社会信用和政务诚信政策文件。",
+	model.KindNews:       "政务诚信建设的新闻和工作动态。",
+}
+
+// listing describes the feed in folder dir (slash path of raw segments).
+func listing(title, desc, dir string, n [3]string) FeedListing {
+	page := "/"
+	if dir != "" {
+		page = urlOf(strings.Split(dir, "/")...)
+	}
+	return FeedListing{Title: title, Description: desc, Page: page,
+		RSS: page + n[0], Atom: page + n[1], JSON: page + n[2]}
+}
+
+func joinPath(dir, name string) string {
+	if dir == "" {
+		return name
+	}
+	return dir + "/" + name
+}
+
 // feedFiles returns every feed file of the site, keyed by output path
 // relative to the output root (e.g. "feed.xml", "news/atom.xml").
+//
+// The output depends only on the site and on now (which decides whether a
+// commitment is overdue yet), never on the clock: two builds with the same
+// inputs give identical bytes.
 func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[string][]byte, error) {
-	return nil, nil
+	c, err := newFeedContext(site)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	items := make([]feed.Item, len(entries))
+	for i := range entries {
+		if items[i], err = c.entryItem(&entries[i]); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	changes, err := c.changeItems(publishedCommitments(entries), now)
+	if err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	limit := feedLimit(site)
+	out := make(map[string][]byte)
+	for _, s := range feedSpecs(site) {
+		var its []feed.Item
+		if s.changes {
+			its = changes
+		} else {
+			for i := range entries {
+				if s.holds(&entries[i]) {
+					its = append(its, items[i])
+				}
+			}
+		}
+		f := c.feed(&s, feed.Newest(its, limit))
+		for i, write := range []func(*feed.Feed) ([]byte, error){feed.RSS, feed.Atom, feed.JSON} {
+			data, err := write(f)
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			out[joinPath(s.dir, s.names[i])] = data
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// feedDirectory returns every feed of the site grouped for the /feeds/
+// page, with how many items each carries now. Its links are site-relative,
+// so it needs no base URL.
+func feedDirectory(site *model.Site, entries []model.Entry, now time.Time) []FeedGroup {
+	groups := []FeedGroup{
+		{Title: "全站", Description: "本站所有栏目的最新内容。"},
+		{Title: "承诺状态变化", Description: "跟踪承诺是否按期兑现：每条推进记录和每次逾期都是一条新内容，即使没有人另写新闻。"},
+		{Title: "栏目", Description: "按栏目订阅。"},
+		{Title: "部门（单位）", Description: "按部门订阅与该单位相关的全部内容。"},
+	}
+	limit := feedLimit(site)
+	changes := countChanges(site, publishedCommitments(entries), now)
+	for _, s := range feedSpecs(site) {
+		n := changes
+		if !s.changes {
+			n = 0
+			for i := range entries {
+				if s.holds(&entries[i]) {
+					n++
+				}
+			}
+		}
+		l := s.FeedListing
+		l.Items = min(n, limit)
+		groups[s.group].Feeds = append(groups[s.group].Feeds, l)
+	}
+	return groups
+}
+
+func publishedCommitments(entries []model.Entry) map[string]bool {
+	out := map[string]bool{}
+	for i := range entries {
+		if entries[i].Kind == model.KindCommitment {
+			out[entries[i].ID] = true
+		}
+	}
+	return out
+}
+
+// countChanges counts the change feed's items without building them.
+func countChanges(site *model.Site, published map[string]bool, now time.Time) int {
+	n := 0
+	for _, cm := range site.Commitments {
+		if cm.Draft || !published[cm.ID] {
+			continue
+		}
+		n += len(cm.Progress)
+		if _, ok := becameOverdue(cm, now); ok {
+			n++
+		}
+	}
+	return n
+}
+
+func feedLimit(site *model.Site) int {
+	if site.Config.Feeds.Items > 0 {
+		return site.Config.Feeds.Items
+	}
+	return model.DefaultConfig().Feeds.Items
+}
+
+func siteLocation(site *model.Site) *time.Location {
+	if site.Config.Location != nil {
+		return site.Config.Location
+	}
+	if site.Config.TimeZone != "" {
+		if loc, err := time.LoadLocation(site.Config.TimeZone); err == nil {
+			return loc
+		}
+	}
+	return time.UTC
+}
+
+// feedContext carries what every item needs: the site, its zone, the
+// absolute base URL and the tag: authority for item ids.
+type feedContext struct {
+	site      *model.Site
+	loc       *time.Location
+	base      string // absolute, ends with "/"
+	authority string
+}
+
+func newFeedContext(site *model.Site) (*feedContext, error) {
+	base := strings.TrimSpace(site.Config.BaseURL)
+	if base == "" {
+		return nil, diag.Diagnostic{File: "portal.toml", Key: "base_url",
+			Message: `is not set; feeds need the site's absolute address (e.g. base_url = "https://xyxx.example.gov.cn/")`}
+	}
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, diag.Diagnostic{File: "portal.toml", Key: "base_url",
+			Message: fmt.Sprintf("%q is not an absolute http(s) URL; feeds need the site's absolute address (e.g. https://xyxx.example.gov.cn/)", base)}
+	}
+	auth, err := feed.Authority(base)
+	if err != nil {
+		return nil, diag.Diagnostic{File: "portal.toml", Key: "base_url", Message: err.Error()}
+	}
+	if !strings.HasSuffix(base, "/") {
+		base += "/"
+	}
+	return &feedContext{site: site, loc: siteLocation(site), base: base, authority: auth}, nil
+}
+
+// abs returns the absolute URL of a site-relative path ("/news/n1/").
+func (c *feedContext) abs(p string) string {
+	return c.base + strings.TrimPrefix(p, "/")
+}
+
+// day returns t's calendar day at midnight in the site's zone: content dates
+// are days, and a day must not shift when a date was parsed in another zone.
+func (c *feedContext) day(t time.Time) time.Time {
+	y, m, d := t.In(c.loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, c.loc)
+}
+
+func (c *feedContext) deptName(id string) string {
+	if d := c.site.DepartmentByID(id); d != nil {
+		return d.Name
+	}
+	return ""
+}
+
+// feed turns a spec and its items (newest first, already trimmed) into a
+// feed.Feed.
+func (c *feedContext) feed(s *feedSpec, items []feed.Item) *feed.Feed {
+	cfg := &c.site.Config
+	author := cfg.Government.Sponsor
+	if author == "" {
+		author = cfg.Title
+	}
+	lang := cfg.Language
+	if lang == "" {
+		lang = model.DefaultConfig().Language
+	}
+	title, desc := cfg.Title, cfg.Description
+	if s.group != groupSite || desc == "" {
+		title, desc = cfg.Title+" · "+s.Title, s.Description
+	}
+	return &feed.Feed{
+		Title:       title,
+		Description: desc,
+		HomeURL:     c.abs(s.Page),
+		Self:        feed.URLs{RSS: c.abs(s.RSS), Atom: c.abs(s.Atom), JSON: c.abs(s.JSON)},
+		Language:    lang,
+		Author:      author,
+		// An empty feed has no item date; a fixed date keeps its bytes
+		// stable until its first item appears (never the build time).
+		Updated:  time.Date(1970, 1, 1, 0, 0, 0, 0, c.loc),
+		Location: c.loc,
+		Items:    items,
+	}
+}
+
+// entryItem maps a published page to a feed item.
+func (c *feedContext) entryItem(e *model.Entry) (feed.Item, error) {
+	if e.Date.IsZero() {
+		return feed.Item{}, fmt.Errorf("feeds: %s/%s (%s): the page has no date; a feed item needs its real publication date", e.Kind, e.ID, e.Title)
+	}
+	link := c.abs(e.Path)
+	content, err := feed.AbsoluteHTML(e.HTML, link, c.base)
+	if err != nil {
+		return feed.Item{}, fmt.Errorf("feeds: %s/%s: %w", e.Kind, e.ID, err)
+	}
+	published := c.day(e.Date)
+	it := feed.Item{
+		ID:        feed.TagURI(c.authority, published, string(e.Kind), e.ID),
+		Title:     e.Title,
+		Link:      link,
+		Summary:   e.Summary,
+		HTML:      content,
+		Published: published,
+		Updated:   c.day(e.Updated),
+	}
+	if e.Updated.IsZero() {
+		it.Updated = time.Time{}
+	}
+	it.Categories = categories(e.Kind.Label(), e.Category, statusLabel(e.Kind, e.Status), e.Tags)
+	if len(e.Departments) > 0 {
+		it.Author = c.deptName(e.Departments[0])
+	}
+	return it, nil
+}
+
+// statusLabel shows a commitment's status in Chinese; other kinds already
+// use Chinese statuses.
+func statusLabel(k model.Kind, s string) string {
+	if k == model.KindCommitment {
+		if l := model.Status(s).Label(); l != "" {
+			return l
+		}
+	}
+	return s
+}
+
+// categories joins non-empty, distinct labels in order.
+func categories(first, category, status string, tags []string) []string {
+	var out []string
+	for _, s := range append([]string{first, category, status}, tags...) {
+		s = strings.TrimSpace(s)
+		if s != "" && !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// changeItems returns the change feed's items: one per progress entry of a
+// published commitment, and one per commitment that slipped past its
+// deadline, dated at the deadline. No text depends on now: now only decides
+// whether the overdue item exists yet.
+func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]feed.Item, error) {
+	var items []feed.Item
+	var errs []error
+	for _, cm := range c.site.Commitments {
+		if cm.Draft || !published[cm.ID] {
+			continue
+		}
+		if cm.Date.IsZero() {
+			errs = append(errs, fmt.Errorf("feeds: commitments/%s: the commitment has no date", cm.ID))
+			continue
+		}
+		path, _ := pagePath(string(model.KindCommitment), cm.ID)
+		link := c.abs(path)
+		first := c.day(cm.Date)
+		lead := c.deptName(cm.Department)
+		for n, p := range cm.Progress {
+			if p.Date.IsZero() {
+				errs = append(errs, fmt.Errorf("%s:%d: progress: entry %d has no date; a feed item needs its real date", cm.Source.File, p.Line, n+1))
+				continue
+			}
+			label := p.Status.Label()
+			items = append(items, feed.Item{
+				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "progress", fmt.Sprint(n+1)),
+				Title:      "「" + cm.Title + "」进展：" + label,
+				Link:       link,
+				Summary:    label + "：" + p.Note,
+				HTML:       progressHTML(cm, p, link, lead, c.abs(urlOf("departments", cm.Department))),
+				Published:  c.day(p.Date),
+				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
+				Author:     lead,
+			})
+		}
+		if since, ok := becameOverdue(cm, now); ok {
+			label := model.StatusOverdue.Label()
+			deadline := c.day(since)
+			items = append(items, feed.Item{
+				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "overdue"),
+				Title:      "「" + cm.Title + "」" + label,
+				Link:       link,
+				Summary:    "承诺期限" + chineseDate(deadline) + "届满时尚未兑现。",
+				HTML:       overdueHTML(cm, deadline, link, lead, c.abs(urlOf("departments", cm.Department))),
+				Published:  deadline,
+				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
+				Author:     lead,
+			})
+		}
+	}
+	return items, errors.Join(errs...)
+}
+
+// becameOverdue reports whether cm slipped past its deadline as of now, and
+// the deadline. It is true for every commitment Derive calls overdue, and
+// also stays true once such a commitment is closed later (its closing
+// progress entry is after the deadline): the slip remains news. A closed
+// commitment with no dated closing entry is given the benefit of the doubt.
+func becameOverdue(cm *model.Commitment, now time.Time) (time.Time, bool) {
+	if cm.Deadline.IsZero() || model.DaysBetween(now, cm.Deadline) >= 0 {
+		return time.Time{}, false
+	}
+	if !cm.Closed() {
+		return cm.Deadline, true
+	}
+	for _, p := range cm.Progress {
+		if p.Status == model.StatusFulfilled || p.Status == model.StatusWithdrawn {
+			return cm.Deadline, model.DaysBetween(cm.Deadline, p.Date) > 0
+		}
+	}
+	return time.Time{}, false
+}
+
+func chineseDate(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// progressHTML is a progress entry's content: status, note, evidence and
+// the commitment it belongs to. Every value is escaped here, once.
+func progressHTML(cm *model.Commitment, p model.Progress, link, lead, leadURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<p>推进状态：<strong>%s</strong></p>\n", html.EscapeString(p.Status.Label()))
+	fmt.Fprintf(&b, "<p>%s</p>\n", html.EscapeString(p.Note))
+	if ev := strings.TrimSpace(p.Evidence); ev != "" {
+		if u, err := url.Parse(ev); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+			fmt.Fprintf(&b, "<p>佐证：<a href=\"%s\">%s</a></p>\n", html.EscapeString(u.String()), html.EscapeString(ev))
+		} else {
+			fmt.Fprintf(&b, "<p>佐证：%s</p>\n", html.EscapeString(ev))
+		}
+	}
+	commitmentFooter(&b, cm, link, lead, leadURL)
+	return b.String()
+}
+
+// overdueHTML is an overdue item's content. It names the deadline, never
+// how many days have passed, so it reads the same on every build.
+func overdueHTML(cm *model.Commitment, deadline time.Time, link, lead, leadURL string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "<p>承诺期限<time datetime=\"%s\">%s</time>届满时，该承诺尚未兑现，已转为<strong>已逾期</strong>。</p>\n",
+		deadline.Format(time.DateOnly), chineseDate(deadline))
+	commitmentFooter(&b, cm, link, lead, leadURL)
+	return b.String()
+}
+
+func commitmentFooter(b *strings.Builder, cm *model.Commitment, link, lead, leadURL string) {
+	fmt.Fprintf(b, "<p>承诺事项：<a href=\"%s\">%s</a></p>\n", html.EscapeString(link), html.EscapeString(cm.Title))
+	if lead != "" {
+		fmt.Fprintf(b, "<p>牵头单位：<a href=\"%s\">%s</a></p>\n", html.EscapeString(leadURL), html.EscapeString(lead))
+	}
+	if !cm.Deadline.IsZero() {
+		fmt.Fprintf(b, "<p>完成时限：%s</p>\n", chineseDate(cm.Deadline))
+	}
+	if cm.SourceDoc != "" {
+		fmt.Fprintf(b, "<p>来源文件：%s</p>\n", html.EscapeString(cm.SourceDoc))
+	}
 }

@@ -9,7 +9,8 @@
 //     a non-zero Published date; IDs must be unique within a feed. Violations
 //     are errors naming the item, never silently filled in.
 //   - The feed's own date (RSS lastBuildDate and pubDate, Atom updated) is the
-//     newest item date, or Feed.Updated when there are no items.
+//     newest item date. An empty feed has no RSS dates, and Atom (which needs
+//     one) gets Feed.Updated.
 //   - Dates are written in Feed.Location: RFC 1123 with numeric zone (the
 //     RFC 822 profile RSS uses) for RSS, RFC 3339 for Atom and JSON Feed.
 //   - Item.Summary and titles are plain text; Item.HTML is an HTML fragment
@@ -44,8 +45,8 @@ type Feed struct {
 	ID          string // Atom feed id; empty = Self.Atom
 	Language    string // BCP 47, e.g. zh-CN
 	Author      string // publisher named at feed level (Atom requires one)
-	// Updated is the feed's date when it has no items. It must be a date that
-	// does not move between builds (never the build time).
+	// Updated is the Atom feed's date when it has no items. It must be a
+	// date that does not move between builds (never the build time).
 	Updated  time.Time
 	Location *time.Location // zone dates are written in; nil = UTC
 	Items    []Item         // written in this order (see Newest)

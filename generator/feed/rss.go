@@ -84,6 +84,10 @@ func RSS(f *Feed) ([]byte, error) {
 			Self:          rssSelf{Href: f.Self.RSS, Rel: "self", Type: "application/rss+xml"},
 		},
 	}
+	if len(f.Items) == 0 {
+		// RSS dates are optional: an empty feed claims none.
+		doc.Channel.PubDate, doc.Channel.LastBuildDate = "", ""
+	}
 	for i, gi := range ch.Items {
 		it := &f.Items[i]
 		// gorilla leaves isPermaLink empty unless asked; our ids are tag:
