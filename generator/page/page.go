@@ -1,0 +1,442 @@
+// Package page reads one content file: it splits the "+++" TOML front matter
+// from the Markdown body and decodes the front matter into the model type of
+// the file's kind, checking every key.
+//
+// Contract: Parse never panics and never stops at the first problem: every
+// problem goes to the diag.List with the file line and character column of
+// the key or value concerned (TOML positions are mapped to file lines; byte
+// columns are converted to characters). Every key is known per kind; unknown
+// keys, missing required keys, wrong types, bad dates and values outside an
+// enumeration are errors that say what is allowed. A UTF-8 BOM and CRLF line
+// endings are accepted; other encodings are errors. Local dates are
+// interpreted in the site's zone (Options.Location), never the machine's.
+// Department names are not resolved here: they come back as Refs for the
+// loader to resolve against the registry and write into the model.
+package page
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"portal/generator/diag"
+	"portal/generator/model"
+)
+
+// Options configures Parse.
+type Options struct {
+	// Location is the site's zone for local dates; nil means UTC.
+	Location *time.Location
+	// CheckCreditCode validates a 统一社会信用代码: bad is an error, warn a
+	// warning (a wrong check character). Nil skips the check.
+	CheckCreditCode func(code string) (bad, warn error)
+}
+
+// Ref is a department name to resolve against the registry.
+type Ref struct {
+	File      string
+	Line, Col int
+	Key       string
+	Name      string
+	Set       func(id string) // stores the resolved id in the model
+}
+
+// Page is one parsed content file. Exactly one of the kind fields is set.
+type Page struct {
+	Kind       model.Kind
+	Section    *model.Section // _index.md
+	Commitment *model.Commitment
+	Disclosure *model.Disclosure
+	Policy     *model.Policy
+	Case       *model.Case
+	News       *model.News
+	Record     *model.Record
+	Refs       []Ref
+}
+
+// Common returns the page's shared fields (nil for a Section).
+func (p *Page) Common() *model.Common {
+	switch {
+	case p.Commitment != nil:
+		return &p.Commitment.Common
+	case p.Disclosure != nil:
+		return &p.Disclosure.Common
+	case p.Policy != nil:
+		return &p.Policy.Common
+	case p.Case != nil:
+		return &p.Case.Common
+	case p.News != nil:
+		return &p.News.Common
+	case p.Record != nil:
+		return &p.Record.Common
+	}
+	return nil
+}
+
+// Field is one disclosure field: its English key and the national field
+// names accepted for it (front-matter keys and CSV/JSON columns alike).
+type Field struct {
+	Key      string
+	Names    []string // Key first, then national names
+	Required bool
+}
+
+// DisclosureFields lists the 双公示 fields in the order of docs/CONTENT.md.
+var DisclosureFields = []Field{
+	{"id", []string{"id"}, false},
+	{"subject_name", []string{"subject_name", "行政相对人名称"}, true},
+	{"credit_code", []string{"credit_code", "统一社会信用代码"}, false},
+	{"doc_number", []string{"doc_number", "决定文书号", "行政许可决定文书号", "行政处罚决定书文号"}, true},
+	{"category", []string{"category", "类别"}, true},
+	{"title", []string{"title", "名称", "项目名称"}, true},
+	{"content", []string{"content", "处罚内容", "许可内容"}, false},
+	{"date", []string{"date", "决定日期", "许可决定日期", "处罚决定日期"}, true},
+	{"valid_until", []string{"valid_until", "有效期至"}, false},
+	{"publicity_until", []string{"publicity_until", "公示截止期"}, false},
+	{"department", []string{"department", "决定机关", "许可机关", "处罚机关"}, true},
+	{"legal_basis", []string{"legal_basis", "依据", "处罚依据", "许可依据"}, false},
+	{"fine", []string{"fine", "罚款金额"}, false},
+	{"withdrawn", []string{"withdrawn", "已撤销"}, false},
+	{"withdrawn_note", []string{"withdrawn_note", "撤销说明"}, false},
+	{"example", []string{"example", "示例"}, false},
+}
+
+// DisclosureNames returns the accepted names of the disclosure field key.
+func DisclosureNames(key string) []string {
+	for _, f := range DisclosureFields {
+		if f.Key == key {
+			return f.Names
+		}
+	}
+	return []string{key}
+}
+
+// Parse reads the content file file (a slash path relative to the site root)
+// of the given kind. It returns nil when the file cannot be read at all
+// (encoding, framing or TOML syntax); otherwise the page, even when some
+// keys were wrong, so later checks (duplicate ids) still see it.
+func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.List) *Page {
+	base := path.Base(file)
+	id := strings.TrimSuffix(base, ".md")
+	if base != "_index.md" {
+		if err := CheckID(id); err != nil {
+			dl.Errorf(file, 1, 1, "", "%v", err)
+		}
+	}
+	data, err := Normalize(data)
+	if err != nil {
+		reportSplit(file, err, dl)
+		return nil
+	}
+	front, body, frontLine, err := Split(data)
+	if err != nil {
+		reportSplit(file, err, dl)
+		return nil
+	}
+	t := DecodeTOML(file, front, frontLine, opts.Location, dl)
+	if t == nil {
+		return nil
+	}
+	p := &Page{Kind: kind}
+	if base == "_index.md" {
+		p.Section = &model.Section{Kind: kind, Title: t.Str(true, "title"), Body: string(body), Source: model.Source{File: file, Line: 1}}
+		t.Finish()
+		return p
+	}
+	pp := &parser{t: t, p: p, file: file, opts: opts}
+	switch kind {
+	case model.KindCommitment:
+		pp.commitment()
+	case model.KindDisclosure:
+		pp.disclosure()
+	case model.KindPolicy:
+		pp.policy()
+	case model.KindCase:
+		pp.caseFile()
+	case model.KindNews:
+		pp.news()
+	case model.KindRecord:
+		pp.record()
+	default:
+		dl.Errorf(file, 1, 1, "", "unknown kind %q", kind)
+		return nil
+	}
+	c := p.Common()
+	c.ID = id
+	c.Body = string(body)
+	c.Source = model.Source{File: file, Line: 1}
+	t.Finish()
+	return p
+}
+
+func reportSplit(file string, err error, dl *diag.List) {
+	if se, ok := err.(*SplitError); ok {
+		dl.Errorf(file, se.Line, se.Col, "", "%s", se.Msg)
+		return
+	}
+	dl.Errorf(file, 1, 1, "", "%v", err)
+}
+
+type parser struct {
+	t    *Table
+	p    *Page
+	file string
+	opts Options
+}
+
+func (pp *parser) common(titleNames, dateNames []string) model.Common {
+	t := pp.t
+	return model.Common{
+		Title:   t.Str(true, titleNames...),
+		Date:    t.Date(true, dateNames...),
+		Summary: t.Str(false, "summary"),
+		Tags:    t.Strs("tags"),
+		Draft:   t.Bool("draft"),
+		Example: t.Bool(pp.exampleNames()...),
+	}
+}
+
+func (pp *parser) exampleNames() []string {
+	if pp.p.Kind == model.KindDisclosure {
+		return DisclosureNames("example")
+	}
+	return []string{"example"}
+}
+
+// ref records a department name under key for later resolution.
+func (pp *parser) ref(t *Table, key string, required bool, set func(string)) {
+	name := t.Str(required, key)
+	if name == "" {
+		return
+	}
+	line, col := t.Pos(key)
+	pp.p.Refs = append(pp.p.Refs, Ref{File: pp.file, Line: line, Col: col, Key: key, Name: name, Set: set})
+}
+
+// refNames is ref for a key with aliases (disclosures).
+func (pp *parser) refNames(names []string, required bool, set func(string)) {
+	t := pp.t
+	present := ""
+	for _, n := range names {
+		if _, ok := t.m[n]; ok {
+			present = n
+			break
+		}
+	}
+	name := t.Str(required, names...)
+	if name == "" || present == "" {
+		return
+	}
+	line, col := t.Pos(present)
+	pp.p.Refs = append(pp.p.Refs, Ref{File: pp.file, Line: line, Col: col, Key: present, Name: name, Set: set})
+}
+
+// refs records an array of department names; ids land in *dst in order.
+func (pp *parser) refs(key string, dst *[]string) {
+	t := pp.t
+	names := t.Strs(key)
+	if len(names) == 0 {
+		return
+	}
+	*dst = make([]string, len(names))
+	for i, n := range names {
+		line, col := t.ElemPos(key, n)
+		pp.p.Refs = append(pp.p.Refs, Ref{File: pp.file, Line: line, Col: col, Key: key, Name: n, Set: func(id string) { (*dst)[i] = id }})
+	}
+}
+
+func statusStrings() []string {
+	out := make([]string, len(model.Statuses))
+	for i, s := range model.Statuses {
+		out[i] = string(s)
+	}
+	return out
+}
+
+func (pp *parser) status(t *Table, key string) model.Status {
+	if v, ok := t.m[key].(string); ok && strings.TrimSpace(v) == string(model.StatusOverdue) {
+		t.Has(key)
+		t.Errorf(key, `"overdue" is derived from the deadline and never written (use one of: %s)`, strings.Join(statusStrings(), " | "))
+		return ""
+	}
+	return model.Status(t.Enum(true, statusStrings(), key))
+}
+
+func (pp *parser) commitment() {
+	t := pp.t
+	c := &model.Commitment{}
+	pp.p.Commitment = c
+	c.Common = pp.common([]string{"title"}, []string{"date"})
+	pp.ref(t, "department", true, func(id string) { c.Department = id })
+	pp.refs("partners", &c.Partners)
+	c.PartnersNote = t.Str(false, "partners_note")
+	c.Category = t.Enum(true, model.CommitmentCategories, "category")
+	c.Deadline = t.Date(false, "deadline")
+	c.Status = pp.status(t, "status")
+	c.SourceDoc = t.Str(false, "source")
+	if m, ok := t.Int("measure"); ok {
+		if m < 1 || m > 18 {
+			t.Errorf("measure", "%d is not a measure number (use 1 to 18)", m)
+		} else {
+			c.Measure = m
+		}
+	}
+	if !c.Deadline.IsZero() && !c.Date.IsZero() && c.Deadline.Before(c.Date) {
+		t.Errorf("deadline", "%s is before date %s (the deadline cannot come before the promise)",
+			c.Deadline.Format(time.DateOnly), c.Date.Format(time.DateOnly))
+	}
+	for _, pt := range t.Tables("progress") {
+		pr := model.Progress{Line: pt.Line()}
+		pr.Date = pt.Date(true, "date")
+		pr.Status = pp.status(pt, "status")
+		pr.Note = pt.Str(true, "note")
+		pr.Evidence = pt.Str(false, "evidence")
+		if pr.Evidence != "" {
+			if err := CheckEvidence(pr.Evidence); err != nil {
+				pt.Errorf("evidence", "%v", err)
+			}
+		}
+		pt.Finish()
+		c.Progress = append(c.Progress, pr)
+	}
+}
+
+func (pp *parser) disclosure() {
+	t := pp.t
+	d := &model.Disclosure{}
+	pp.p.Disclosure = d
+	n := DisclosureNames
+	if t.Has("id") {
+		t.Errorf("id", "the id of a Markdown disclosure is its file name; remove this key")
+	}
+	d.Common = pp.common(n("title"), n("date"))
+	d.SubjectName = t.Str(true, n("subject_name")...)
+	d.CreditCode = t.Str(false, n("credit_code")...)
+	if d.CreditCode != "" && pp.opts.CheckCreditCode != nil {
+		name := pp.present(n("credit_code"))
+		bad, warn := pp.opts.CheckCreditCode(d.CreditCode)
+		if bad != nil {
+			t.Errorf(name, "%v", bad)
+		} else if warn != nil {
+			t.Warnf(name, "%v", warn)
+		}
+	}
+	d.DocNumber = t.Str(true, n("doc_number")...)
+	d.Category = t.Enum(true, model.DisclosureCategories, n("category")...)
+	d.Content = t.Str(false, n("content")...)
+	d.ValidUntil = t.Date(false, n("valid_until")...)
+	d.PublicityUntil = t.Date(false, n("publicity_until")...)
+	pp.refNames(n("department"), true, func(id string) { d.Department = id })
+	d.LegalBasis = t.Str(false, n("legal_basis")...)
+	if f, ok := t.Float(n("fine")...); ok {
+		if f < 0 {
+			t.Errorf(pp.present(n("fine")), "must not be negative")
+		}
+		d.Fine = f
+	}
+	d.Withdrawn = t.Bool(n("withdrawn")...)
+	d.WithdrawnNote = t.Str(false, n("withdrawn_note")...)
+	if !d.PublicityUntil.IsZero() && !d.Date.IsZero() && d.PublicityUntil.Before(d.Date) {
+		t.Errorf(pp.present(n("publicity_until")), "%s is before the decision date %s", d.PublicityUntil.Format(time.DateOnly), d.Date.Format(time.DateOnly))
+	}
+}
+
+// present returns the first of names present in the front matter.
+func (pp *parser) present(names []string) string {
+	for _, n := range names {
+		if _, ok := pp.t.m[n]; ok {
+			return n
+		}
+	}
+	return names[0]
+}
+
+func (pp *parser) policy() {
+	t := pp.t
+	p := &model.Policy{}
+	pp.p.Policy = p
+	p.Common = pp.common([]string{"title"}, []string{"date"})
+	p.IndexNumber = t.Str(false, "index_number")
+	p.Publisher = t.Str(false, "publisher")
+	pp.refs("departments", &p.Departments)
+	p.WrittenDate = t.Date(false, "written_date")
+	p.DocNumber = t.Str(false, "doc_number")
+	p.Topic = t.Str(false, "topic")
+	p.Validity = t.Enum(false, model.PolicyValidities, "validity")
+	if p.Validity == "" {
+		p.Validity = model.PolicyValidities[0]
+	}
+	p.ValidityNote = t.Str(false, "validity_note")
+	if !p.WrittenDate.IsZero() && !p.Date.IsZero() && p.Date.Before(p.WrittenDate) {
+		t.Errorf("date", "the publication date %s is before written_date %s", p.Date.Format(time.DateOnly), p.WrittenDate.Format(time.DateOnly))
+	}
+}
+
+func (pp *parser) caseFile() {
+	t := pp.t
+	c := &model.Case{}
+	pp.p.Case = c
+	c.Common = pp.common([]string{"title"}, []string{"date"})
+	c.CaseType = t.Enum(true, model.CaseTypes, "case_type")
+	pp.refs("departments", &c.Departments)
+	c.SourceDoc = t.Str(false, "source")
+}
+
+func (pp *parser) news() {
+	t := pp.t
+	n := &model.News{}
+	pp.p.News = n
+	n.Common = pp.common([]string{"title"}, []string{"date"})
+	pp.refs("departments", &n.Departments)
+	n.SourceName = t.Str(false, "source_name")
+	n.SourceURL = t.Str(false, "source_url")
+	if n.SourceURL != "" && !isHTTPURL(n.SourceURL) {
+		t.Errorf("source_url", "%q is not a web address (use http:// or https://)", n.SourceURL)
+		n.SourceURL = ""
+	}
+}
+
+func (pp *parser) record() {
+	t := pp.t
+	r := &model.Record{}
+	pp.p.Record = r
+	r.Common = pp.common([]string{"title"}, []string{"date"})
+	pp.ref(t, "department", true, func(id string) { r.Department = id })
+	r.RecordType = t.Enum(true, model.RecordTypes, "record_type")
+	r.Basis = t.Str(true, "basis")
+	r.DocNumber = t.Str(false, "doc_number")
+	r.Status = t.Enum(true, model.RecordStatuses, "status")
+	r.RectifiedDate = t.Date(false, "rectified_date")
+	r.PublicityUntil = t.Date(false, "publicity_until")
+	r.Withdrawn = t.Bool("withdrawn")
+	r.WithdrawnNote = t.Str(false, "withdrawn_note")
+	if !r.RectifiedDate.IsZero() && !r.Date.IsZero() && r.RectifiedDate.Before(r.Date) {
+		t.Errorf("rectified_date", "%s is before date %s", r.RectifiedDate.Format(time.DateOnly), r.Date.Format(time.DateOnly))
+	}
+}
+
+var docNumberRE = regexp.MustCompile(`[〔\[（(【［]\s*(19|20)\d{2}\s*[〕\]）)】］]\s*第?\s*\d+\s*号`)
+
+// IsDocNumber reports whether s looks like a Chinese document number (文号),
+// such as 临发改信用〔2024〕295号.
+func IsDocNumber(s string) bool { return docNumberRE.MatchString(s) }
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}
+
+// CheckEvidence accepts a web address or a document number.
+func CheckEvidence(s string) error {
+	if isHTTPURL(s) || IsDocNumber(s) {
+		return nil
+	}
+	if slices.ContainsFunc([]string{"http:", "https:", "www."}, func(p string) bool { return strings.HasPrefix(s, p) }) {
+		return fmt.Errorf("%q is not a complete web address (use https://host/path)", s)
+	}
+	return fmt.Errorf("%q is neither a web address (http:// or https://) nor a document number such as 临发改信用〔2024〕295号", s)
+}

@@ -1,0 +1,559 @@
+package page
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/BurntSushi/toml"
+
+	"portal/generator/diag"
+)
+
+// doc is what every Table of one TOML document shares.
+type doc struct {
+	file  string
+	base  int // file line of TOML line 1, minus 1
+	lines []string
+	pos   map[string]keyPos
+	loc   *time.Location
+	dl    *diag.List
+}
+
+// Table reads one TOML table with typed accessors that report every problem
+// to a diag.List with its file position and key. Each accessor records the
+// key as known; Finish reports the keys nobody asked for as unknown.
+type Table struct {
+	d     *doc
+	m     map[string]any
+	path  string // "" at the root, "progress[0]" for an array element
+	line  int    // file position of the table's header (root: front matter start)
+	col   int
+	known []string
+	used  map[string]bool
+}
+
+// DecodeTOML parses src, a TOML document whose first line is line
+// firstLine of file, into a Table. Local dates are read in loc. A syntax
+// error is reported at its file line and character column with the key of
+// that line, and DecodeTOML returns nil.
+func DecodeTOML(file string, src []byte, firstLine int, loc *time.Location, dl *diag.List) *Table {
+	if loc == nil {
+		loc = time.UTC
+	}
+	text := string(src)
+	d := &doc{file: file, base: firstLine - 1, loc: loc, dl: dl}
+	d.lines = strings.Split(text, "\n")
+	m := make(map[string]any)
+	if _, err := toml.Decode(text, &m); err != nil {
+		d.pos = scanKeys(text)
+		d.syntaxError(text, err)
+		return nil
+	}
+	d.pos = scanKeys(text)
+	open := max(firstLine-1, 1)
+	return &Table{d: d, m: m, line: open, col: 1, used: map[string]bool{}}
+}
+
+func (d *doc) syntaxError(text string, err error) {
+	var pe toml.ParseError
+	if !errors.As(err, &pe) {
+		var ppe *toml.ParseError
+		if !errors.As(err, &ppe) {
+			d.dl.Errorf(d.file, d.base+1, 1, "", "TOML: %v", err)
+			return
+		}
+		pe = *ppe
+	}
+	line := max(pe.Position.Line, 1)
+	col := 1
+	if start := pe.Position.Start; start >= 0 && start <= len(text) {
+		ls := strings.LastIndexByte(text[:start], '\n') + 1
+		col = utf8.RuneCountInString(text[ls:start]) + 1
+	} else if pe.Position.Col > 0 {
+		col = pe.Position.Col
+	}
+	key := ""
+	for p, kp := range d.pos {
+		if kp.line == line && kp.vcol > 0 && (key == "" || p < key) {
+			key = p
+		}
+	}
+	if key == "" {
+		key = pe.LastKey
+	}
+	msg := pe.Message
+	if msg == "" {
+		msg = err.Error()
+	}
+	hint := "dates are written unquoted as YYYY-MM-DD, text in double quotes"
+	if line <= len(d.lines) {
+		l := strings.TrimLeft(d.lines[line-1], " \t")
+		if r, _ := utf8.DecodeRuneInString(l); r >= utf8.RuneSelf {
+			k, _, _ := strings.Cut(l, "=")
+			hint = fmt.Sprintf("a key in Chinese must be quoted: %q = \"…\"", strings.TrimSpace(k))
+		}
+	}
+	d.dl.Errorf(d.file, d.base+line, col, displayKey(key), "TOML syntax error: %s (%s)", msg, hint)
+}
+
+// displayKey drops array indexes: the line already says which element.
+func displayKey(path string) string {
+	if !strings.Contains(path, "[") {
+		return path
+	}
+	var b strings.Builder
+	skip := false
+	for _, r := range path {
+		switch {
+		case r == '[':
+			skip = true
+		case r == ']':
+			skip = false
+		case !skip:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func (t *Table) full(key string) string {
+	if t.path == "" {
+		return key
+	}
+	return t.path + "." + key
+}
+
+// KeyPos returns the file line and column of key, or of the table when the
+// key is absent.
+func (t *Table) KeyPos(key string) (line, col int) {
+	if p, ok := t.d.pos[t.full(key)]; ok {
+		return t.d.base + p.line, p.col
+	}
+	return t.line, t.col
+}
+
+// Pos returns the file line and column of key's value (of the key when the
+// value's column is unknown, of the table when the key is absent).
+func (t *Table) Pos(key string) (line, col int) {
+	if p, ok := t.d.pos[t.full(key)]; ok {
+		if p.vcol > 0 {
+			return t.d.base + p.line, p.vcol
+		}
+		return t.d.base + p.line, p.col
+	}
+	return t.line, t.col
+}
+
+// ElemPos returns the position of the string element s inside key's array
+// value, searching from the value's start; the value's position otherwise.
+func (t *Table) ElemPos(key, s string) (line, col int) {
+	line, col = t.Pos(key)
+	p, ok := t.d.pos[t.full(key)]
+	if !ok {
+		return line, col
+	}
+	quoted := strconv.Quote(s)
+	for i := p.line - 1; i < len(t.d.lines) && i < p.line+200; i++ {
+		l := t.d.lines[i]
+		from := 0
+		if i == p.line-1 {
+			from = runeByteOffset(l, p.vcol-1)
+		}
+		if j := strings.Index(l[from:], quoted); j >= 0 {
+			return t.d.base + i + 1, utf8.RuneCountInString(l[:from+j]) + 1
+		}
+		if j := strings.Index(l[from:], "'"+s+"'"); j >= 0 {
+			return t.d.base + i + 1, utf8.RuneCountInString(l[:from+j]) + 1
+		}
+	}
+	return line, col
+}
+
+func runeByteOffset(s string, runes int) int {
+	for i := range s {
+		if runes <= 0 {
+			return i
+		}
+		runes--
+	}
+	return len(s)
+}
+
+// File returns the file the table comes from.
+func (t *Table) File() string { return t.d.file }
+
+// Line returns the file line of the table's header (or front matter start).
+func (t *Table) Line() int { return t.line }
+
+// Location is the zone local dates are read in.
+func (t *Table) Location() *time.Location { return t.d.loc }
+
+// Errorf reports an error at key's value.
+func (t *Table) Errorf(key, format string, args ...any) {
+	line, col := t.Pos(key)
+	t.d.dl.Errorf(t.d.file, line, col, displayKey(t.full(key)), format, args...)
+}
+
+// Warnf reports a warning at key's value.
+func (t *Table) Warnf(key, format string, args ...any) {
+	line, col := t.Pos(key)
+	t.d.dl.Warnf(t.d.file, line, col, displayKey(t.full(key)), format, args...)
+}
+
+// ErrorAt reports an error for key at an explicit file position.
+func (t *Table) ErrorAt(line, col int, key, format string, args ...any) {
+	t.d.dl.Errorf(t.d.file, line, col, displayKey(t.full(key)), format, args...)
+}
+
+// lookup marks names as known and returns the first one present. When
+// several aliases of one key are present it reports the duplicate.
+func (t *Table) lookup(names ...string) (name string, v any, ok bool) {
+	for _, n := range names {
+		if !t.used[n] {
+			t.used[n] = true
+			t.known = append(t.known, n)
+		}
+		if val, present := t.m[n]; present {
+			if ok {
+				t.Errorf(n, "duplicates %s (give only one of %s)", name, strings.Join(names, ", "))
+				continue
+			}
+			name, v, ok = n, val, true
+		}
+	}
+	return name, v, ok
+}
+
+// Has reports whether any of names is present, marking them known.
+func (t *Table) Has(names ...string) bool {
+	_, _, ok := t.lookup(names...)
+	return ok
+}
+
+func (t *Table) missing(names []string, example string) {
+	key := names[0]
+	msg := "required key is missing"
+	if len(names) > 1 {
+		msg += " (write " + strings.Join(names, " or ") + ")"
+	}
+	if example != "" {
+		msg += "; e.g. " + example
+	}
+	t.d.dl.Errorf(t.d.file, t.line, t.col, displayKey(t.full(key)), "%s", msg)
+}
+
+// typeName describes a decoded TOML value for messages.
+func typeName(v any) string {
+	switch v := v.(type) {
+	case string:
+		return "text " + strconv.Quote(v)
+	case int64:
+		return "the integer " + strconv.FormatInt(v, 10)
+	case float64:
+		return "the number " + strconv.FormatFloat(v, 'g', -1, 64)
+	case bool:
+		return "the boolean " + strconv.FormatBool(v)
+	case time.Time:
+		return "a date/time"
+	case []map[string]any:
+		return "an array of tables"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "a table"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+// Str returns a string value; names are aliases of one key (the first is its
+// name). An empty or blank required value is an error.
+func (t *Table) Str(required bool, names ...string) string {
+	_, s := t.str(required, names, names[0]+` = "…"`)
+	return s
+}
+
+func (t *Table) str(required bool, names []string, example string) (name, s string) {
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		if required {
+			t.missing(names, example)
+		}
+		return "", ""
+	}
+	s, isStr := v.(string)
+	if !isStr {
+		t.Errorf(name, "must be text in double quotes, not %s", typeName(v))
+		return name, ""
+	}
+	if required && strings.TrimSpace(s) == "" {
+		t.Errorf(name, "must not be empty")
+	}
+	return name, strings.TrimSpace(s)
+}
+
+// Enum returns a string that must be one of allowed.
+func (t *Table) Enum(required bool, allowed []string, names ...string) string {
+	name, s := t.str(required, names, fmt.Sprintf("%s = %q (allowed: %s)", names[0], allowed[0], strings.Join(allowed, " | ")))
+	if s == "" {
+		return s
+	}
+	if !slices.Contains(allowed, s) {
+		t.Errorf(name, "%q is not allowed (use one of: %s)", s, strings.Join(allowed, " | "))
+		return ""
+	}
+	return s
+}
+
+// Strs returns an array of strings (nil when absent). Blank elements are
+// errors.
+func (t *Table) Strs(names ...string) []string {
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		return nil
+	}
+	arr, isArr := v.([]any)
+	if !isArr {
+		t.Errorf(name, "must be an array of text, e.g. %s = [\"…\", \"…\"], not %s", name, typeName(v))
+		return nil
+	}
+	out := make([]string, 0, len(arr))
+	for i, e := range arr {
+		s, isStr := e.(string)
+		if !isStr {
+			t.Errorf(name, "element %d must be text in double quotes, not %s", i+1, typeName(e))
+			continue
+		}
+		if strings.TrimSpace(s) == "" {
+			t.Errorf(name, "element %d is empty", i+1)
+			continue
+		}
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
+}
+
+// Bool returns a boolean (false when absent).
+func (t *Table) Bool(names ...string) bool {
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		return false
+	}
+	b, isBool := v.(bool)
+	if !isBool {
+		t.Errorf(name, "must be true or false (unquoted), not %s", typeName(v))
+	}
+	return b
+}
+
+// Int returns an integer; ok is false when absent or wrong.
+func (t *Table) Int(names ...string) (n int, ok bool) {
+	name, v, present := t.lookup(names...)
+	if !present {
+		return 0, false
+	}
+	i, isInt := v.(int64)
+	if !isInt {
+		t.Errorf(name, "must be a whole number (unquoted), not %s", typeName(v))
+		return 0, false
+	}
+	return int(i), true
+}
+
+// Float returns a number; ok is false when absent or wrong.
+func (t *Table) Float(names ...string) (f float64, ok bool) {
+	name, v, present := t.lookup(names...)
+	if !present {
+		return 0, false
+	}
+	switch n := v.(type) {
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	case string:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(n), 64); err == nil {
+			return f, true
+		}
+	}
+	t.Errorf(name, "must be a number such as 5000 or 1250.5 (unquoted), not %s", typeName(v))
+	return 0, false
+}
+
+// Date returns a calendar date at midnight in the table's zone. TOML local
+// dates (unquoted YYYY-MM-DD) are the normal form; a quoted YYYY-MM-DD is
+// accepted too; date-times keep their date in the site's zone.
+func (t *Table) Date(required bool, names ...string) time.Time {
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		if required {
+			t.missing(names, names[0]+" = 2025-01-31")
+		}
+		return time.Time{}
+	}
+	switch v := v.(type) {
+	case time.Time:
+		switch v.Location().String() {
+		case "date-local", "datetime-local":
+			return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, t.d.loc)
+		case "time-local":
+			t.Errorf(name, "is a time of day, not a date (use YYYY-MM-DD)")
+			return time.Time{}
+		}
+		v = v.In(t.d.loc)
+		return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, t.d.loc)
+	case string:
+		d, err := ParseDate(v, t.d.loc)
+		if err != nil {
+			t.Errorf(name, "%q is not a date (use YYYY-MM-DD)", v)
+			return time.Time{}
+		}
+		return d
+	}
+	t.Errorf(name, "must be a date written YYYY-MM-DD (unquoted), not %s", typeName(v))
+	return time.Time{}
+}
+
+// ParseDate reads YYYY-MM-DD (also YYYY/MM/DD, one-digit month or day
+// allowed) as midnight in loc.
+func ParseDate(s string, loc *time.Location) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	s = strings.ReplaceAll(s, "/", "-")
+	for _, layout := range []string{"2006-01-02", "2006-1-2"} {
+		if d, err := time.ParseInLocation(layout, s, loc); err == nil {
+			return d, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (use YYYY-MM-DD)", s)
+}
+
+// Table returns the sub-table key (nil when absent or not a table).
+func (t *Table) Table(key string) *Table {
+	_, v, ok := t.lookup(key)
+	if !ok {
+		return nil
+	}
+	m, isMap := v.(map[string]any)
+	if !isMap {
+		t.Errorf(key, "must be a table ([%s] followed by its keys), not %s", key, typeName(v))
+		return nil
+	}
+	line, col := t.KeyPos(key)
+	return &Table{d: t.d, m: m, path: t.full(key), line: line, col: col, used: map[string]bool{}}
+}
+
+// Tables returns the elements of the array of tables key ([[key]]).
+func (t *Table) Tables(key string) []*Table {
+	_, v, ok := t.lookup(key)
+	if !ok {
+		return nil
+	}
+	var ms []map[string]any
+	switch v := v.(type) {
+	case []map[string]any:
+		ms = v
+	case []any:
+		for _, e := range v {
+			m, isMap := e.(map[string]any)
+			if !isMap {
+				t.Errorf(key, "must be an array of tables written [[%s]], not %s", key, typeName(v))
+				return nil
+			}
+			ms = append(ms, m)
+		}
+	default:
+		t.Errorf(key, "must be an array of tables written [[%s]], not %s", key, typeName(v))
+		return nil
+	}
+	out := make([]*Table, len(ms))
+	for i, m := range ms {
+		path := t.full(key) + "[" + strconv.Itoa(i) + "]"
+		line, col := t.KeyPos(key)
+		if p, ok := t.d.pos[path]; ok {
+			line, col = t.d.base+p.line, p.col
+		}
+		out[i] = &Table{d: t.d, m: m, path: path, line: line, col: col, used: map[string]bool{}}
+	}
+	return out
+}
+
+// Finish reports every key of the table that no accessor asked for, naming
+// the closest known key and listing the allowed ones.
+func (t *Table) Finish() {
+	var unknown []string
+	for k := range t.m {
+		if !t.used[k] {
+			unknown = append(unknown, k)
+		}
+	}
+	sort.Strings(unknown)
+	for _, k := range unknown {
+		line, col := t.KeyPos(k)
+		msg := "unknown key"
+		if c := Closest(k, t.known, 1); len(c) > 0 {
+			msg += fmt.Sprintf(" (did you mean %s?)", c[0])
+		}
+		msg += "; allowed here: " + strings.Join(t.known, ", ")
+		t.d.dl.Errorf(t.d.file, line, col, displayKey(t.full(k)), "%s", msg)
+	}
+}
+
+// Closest returns up to n candidates nearest to name by edit distance over
+// characters, nearest first, leaving out those too far to be a typo.
+func Closest(name string, candidates []string, n int) []string {
+	type scored struct {
+		s string
+		d int
+	}
+	rn := []rune(name)
+	var out []scored
+	for _, c := range candidates {
+		rc := []rune(c)
+		d := editDistance(rn, rc)
+		limit := max(len(rn), len(rc))/2 + 1
+		if strings.Contains(c, name) || strings.Contains(name, c) {
+			d = min(d, limit-1)
+		}
+		if d < limit {
+			out = append(out, scored{c, d})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		if out[i].d != out[j].d {
+			return out[i].d < out[j].d
+		}
+		return out[i].s < out[j].s
+	})
+	res := make([]string, 0, n)
+	for i := 0; i < len(out) && i < n; i++ {
+		if !slices.Contains(res, out[i].s) {
+			res = append(res, out[i].s)
+		}
+	}
+	return res
+}
+
+func editDistance(a, b []rune) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
