@@ -37,10 +37,21 @@ func (s *Server) handleComplaintFormPage(w http.ResponseWriter, r *http.Request)
 	if reason := q.Get("objection_reason"); slices.Contains(intake.ObjectionReasons, reason) {
 		d.Values.ObjectionReason = reason
 	}
-	if id := q.Get("related_id"); len(id) <= intake.RelatedIDMax && !strings.ContainsAny(id, "/\\?#<>\"'` ") {
+	// Disclosure and record pages link with ?disclosure=ID or ?record=ID.
+	id := firstValue(q.Get("related_id"), q.Get("disclosure"), q.Get("record"), q.Get("commitment"))
+	if len(id) <= intake.RelatedIDMax && !strings.ContainsAny(id, "/\\?#<>\"'` ") {
 		d.Values.RelatedID = id
 	}
 	s.render(w, r, http.StatusOK, LayoutComplaintForm, "投诉举报", d)
+}
+
+func firstValue(vs ...string) string {
+	for _, v := range vs {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
 }
 
 // handleComplaintForm is POST /complaints/: the form. Success is a 303 to the

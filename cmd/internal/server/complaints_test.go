@@ -256,7 +256,7 @@ func TestComplaintStatusFormErrors(t *testing.T) {
 
 func TestFormPrefill(t *testing.T) {
 	f := newFixture(t, Options{})
-	q := url.Values{"category": {"异议申诉"}, "related_id": {"xk-2024-001"}, "department": {"evil"}, "objection_reason": {"遗漏"}}
+	q := url.Values{"category": {"异议申诉"}, "disclosure": {"xk-2024-001"}, "department": {"evil"}, "objection_reason": {"遗漏"}}
 	rec := f.do("GET", "/complaints/?"+q.Encode(), "", "")
 	require.Equal(t, http.StatusOK, rec.Code)
 	d := f.pages.last(t).Data.(ComplaintFormData)
