@@ -114,7 +114,7 @@ func (s *Server) handleComplaintReceipt(w http.ResponseWriter, r *http.Request) 
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.render(w, r, http.StatusOK, LayoutComplaintReceipt, "投诉已受理", ComplaintReceiptData{
-		Receipt: intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
+		Receipt:   intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
 		Duplicate: st.Duplicate,
 	})
 }

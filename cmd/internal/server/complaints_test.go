@@ -308,7 +308,6 @@ func TestProtection(t *testing.T) {
 	})
 }
 
-
 func TestInternalErrorsShowOnlyARef(t *testing.T) {
 	var logs strings.Builder
 	f := newFixture(t, Options{})
