@@ -48,6 +48,8 @@ END;
 $$;
 CREATE TRIGGER complaint_events_no_change BEFORE UPDATE OR DELETE ON complaint_events
 	FOR EACH ROW EXECUTE FUNCTION complaint_events_append_only();
+CREATE TRIGGER complaint_events_no_truncate BEFORE TRUNCATE ON complaint_events
+	FOR EACH STATEMENT EXECUTE FUNCTION complaint_events_append_only();
 
 -- Per-day receipt sequence (TS-YYYYMMDD-NNNNNN).
 CREATE TABLE receipt_counters (
