@@ -8,9 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -112,7 +110,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	th.SetSite(sv)
 	pl := &planner{site: site, ix: ix, feeds: feeds, opts: opts}
 	pl.plan()
-	pl.feedsPage(sv)
+	pl.feedsPage(feedDirectory(site, entries, now))
 	pl.dataPage()
 	for _, ep := range opts.ExtraPages {
 		if err := pl.extra(ep, th); err != nil {
@@ -224,44 +222,6 @@ func (pl *planner) extra(ep ExtraPage, th *theme.Theme) error {
 		return p, ep.Data
 	})
 	return nil
-}
-
-// feedsPage lists every feed file the feed writer produced, by folder.
-func (pl *planner) feedsPage(sv *SiteView) {
-	byFolder := map[string][]string{}
-	for name := range pl.feeds {
-		byFolder[path.Dir(name)] = append(byFolder[path.Dir(name)], name)
-	}
-	pl.add("/feeds/", "feeds/index.html", "terms", true, func() (*theme.Page, any) {
-		p := pl.page("订阅", "/feeds/", "", "terms")
-		p.Section, p.SectionURL = "订阅", "/feeds/"
-		var groups []FilterGroup
-		for _, folder := range sortedKeys(byFolder) {
-			label := folder
-			switch {
-			case folder == ".":
-				label = "全站"
-			case strings.HasPrefix(folder, "departments/"):
-				label = pl.ix.deptName(strings.TrimPrefix(folder, "departments/"))
-			default:
-				if k := model.Kind(folder); k.Label() != "" {
-					label = sectionTitle(pl.site, k)
-				}
-			}
-			g := FilterGroup{Label: label}
-			names := byFolder[folder]
-			sort.Strings(names)
-			for _, n := range names {
-				l := map[string]string{"feed.xml": "RSS 2.0", "atom.xml": "Atom", "feed.json": "JSON Feed", "changes.xml": "承诺状态变化（RSS）"}[path.Base(n)]
-				if l == "" {
-					l = path.Base(n)
-				}
-				g.Links = append(g.Links, Link{Label: l, URL: "/" + escapeFolder(n)})
-			}
-			groups = append(groups, g)
-		}
-		return p, &TermsData{Groups: groups}
-	})
 }
 
 // dataPage lists the open data files.
