@@ -12,6 +12,7 @@ import (
 	"portal/generator/diag"
 	"portal/generator/feed"
 	"portal/generator/model"
+	"portal/generator/theme"
 )
 
 // Feed file names. Every feed exists in three formats, side by side in the
@@ -27,8 +28,15 @@ const (
 	changesJSONName = "changes.json"
 )
 
-// FeedGroup is one heading of the /feeds/ page (订阅).
+// FeedsData is the feeds layout's .Data: the /feeds/ page (订阅).
+type FeedsData struct {
+	Limit  int // items kept per feed
+	Groups []FeedGroup
+}
+
+// FeedGroup is one heading of the /feeds/ page.
 type FeedGroup struct {
+	ID          string // anchor: site, changes, sections, departments
 	Title       string
 	Description string
 	Feeds       []FeedListing
@@ -193,10 +201,10 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 // so it needs no base URL.
 func feedDirectory(site *model.Site, entries []model.Entry, now time.Time) []FeedGroup {
 	groups := []FeedGroup{
-		{Title: "全站", Description: "本站所有栏目的最新内容。"},
-		{Title: "承诺状态变化", Description: "跟踪承诺是否按期兑现：每条推进记录和每次逾期都是一条新内容，即使没有人另写新闻。"},
-		{Title: "栏目", Description: "按栏目订阅。"},
-		{Title: "部门（单位）", Description: "按部门订阅与该单位相关的全部内容。"},
+		{ID: "site", Title: "全站", Description: "本站所有栏目的最新内容。"},
+		{ID: "changes", Title: "承诺状态变化", Description: "跟踪承诺是否按期兑现：每条推进记录和每次逾期都是一条新内容，即使没有人另写新闻。"},
+		{ID: "sections", Title: "栏目", Description: "按栏目订阅。"},
+		{ID: "departments", Title: "部门（单位）", Description: "按部门订阅与该单位相关的全部内容。"},
 	}
 	limit := feedLimit(site)
 	changes := countChanges(site, publishedCommitments(entries), now)
@@ -510,4 +518,50 @@ func commitmentFooter(b *strings.Builder, cm *model.Commitment, link, lead, lead
 	if cm.SourceDoc != "" {
 		fmt.Fprintf(b, "<p>来源文件：%s</p>\n", html.EscapeString(cm.SourceDoc))
 	}
+}
+
+// feedsPage adds the /feeds/ page (订阅): every feed, what it carries, and
+// its three formats.
+func (pl *planner) feedsPage(groups []FeedGroup) {
+	pl.add("/feeds/", "feeds/index.html", "feeds", true, func() (*theme.Page, any) {
+		p := pl.page("订阅", "/feeds/", "", "feeds")
+		p.Section, p.SectionURL = "订阅", "/feeds/"
+		p.Description = "订阅本站更新：全站、各栏目、各部门和承诺状态变化，提供 RSS、Atom 和 JSON Feed 三种格式。"
+		p.Alternates = append(p.Alternates, pl.changeAlternates()...)
+		return p, &FeedsData{Limit: feedLimit(pl.site), Groups: groups}
+	})
+}
+
+// changeAlternates returns the change feed's links, for commitment pages.
+func (pl *planner) changeAlternates() []theme.Link {
+	var out []theme.Link
+	l := listing("承诺状态变化", "", string(model.KindCommitment), changeNames)
+	for _, f := range []struct{ url, typ, format string }{
+		{l.RSS, "application/rss+xml", "RSS"},
+		{l.Atom, "application/atom+xml", "Atom"},
+		{l.JSON, "application/feed+json", "JSON Feed"},
+	} {
+		if _, ok := pl.feeds[strings.TrimPrefix(f.url, "/")]; ok {
+			out = append(out, theme.Link{Label: "承诺状态变化（" + f.format + "）", URL: f.url, Type: f.typ})
+		}
+	}
+	return out
+}
+
+// feedLabel names the feed in folder ("" = the site) for the title of a
+// <link rel="alternate">, so a reader's subscribe menu tells feeds apart.
+func feedLabel(site *model.Site, folder, format string) string {
+	name := site.Config.Title
+	switch {
+	case folder == "":
+	case strings.HasPrefix(folder, "departments/"):
+		if d := site.DepartmentByID(strings.TrimPrefix(folder, "departments/")); d != nil {
+			name = d.Name
+		}
+	default:
+		if k := model.Kind(folder); k.Label() != "" {
+			name = sectionTitle(site, k)
+		}
+	}
+	return name + "（" + format + "）"
 }

@@ -52,7 +52,7 @@ func (pl *planner) alternates(folder string) []theme.Link {
 			key = folder + "/" + f.name
 		}
 		if _, ok := pl.feeds[key]; ok {
-			out = append(out, theme.Link{Label: f.label, URL: "/" + escapeFolder(key), Type: f.typ})
+			out = append(out, theme.Link{Label: feedLabel(pl.site, folder, f.label), URL: "/" + escapeFolder(key), Type: f.typ})
 		}
 	}
 	return out
@@ -78,6 +78,9 @@ func (pl *planner) page(title, urlPath string, kind model.Kind, layout string) *
 		p.Section = sectionTitle(pl.site, kind)
 		p.SectionURL = urlOf(string(kind))
 		p.Alternates = append(pl.alternates(string(kind)), pl.alternates("")...)
+		if kind == model.KindCommitment {
+			p.Alternates = append(p.Alternates, pl.changeAlternates()...)
+		}
 	} else {
 		p.Alternates = pl.alternates("")
 	}
@@ -145,6 +148,7 @@ func (pl *planner) list(kind model.Kind, title string, items []*item, filters fu
 			}
 			if len(segs) == 1 {
 				d.FeedURL = pl.feedURL(string(kind))
+				d.Feeds = pl.alternates(string(kind))
 			}
 			return p, d
 		})
@@ -493,7 +497,7 @@ func (pl *planner) departments() {
 			p.Alternates = append(pl.alternates("departments/"+d.ID), p.Alternates...)
 			byKind := ix.byDept[d.ID]
 			cs := byKind[model.KindCommitment]
-			data := &DepartmentData{D: d, Total: len(cs), FeedURL: pl.feedURL("departments/" + d.ID)}
+			data := &DepartmentData{D: d, Total: len(cs), FeedURL: pl.feedURL("departments/" + d.ID), Feeds: pl.alternates("departments/" + d.ID)}
 			if par := ix.deptByID[d.Parent]; par != nil {
 				data.Parent = &Link{Name: par.Name, URL: urlOf("departments", par.ID)}
 			}

@@ -80,6 +80,7 @@ type ListData struct {
 	Intro   template.HTML
 	Filters []FilterGroup
 	FeedURL string
+	Feeds   []theme.Link // the section's feeds, one per format
 	Items   []Item
 	Pager   *Pager
 }
@@ -149,6 +150,7 @@ type DepartmentData struct {
 	Groups     []Group // commitments by display status
 	Sections   []Group // disclosures, records, cases, news, policies
 	FeedURL    string
+	Feeds      []theme.Link // the department's feeds, one per format
 	Complaints *model.DepartmentComplaintStats
 }
 
