@@ -35,6 +35,13 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	got, err := s.Get(ctx, c.Receipt)
 	require.NoError(t, err)
 	require.Equal(t, c.Title, got.Title)
+	// Durability comes from these two settings: check they took effect.
+	var mode string
+	var sync int
+	require.NoError(t, s.DB().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode))
+	require.NoError(t, s.DB().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&sync))
+	require.Equal(t, "wal", mode)
+	require.Equal(t, 2, sync, "synchronous=FULL")
 	var n int
 	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n))
 	require.Equal(t, 1, n)
