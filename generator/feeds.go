@@ -280,7 +280,9 @@ type feedContext struct {
 
 func newFeedContext(site *model.Site) (*feedContext, error) {
 	base := strings.TrimSpace(site.Config.BaseURL)
-	if base == "" {
+	// Generate turns an unset base_url into "/" for page links; for feeds
+	// that is still unset.
+	if base == "" || base == "/" {
 		return nil, diag.Diagnostic{File: "portal.toml", Key: "base_url",
 			Message: `is not set; feeds need the site's absolute address (e.g. base_url = "https://xyxx.example.gov.cn/")`}
 	}
