@@ -30,7 +30,7 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 	if opts.SiteDir == "" {
 		opts.SiteDir = "."
 	}
-	site, warnings, err := load(opts)
+	site, warnings, err := Load(opts)
 	if err != nil {
 		return &Result{Warnings: warnings}, err
 	}
