@@ -178,7 +178,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	}
 	ok = true
 	return &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(files),
-		Omitted: ix.omitted, Duration: time.Since(start)}, nil
+		Omitted: ix.omitted, Duration: time.Since(start), Theme: th}, nil
 }
 
 // siteView builds .Site once per build.

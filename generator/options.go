@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"portal/generator/model"
+	"portal/generator/theme"
 )
 
 // Options controls one build.
@@ -50,4 +51,7 @@ type Result struct {
 	Omitted  map[string]int // records left out, by reason (公示期满, 信用修复, 草稿 …)
 	Warnings []string       // formatted warnings (file:line:col: key: …)
 	Duration time.Duration
+	// Theme is the build's theme with .Site set, for pages rendered on
+	// request (search, complaints); it satisfies server.PageRenderer.
+	Theme *theme.Theme
 }

@@ -3,10 +3,261 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/fsnotify/fsnotify"
+
+	"portal/cmd/internal/server"
+	"portal/generator"
+	"portal/generator/theme"
 )
 
-// cmdServe is not written yet.
+// cmdServe is `portal serve [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]`:
+// build, serve public/ with search and complaint intake, rebuild on change,
+// shut down gracefully on SIGINT/SIGTERM.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("serve: not implemented yet")
+	fs := newFlagSet("serve", "portal serve [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]", stderr)
+	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
+	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	dsn := fs.String("db", "", "complaint store: a SQLite path or a postgres:// URL (default from portal.toml)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("serve: unexpected argument %q", fs.Arg(0))}
+	}
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+
+	// Listen first: with -addr :0 the base URL must name the real port.
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("serve: %w", err)
+	}
+	defer ln.Close()
+	base := "http://" + ln.Addr().String() + "/"
+	opts := generator.Options{SiteDir: *siteDir, OutDir: filepath.Join(*siteDir, "public"), BaseURL: base, Progress: stderr}
+
+	res, err := buildSite(ctx, opts, stderr)
+	if err != nil {
+		return err
+	}
+	printSummary(stdout, res)
+	pages := &pageSwitch{}
+	pages.set(res.Theme)
+	cfg := res.Site.Config
+
+	search, searchCloser, err := openSearch(*siteDir, cfg)
+	if err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	defer searchCloser.Close()
+	complaints, complaintsCloser, err := openComplaints(ctx, *siteDir, cfg, *dsn)
+	if err != nil {
+		return fmt.Errorf("complaints: %w", err)
+	}
+	defer complaintsCloser.Close()
+
+	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	handler := server.New(server.Options{
+		PublicDir:  opts.OutDir,
+		Pages:      pages,
+		Search:     search,
+		Complaints: complaints,
+		AdminToken: os.Getenv("PORTAL_ADMIN_TOKEN"),
+		Logger:     logger,
+	})
+	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+
+	var wg sync.WaitGroup
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	if w, err := newWatcher(*siteDir); err != nil {
+		fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
+	} else {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer w.Close()
+			w.run(watchCtx, 300*time.Millisecond, func() {
+				fmt.Fprintln(stdout, "检测到修改，重新生成…")
+				res, err := buildSite(watchCtx, opts, stderr)
+				if err != nil {
+					if !errors.Is(err, errReported) {
+						fmt.Fprintln(stderr, "portal:", err)
+					}
+					fmt.Fprintln(stderr, "portal: 重新生成失败，继续提供上一版网站 (rebuild failed; still serving the previous site)")
+					return
+				}
+				pages.set(res.Theme)
+				printSummary(stdout, res)
+			})
+		}()
+	}
+
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	fmt.Fprintf(stdout, "正在提供服务 (serving) %s  — 按 Ctrl+C 停止\n", base)
+
+	select {
+	case err := <-serveErr:
+		stopWatch()
+		wg.Wait()
+		if errors.Is(err, http.ErrServerClosed) {
+			return nil
+		}
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "正在停止服务，等待处理中的请求完成…")
+	stopWatch()
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	err = srv.Shutdown(shutdownCtx)
+	wg.Wait()
+	if err != nil {
+		return fmt.Errorf("serve: shutdown: %w", err)
+	}
+	return nil
+}
+
+// pageSwitch hands the server the latest build's theme, so a rebuild that
+// changes a layout changes the dynamic pages too.
+type pageSwitch struct{ t atomic.Pointer[theme.Theme] }
+
+func (p *pageSwitch) set(t *theme.Theme) {
+	if t != nil {
+		p.t.Store(t)
+	}
+}
+
+// RenderPage implements server.PageRenderer.
+func (p *pageSwitch) RenderPage(w io.Writer, name, title, path string, data any) error {
+	t := p.t.Load()
+	if t == nil {
+		return errors.New("no theme loaded")
+	}
+	return t.RenderPage(w, name, title, path, data)
+}
+
+// watcher watches content/, data/, themes/ (recursively) and portal.toml.
+type watcher struct {
+	fsw  *fsnotify.Watcher
+	root string
+}
+
+// watchedDirs are the site folders whose changes trigger a rebuild.
+var watchedDirs = []string{"content", "data", "themes"}
+
+func newWatcher(root string) (*watcher, error) {
+	fsw, err := fsnotify.NewWatcher()
+	if err != nil {
+		return nil, err
+	}
+	w := &watcher{fsw: fsw, root: root}
+	// The site root itself is watched for portal.toml (and for the watched
+	// folders being created later).
+	if err := fsw.Add(root); err != nil {
+		fsw.Close()
+		return nil, err
+	}
+	for _, d := range watchedDirs {
+		w.addTree(filepath.Join(root, d))
+	}
+	return w, nil
+}
+
+// addTree watches dir and every folder below it; fsnotify is not recursive.
+func (w *watcher) addTree(dir string) {
+	_ = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil // a folder that vanished or is unreadable is skipped
+		}
+		if d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") && p != dir {
+				return filepath.SkipDir
+			}
+			_ = w.fsw.Add(p)
+		}
+		return nil
+	})
+}
+
+func (w *watcher) Close() error { return w.fsw.Close() }
+
+// relevant reports whether a change at name should trigger a rebuild.
+func (w *watcher) relevant(name string) bool {
+	rel, err := filepath.Rel(w.root, name)
+	if err != nil {
+		return false
+	}
+	rel = filepath.ToSlash(rel)
+	if rel == "portal.toml" {
+		return true
+	}
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, ".") || strings.HasSuffix(base, "~") || strings.HasSuffix(base, ".swp") {
+		return false // editor temporary files
+	}
+	for _, d := range watchedDirs {
+		if rel == d || strings.HasPrefix(rel, d+"/") {
+			return true
+		}
+	}
+	return false
+}
+
+// run calls rebuild once per burst of changes: after the last change, it
+// waits for quiet (debounce) so saving many files rebuilds once.
+func (w *watcher) run(ctx context.Context, debounce time.Duration, rebuild func()) {
+	var timer *time.Timer
+	var fire <-chan time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			if timer != nil {
+				timer.Stop()
+			}
+			return
+		case ev, ok := <-w.fsw.Events:
+			if !ok {
+				return
+			}
+			if !w.relevant(ev.Name) {
+				continue
+			}
+			if ev.Has(fsnotify.Create) {
+				if st, err := os.Stat(ev.Name); err == nil && st.IsDir() {
+					w.addTree(ev.Name) // a new folder: watch it and what is inside
+				}
+			}
+			if timer == nil {
+				timer = time.NewTimer(debounce)
+			} else {
+				timer.Reset(debounce)
+			}
+			fire = timer.C
+		case err, ok := <-w.fsw.Errors:
+			if !ok {
+				return
+			}
+			_ = err // an overflow only means events were lost; the next change rebuilds
+		case <-fire:
+			fire = nil
+			rebuild()
+		}
+	}
 }
