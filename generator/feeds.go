@@ -154,11 +154,31 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 		return nil, err
 	}
 	var errs []error
-	items := make([]feed.Item, len(entries))
+	// Only the newest items of each feed are written, so entries are
+	// ordered once by their cheap sort keys and converted (links made
+	// absolute) only when a feed takes them: at city scale most never are.
+	keys := make([]feed.Item, len(entries)) // ID and dates only
+	order := make([]int, 0, len(entries))
 	for i := range entries {
-		if items[i], err = c.entryItem(&entries[i]); err != nil {
-			errs = append(errs, err)
+		e := &entries[i]
+		if e.Date.IsZero() {
+			errs = append(errs, fmt.Errorf("feeds: %s/%s (%s): the page has no date; a feed item needs its real publication date", e.Kind, e.ID, e.Title))
+			continue
 		}
+		keys[i] = c.entryKey(e)
+		order = append(order, i)
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return feed.Compare(&keys[a], &keys[b]) })
+	items := make([]*feed.Item, len(entries))
+	item := func(i int) (feed.Item, error) {
+		if items[i] == nil {
+			it, err := c.entryItem(&entries[i])
+			if err != nil {
+				return it, err
+			}
+			items[i] = &it
+		}
+		return *items[i], nil
 	}
 	changes, err := c.changeItems(publishedCommitments(entries), now)
 	if err != nil {
@@ -174,10 +194,19 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 		if s.changes {
 			its = changes
 		} else {
-			for i := range entries {
-				if s.holds(&entries[i]) {
-					its = append(its, items[i])
+			for _, i := range order {
+				if len(its) == limit {
+					break
 				}
+				if !s.holds(&entries[i]) {
+					continue
+				}
+				it, err := item(i)
+				if err != nil {
+					errs = append(errs, err)
+					break
+				}
+				its = append(its, it)
 			}
 		}
 		f := c.feed(&s, feed.Newest(its, limit))
@@ -351,6 +380,16 @@ func (c *feedContext) feed(s *feedSpec, items []feed.Item) *feed.Feed {
 	}
 }
 
+// entryKey is the part of entryItem that orders items: id and dates.
+func (c *feedContext) entryKey(e *model.Entry) feed.Item {
+	published := c.day(e.Date)
+	it := feed.Item{ID: feed.TagURI(c.authority, published, string(e.Kind), e.ID), Published: published}
+	if !e.Updated.IsZero() {
+		it.Updated = c.day(e.Updated)
+	}
+	return it
+}
+
 // entryItem maps a published page to a feed item.
 func (c *feedContext) entryItem(e *model.Entry) (feed.Item, error) {
 	if e.Date.IsZero() {
@@ -361,24 +400,24 @@ func (c *feedContext) entryItem(e *model.Entry) (feed.Item, error) {
 	if err != nil {
 		return feed.Item{}, fmt.Errorf("feeds: %s/%s: %w", e.Kind, e.ID, err)
 	}
-	published := c.day(e.Date)
-	it := feed.Item{
-		ID:        feed.TagURI(c.authority, published, string(e.Kind), e.ID),
-		Title:     e.Title,
-		Link:      link,
-		Summary:   e.Summary,
-		HTML:      content,
-		Published: published,
-		Updated:   c.day(e.Updated),
-	}
-	if e.Updated.IsZero() {
-		it.Updated = time.Time{}
-	}
+	it := c.entryKey(e)
+	it.Title, it.Link, it.Summary, it.HTML = e.Title, link, e.Summary, content
 	it.Categories = categories(e.Kind.Label(), e.Category, statusLabel(e.Kind, e.Status), e.Tags)
 	if len(e.Departments) > 0 {
 		it.Author = c.deptName(e.Departments[0])
 	}
+	if e.Example {
+		markExample(&it)
+	}
 	return it, nil
+}
+
+// markExample labels shipped illustrative content as the pages do with
+// their 示例 badge: a reader sees only the feed, so the title says it too.
+func markExample(it *feed.Item) {
+	it.Title = "【示例】" + it.Title
+	it.HTML = "<p><strong>示例内容，非真实记录。</strong></p>\n" + it.HTML
+	it.Categories = append(it.Categories, "示例")
 }
 
 // statusLabel shows a commitment's status in Chinese; other kinds already
@@ -439,6 +478,9 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]f
 				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
 				Author:     lead,
 			})
+			if cm.Example {
+				markExample(&items[len(items)-1])
+			}
 		}
 		if since, ok := becameOverdue(cm, now); ok {
 			label := model.StatusOverdue.Label()
@@ -453,6 +495,9 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]f
 				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
 				Author:     lead,
 			})
+			if cm.Example {
+				markExample(&items[len(items)-1])
+			}
 		}
 	}
 	return items, errors.Join(errs...)

@@ -3,6 +3,7 @@ package generator
 import (
 	"bytes"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -339,6 +340,22 @@ func TestFeedFilesErrors(t *testing.T) {
 	}
 }
 
+func TestExampleContentIsMarked(t *testing.T) {
+	site, entries := feedSite()
+	entries[2].Example = true
+	site.Commitments[0].Example = true
+	files := buildFeeds(t, site, entries, fday(2025, 7, 10))
+	news := parseFeed(t, "news/feed.xml", files["news/feed.xml"]).Items[0]
+	assert.Equal(t, `【示例】“诚信示例”建设 <试行> & 推进`, news.Title)
+	assert.Contains(t, news.Categories, "示例")
+	assert.True(t, strings.HasPrefix(news.Content, "<p><strong>示例内容，非真实记录。</strong></p>"))
+	for _, it := range parseFeed(t, "commitments/changes.json", files["commitments/changes.json"]).Items {
+		assert.True(t, strings.HasPrefix(it.Title, "【示例】「企业开办"), it.Title)
+	}
+	real := parseFeed(t, "commitments/feed.xml", files["commitments/feed.xml"]).Items[0]
+	assert.False(t, strings.HasPrefix(real.Title, "【示例】"), "only example content is marked")
+}
+
 func TestBecameOverdue(t *testing.T) {
 	deadline := fday(2025, 6, 30)
 	tests := []struct {
@@ -410,4 +427,53 @@ func TestFeedDirectory(t *testing.T) {
 	assert.Equal(t, "承诺状态变化", groups[1].Feeds[0].Title)
 	assert.Equal(t, "/commitments/changes.xml", groups[1].Feeds[0].RSS)
 	assert.Equal(t, "/departments/fgw/feed.xml", groups[3].Feeds[0].RSS)
+}
+
+// benchFeedSite is a city-sized site: n entries over 100 departments, and
+// 500 commitments with three progress entries each.
+func benchFeedSite(n int) (*model.Site, []model.Entry) {
+	site, _ := feedSite()
+	site.Departments = nil
+	for d := range 100 {
+		site.Departments = append(site.Departments, &model.Department{ID: fmt.Sprintf("d%03d", d), Name: fmt.Sprintf("示例市第%d局", d)})
+	}
+	site.Commitments = nil
+	var entries []model.Entry
+	for i := range n {
+		kind := model.Kinds[i%len(model.Kinds)]
+		id := fmt.Sprintf("e%06d", i)
+		date := fday(2020, 1, 1).AddDate(0, 0, i%2000)
+		dept := site.Departments[i%100].ID
+		entries = append(entries, model.Entry{Kind: kind, ID: id, Path: "/" + string(kind) + "/" + id + "/",
+			Title: "标题 " + id, Summary: "摘要", Date: date, Updated: date, Departments: []string{dept},
+			HTML: `<p>正文 <a href="/policies/p1/">政策</a> 与 <a href="../x/">相关</a>。</p><p>第二段 &amp; 更多文字。</p>`})
+		if kind == model.KindCommitment && len(site.Commitments) < 500 {
+			c := &model.Commitment{Common: model.Common{ID: id, Title: "承诺 " + id, Date: date}, Department: dept,
+				Category: "服务承诺", Deadline: date.AddDate(0, 6, 0), Status: model.StatusInProgress}
+			for p := range 3 {
+				c.Progress = append(c.Progress, model.Progress{Date: date.AddDate(0, p+1, 0), Status: model.StatusInProgress, Note: "进展"})
+			}
+			site.Commitments = append(site.Commitments, c)
+		}
+	}
+	return site, entries
+}
+
+func BenchmarkFeedFiles(b *testing.B) {
+	site, entries := benchFeedSite(20000)
+	now := fday(2025, 7, 1)
+	derive(site, now)
+	b.ResetTimer()
+	var size int
+	for b.Loop() {
+		files, err := feedFiles(site, entries, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = 0
+		for _, f := range files {
+			size += len(f)
+		}
+	}
+	b.ReportMetric(float64(size)/1e6, "MB/build")
 }

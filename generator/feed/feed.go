@@ -78,23 +78,27 @@ func (it *Item) modified() time.Time {
 	return it.Updated
 }
 
-// Newest sorts items newest first (by Published, then Updated, then ID so
-// equal dates keep a stable order) and keeps at most n (n <= 0 keeps all).
+// Newest sorts items newest first (see Compare) and keeps at most n
+// (n <= 0 keeps all).
 func Newest(items []Item, n int) []Item {
 	out := slices.Clone(items)
-	slices.SortStableFunc(out, func(a, b Item) int {
-		if c := b.Published.Compare(a.Published); c != 0 {
-			return c
-		}
-		if c := b.modified().Compare(a.modified()); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.ID, b.ID)
-	})
+	slices.SortStableFunc(out, func(a, b Item) int { return Compare(&a, &b) })
 	if n > 0 && len(out) > n {
 		out = out[:n]
 	}
 	return out
+}
+
+// Compare orders items newest first: by Published, then by last change,
+// then by ID, so items with equal dates keep one order on every build.
+func Compare(a, b *Item) int {
+	if c := b.Published.Compare(a.Published); c != 0 {
+		return c
+	}
+	if c := b.modified().Compare(a.modified()); c != 0 {
+		return c
+	}
+	return cmp.Compare(a.ID, b.ID)
 }
 
 // validate checks what every writer relies on and returns every problem.
