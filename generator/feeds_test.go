@@ -477,3 +477,78 @@ func BenchmarkFeedFiles(b *testing.B) {
 	}
 	b.ReportMetric(float64(size)/1e6, "MB/build")
 }
+
+// TestGenerateWritesFeeds runs the whole pipeline on the tiny site and
+// checks the feed files, the /feeds/ page and the links pages carry.
+func TestGenerateWritesFeeds(t *testing.T) {
+	site, _ := feedSite()
+	out := filepath.Join(t.TempDir(), "public")
+	res, err := Generate(t.Context(), site, Options{SiteDir: t.TempDir(), OutDir: out, Now: fday(2025, 7, 10)})
+	require.NoError(t, err)
+	checkOutputFeeds(t, out, res)
+}
+
+// checkOutputFeeds parses every feed file in a build's output and checks
+// the discovery links of the /feeds/ page and the commitments list.
+func checkOutputFeeds(t *testing.T, out string, res *Result) {
+	t.Helper()
+	var names []string
+	require.NoError(t, filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(out, p)
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		base := filepath.Base(rel)
+		if base == "feed.xml" || base == "atom.xml" || base == "feed.json" || strings.HasPrefix(rel, "commitments/changes.") {
+			names = append(names, rel)
+		}
+		return nil
+	}))
+	for _, want := range []string{"feed.xml", "atom.xml", "feed.json", "commitments/changes.xml", "commitments/changes.atom.xml", "commitments/changes.json"} {
+		require.Contains(t, names, want)
+	}
+	for _, d := range res.Site.Departments {
+		require.Contains(t, names, "departments/"+d.ID+"/feed.xml")
+	}
+	base := res.Site.Config.BaseURL
+	page := string(mustRead(t, filepath.Join(out, "feeds", "index.html")))
+	for _, name := range names {
+		data := mustRead(t, filepath.Join(out, filepath.FromSlash(name)))
+		f := parseFeed(t, name, data)
+		assert.Equal(t, base+name, f.FeedLink, "%s: self link", name)
+		assert.LessOrEqual(t, len(f.Items), feedLimit(res.Site), name)
+		seen := map[string]bool{}
+		for _, it := range f.Items {
+			assert.True(t, strings.HasPrefix(it.GUID, "tag:"), "%s: id %q", name, it.GUID)
+			assert.False(t, seen[it.GUID], "%s: duplicate id %q", name, it.GUID)
+			seen[it.GUID] = true
+			assert.True(t, strings.HasPrefix(it.Link, base), "%s: link %q", name, it.Link)
+			require.NotNil(t, it.PublishedParsed, "%s: %s has no date", name, it.Title)
+			assert.NotContains(t, it.Content, `href="/`, name)
+			assert.NotContains(t, it.Content, `src="/`, name)
+		}
+		assert.NotContains(t, string(data), "&amp;lt;", name)
+		assert.NotContains(t, string(data), "&amp;amp;", name)
+		assert.Contains(t, page, `href="/`+name+`"`, "the /feeds/ page lists %s", name)
+	}
+	site := parseFeed(t, "feed.xml", mustRead(t, filepath.Join(out, "feed.xml")))
+	assert.Len(t, site.Items, min(len(res.Entries), feedLimit(res.Site)), "the site feed holds the newest entries")
+
+	list := string(mustRead(t, filepath.Join(out, "commitments", "index.html")))
+	assert.Contains(t, list, `<link rel="alternate" type="application/rss&#43;xml" title="`)
+	assert.Contains(t, list, `href="/commitments/changes.xml"`)
+	assert.Contains(t, list, `<a href="/commitments/atom.xml"`)
+	footer := string(mustRead(t, filepath.Join(out, "index.html")))
+	assert.Contains(t, footer, `<a href="/feeds/">订阅</a>`)
+}
+
+func mustRead(t *testing.T, p string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	return b
+}
