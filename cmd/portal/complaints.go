@@ -223,6 +223,9 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 
 // actionError turns an intake error into a CLI error naming the flags.
 func actionError(err error) error {
+	if intake.ErrorCode(err) == intake.EINTERNAL {
+		return err // staff see the real cause
+	}
 	fields := intake.ErrorFields(err)
 	if len(fields) == 0 {
 		return errors.New(intake.ErrorMessage(err))
