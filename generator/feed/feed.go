@@ -34,6 +34,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"golang.org/x/net/idna"
 )
 
 // Feed is one feed, independent of its format.
@@ -173,13 +175,24 @@ func isAbsURL(s string) bool {
 }
 
 // Authority returns the tagging authority of a tag: URI (RFC 4151) for a
-// site: the lower-case host name of its absolute base URL, without port.
+// site: the host name of its absolute base URL, without port, lower case
+// and in ASCII (an internationalised name such as 信用.中国 becomes its
+// xn-- form, as RFC 4151 asks for a DNS name). An IPv6 address, which a
+// tag cannot carry, gives "localhost": only local previews use one.
 func Authority(baseURL string) (string, error) {
 	u, err := url.Parse(baseURL)
 	if err != nil || !u.IsAbs() || u.Hostname() == "" {
 		return "", fmt.Errorf("base_url %q is not an absolute URL (use e.g. https://xyxx.example.gov.cn/)", baseURL)
 	}
-	return strings.ToLower(u.Hostname()), nil
+	host := u.Hostname()
+	if strings.Contains(host, ":") {
+		return "localhost", nil
+	}
+	ascii, err := idna.Lookup.ToASCII(host)
+	if err != nil {
+		return "", fmt.Errorf("base_url %q: host %q is not a valid domain name: %v", baseURL, host, err)
+	}
+	return strings.ToLower(ascii), nil
 }
 
 // TagURI returns the RFC 4151 tag URI tag:<authority>,<YYYY-MM-DD>:/<segments…>

@@ -310,6 +310,10 @@ func TestAuthority(t *testing.T) {
 	tests := []struct{ name, base, want, err string }{
 		{"plain", "https://xyxx.example.gov.cn/", "xyxx.example.gov.cn", ""},
 		{"port and case", "http://XYXX.Example.gov.cn:8080/sub/", "xyxx.example.gov.cn", ""},
+		{"chinese domain (checked with Python's idna codec)", "https://信用临沂.中国/", "xn--miqr4bi88c8vh.xn--fiqs8s", ""},
+		{"ipv4 preview", "http://127.0.0.1:1313/", "127.0.0.1", ""},
+		{"ipv6 preview", "http://[::1]:1313/", "localhost", ""},
+		{"bad domain", "https://a_b..cn/", "", "not a valid domain name"},
 		{"relative", "/site/", "", "not an absolute URL"},
 		{"empty", "", "", "not an absolute URL"},
 	}
