@@ -557,3 +557,41 @@ func editDistance(a, b []rune) int {
 	}
 	return prev[len(b)]
 }
+
+// Dates returns an array of dates (TOML dates or quoted YYYY-MM-DD), nil
+// when absent.
+func (t *Table) Dates(names ...string) []time.Time {
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		return nil
+	}
+	arr, isArr := v.([]any)
+	if !isArr {
+		t.Errorf(name, "must be an array of dates, e.g. %s = [2025-01-01, 2025-05-01], not %s", name, typeName(v))
+		return nil
+	}
+	out := make([]time.Time, 0, len(arr))
+	for i, e := range arr {
+		switch e := e.(type) {
+		case time.Time:
+			if e.Location().String() == "time-local" {
+				t.Errorf(name, "element %d is a time of day, not a date (use YYYY-MM-DD)", i+1)
+				continue
+			}
+			if n := e.Location().String(); n != "date-local" && n != "datetime-local" {
+				e = e.In(t.d.loc)
+			}
+			out = append(out, time.Date(e.Year(), e.Month(), e.Day(), 0, 0, 0, 0, t.d.loc))
+		case string:
+			d, err := ParseDate(e, t.d.loc)
+			if err != nil {
+				t.Errorf(name, "element %d: %q is not a date (use YYYY-MM-DD)", i+1, e)
+				continue
+			}
+			out = append(out, d)
+		default:
+			t.Errorf(name, "element %d must be a date (YYYY-MM-DD), not %s", i+1, typeName(e))
+		}
+	}
+	return out
+}

@@ -1,0 +1,148 @@
+package loader
+
+import (
+	"errors"
+	"io/fs"
+	"net/url"
+	"strings"
+	"time"
+	_ "time/tzdata" // the site's zone must load on machines without a zoneinfo database
+
+	"portal/generator/diag"
+	"portal/generator/model"
+	"portal/generator/page"
+)
+
+// ConfigFile is the site configuration's name at the site root.
+const ConfigFile = "portal.toml"
+
+// loadConfig reads portal.toml over model.DefaultConfig. A missing file means
+// the defaults. Config.Location is always set (UTC only when the configured
+// zone is wrong, which is reported).
+func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
+	cfg := model.DefaultConfig()
+	cfg.Location = mustZone(cfg.TimeZone)
+	data, err := fs.ReadFile(fsys, ConfigFile)
+	if errors.Is(err, fs.ErrNotExist) {
+		return cfg
+	}
+	if err != nil {
+		dl.Errorf(ConfigFile, 0, 0, "", "cannot read: %v", err)
+		return cfg
+	}
+	data, err = page.Normalize(data)
+	if err != nil {
+		se := err.(*page.SplitError)
+		dl.Errorf(ConfigFile, se.Line, se.Col, "", "%s", se.Msg)
+		return cfg
+	}
+	// Dates in portal.toml are read once the zone is known; the first pass
+	// only needs time_zone.
+	t := page.DecodeTOML(ConfigFile, data, 1, time.UTC, dl)
+	if t == nil {
+		return cfg
+	}
+	if t.Has("time_zone") {
+		cfg.TimeZone = t.Str(true, "time_zone")
+		if cfg.TimeZone != "" {
+			loc, err := time.LoadLocation(cfg.TimeZone)
+			if err != nil || cfg.TimeZone == "Local" {
+				t.Errorf("time_zone", "%q is not a time zone name (use an IANA name such as Asia/Shanghai)", cfg.TimeZone)
+			} else {
+				cfg.Location = loc
+			}
+		}
+	}
+	// Decode again in the site's zone so holiday dates land on the right day.
+	// The text parsed once already, so this cannot add syntax errors.
+	if t2 := page.DecodeTOML(ConfigFile, data, 1, cfg.Location, dl); t2 != nil {
+		t2.Has("time_zone")
+		t = t2
+	}
+
+	str := func(t *page.Table, key string, dst *string) {
+		if t.Has(key) {
+			*dst = t.Str(false, key)
+		}
+	}
+	positive := func(t *page.Table, key string, dst *int, minimum int) {
+		if n, ok := t.Int(key); ok {
+			if n < minimum {
+				t.Errorf(key, "%d is too small (use %d or more)", n, minimum)
+				return
+			}
+			*dst = n
+		}
+	}
+	str(t, "base_url", &cfg.BaseURL)
+	if cfg.BaseURL != "" {
+		u, err := url.Parse(cfg.BaseURL)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			t.Errorf("base_url", "%q is not an absolute web address (use https://host/ or https://host/path/)", cfg.BaseURL)
+			cfg.BaseURL = ""
+		} else if !strings.HasSuffix(cfg.BaseURL, "/") {
+			cfg.BaseURL += "/"
+		}
+	}
+	str(t, "title", &cfg.Title)
+	str(t, "description", &cfg.Description)
+	str(t, "language", &cfg.Language)
+	str(t, "theme", &cfg.Theme)
+	if cfg.Theme == "" || strings.ContainsAny(cfg.Theme, `/\`) || strings.HasPrefix(cfg.Theme, ".") {
+		t.Errorf("theme", "%q is not a theme name (use \"default\" or the name of a folder under themes/)", cfg.Theme)
+		cfg.Theme = "default"
+	}
+	positive(t, "page_size", &cfg.PageSize, 1)
+	str(t, "state_dir", &cfg.StateDir)
+	if cfg.Title == "" {
+		cfg.Title = model.DefaultConfig().Title
+	}
+	if cfg.Language == "" {
+		cfg.Language = model.DefaultConfig().Language
+	}
+	if cfg.StateDir == "" {
+		cfg.StateDir = model.DefaultConfig().StateDir
+	}
+
+	if g := t.Table("government"); g != nil {
+		gc := &cfg.Government
+		for key, dst := range map[string]*string{
+			"site_name": &gc.SiteName, "site_domain": &gc.SiteDomain, "site_id_code": &gc.SiteIDCode,
+			"sponsor": &gc.Sponsor, "organizer": &gc.Organizer, "contact": &gc.Contact,
+			"address": &gc.Address, "icp": &gc.ICP, "police_record": &gc.PoliceRecord,
+		} {
+			str(g, key, dst)
+		}
+		g.Finish()
+	}
+	if c := t.Table("commitments"); c != nil {
+		positive(c, "due_soon_days", &cfg.Commitments.DueSoonDays, 0)
+		positive(c, "very_overdue_days", &cfg.Commitments.VeryOverdueDays, 0)
+		c.Finish()
+	}
+	if f := t.Table("feeds"); f != nil {
+		positive(f, "items", &cfg.Feeds.Items, 1)
+		f.Finish()
+	}
+	if c := t.Table("complaints"); c != nil {
+		str(c, "store", &cfg.Complaints.Store)
+		positive(c, "reply_working_days", &cfg.Complaints.ReplyWorkingDays, 1)
+		positive(c, "extension_max_days", &cfg.Complaints.ExtensionMaxDays, 0)
+		for _, d := range c.Dates("holidays") {
+			cfg.Complaints.Holidays = append(cfg.Complaints.Holidays, d.Format(time.DateOnly))
+		}
+		for _, d := range c.Dates("extra_workdays") {
+			cfg.Complaints.ExtraWorkdays = append(cfg.Complaints.ExtraWorkdays, d.Format(time.DateOnly))
+		}
+		c.Finish()
+	}
+	t.Finish()
+	return cfg
+}
+
+func mustZone(name string) *time.Location {
+	if loc, err := time.LoadLocation(name); err == nil {
+		return loc
+	}
+	return time.FixedZone(name, 8*3600)
+}

@@ -1,0 +1,301 @@
+// Package loader reads a whole site folder into a validated model.Site:
+// portal.toml, the department registry, every content file under content/
+// and the disclosure data files, with department names resolved to registry
+// ids and state derived as of a date.
+//
+// Contract: Load reports every problem it finds (never only the first) as
+// positioned diagnostics, and returns a Site whenever the files could be
+// listed, so callers decide from the diag.List's Err whether to build. The
+// result is deterministic: files are read and parsed in parallel (bounded by
+// GOMAXPROCS) but collected in path order, every kind is sorted by date
+// (newest first) then id, and diagnostics are sorted. Local dates are read in
+// the site's zone. Drafts stay in the Site with Draft set; renderers skip
+// them. Derived state: Commitment.Derive with the configured windows, and
+// Unpublished/UnpublishedReason for disclosures and records (withdrawn wins
+// over an expired publicity period).
+package loader
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"runtime"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"portal/generator/dataset"
+	"portal/generator/diag"
+	"portal/generator/model"
+	"portal/generator/page"
+)
+
+// Reasons a record is not published.
+const (
+	ReasonExpired   = "公示期满"     // past publicity_until
+	ReasonWithdrawn = "信用修复/撤销" // withdrawn after 信用修复, objection or correction
+)
+
+// Options controls Load.
+type Options struct {
+	// Now is the build date for derived state; its calendar date is used.
+	// Zero means today in the site's zone.
+	Now time.Time
+	// Strict turns warnings into errors.
+	Strict bool
+}
+
+// Today returns the build date: now's calendar date (today when zero) at
+// midnight in loc.
+func Today(now time.Time, loc *time.Location) time.Time {
+	if now.IsZero() {
+		now = time.Now().In(loc)
+	}
+	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
+}
+
+type jobKind int
+
+const (
+	jobPage jobKind = iota
+	jobCSV
+	jobJSON
+)
+
+type job struct {
+	path string
+	kind model.Kind
+	what jobKind
+}
+
+type result struct {
+	pages []*page.Page
+	dl    diag.List
+}
+
+// Load reads the site in fsys (its root is the site root).
+func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
+	dl := &diag.List{Strict: opts.Strict}
+	cfg := loadConfig(fsys, dl)
+	loc := cfg.Location
+	now := Today(opts.Now, loc)
+
+	reg := &dataset.Registry{}
+	if data, err := fs.ReadFile(fsys, dataset.RegistryFile); err == nil {
+		reg = dataset.ParseRegistry(dataset.RegistryFile, data, dl)
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		dl.Errorf(dataset.RegistryFile, 0, 0, "", "cannot read: %v", err)
+	}
+
+	jobs := listFiles(fsys, dl)
+	results := make([]result, len(jobs))
+	popts := page.Options{Location: loc, CheckCreditCode: dataset.CheckCreditCode}
+	var wg sync.WaitGroup
+	next := make(chan int)
+	workers := min(runtime.GOMAXPROCS(0), max(len(jobs), 1))
+	for range workers {
+		wg.Go(func() {
+			for i := range next {
+				results[i] = parseJob(fsys, jobs[i], popts)
+			}
+		})
+	}
+	for i := range jobs {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+
+	site := &model.Site{Config: cfg, Departments: reg.Departments, Sections: map[model.Kind]*model.Section{}}
+	ids := map[model.Kind]map[string]model.Source{}
+	for i := range results {
+		r := &results[i]
+		dl.Merge(&r.dl)
+		for _, p := range r.pages {
+			for _, ref := range p.Refs {
+				id, err := reg.Resolve(ref.Name)
+				if err != nil {
+					dl.Errorf(ref.File, ref.Line, ref.Col, ref.Key, "%v", err)
+					continue
+				}
+				ref.Set(id)
+			}
+			if p.Section != nil {
+				site.Sections[p.Kind] = p.Section
+				continue
+			}
+			c := p.Common()
+			if c == nil {
+				continue
+			}
+			if ids[p.Kind] == nil {
+				ids[p.Kind] = map[string]model.Source{}
+			}
+			if c.ID != "" {
+				if first, dup := ids[p.Kind][c.ID]; dup {
+					dl.Errorf(c.Source.File, c.Source.Line, 1, "id", "duplicate %s id %q: also used by %s:%d (ids must be unique within %s; Markdown file names and data-file ids share one space)",
+						p.Kind, c.ID, first.File, first.Line, p.Kind)
+					continue
+				}
+				ids[p.Kind][c.ID] = c.Source
+			}
+			add(site, p)
+		}
+	}
+	derive(site, now)
+	sortSite(site)
+	return site, dl
+}
+
+func add(site *model.Site, p *page.Page) {
+	switch {
+	case p.Commitment != nil:
+		site.Commitments = append(site.Commitments, p.Commitment)
+	case p.Disclosure != nil:
+		site.Disclosures = append(site.Disclosures, p.Disclosure)
+	case p.Policy != nil:
+		site.Policies = append(site.Policies, p.Policy)
+	case p.Case != nil:
+		site.Cases = append(site.Cases, p.Case)
+	case p.News != nil:
+		site.News = append(site.News, p.News)
+	case p.Record != nil:
+		site.Records = append(site.Records, p.Record)
+	}
+}
+
+func parseJob(fsys fs.FS, j job, opts page.Options) (r result) {
+	data, err := fs.ReadFile(fsys, j.path)
+	if err != nil {
+		r.dl.Errorf(j.path, 0, 0, "", "cannot read: %v", err)
+		return r
+	}
+	switch j.what {
+	case jobCSV:
+		r.pages = dataset.ReadCSV(j.path, data, opts.Location, &r.dl)
+	case jobJSON:
+		r.pages = dataset.ReadJSON(j.path, data, opts.Location, &r.dl)
+	default:
+		if p := page.Parse(j.path, j.kind, data, opts, &r.dl); p != nil {
+			r.pages = []*page.Page{p}
+		}
+	}
+	return r
+}
+
+func kindNames() string {
+	names := make([]string, len(model.Kinds))
+	for i, k := range model.Kinds {
+		names[i] = string(k)
+	}
+	slices.Sort(names)
+	return strings.Join(names, ", ")
+}
+
+func isKind(name string) bool {
+	return slices.Contains(model.Kinds, model.Kind(name))
+}
+
+// listFiles finds every content and data file to read, in path order.
+func listFiles(fsys fs.FS, dl *diag.List) []job {
+	var jobs []job
+	entries, err := fs.ReadDir(fsys, "content")
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		dl.Errorf("content", 0, 0, "", "cannot read: %v", err)
+	}
+	for _, e := range entries {
+		name := e.Name()
+		p := "content/" + name
+		if strings.HasPrefix(name, ".") {
+			continue
+		}
+		if !e.IsDir() {
+			dl.Errorf(p, 0, 0, "", "files directly under content/ are not read; put pages in a kind folder (%s)", kindNames())
+			continue
+		}
+		if !isKind(name) {
+			msg := fmt.Sprintf("unknown folder %q (allowed kinds: %s)", name, kindNames())
+			if c := page.Closest(name, strings.Split(kindNames(), ", "), 1); len(c) > 0 {
+				msg += "; did you mean " + c[0] + "?"
+			}
+			dl.Errorf(p, 0, 0, "", "%s", msg)
+			continue
+		}
+		files, err := fs.ReadDir(fsys, p)
+		if err != nil {
+			dl.Errorf(p, 0, 0, "", "cannot read: %v", err)
+			continue
+		}
+		for _, f := range files {
+			fp := p + "/" + f.Name()
+			switch {
+			case strings.HasPrefix(f.Name(), "."):
+			case f.IsDir():
+				dl.Errorf(fp, 0, 0, "", "subfolders are not read; put %s pages directly in %s/", name, p)
+			case path.Ext(f.Name()) != ".md":
+				dl.Warnf(fp, 0, 0, "", "not a Markdown (.md) file: ignored")
+			default:
+				jobs = append(jobs, job{path: fp, kind: model.Kind(name), what: jobPage})
+			}
+		}
+	}
+	const dataDir = "data/disclosures"
+	files, err := fs.ReadDir(fsys, dataDir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		dl.Errorf(dataDir, 0, 0, "", "cannot read: %v", err)
+	}
+	for _, f := range files {
+		fp := dataDir + "/" + f.Name()
+		switch ext := strings.ToLower(path.Ext(f.Name())); {
+		case strings.HasPrefix(f.Name(), "."):
+		case f.IsDir():
+			dl.Errorf(fp, 0, 0, "", "subfolders are not read; put .csv and .json files directly in %s/", dataDir)
+		case ext == ".csv":
+			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobCSV})
+		case ext == ".json":
+			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobJSON})
+		default:
+			dl.Warnf(fp, 0, 0, "", "not a .csv or .json file: ignored")
+		}
+	}
+	return jobs
+}
+
+// derive computes state as of now.
+func derive(site *model.Site, now time.Time) {
+	cc := site.Config.Commitments
+	for _, c := range site.Commitments {
+		c.Derive(now, cc.DueSoonDays, cc.VeryOverdueDays)
+	}
+	unpublished := func(withdrawn bool, until time.Time) (bool, string) {
+		switch {
+		case withdrawn:
+			return true, ReasonWithdrawn
+		case !until.IsZero() && model.DaysBetween(now, until) < 0:
+			return true, ReasonExpired
+		}
+		return false, ""
+	}
+	for _, d := range site.Disclosures {
+		d.Unpublished, d.UnpublishedReason = unpublished(d.Withdrawn, d.PublicityUntil)
+	}
+	for _, r := range site.Records {
+		r.Unpublished, r.UnpublishedReason = unpublished(r.Withdrawn, r.PublicityUntil)
+	}
+}
+
+func newestFirst(a, b *model.Common) int {
+	return cmp.Or(b.Date.Compare(a.Date), strings.Compare(a.ID, b.ID))
+}
+
+func sortSite(s *model.Site) {
+	slices.SortStableFunc(s.Commitments, func(a, b *model.Commitment) int { return newestFirst(&a.Common, &b.Common) })
+	slices.SortStableFunc(s.Disclosures, func(a, b *model.Disclosure) int { return newestFirst(&a.Common, &b.Common) })
+	slices.SortStableFunc(s.Policies, func(a, b *model.Policy) int { return newestFirst(&a.Common, &b.Common) })
+	slices.SortStableFunc(s.Cases, func(a, b *model.Case) int { return newestFirst(&a.Common, &b.Common) })
+	slices.SortStableFunc(s.News, func(a, b *model.News) int { return newestFirst(&a.Common, &b.Common) })
+	slices.SortStableFunc(s.Records, func(a, b *model.Record) int { return newestFirst(&a.Common, &b.Common) })
+}
