@@ -35,7 +35,7 @@ import (
 
 // Reasons a record is not published.
 const (
-	ReasonExpired   = "公示期满"     // past publicity_until
+	ReasonExpired   = "公示期满"    // past publicity_until
 	ReasonWithdrawn = "信用修复/撤销" // withdrawn after 信用修复, objection or correction
 )
 
