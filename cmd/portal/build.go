@@ -68,7 +68,7 @@ func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*
 		return nil, fmt.Errorf("complaint figures: %w", err)
 	}
 	opts.ComplaintStats = stats
-	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(site)...)
+	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(site, stats)...)
 	res, err := generator.Generate(ctx, site, opts)
 	if err != nil {
 		return nil, err

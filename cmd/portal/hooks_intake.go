@@ -77,15 +77,19 @@ func openComplaints(ctx context.Context, siteDir string, cfg model.Config, dsn s
 	return svc, closer, nil
 }
 
-// complaintPages are the complaint pages the build renders: the form and
-// the status lookup, in the site theme.
-func complaintPages(site *model.Site) []generator.ExtraPage {
+// complaintPages are the complaint pages the build renders: the form, the
+// status lookup and, when a store exists, the public figures.
+func complaintPages(site *model.Site, stats *model.ComplaintStats) []generator.ExtraPage {
 	deps := siteDepartments(site)
 	lim := intake.Limits{ReplyWorkingDays: site.Config.Complaints.ReplyWorkingDays, ExtensionMaxDays: site.Config.Complaints.ExtensionMaxDays}
-	return []generator.ExtraPage{
+	pages := []generator.ExtraPage{
 		{Path: "/complaints/", Template: server.LayoutComplaintForm, Title: "投诉举报", Data: server.NewComplaintFormData(deps, lim)},
 		{Path: "/complaints/status/", Template: server.LayoutComplaintStatus, Title: "投诉查询", Data: server.ComplaintStatusData{}},
 	}
+	if stats != nil {
+		pages = append(pages, generator.ExtraPage{Path: "/complaints/stats/", Template: "complaints-stats", Title: "投诉办理统计", Data: statsPage(site, stats)})
+	}
+	return pages
 }
 
 func siteDepartments(site *model.Site) []intake.Department {
