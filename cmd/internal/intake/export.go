@@ -30,6 +30,7 @@ type StaffRecord struct {
 	Status          Status       `json:"status"`
 	StatusLabel     string       `json:"status_label"`
 	Assignee        string       `json:"assignee,omitempty"`
+	AssigneeName    string       `json:"assignee_name,omitempty"`
 	ExtensionDays   int          `json:"extension_days,omitempty"`
 	DuplicateOf     string       `json:"duplicate_of,omitempty"`
 	ReplyDue        string       `json:"reply_due,omitempty"`
@@ -60,7 +61,7 @@ func (s *Service) Staff(c *Complaint) StaffRecord {
 		DepartmentName: s.DepartmentName(c.Department), RelatedID: c.RelatedID, ObjectionReason: c.ObjectionReason,
 		Title: c.Title, Description: c.Description, Name: c.Name, Phone: c.Phone, Email: c.Email,
 		Anonymous: c.Anonymous, ConsentPublish: c.ConsentPublish, Status: c.Status, StatusLabel: c.Status.Label(),
-		Assignee: c.Assignee, ExtensionDays: c.ExtensionDays, DuplicateOf: c.DuplicateOf, Warning: t.Level,
+		Assignee: c.Assignee, AssigneeName: s.DepartmentName(c.Assignee), ExtensionDays: c.ExtensionDays, DuplicateOf: c.DuplicateOf, Warning: t.Level,
 		Allowed: Allowed(c.Status), Events: []StaffEvent{},
 	}
 	if r.Allowed == nil {
@@ -122,7 +123,7 @@ func WriteCSV(w io.Writer, records []StaffRecord) error {
 		}
 		row := []string{r.Receipt, r.CreatedAt.Format("2006-01-02 15:04:05"), r.Category, r.DepartmentName, r.RelatedID,
 			r.ObjectionReason, r.Title, r.Description, r.Name, r.Phone, r.Email, yes(r.Anonymous), yes(r.ConsentPublish),
-			r.StatusLabel, r.Assignee, strconv.Itoa(r.ExtensionDays), r.DuplicateOf, r.ReplyDue, r.Warning,
+			r.StatusLabel, r.AssigneeName, strconv.Itoa(r.ExtensionDays), r.DuplicateOf, r.ReplyDue, r.Warning,
 			accepted, replied, reply, satisfaction, closed}
 		for i, cell := range row {
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && i != 0 {
