@@ -73,6 +73,10 @@ func (d *doc) syntaxError(text string, err error) {
 	line := max(pe.Position.Line, 1)
 	col := 1
 	if start := pe.Position.Start; start >= 0 && start <= len(text) {
+		// The parser may point at the blank before the offending token.
+		for start < len(text) && (text[start] == ' ' || text[start] == '\t') {
+			start++
+		}
 		ls := strings.LastIndexByte(text[:start], '\n') + 1
 		col = utf8.RuneCountInString(text[ls:start]) + 1
 	} else if pe.Position.Col > 0 {

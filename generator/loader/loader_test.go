@@ -1,0 +1,413 @@
+package loader
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"portal/generator/diag"
+	"portal/generator/model"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files in testdata/")
+
+const registry = `[[department]]
+id = "fgw"
+name = "临沂市发展和改革委员会"
+short = "市发展改革委"
+aliases = ["市发改委"]
+level = "市"
+type = "政府工作部门"
+
+[[department]]
+id = "scjg"
+name = "临沂市市场监督管理局"
+short = "市市场监管局"
+level = "市"
+type = "政府工作部门"
+`
+
+const goodCommitment = `+++
+title = "企业开办全流程1个工作日内办结"
+department = "市发改委"
+partners = ["市市场监管局", "fgw"]
+category = "服务承诺"
+date = 2024-11-25
+deadline = 2025-06-30
+status = "in_progress"
+source = "临发改信用〔2024〕295号"
+measure = 4
+
+[[progress]]
+date = 2025-01-15
+status = "in_progress"
+note = "已完成系统改造"
+evidence = "https://example.gov.cn/a"
++++
+正文
+`
+
+const csvHeader = "id,subject_name,统一社会信用代码,决定文书号,类别,title,date,department\n"
+
+// site returns a small valid site with extra files added (or, with an empty
+// value, removed).
+func site(extra map[string]string) fstest.MapFS {
+	fsys := fstest.MapFS{
+		"portal.toml":                     {Data: []byte("title = \"测试\"\ntime_zone = \"Asia/Shanghai\"\n")},
+		"data/departments.toml":           {Data: []byte(registry)},
+		"content/commitments/c01.md":      {Data: []byte(goodCommitment)},
+		"content/commitments/_index.md":   {Data: []byte("+++\ntitle = \"承诺践诺\"\n+++\n介绍\n")},
+		"data/disclosures/2024.csv":       {Data: []byte(csvHeader + "x1,某公司,91350100M000100Y43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n")},
+		"content/news/n1.md":              {Data: []byte("+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n")},
+		"content/news/n0.md":              {Data: []byte("+++\ntitle = \"更早\"\ndate = 2024-01-02\ndraft = true\n+++\n")},
+		"content/policies/p.md":           {Data: []byte("+++\ntitle = \"措施\"\ndate = 2024-11-25\ndepartments = [\"fgw\"]\n+++\n")},
+		"content/records/r.md":            {Data: []byte("+++\ntitle = \"记录\"\ndate = 2024-01-01\ndepartment = \"fgw\"\nrecord_type = \"其他\"\nbasis = \"判决\"\nstatus = \"已整改\"\npublicity_until = 2024-12-31\n+++\n")},
+		"content/cases/k.md":              {Data: []byte("+++\ntitle = \"案例\"\ndate = 2024-06-01\ncase_type = \"信用修复\"\n+++\n")},
+		"content/disclosures/md-1.md":     {Data: []byte("+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\nwithdrawn = true\n+++\n")},
+		"content/disclosures/.DS_Store":   {Data: []byte{0xff}},
+		"content/commitments/.hidden.md~": {Data: []byte{0xff}},
+	}
+	for k, v := range extra {
+		if v == "" {
+			delete(fsys, k)
+			continue
+		}
+		fsys[k] = &fstest.MapFile{Data: []byte(v)}
+	}
+	return fsys
+}
+
+var now = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+
+func strs(ds []diag.Diagnostic) []string {
+	var out []string
+	for _, d := range ds {
+		out = append(out, d.String())
+	}
+	return out
+}
+
+func TestLoadGoodSite(t *testing.T) {
+	t.Parallel()
+	s, dl := Load(site(nil), Options{Now: now})
+	require.Empty(t, strs(dl.All()))
+	loc := s.Config.Location
+	require.NotNil(t, loc)
+	assert.Equal(t, "Asia/Shanghai", loc.String())
+
+	require.Len(t, s.Commitments, 1)
+	c := s.Commitments[0]
+	assert.Equal(t, "c01", c.ID)
+	assert.Equal(t, "fgw", c.Department)
+	assert.Equal(t, []string{"scjg", "fgw"}, c.Partners)
+	assert.Equal(t, time.Date(2024, 11, 25, 0, 0, 0, 0, loc), c.Date)
+	assert.Equal(t, model.CommitmentState{DaysLeft: 121}, c.Derived)
+	assert.Equal(t, "content/commitments/c01.md", c.Source.File)
+	require.Len(t, c.Progress, 1)
+	assert.Equal(t, 12, c.Progress[0].Line)
+	assert.Equal(t, "承诺践诺", s.Sections[model.KindCommitment].Title)
+
+	require.Len(t, s.Disclosures, 2)
+	assert.Equal(t, "md-1", s.Disclosures[0].ID, "newest first")
+	assert.True(t, s.Disclosures[0].Unpublished)
+	assert.Equal(t, ReasonWithdrawn, s.Disclosures[0].UnpublishedReason)
+	assert.Equal(t, "x1", s.Disclosures[1].ID)
+	assert.Equal(t, "scjg", s.Disclosures[1].Department)
+	assert.False(t, s.Disclosures[1].Unpublished)
+
+	require.Len(t, s.Records, 1)
+	assert.True(t, s.Records[0].Unpublished)
+	assert.Equal(t, ReasonExpired, s.Records[0].UnpublishedReason)
+
+	require.Len(t, s.News, 2, "drafts stay in the model")
+	assert.Equal(t, "n1", s.News[0].ID)
+	assert.True(t, s.News[1].Draft)
+	assert.Equal(t, []string{"fgw"}, s.Policies[0].Departments)
+	require.Len(t, s.Departments, 2)
+}
+
+func TestDerivedState(t *testing.T) {
+	t.Parallel()
+	cm := func(deadline, status string) string {
+		return strings.Replace(strings.Replace(goodCommitment, "2025-06-30", deadline, 1), `status = "in_progress"`+"\n"+`source`, `status = "`+status+`"`+"\n"+`source`, 1)
+	}
+	tests := []struct {
+		name     string
+		deadline string
+		status   string
+		now      time.Time
+		want     model.CommitmentState
+	}{
+		{"due soon", "2025-03-20", "in_progress", now, model.CommitmentState{DueSoon: true, DaysLeft: 19}},
+		{"due today", "2025-03-01", "pending", now, model.CommitmentState{DueSoon: true}},
+		{"overdue", "2025-02-01", "in_progress", now, model.CommitmentState{Overdue: true, DaysLate: 28,
+			OverdueSince: time.Date(2025, 2, 1, 0, 0, 0, 0, shanghai(t))}},
+		{"very overdue", "2024-11-26", "partial", now, model.CommitmentState{Overdue: true, VeryOverdue: true, DaysLate: 95,
+			OverdueSince: time.Date(2024, 11, 26, 0, 0, 0, 0, shanghai(t))}},
+		{"fulfilled is never overdue", "2025-01-01", "fulfilled", now, model.CommitmentState{}},
+		{"now is a date in the site zone", "2025-03-02", "pending", time.Date(2025, 3, 1, 23, 0, 0, 0, time.UTC), model.CommitmentState{DueSoon: true, DaysLeft: 1}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			s, dl := Load(site(map[string]string{"content/commitments/c01.md": cm(tt.deadline, tt.status)}), Options{Now: tt.now})
+			require.Empty(t, strs(dl.All()))
+			assert.Equal(t, tt.want, s.Commitments[0].Derived)
+		})
+	}
+}
+
+func shanghai(t *testing.T) *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	require.NoError(t, err)
+	return loc
+}
+
+// TestErrorKinds has one case per kind of content error in issue 2 part 3;
+// each asserts the exact file:line:col: key: prefix of every diagnostic.
+func TestErrorKinds(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		files    map[string]string
+		strict   bool
+		errors   []string // prefixes, sorted as the list sorts them
+		warnings []string
+	}{
+		{
+			name:   "unknown key",
+			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\nauthor = \"张三\"\n+++\n"},
+			errors: []string{"content/news/n1.md:4:1: author: unknown key; allowed here: title, date, summary, tags, draft, example, departments, source_name, source_url"},
+		},
+		{
+			name:   "missing required key",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "category = \"服务承诺\"\n", "", 1)},
+			errors: []string{"content/commitments/c01.md:1:1: category: required key is missing"},
+		},
+		{
+			name:   "bad date",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", `deadline = "2025-13-01"`, 1)},
+			errors: []string{`content/commitments/c01.md:7:12: deadline: "2025-13-01" is not a date (use YYYY-MM-DD)`},
+		},
+		{
+			name:   "unknown department",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `"市市场监管局", "fgw"`, `"fgw", "市场监管局"`, 1)},
+			errors: []string{`content/commitments/c01.md:4:20: partners: unknown department "市场监管局" (use an id, full name, short name or alias from data/departments.toml; closest: 市市场监管局 (scjg)`},
+		},
+		{
+			name:   "duplicate id across markdown and csv",
+			files:  map[string]string{"content/disclosures/x1.md": "+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\n+++\n"},
+			errors: []string{`data/disclosures/2024.csv:2:1: id: duplicate disclosures id "x1": also used by content/disclosures/x1.md:1`},
+		},
+		{
+			name:   "duplicate derived id",
+			files:  map[string]string{"data/disclosures/2025.csv": "subject_name,决定文书号,类别,title,date,department\n乙,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n丙,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-02,scjg\n"},
+			errors: []string{`data/disclosures/2025.csv:3:1: id: duplicate disclosures id "d-`},
+		},
+		{
+			name:   "deadline before date",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", "deadline = 2024-06-30", 1)},
+			errors: []string{"content/commitments/c01.md:7:12: deadline: 2024-06-30 is before date 2024-11-25"},
+		},
+		{
+			name:   "unknown status",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nnote", "status = \"done\"\nnote", 1)},
+			errors: []string{`content/commitments/c01.md:14:10: progress.status: "done" is not allowed (use one of: pending | in_progress | fulfilled | partial | broken | withdrawn)`},
+		},
+		{
+			name:   "non-UTF-8 file",
+			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"\xb6\xaf\xcc\xac\"\ndate = 2025-01-02\n+++\n"},
+			errors: []string{"content/news/n1.md:2:10: the file is not UTF-8 text"},
+		},
+		{
+			name:   "malformed credit code",
+			files:  map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M00010OY43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
+			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M00010OY43": character 15 ('O') is not allowed`},
+		},
+		{
+			name:     "wrong check character is a warning",
+			files:    map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M000100Y44,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
+			warnings: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44": the check character is 4, GB 32100-2015 expects 3`},
+		},
+		{
+			name:   "strict makes the warning an error",
+			files:  map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M000100Y44,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
+			strict: true,
+			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44": the check character is 4`},
+		},
+		{
+			name:  "bom and crlf accepted",
+			files: map[string]string{"content/commitments/c01.md": "\ufeff" + strings.ReplaceAll(goodCommitment, "\n", "\r\n")},
+		},
+		{
+			name:   "TOML syntax error after Chinese text",
+			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"政务诚信建设动态\" 多余\ndate = 2025-01-02\n+++\n"},
+			errors: []string{"content/news/n1.md:2:20: title: TOML syntax error: "},
+		},
+		{
+			name:   "unknown folder",
+			files:  map[string]string{"content/commitment/a.md": "x"},
+			errors: []string{`content/commitment: unknown folder "commitment" (allowed kinds: cases, commitments, disclosures, news, policies, records); did you mean commitments?`},
+		},
+		{
+			name:   "file name not usable in a URL",
+			files:  map[string]string{"content/news/a b.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n"},
+			errors: []string{`content/news/a b.md:1:1: file name "a b" contains a space`},
+		},
+		{
+			name: "config errors",
+			files: map[string]string{"portal.toml": "base_url = \"xyxx.linyi.gov.cn\"\ntime_zone = \"Asia/Shangai\"\npage_size = 0\n[feeds]\nitem = 5\n"},
+			errors: []string{
+				`portal.toml:1:12: base_url: "xyxx.linyi.gov.cn" is not an absolute web address`,
+				`portal.toml:2:13: time_zone: "Asia/Shangai" is not a time zone name`,
+				`portal.toml:3:13: page_size: 0 is too small (use 1 or more)`,
+				`portal.toml:5:1: feeds.item: unknown key (did you mean items?); allowed here: items`,
+			},
+		},
+		{
+			name:   "registry problems",
+			files:  map[string]string{"data/departments.toml": registry + "\n[[department]]\nid = \"x\"\nname = \"临沂市市场监督管理局\"\nshort = \"x局\"\nlevel = \"市\"\ntype = \"其他\"\n"},
+			errors: []string{`data/departments.toml:18:8: department.name: "临沂市市场监督管理局" is already used as name of department "scjg" at data/departments.toml:11`},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			_, dl := Load(site(tt.files), Options{Now: now, Strict: tt.strict})
+			assertPrefixes(t, tt.errors, strs(dl.Errors()))
+			assertPrefixes(t, tt.warnings, strs(dl.Warnings()))
+			if len(tt.errors) == 0 {
+				assert.NoError(t, dl.Err())
+			} else {
+				assert.Error(t, dl.Err())
+			}
+		})
+	}
+}
+
+func assertPrefixes(t *testing.T, want, got []string) {
+	t.Helper()
+	if !assert.Len(t, got, len(want), "got:\n%s", strings.Join(got, "\n")) {
+		return
+	}
+	for i := range want {
+		assert.True(t, strings.HasPrefix(got[i], want[i]), "diagnostic %d\nwant prefix: %s\ngot:         %s", i, want[i], got[i])
+	}
+}
+
+// TestAllProblemsAtOnce loads a site with many problems in many files and
+// compares every diagnostic with a golden file: nothing stops at the first.
+func TestAllProblemsAtOnce(t *testing.T) {
+	t.Parallel()
+	fsys := site(map[string]string{
+		"portal.toml":                "base_url = \"ftp://x\"\nunknown = 1\n",
+		"content/commitments/c01.md": strings.Replace(goodCommitment, "category = \"服务承诺\"", "category = \"承诺\"\nowner = \"x\"", 1),
+		"content/commitments/c02.md": "+++\ntitle = \"没有结束\"\n",
+		"content/commitments/c03.md": "+++\ntitle = \"c\"\ndate = 2025-01-01\ndepartment = \"市发改局\"\ncategory = \"其他\"\nstatus = \"overdue\"\nmeasure = 19\n[[progress]]\ndate = 2025-01-02\nstatus = \"pending\"\nnote = \"n\"\nevidence = \"某文件\"\n+++\n",
+		"content/news/n1.md":         "+++\ntitle = 1\ndate = 2025-01-02\ntags = \"a\"\nsource_url = \"x\"\n+++\n",
+		"content/other/x.md":         "+++\n+++\n",
+		"content/policies/p.md":      "+++\ntitle = \"措施\"\ndate = 2024-11-25\nvalidity = \"作废\"\n+++\n",
+		"data/disclosures/bad.csv":   "subject_name,doc_number,category,title,date,department,colour\n",
+		"data/disclosures/b.json":    `[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
+		"data/disclosures/readme.txt": "notes",
+	})
+	_, dl := Load(fsys, Options{Now: now})
+	got := strings.Join(strs(dl.All()), "\n") + "\n" + dl.Summary() + "\n"
+	golden := filepath.Join("testdata", "all-problems.golden")
+	if *update {
+		require.NoError(t, os.WriteFile(golden, []byte(got), 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err, "run go test ./generator/loader -run TestAllProblemsAtOnce -update")
+	assert.Equal(t, string(want), got)
+}
+
+func TestDeterministic(t *testing.T) {
+	t.Parallel()
+	fsys := genSite(t, 300)
+	a, dla := Load(fsys, Options{Now: now})
+	b, dlb := Load(fsys, Options{Now: now})
+	require.NoError(t, dla.Err())
+	assert.Equal(t, strs(dla.All()), strs(dlb.All()))
+	assert.Equal(t, a, b)
+	for i := 1; i < len(a.Commitments); i++ {
+		p, c := a.Commitments[i-1], a.Commitments[i]
+		assert.True(t, p.Date.After(c.Date) || (p.Date.Equal(c.Date) && p.ID < c.ID), "sorted by date desc, then id")
+	}
+}
+
+func TestDefaultsWithoutConfig(t *testing.T) {
+	t.Parallel()
+	s, dl := Load(site(map[string]string{"portal.toml": ""}), Options{Now: now})
+	require.NoError(t, dl.Err())
+	want := model.DefaultConfig()
+	want.Location = s.Config.Location
+	assert.Equal(t, want, s.Config)
+	assert.Equal(t, "Asia/Shanghai", s.Config.Location.String())
+}
+
+func TestToday(t *testing.T) {
+	t.Parallel()
+	loc := shanghai(t)
+	assert.Equal(t, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 22, 0, 0, 0, time.UTC), loc))
+	got := Today(time.Time{}, loc)
+	assert.Equal(t, loc, got.Location())
+	assert.Zero(t, got.Hour())
+}
+
+// genSite makes a site of n Markdown pages of realistic Chinese content
+// (~1,700 characters each): commitments, news and disclosures.
+func genSite(tb testing.TB, n int) fstest.MapFS {
+	tb.Helper()
+	fsys := site(nil)
+	para := strings.Repeat("为深入贯彻落实党中央、国务院关于加快推进社会信用体系建设的决策部署，进一步加强政务诚信建设，提升政府公信力，", 8)
+	for i := range n {
+		body := fmt.Sprintf("## 第%d项\n\n%s\n\n%s\n", i, para, para)
+		var name, front string
+		switch i % 3 {
+		case 0:
+			name = fmt.Sprintf("content/commitments/c%05d.md", i)
+			front = fmt.Sprintf("title = \"承诺事项第%d号\"\ndepartment = \"市发改委\"\npartners = [\"scjg\"]\ncategory = \"服务承诺\"\ndate = 2024-%02d-%02d\ndeadline = 2025-12-31\nstatus = \"in_progress\"\n[[progress]]\ndate = 2025-01-15\nstatus = \"in_progress\"\nnote = \"推进中\"\nevidence = \"临发改信用〔2024〕295号\"\n", i, i%12+1, i%28+1)
+		case 1:
+			name = fmt.Sprintf("content/news/信用动态%05d.md", i)
+			front = fmt.Sprintf("title = \"信用动态第%d期\"\ndate = 2024-%02d-%02d\ndepartments = [\"fgw\", \"临沂市市场监督管理局\"]\ntags = [\"政务诚信\"]\n", i, i%12+1, i%28+1)
+		default:
+			name = fmt.Sprintf("content/disclosures/d%05d.md", i)
+			front = fmt.Sprintf("title = \"行政许可\"\ndate = 2024-%02d-%02d\nsubject_name = \"临沂某某有限公司\"\ncredit_code = \"91350100M000100Y43\"\ndoc_number = \"临市监许〔2024〕%d号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\npublicity_until = 2027-01-01\n", i%12+1, i%28+1, i)
+		}
+		fsys[name] = &fstest.MapFile{Data: []byte("+++\n" + front + "+++\n" + body)}
+	}
+	return fsys
+}
+
+// BenchmarkLoad loads generated sites from disk (os.DirFS), as a build does.
+// Run: go test ./generator/loader -run XXX -bench Load -benchtime 3x -benchmem
+func BenchmarkLoad(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+			dir := b.TempDir()
+			for name, f := range genSite(b, n) {
+				p := filepath.Join(dir, filepath.FromSlash(name))
+				require.NoError(b, os.MkdirAll(filepath.Dir(p), 0o755))
+				require.NoError(b, os.WriteFile(p, f.Data, 0o644))
+			}
+			fsys := os.DirFS(dir)
+			b.ResetTimer()
+			for b.Loop() {
+				s, dl := Load(fsys, Options{Now: now})
+				if dl.Err() != nil || len(s.Commitments) == 0 {
+					b.Fatal(dl.Err())
+				}
+			}
+			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+		})
+	}
+}
