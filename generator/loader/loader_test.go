@@ -263,7 +263,7 @@ func TestErrorKinds(t *testing.T) {
 			errors: []string{`content/news/a b.md:1:1: file name "a b" contains a space`},
 		},
 		{
-			name: "config errors",
+			name:  "config errors",
 			files: map[string]string{"portal.toml": "base_url = \"xyxx.linyi.gov.cn\"\ntime_zone = \"Asia/Shangai\"\npage_size = 0\n[feeds]\nitem = 5\n"},
 			errors: []string{
 				`portal.toml:1:12: base_url: "xyxx.linyi.gov.cn" is not an absolute web address`,
@@ -308,15 +308,15 @@ func assertPrefixes(t *testing.T, want, got []string) {
 func TestAllProblemsAtOnce(t *testing.T) {
 	t.Parallel()
 	fsys := site(map[string]string{
-		"portal.toml":                "base_url = \"ftp://x\"\nunknown = 1\n",
-		"content/commitments/c01.md": strings.Replace(goodCommitment, "category = \"服务承诺\"", "category = \"承诺\"\nowner = \"x\"", 1),
-		"content/commitments/c02.md": "+++\ntitle = \"没有结束\"\n",
-		"content/commitments/c03.md": "+++\ntitle = \"c\"\ndate = 2025-01-01\ndepartment = \"市发改局\"\ncategory = \"其他\"\nstatus = \"overdue\"\nmeasure = 19\n[[progress]]\ndate = 2025-01-02\nstatus = \"pending\"\nnote = \"n\"\nevidence = \"某文件\"\n+++\n",
-		"content/news/n1.md":         "+++\ntitle = 1\ndate = 2025-01-02\ntags = \"a\"\nsource_url = \"x\"\n+++\n",
-		"content/other/x.md":         "+++\n+++\n",
-		"content/policies/p.md":      "+++\ntitle = \"措施\"\ndate = 2024-11-25\nvalidity = \"作废\"\n+++\n",
-		"data/disclosures/bad.csv":   "subject_name,doc_number,category,title,date,department,colour\n",
-		"data/disclosures/b.json":    `[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
+		"portal.toml":                 "base_url = \"ftp://x\"\nunknown = 1\n",
+		"content/commitments/c01.md":  strings.Replace(goodCommitment, "category = \"服务承诺\"", "category = \"承诺\"\nowner = \"x\"", 1),
+		"content/commitments/c02.md":  "+++\ntitle = \"没有结束\"\n",
+		"content/commitments/c03.md":  "+++\ntitle = \"c\"\ndate = 2025-01-01\ndepartment = \"市发改局\"\ncategory = \"其他\"\nstatus = \"overdue\"\nmeasure = 19\n[[progress]]\ndate = 2025-01-02\nstatus = \"pending\"\nnote = \"n\"\nevidence = \"某文件\"\n+++\n",
+		"content/news/n1.md":          "+++\ntitle = 1\ndate = 2025-01-02\ntags = \"a\"\nsource_url = \"x\"\n+++\n",
+		"content/other/x.md":          "+++\n+++\n",
+		"content/policies/p.md":       "+++\ntitle = \"措施\"\ndate = 2024-11-25\nvalidity = \"作废\"\n+++\n",
+		"data/disclosures/bad.csv":    "subject_name,doc_number,category,title,date,department,colour\n",
+		"data/disclosures/b.json":     `[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
 		"data/disclosures/readme.txt": "notes",
 	})
 	_, dl := Load(fsys, Options{Now: now})
