@@ -33,6 +33,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	dsn := fs.String("db", "", "complaint store: a SQLite path or a postgres:// URL (default from portal.toml)")
+	tokenFile := fs.String("admin-token-file", "", "file holding the admin API bearer token (default: $PORTAL_ADMIN_TOKEN; unset disables the admin API)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -71,14 +72,21 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer complaintsCloser.Close()
 
+	token, err := adminToken(*tokenFile)
+	if err != nil {
+		return err
+	}
+
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	handler := server.New(server.Options{
 		PublicDir:  opts.OutDir,
 		Pages:      pages,
 		Search:     search,
 		Complaints: complaints,
-		AdminToken: os.Getenv("PORTAL_ADMIN_TOKEN"),
+		AdminToken: token,
 		Logger:     logger,
+		PostRate:   float64(cfg.Complaints.PostsPerMinute) / 60,
+		PostBurst:  cfg.Complaints.PostBurst,
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 

@@ -55,6 +55,8 @@ type ComplaintConfig struct {
 	ExtensionMaxDays int      `toml:"extension_max_days"` // default 10 (one extension)
 	Holidays         []string `toml:"holidays"`           // YYYY-MM-DD days off that fall on weekdays
 	ExtraWorkdays    []string `toml:"extra_workdays"`     // YYYY-MM-DD weekend days that are working days (调休)
+	PostsPerMinute   int      `toml:"posts_per_minute"`   // per-client POST rate limit; 0 = the server's default (10)
+	PostBurst        int      `toml:"post_burst"`         // per-client POST burst; 0 = the server's default (10)
 }
 
 // DefaultConfig returns the configuration used for every unset key.
