@@ -1,0 +1,58 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"path/filepath"
+	"strconv"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	_ "modernc.org/sqlite"
+)
+
+func TestRebind(t *testing.T) {
+	pg := Dialect{Placeholder: func(n int) string { return "$" + strconv.Itoa(n) }}
+	assert.Equal(t, "SELECT a FROM t WHERE b = $1 AND c IN ($2, $3)", pg.Rebind("SELECT a FROM t WHERE b = ? AND c IN (?, ?)"))
+	assert.Equal(t, "x = ?", Dialect{}.Rebind("x = ?"))
+}
+
+func TestMigrate(t *testing.T) {
+	ctx := context.Background()
+	open := func(t *testing.T) *sql.DB {
+		db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "m.db"))
+		require.NoError(t, err)
+		t.Cleanup(func() { db.Close() })
+		return db
+	}
+	t.Run("in version order, once", func(t *testing.T) {
+		db := open(t)
+		fsys := fstest.MapFS{
+			"m/002_b.sql":  {Data: []byte(`INSERT INTO t VALUES (2);`)},
+			"m/001_a.sql":  {Data: []byte(`CREATE TABLE t (v INTEGER); INSERT INTO t VALUES (1);`)},
+			"m/README.txt": {Data: []byte(`ignored`)},
+		}
+		for range 2 {
+			require.NoError(t, Migrate(ctx, db, Dialect{}, fsys, "m"))
+		}
+		var n, sum int
+		require.NoError(t, db.QueryRow(`SELECT COUNT(*), SUM(v) FROM t`).Scan(&n, &sum))
+		assert.Equal(t, 2, n)
+		assert.Equal(t, 3, sum)
+	})
+	t.Run("a failing migration leaves nothing behind", func(t *testing.T) {
+		db := open(t)
+		fsys := fstest.MapFS{"m/001_a.sql": {Data: []byte(`CREATE TABLE t (v INTEGER); INSERT INTO nope VALUES (1);`)}}
+		err := Migrate(ctx, db, Dialect{}, fsys, "m")
+		require.ErrorContains(t, err, "001_a.sql")
+		var n int
+		require.NoError(t, db.QueryRow(`SELECT COUNT(*) FROM sqlite_master WHERE name = 't'`).Scan(&n))
+		assert.Equal(t, 0, n)
+	})
+	t.Run("badly named file", func(t *testing.T) {
+		err := Migrate(ctx, open(t), Dialect{}, fstest.MapFS{"m/init.sql": {Data: []byte(``)}}, "m")
+		require.ErrorContains(t, err, "init.sql: name must start with a number")
+	})
+}
