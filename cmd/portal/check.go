@@ -2,11 +2,47 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
+	"os"
+
+	"portal/generator/loader"
 )
 
-// cmdCheck is not written yet.
+// cmdCheck is `portal check [-site DIR] [-now YYYY-MM-DD] [-strict]`: it
+// loads and validates the whole site without writing anything, prints every
+// diagnostic (errors first, then warnings) and a count line to stdout, and
+// fails (exit 1) when there is any error.
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return errors.New("check: not implemented yet")
+	fs := newFlagSet("check", "portal check [-site DIR] [-now YYYY-MM-DD] [-strict]", stderr)
+	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
+	nowFlag := fs.String("now", "", "date YYYY-MM-DD for overdue and publicity checks (default: today in the site's time zone)")
+	strict := fs.Bool("strict", false, "treat warnings as errors")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("check: unexpected argument %q", fs.Arg(0))}
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	if st, err := os.Stat(*siteDir); err != nil || !st.IsDir() {
+		return fmt.Errorf("check: site folder %q does not exist", *siteDir)
+	}
+	site, dl := loader.Load(os.DirFS(*siteDir), loader.Options{Now: now, Strict: *strict})
+	for _, d := range dl.Errors() {
+		fmt.Fprintln(stdout, d)
+	}
+	for _, d := range dl.Warnings() {
+		fmt.Fprintln(stdout, d)
+	}
+	fmt.Fprintln(stdout, dl.Summary())
+	if dl.Err() != nil {
+		return errReported
+	}
+	fmt.Fprintf(stdout, "已检查：承诺 %d，双公示 %d，政务失信记录 %d，典型案例 %d，政策文件 %d，信用动态 %d，部门 %d\n",
+		len(site.Commitments), len(site.Disclosures), len(site.Records), len(site.Cases), len(site.Policies), len(site.News), len(site.Departments))
+	return nil
 }
