@@ -413,9 +413,12 @@ func (c *feedContext) entryItem(e *model.Entry) (feed.Item, error) {
 }
 
 // markExample labels shipped illustrative content as the pages do with
-// their 示例 badge: a reader sees only the feed, so the title says it too.
+// their 示例 badge: a reader sees only the feed, so the title says it too
+// (unless the title already does).
 func markExample(it *feed.Item) {
-	it.Title = "【示例】" + it.Title
+	if !strings.Contains(it.Title, "示例") {
+		it.Title = "【示例】" + it.Title
+	}
 	it.HTML = "<p><strong>示例内容，非真实记录。</strong></p>\n" + it.HTML
 	it.Categories = append(it.Categories, "示例")
 }

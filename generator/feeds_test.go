@@ -352,6 +352,14 @@ func TestExampleContentIsMarked(t *testing.T) {
 	for _, it := range parseFeed(t, "commitments/changes.json", files["commitments/changes.json"]).Items {
 		assert.True(t, strings.HasPrefix(it.Title, "【示例】「企业开办"), it.Title)
 	}
+	site, entries = feedSite()
+	entries[3].Example = true
+	entries[3].Title = "行政许可决定书（示例）"
+	files = buildFeeds(t, site, entries, fday(2025, 7, 10))
+	d := parseFeed(t, "disclosures/feed.xml", files["disclosures/feed.xml"]).Items[0]
+	assert.Equal(t, "行政许可决定书（示例）", d.Title, "a title that says 示例 is not marked twice")
+	assert.Contains(t, d.Categories, "示例")
+
 	real := parseFeed(t, "commitments/feed.xml", files["commitments/feed.xml"]).Items[0]
 	assert.False(t, strings.HasPrefix(real.Title, "【示例】"), "only example content is marked")
 }
