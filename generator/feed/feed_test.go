@@ -170,6 +170,13 @@ func TestDateFormats(t *testing.T) {
 	assert.Contains(t, string(atom), "<updated>2025-03-05T00:00:00+08:00</updated>")
 	assert.Contains(t, string(atom), `<link href="https://xyxx.example.gov.cn/news/atom.xml" rel="self" type="application/atom+xml"></link>`)
 	assert.Contains(t, string(atom), `<category term="R&amp;D"></category>`)
+	// gorilla's own content, summary and category elements are replaced,
+	// not written beside ours.
+	assert.Equal(t, 2, strings.Count(string(atom), "<content "))
+	assert.Equal(t, 1, strings.Count(string(atom), "<summary "))
+	assert.NotContains(t, string(atom), "<category>")
+	assert.Equal(t, 1, strings.Count(string(rss), "<description><![CDATA[摘要"))
+	assert.NotContains(t, string(rss), "<author>", "RSS author must be an e-mail address; dc:creator is used")
 
 	js, err := JSON(f)
 	require.NoError(t, err)
