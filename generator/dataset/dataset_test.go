@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"portal/generator/diag"
+	"portal/generator/model"
 )
 
 var cst = time.FixedZone("CST", 8*3600)
@@ -276,6 +277,55 @@ func FuzzCSV(f *testing.F) {
 			require.GreaterOrEqual(t, d.Line, 1)
 			require.LessOrEqual(t, d.Line, lines)
 			require.GreaterOrEqual(t, d.Col, 1)
+		}
+	})
+}
+
+// requireSanePositions checks every diagnostic points inside the file.
+func requireSanePositions(t *testing.T, file string, data []byte, dl *diag.List) {
+	lines := strings.Count(string(data), "\n") + 1
+	for _, d := range dl.All() {
+		require.Equal(t, file, d.File)
+		require.GreaterOrEqual(t, d.Line, 1, d.String())
+		require.LessOrEqual(t, d.Line, lines, d.String())
+		require.GreaterOrEqual(t, d.Col, 1, d.String())
+	}
+}
+
+func FuzzJSON(f *testing.F) {
+	for _, s := range []string{
+		`[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "fgw"}]`,
+		`[{"统一社会信用代码": "91350100M000100Y43", "fine": 1.5, "withdrawn": true}, 1, "x", null]`,
+		`{"a": 1}`, `[`, `[{"a": [1, {"b": 2}]}`, "", "\ufeff[]",
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var dl diag.List
+		pages := ReadJSON("data/disclosures/f.json", data, cst, &dl)
+		requireSanePositions(t, "data/disclosures/f.json", data, &dl)
+		for _, p := range pages {
+			require.NotNil(t, p.Disclosure)
+			require.Equal(t, model.KindDisclosure, p.Kind)
+		}
+	})
+}
+
+func FuzzRegistry(f *testing.F) {
+	f.Add([]byte(registry))
+	f.Add([]byte("[[department]]\nid = \"a\"\nparent = \"a\"\n"))
+	f.Add([]byte("department = 1\n"))
+	f.Add([]byte("[[department]]\naliases = [\"x\", \"x\"]\n[[department]]\nid = \"b\"\nname = \"x\"\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var dl diag.List
+		reg := ParseRegistry(RegistryFile, data, &dl)
+		requireSanePositions(t, RegistryFile, data, &dl)
+		if dl.Err() == nil {
+			for _, d := range reg.Departments {
+				id, err := reg.Resolve(d.Name)
+				require.NoError(t, err)
+				require.Equal(t, d.ID, id)
+			}
 		}
 	})
 }

@@ -314,3 +314,35 @@ func TestClosest(t *testing.T) {
 	assert.Equal(t, []string{"deadline"}, Closest("dedline", names, 1))
 	assert.Empty(t, Closest("完全无关的名字很长很长", names, 3))
 }
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{
+		"title = \"企业开办\"\ndate = 2024-11-25\ndepartment = \"fgw\"\npartners = [\"a\",\n \"b\"]\ncategory = \"服务承诺\"\nstatus = \"pending\"\n[[progress]]\ndate = 2025-01-01\nstatus = \"pending\"\nnote = \"n\"\nevidence = \"临发改信用〔2024〕295号\"\n",
+		"title = \"政务诚信建设动态\" 多余\n",
+		"\"名称\" = \"x\"\n\"决定日期\" = 2024-01-01\n",
+		"x = \"\"\"\na = 1\n\"\"\"\n[t]\ny.z = 2\n",
+		"date = 2024-13-01\n",
+	} {
+		f.Add(s, uint8(0))
+	}
+	f.Fuzz(func(t *testing.T, front string, k uint8) {
+		kind := model.Kinds[int(k)%len(model.Kinds)]
+		data := []byte("+++\n" + front + "\n+++\nbody\n")
+		var dl diag.List
+		p := Parse("content/"+string(kind)+"/x.md", kind, data, Options{Location: time.UTC}, &dl)
+		lines := bytes.Count(data, []byte("\n")) + 1
+		for _, d := range dl.All() {
+			require.GreaterOrEqual(t, d.Line, 1, d.String())
+			require.LessOrEqual(t, d.Line, lines, d.String())
+			require.GreaterOrEqual(t, d.Col, 1, d.String())
+		}
+		if p != nil {
+			require.Equal(t, kind, p.Kind)
+			require.NotNil(t, p.Common())
+			for _, r := range p.Refs {
+				require.NotEmpty(t, r.Name)
+				require.GreaterOrEqual(t, r.Line, 2)
+			}
+		}
+	})
+}
