@@ -347,26 +347,61 @@ func firstNonEmpty(vs ...string) string {
 	return ""
 }
 
-// loadSiteConfig reads portal.toml over the defaults, for the staff tool
-// (which needs the store, the zone and the time limits, not the content).
+// loadSiteConfig reads the parts of portal.toml the staff tool needs (the
+// store, the zone, the time limits and the calendar) over the defaults,
+// without loading the content: a content error must not stop complaint work.
+// Dates may be quoted or TOML dates, as the build's loader accepts both.
 func loadSiteConfig(siteDir string) (model.Config, error) {
 	cfg := model.DefaultConfig()
+	var raw struct {
+		TimeZone   string `toml:"time_zone"`
+		StateDir   string `toml:"state_dir"`
+		Complaints struct {
+			Store            string `toml:"store"`
+			ReplyWorkingDays int    `toml:"reply_working_days"`
+			ExtensionMaxDays int    `toml:"extension_max_days"`
+			Holidays         []any  `toml:"holidays"`
+			ExtraWorkdays    []any  `toml:"extra_workdays"`
+		} `toml:"complaints"`
+	}
 	path := filepath.Join(siteDir, "portal.toml")
-	if _, err := toml.DecodeFile(path, &cfg); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if _, err := toml.DecodeFile(path, &raw); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return cfg, fmt.Errorf("%s: %w", path, err)
 	}
-	def := model.DefaultConfig()
-	if cfg.Complaints.ReplyWorkingDays <= 0 {
-		cfg.Complaints.ReplyWorkingDays = def.Complaints.ReplyWorkingDays
+	if raw.TimeZone != "" {
+		cfg.TimeZone = raw.TimeZone
 	}
-	if cfg.Complaints.ExtensionMaxDays <= 0 {
-		cfg.Complaints.ExtensionMaxDays = def.Complaints.ExtensionMaxDays
+	if raw.StateDir != "" {
+		cfg.StateDir = raw.StateDir
 	}
-	if cfg.StateDir == "" {
-		cfg.StateDir = def.StateDir
+	c := raw.Complaints
+	cfg.Complaints.Store = c.Store
+	if c.ReplyWorkingDays > 0 {
+		cfg.Complaints.ReplyWorkingDays = c.ReplyWorkingDays
 	}
-	if cfg.TimeZone == "" {
-		cfg.TimeZone = def.TimeZone
+	if c.ExtensionMaxDays > 0 {
+		cfg.Complaints.ExtensionMaxDays = c.ExtensionMaxDays
+	}
+	dates := func(key string, vs []any) ([]string, error) {
+		var out []string
+		for i, v := range vs {
+			switch d := v.(type) {
+			case string:
+				out = append(out, d)
+			case time.Time: // a TOML local date, in the decoder's own zone: its fields are the date
+				out = append(out, d.Format(time.DateOnly))
+			default:
+				return nil, fmt.Errorf("%s: complaints.%s[%d]: %v is not a date (use YYYY-MM-DD)", path, key, i, v)
+			}
+		}
+		return out, nil
+	}
+	var err error
+	if cfg.Complaints.Holidays, err = dates("holidays", c.Holidays); err != nil {
+		return cfg, err
+	}
+	if cfg.Complaints.ExtraWorkdays, err = dates("extra_workdays", c.ExtraWorkdays); err != nil {
+		return cfg, err
 	}
 	return cfg, nil
 }

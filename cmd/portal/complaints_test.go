@@ -24,7 +24,7 @@ func complaintSite(t *testing.T) (string, intake.Receipt) {
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "portal.toml"), []byte(`title = "测试"
 [complaints]
 reply_working_days = 5
-holidays = ["2025-01-01"]
+holidays = ["2025-01-01", 2025-01-02]
 `), 0o644))
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "data"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "data", "departments.toml"), []byte(`[[department]]
@@ -36,6 +36,7 @@ type = "政府工作部门"
 `), 0o644))
 	cfg, err := loadSiteConfig(dir)
 	require.NoError(t, err)
+	assert.Equal(t, []string{"2025-01-01", "2025-01-02"}, cfg.Complaints.Holidays, "quoted and TOML dates")
 	svc, closer, err := openService(context.Background(), dir, cfg, complaintDSN(dir, cfg, ""))
 	require.NoError(t, err)
 	defer closer.Close()

@@ -128,6 +128,8 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		str(c, "store", &cfg.Complaints.Store)
 		positive(c, "reply_working_days", &cfg.Complaints.ReplyWorkingDays, 1)
 		positive(c, "extension_max_days", &cfg.Complaints.ExtensionMaxDays, 0)
+		positive(c, "posts_per_minute", &cfg.Complaints.PostsPerMinute, 0)
+		positive(c, "post_burst", &cfg.Complaints.PostBurst, 0)
 		for _, d := range c.Dates("holidays") {
 			cfg.Complaints.Holidays = append(cfg.Complaints.Holidays, d.Format(time.DateOnly))
 		}

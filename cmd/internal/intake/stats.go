@@ -5,7 +5,9 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Stats are the public complaint figures: counts and rates only, plus the
@@ -130,7 +132,7 @@ func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string
 			pr := PublicReply{
 				Receipt: c.Receipt, Category: c.Category, Department: replier,
 				RepliedDate: r.At.In(loc).Format(time.DateOnly),
-				Title:       MaskPersonal(c.Title), Reply: MaskPersonal(r.Note),
+				Title:       maskComplainant(c, c.Title), Reply: maskComplainant(c, r.Note),
 			}
 			if !acc.At.IsZero() {
 				pr.AcceptedDate = acc.At.In(loc).Format(time.DateOnly)
@@ -186,6 +188,17 @@ var personalRe = []*regexp.Regexp{
 	regexp.MustCompile(`(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}`),
 	regexp.MustCompile(`0[1-9][0-9]{1,2}-[1-9][0-9]{6,7}`),
 	regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
+}
+
+// maskComplainant masks the complainant's own name, phone and e-mail (staff
+// may quote them in a reply), then every personal-data pattern.
+func maskComplainant(c *Complaint, s string) string {
+	for _, v := range []string{c.Name, c.Phone, c.Email} {
+		if utf8.RuneCountInString(v) >= 2 {
+			s = strings.ReplaceAll(s, v, "＊＊＊")
+		}
+	}
+	return MaskPersonal(s)
 }
 
 // MaskPersonal replaces phone numbers, ID numbers and e-mail addresses in a

@@ -29,7 +29,7 @@ func TestComputeStats(t *testing.T) {
 	}
 	accept, assign := Action{Kind: ActAccept}, Action{Kind: ActAssign, Assignee: "fgw"}
 	reply := func(afterDays int) Action {
-		return Action{Kind: ActReply, Note: "已处理，联系电话0539-8888888", Days: afterDays}
+		return Action{Kind: ActReply, Note: "张三您好：已处理，联系电话0539-8888888", Days: afterDays}
 	}
 	visit := func(s string) Action { return Action{Kind: ActVisit, Satisfaction: s} }
 	jan := time.Date(2025, 1, 15, 10, 0, 0, 0, shanghai) // Wednesday
@@ -64,5 +64,5 @@ func TestComputeStats(t *testing.T) {
 	require.Len(t, st.Replies, 1, "only the consented reply")
 	r := st.Replies[0]
 	assert.Equal(t, PublicReply{Receipt: "TS-20250115-000001", Department: "fgw", AcceptedDate: "2025-01-16",
-		RepliedDate: "2025-01-20", Title: "标题 ＊＊＊", Reply: "已处理，联系电话＊＊＊"}, r)
+		RepliedDate: "2025-01-20", Title: "标题 ＊＊＊", Reply: "＊＊＊您好：已处理，联系电话＊＊＊"}, r)
 }
