@@ -141,6 +141,15 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 					continue
 				}
 				ids[p.Kind][c.ID] = c.Source
+				// Output folders named by id must not collide on
+				// case-insensitive file systems (macOS, Windows).
+				fold := "\x00" + strings.ToLower(c.ID)
+				if first, dup := ids[p.Kind][fold]; dup {
+					dl.Errorf(c.Source.File, c.Source.Line, 1, "id", "%s id %q differs only in letter case from the one used by %s:%d (page addresses must differ in more than case)",
+						p.Kind, c.ID, first.File, first.Line)
+				} else {
+					ids[p.Kind][fold] = c.Source
+				}
 			}
 			add(site, p)
 		}

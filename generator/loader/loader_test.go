@@ -213,6 +213,11 @@ func TestErrorKinds(t *testing.T) {
 			errors: []string{`data/disclosures/2025.csv:3:1: id: duplicate disclosures id "d-`},
 		},
 		{
+			name:   "ids differing only in case",
+			files:  map[string]string{"content/news/N1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n"},
+			errors: []string{`content/news/n1.md:1:1: id: news id "n1" differs only in letter case from the one used by content/news/N1.md:1`},
+		},
+		{
 			name:   "deadline before date",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", "deadline = 2024-06-30", 1)},
 			errors: []string{"content/commitments/c01.md:7:12: deadline: 2024-06-30 is before date 2024-11-25"},
@@ -328,6 +333,23 @@ func TestAllProblemsAtOnce(t *testing.T) {
 	want, err := os.ReadFile(golden)
 	require.NoError(t, err, "run go test ./generator/loader -run TestAllProblemsAtOnce -update")
 	assert.Equal(t, string(want), got)
+}
+
+// TestShippedSiteLoads loads the site shipped in this repository: it must
+// have no errors (warnings are listed in the test log).
+func TestShippedSiteLoads(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	if _, err := os.Stat(filepath.Join(root, "content")); err != nil {
+		t.Skip("no shipped content in this checkout")
+	}
+	s, dl := Load(os.DirFS(root), Options{})
+	for _, w := range dl.Warnings() {
+		t.Log(w)
+	}
+	require.NoError(t, dl.Err())
+	assert.NotEmpty(t, s.Departments)
+	assert.NotEmpty(t, s.Commitments)
 }
 
 func TestDeterministic(t *testing.T) {
