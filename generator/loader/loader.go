@@ -41,19 +41,22 @@ const (
 
 // Options controls Load.
 type Options struct {
-	// Now is the build date for derived state; its calendar date is used.
-	// Zero means today in the site's zone.
+	// Now is the build instant for derived state: its calendar date in the
+	// site's zone is used (a plain date is best passed as noon UTC, as the
+	// CLI's -now does, so every zone within ±12 h keeps the day). Zero means
+	// today in the site's zone.
 	Now time.Time
 	// Strict turns warnings into errors.
 	Strict bool
 }
 
-// Today returns the build date: now's calendar date (today when zero) at
-// midnight in loc.
+// Today returns the build date: midnight in loc of now's date in loc (of
+// the current time when now is zero).
 func Today(now time.Time, loc *time.Location) time.Time {
 	if now.IsZero() {
-		now = time.Now().In(loc)
+		now = time.Now()
 	}
+	now = now.In(loc)
 	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 }
 

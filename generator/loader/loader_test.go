@@ -85,7 +85,7 @@ func site(extra map[string]string) fstest.MapFS {
 	return fsys
 }
 
-var now = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+var now = time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC) // noon UTC, as the CLI passes -now
 
 func strs(ds []diag.Diagnostic) []string {
 	var out []string
@@ -153,7 +153,8 @@ func TestDerivedState(t *testing.T) {
 		{"very overdue", "2024-11-26", "partial", now, model.CommitmentState{Overdue: true, VeryOverdue: true, DaysLate: 95,
 			OverdueSince: time.Date(2024, 11, 26, 0, 0, 0, 0, shanghai(t))}},
 		{"fulfilled is never overdue", "2025-01-01", "fulfilled", now, model.CommitmentState{}},
-		{"now is a date in the site zone", "2025-03-02", "pending", time.Date(2025, 3, 1, 23, 0, 0, 0, time.UTC), model.CommitmentState{DueSoon: true, DaysLeft: 1}},
+		{"now is read in the site zone", "2025-03-02", "pending", time.Date(2025, 3, 1, 23, 0, 0, 0, time.UTC), model.CommitmentState{DueSoon: true}},
+		{"noon UTC keeps the day", "2025-03-02", "pending", time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), model.CommitmentState{DueSoon: true, DaysLeft: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -379,7 +380,8 @@ func TestDefaultsWithoutConfig(t *testing.T) {
 func TestToday(t *testing.T) {
 	t.Parallel()
 	loc := shanghai(t)
-	assert.Equal(t, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 22, 0, 0, 0, time.UTC), loc))
+	assert.Equal(t, time.Date(2025, 3, 2, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 22, 0, 0, 0, time.UTC), loc))
+	assert.Equal(t, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), loc))
 	got := Today(time.Time{}, loc)
 	assert.Equal(t, loc, got.Location())
 	assert.Zero(t, got.Hour())
