@@ -3,6 +3,7 @@ package loader
 import (
 	"flag"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -412,26 +413,32 @@ func genSite(tb testing.TB, n int) fstest.MapFS {
 	return fsys
 }
 
-// BenchmarkLoad loads generated sites from disk (os.DirFS), as a build does.
+// BenchmarkLoad loads generated sites from disk (os.DirFS), as a build
+// does, and from memory (fstest.MapFS) to separate parsing from file I/O.
 // Run: go test ./generator/loader -run XXX -bench Load -benchtime 3x -benchmem
 func BenchmarkLoad(b *testing.B) {
 	for _, n := range []int{1000, 10000} {
-		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
+		files := genSite(b, n)
+		b.Run(fmt.Sprintf("disk/files=%d", n), func(b *testing.B) {
 			dir := b.TempDir()
-			for name, f := range genSite(b, n) {
+			for name, f := range files {
 				p := filepath.Join(dir, filepath.FromSlash(name))
 				require.NoError(b, os.MkdirAll(filepath.Dir(p), 0o755))
 				require.NoError(b, os.WriteFile(p, f.Data, 0o644))
 			}
-			fsys := os.DirFS(dir)
-			b.ResetTimer()
-			for b.Loop() {
-				s, dl := Load(fsys, Options{Now: now})
-				if dl.Err() != nil || len(s.Commitments) == 0 {
-					b.Fatal(dl.Err())
-				}
-			}
-			b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
+			benchLoad(b, os.DirFS(dir), n)
 		})
+		b.Run(fmt.Sprintf("mem/files=%d", n), func(b *testing.B) { benchLoad(b, files, n) })
 	}
+}
+
+func benchLoad(b *testing.B, fsys fs.FS, n int) {
+	b.ResetTimer()
+	for b.Loop() {
+		s, dl := Load(fsys, Options{Now: now})
+		if dl.Err() != nil || len(s.Commitments) == 0 {
+			b.Fatal(dl.Err())
+		}
+	}
+	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 }
