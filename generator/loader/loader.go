@@ -118,11 +118,18 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 		r := &results[i]
 		dl.Merge(&r.dl)
 		for _, p := range r.pages {
+			seen := map[string]page.Ref{}
 			for _, ref := range p.Refs {
 				id, err := reg.Resolve(ref.Name)
 				if err != nil {
 					dl.Errorf(ref.File, ref.Line, ref.Col, ref.Key, "%v", err)
 					continue
+				}
+				if prev, dup := seen[id]; dup {
+					dl.Warnf(ref.File, ref.Line, ref.Col, ref.Key, "%q names %s again (already given as %q in %s); list each body once",
+						ref.Name, id, prev.Name, prev.Key)
+				} else {
+					seen[id] = ref
 				}
 				ref.Set(id)
 			}

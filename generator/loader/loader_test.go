@@ -39,7 +39,7 @@ type = "政府工作部门"
 const goodCommitment = `+++
 title = "企业开办全流程1个工作日内办结"
 department = "市发改委"
-partners = ["市市场监管局", "fgw"]
+partners = ["市市场监管局"]
 category = "服务承诺"
 date = 2024-11-25
 deadline = 2025-06-30
@@ -108,7 +108,7 @@ func TestLoadGoodSite(t *testing.T) {
 	c := s.Commitments[0]
 	assert.Equal(t, "c01", c.ID)
 	assert.Equal(t, "fgw", c.Department)
-	assert.Equal(t, []string{"scjg", "fgw"}, c.Partners)
+	assert.Equal(t, []string{"scjg"}, c.Partners)
 	assert.Equal(t, time.Date(2024, 11, 25, 0, 0, 0, 0, loc), c.Date)
 	assert.Equal(t, model.CommitmentState{DaysLeft: 121}, c.Derived)
 	assert.Equal(t, "content/commitments/c01.md", c.Source.File)
@@ -138,7 +138,8 @@ func TestLoadGoodSite(t *testing.T) {
 func TestDerivedState(t *testing.T) {
 	t.Parallel()
 	cm := func(deadline, status string) string {
-		return strings.Replace(strings.Replace(goodCommitment, "2025-06-30", deadline, 1), `status = "in_progress"`+"\n"+`source`, `status = "`+status+`"`+"\n"+`source`, 1)
+		// Both the verdict and the latest progress entry get the status.
+		return strings.ReplaceAll(strings.Replace(goodCommitment, "2025-06-30", deadline, 1), `status = "in_progress"`, `status = "`+status+`"`)
 	}
 	tests := []struct {
 		name     string
@@ -201,8 +202,8 @@ func TestErrorKinds(t *testing.T) {
 		},
 		{
 			name:   "unknown department",
-			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `"市市场监管局", "fgw"`, `"fgw", "市场监管局"`, 1)},
-			errors: []string{`content/commitments/c01.md:4:20: partners: unknown department "市场监管局" (use an id, full name, short name or alias from data/departments.toml; closest: 市市场监管局 (scjg)`},
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `["市市场监管局"]`, `["scjg", "市场监管局"]`, 1)},
+			errors: []string{`content/commitments/c01.md:4:21: partners: unknown department "市场监管局" (use an id, full name, short name or alias from data/departments.toml; closest: 市市场监管局 (scjg)`},
 		},
 		{
 			name:   "duplicate id across markdown and csv",
@@ -218,6 +219,16 @@ func TestErrorKinds(t *testing.T) {
 			name:   "ids differing only in case",
 			files:  map[string]string{"content/news/N1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n"},
 			errors: []string{`content/news/n1.md:1:1: id: news id "n1" differs only in letter case from the one used by content/news/N1.md:1`},
+		},
+		{
+			name:     "status disagrees with the latest progress entry",
+			files:    map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nsource", "status = \"fulfilled\"\nsource", 1)},
+			warnings: []string{`content/commitments/c01.md:8:10: status: is "fulfilled" but the latest progress entry (2025-01-15, line 12) says "in_progress"`},
+		},
+		{
+			name:     "a body listed twice",
+			files:    map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `["市市场监管局"]`, `["市市场监管局", "市发展改革委"]`, 1)},
+			warnings: []string{`content/commitments/c01.md:4:23: partners: "市发展改革委" names fgw again (already given as "市发改委" in department); list each body once`},
 		},
 		{
 			name:   "deadline before date",

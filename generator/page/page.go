@@ -303,6 +303,18 @@ func (pp *parser) commitment() {
 		pt.Finish()
 		c.Progress = append(c.Progress, pr)
 	}
+	// The written status is the verdict; the newest log entry must back it.
+	latest := -1
+	for i, pr := range c.Progress {
+		if !pr.Date.IsZero() && (latest < 0 || !pr.Date.Before(c.Progress[latest].Date)) {
+			latest = i
+		}
+	}
+	if latest >= 0 && c.Status != "" && c.Progress[latest].Status != "" && c.Progress[latest].Status != c.Status {
+		pr := c.Progress[latest]
+		t.Warnf("status", "is %q but the latest progress entry (%s, line %d) says %q; add a progress entry for the new status or correct one of them",
+			c.Status, pr.Date.Format(time.DateOnly), pr.Line, pr.Status)
+	}
 }
 
 func (pp *parser) disclosure() {
