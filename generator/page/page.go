@@ -86,6 +86,9 @@ type Field struct {
 }
 
 // DisclosureFields lists the 双公示 fields in the order of docs/CONTENT.md.
+// In TOML front matter a national name is a non-ASCII key and must be
+// quoted ("行政相对人名称" = "…"); a bare one is a syntax error, which Parse
+// reports with that hint.
 var DisclosureFields = []Field{
 	{"id", []string{"id"}, false},
 	{"subject_name", []string{"subject_name", "行政相对人名称"}, true},
