@@ -24,6 +24,7 @@ func Run(t *testing.T, open func(t *testing.T) intake.Store) {
 	t.Run("UpdateAppendsAndAborts", func(t *testing.T) { testUpdate(t, open(t)) })
 	t.Run("ConcurrentCreates", func(t *testing.T) { testConcurrentCreates(t, open(t)) })
 	t.Run("ConcurrentActionsSerialise", func(t *testing.T) { testConcurrentActions(t, open(t)) })
+	t.Run("ConcurrentDuplicates", func(t *testing.T) { testConcurrentDuplicates(t, open(t)) })
 	t.Run("ListFilters", func(t *testing.T) { testList(t, open(t)) })
 	t.Run("ServiceLoop", func(t *testing.T) { testServiceLoop(t, open(t)) })
 }
@@ -177,6 +178,31 @@ func testConcurrentCreates(t *testing.T, s intake.Store) {
 		_, err := s.Get(context.Background(), r)
 		assert.NoError(t, err)
 	}
+}
+
+func testConcurrentDuplicates(t *testing.T, s intake.Store) {
+	const n = 12
+	var wg sync.WaitGroup
+	got := make([]*intake.Complaint, n)
+	errs := make([]error, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			c := Sample(7, base.Add(time.Duration(i)*time.Millisecond)) // the same content every time
+			errs[i] = s.Create(context.Background(), c, day(c.CreatedAt), c.CreatedAt.Add(-intake.DuplicateWindow))
+			got[i] = c
+		}()
+	}
+	wg.Wait()
+	originals := 0
+	for i := range n {
+		require.NoError(t, errs[i])
+		if got[i].DuplicateOf == "" {
+			originals++
+		}
+	}
+	assert.Equal(t, 1, originals, "identical concurrent submissions: exactly one original")
 }
 
 func testConcurrentActions(t *testing.T, s intake.Store) {

@@ -30,6 +30,9 @@ var Dialect = sqldb.Dialect{
 	Placeholder:   func(n int) string { return "$" + strconv.Itoa(n) },
 	MigrationLock: "SELECT pg_advisory_xact_lock(7306547)", // any constant shared by all replicas
 	ForUpdate:     " FOR UPDATE",
+	// Held to the end of the transaction; hashtext collisions only make
+	// two different submissions wait for each other.
+	FingerprintLock: "SELECT pg_advisory_xact_lock(hashtext(?))",
 }
 
 // Open connects to dsn (postgres://…) and migrates the database.

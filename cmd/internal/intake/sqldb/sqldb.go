@@ -32,6 +32,10 @@ type Dialect struct {
 	// GroupCommit batches concurrent Creates into one transaction, for
 	// databases with a single writer (SQLite).
 	GroupCommit bool
+	// FingerprintLock, run with the fingerprint before the duplicate check,
+	// serialises identical concurrent submissions where writers run in
+	// parallel (PostgreSQL), so exactly one of them is the original.
+	FingerprintLock string
 }
 
 // Rebind rewrites ? placeholders for the dialect.
@@ -222,6 +226,11 @@ ON CONFLICT (day) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last`
 		return intake.Errorf(intake.EINTERNAL, "receipt numbers for %s exhausted", key)
 	}
 	c.Receipt = intake.FormatReceipt(day, seq)
+	if s.d.FingerprintLock != "" {
+		if _, err := tx.ExecContext(ctx, s.q(s.d.FingerprintLock), c.Fingerprint); err != nil {
+			return fmt.Errorf("duplicate check lock: %w", err)
+		}
+	}
 	var dup string
 	err = tx.QueryRowContext(ctx, s.q(`SELECT receipt FROM complaints WHERE fingerprint = ? AND created_at >= ? ORDER BY created_at LIMIT 1`),
 		c.Fingerprint, dupSince.UTC()).Scan(&dup)
