@@ -116,6 +116,12 @@ type Receipt struct {
 // Submit validates sub and stores it durably; it returns only once the
 // complaint is committed.
 func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
+	// API clients may name the body instead of giving its registry id.
+	for _, d := range s.deps {
+		if d.Name != "" && strings.TrimSpace(sub.Department) == d.Name {
+			sub.Department = d.ID
+		}
+	}
 	sub, err := Validate(sub, func(id string) bool { _, ok := s.names[id]; return ok })
 	if err != nil {
 		return Receipt{}, err

@@ -134,6 +134,45 @@ func TestComplaintAPISubmitAndStatus(t *testing.T) {
 	assert.Equal(t, wrong.Body.String(), missing.Body.String(), "a wrong code looks exactly like a missing receipt")
 }
 
+func TestComplaintAPIAcceptsDepartmentName(t *testing.T) {
+	f := newFixture(t, Options{})
+	rec := f.do("POST", "/api/complaints", "application/json", strings.Replace(goodJSON, `"fgw"`, `"市发展改革委"`, 1))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	list, err := f.mem.List(context.Background(), intake.Filter{})
+	require.NoError(t, err)
+	require.Len(t, list, 1)
+	assert.Equal(t, "fgw", list[0].Department)
+}
+
+// FuzzComplaintPOST sends arbitrary bodies to both submission endpoints: the
+// answer is always a deliberate status, never a server error, and a stored
+// complaint always passed validation.
+func FuzzComplaintPOST(f *testing.F) {
+	f.Add(true, goodJSON)
+	f.Add(true, `{"title":1}`)
+	f.Add(false, goodForm().Encode())
+	f.Add(false, "title=%zz&consent=on")
+	f.Fuzz(func(t *testing.T, asJSON bool, body string) {
+		fx := newFixture(t, Options{})
+		target, ctype := "/complaints/", "application/x-www-form-urlencoded"
+		if asJSON {
+			target, ctype = "/api/complaints", "application/json"
+		}
+		rec := fx.do("POST", target, ctype, body)
+		switch rec.Code {
+		case http.StatusCreated, http.StatusSeeOther, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		default:
+			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body.String())
+		}
+		list, _ := fx.mem.List(context.Background(), intake.Filter{})
+		for _, c := range list {
+			if c.Phone == "" || c.Title == "" {
+				t.Fatalf("stored an invalid complaint: %+v", c)
+			}
+		}
+	})
+}
+
 func TestComplaintAPIErrors(t *testing.T) {
 	tests := []struct {
 		name   string
