@@ -161,3 +161,23 @@ func TestComplaintStatsHook(t *testing.T) {
 	assert.Equal(t, 1, st.Total.Received)
 	require.Len(t, st.Monthly, 1)
 }
+
+func TestAdminToken(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "token")
+	require.NoError(t, os.WriteFile(file, []byte("from-file\n"), 0o600))
+	empty := filepath.Join(dir, "empty")
+	require.NoError(t, os.WriteFile(empty, nil, 0o600))
+	t.Setenv("PORTAL_ADMIN_TOKEN", "from-env")
+
+	tok, err := adminToken(file)
+	require.NoError(t, err)
+	assert.Equal(t, "from-file", tok, "the file wins, without its newline")
+	tok, err = adminToken("")
+	require.NoError(t, err)
+	assert.Equal(t, "from-env", tok)
+	_, err = adminToken(empty)
+	assert.ErrorContains(t, err, "is empty")
+	_, err = adminToken(filepath.Join(dir, "missing"))
+	assert.Error(t, err)
+}
