@@ -62,7 +62,8 @@ type Store struct {
 	d  Dialect
 
 	queue     chan *createReq
-	stop      chan struct{}
+	stop      chan struct{} // closed by Close: the writer finishes the queue and exits
+	exited    chan struct{} // closed by the writer when it has exited
 	wg        sync.WaitGroup
 	closeOnce sync.Once
 }
@@ -86,6 +87,7 @@ func New(db *sql.DB, d Dialect) *Store {
 	if d.GroupCommit {
 		s.queue = make(chan *createReq, MaxBatch)
 		s.stop = make(chan struct{})
+		s.exited = make(chan struct{})
 		s.wg.Add(1)
 		go s.writer()
 	}
@@ -131,13 +133,26 @@ func (s *Store) Create(ctx context.Context, c *intake.Complaint, day, dupSince t
 	}
 	// Wait for the commit even if ctx ends meanwhile: the answer must say
 	// truthfully whether the complaint is stored.
-	return <-req.done
+	select {
+	case err := <-req.done:
+		return err
+	case <-s.exited:
+		// The writer answers before it exits, so an empty done means the
+		// request was queued after the writer's last look: never stored.
+		select {
+		case err := <-req.done:
+			return err
+		default:
+			return errors.New("store closed")
+		}
+	}
 }
 
 // writer is the group-commit loop: it takes one request, gathers the others
 // already waiting, and commits them together.
 func (s *Store) writer() {
 	defer s.wg.Done()
+	defer close(s.exited)
 	for {
 		var first *createReq
 		select {

@@ -3,14 +3,19 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"os"
 	"path/filepath"
 	"strconv"
+	"sync"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	_ "modernc.org/sqlite"
+
+	"portal/cmd/internal/intake"
 )
 
 func TestRebind(t *testing.T) {
@@ -55,4 +60,34 @@ func TestMigrate(t *testing.T) {
 		err := Migrate(ctx, open(t), Dialect{}, fstest.MapFS{"m/init.sql": {Data: []byte(``)}}, "m")
 		require.ErrorContains(t, err, "init.sql: name must start with a number")
 	})
+}
+
+// TestCloseAnswersEveryCreate closes the store while Creates are arriving:
+// each one gets an answer (stored, or an error), none hangs.
+func TestCloseAnswersEveryCreate(t *testing.T) {
+	db, err := sql.Open("sqlite", filepath.Join(t.TempDir(), "c.db")+"?_txlock=immediate&_pragma=busy_timeout(10000)")
+	require.NoError(t, err)
+	require.NoError(t, Migrate(context.Background(), db, Dialect{}, fstest.MapFS{"m/001_init.sql": {Data: schema(t)}}, "m"))
+	s := New(db, Dialect{Name: "sqlite", GroupCommit: true})
+	const n = 50
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			at := time.Date(2025, 1, 15, 2, 0, i, 0, time.UTC)
+			c := &intake.Complaint{CreatedAt: at, Status: intake.StatusReceived, Fingerprint: strconv.Itoa(i),
+				Events: []intake.Event{{Seq: 1, At: at, Actor: "public", Type: intake.EventReceived}}}
+			_ = s.Create(context.Background(), c, at, at) // stored or "store closed": both are answers
+		}()
+	}
+	s.Close()
+	wg.Wait() // returns only if every Create was answered
+}
+
+// schema is the SQLite migration, read from the sqlite package's folder.
+func schema(t *testing.T) []byte {
+	b, err := os.ReadFile(filepath.Join("..", "sqlite", "migrations", "001_init.sql"))
+	require.NoError(t, err)
+	return b
 }
