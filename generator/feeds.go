@@ -105,7 +105,7 @@ func feedSpecs(site *model.Site) []feedSpec {
 			name = d.Short
 		}
 		dir := "departments/" + d.ID
-		specs = append(specs, feedSpec{FeedListing: listing(name, "与"+d.Name+"相关的承诺、双公示、政务失信记录、典型案例、政策文件和信用动态。", dir, feedNames),
+		specs = append(specs, feedSpec{FeedListing: listing(name, "与"+d.Name+"相关的承诺、双公示、政务失信记录、典型案例、政策文件和信用动态，以及其牵头或配合的承诺的推进和逾期情况。", dir, feedNames),
 			dir: dir, names: feedNames, group: groupDepartment, dept: d.ID})
 	}
 	return specs
@@ -192,7 +192,9 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 	for _, s := range feedSpecs(site) {
 		var its []feed.Item
 		if s.changes {
-			its = changes
+			for _, ch := range changes {
+				its = append(its, ch.Item)
+			}
 		} else {
 			for _, i := range order {
 				if len(its) == limit {
@@ -207,6 +209,16 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 					break
 				}
 				its = append(its, it)
+			}
+			if s.group == groupDepartment {
+				// A department's feed also follows its promises: every
+				// progress entry and slip of a commitment it leads or
+				// supports.
+				for _, ch := range changes {
+					if slices.Contains(ch.depts, s.dept) {
+						its = append(its, ch.Item)
+					}
+				}
 			}
 		}
 		f := c.feed(&s, feed.Newest(its, limit))
@@ -233,10 +245,10 @@ func feedDirectory(site *model.Site, entries []model.Entry, now time.Time) []Fee
 		{ID: "site", Title: "全站", Description: "本站所有栏目的最新内容。"},
 		{ID: "changes", Title: "承诺状态变化", Description: "跟踪承诺是否按期兑现：每条推进记录和每次逾期都是一条新内容，即使没有人另写新闻。"},
 		{ID: "sections", Title: "栏目", Description: "按栏目订阅。"},
-		{ID: "departments", Title: "部门（单位）", Description: "按部门订阅与该单位相关的全部内容。"},
+		{ID: "departments", Title: "部门（单位）", Description: "按部门订阅与该单位相关的全部内容，包括其承诺的推进和逾期情况。"},
 	}
 	limit := feedLimit(site)
-	changes := countChanges(site, publishedCommitments(entries), now)
+	changes, byDept := countChanges(site, publishedCommitments(entries), now)
 	for _, s := range feedSpecs(site) {
 		n := changes
 		if !s.changes {
@@ -245,6 +257,9 @@ func feedDirectory(site *model.Site, entries []model.Entry, now time.Time) []Fee
 				if s.holds(&entries[i]) {
 					n++
 				}
+			}
+			if s.group == groupDepartment {
+				n += byDept[s.dept]
 			}
 		}
 		l := s.FeedListing
@@ -264,19 +279,24 @@ func publishedCommitments(entries []model.Entry) map[string]bool {
 	return out
 }
 
-// countChanges counts the change feed's items without building them.
-func countChanges(site *model.Site, published map[string]bool, now time.Time) int {
-	n := 0
+// countChanges counts the change feed's items without building them, in
+// all and by department (lead and partners).
+func countChanges(site *model.Site, published map[string]bool, now time.Time) (int, map[string]int) {
+	n, byDept := 0, map[string]int{}
 	for _, cm := range site.Commitments {
 		if cm.Draft || !published[cm.ID] {
 			continue
 		}
-		n += len(cm.Progress)
+		k := len(cm.Progress)
 		if _, ok := becameOverdue(cm, now); ok {
-			n++
+			k++
+		}
+		n += k
+		for _, d := range append([]string{cm.Department}, cm.Partners...) {
+			byDept[d] += k
 		}
 	}
-	return n
+	return n, byDept
 }
 
 func feedLimit(site *model.Site) int {
@@ -446,12 +466,19 @@ func categories(first, category, status string, tags []string) []string {
 	return out
 }
 
+// change is an item of the change feed and the departments (lead and
+// partners) whose feeds carry it too.
+type change struct {
+	feed.Item
+	depts []string
+}
+
 // changeItems returns the change feed's items: one per progress entry of a
 // published commitment, and one per commitment that slipped past its
 // deadline, dated at the deadline. No text depends on now: now only decides
 // whether the overdue item exists yet.
-func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]feed.Item, error) {
-	var items []feed.Item
+func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]change, error) {
+	var items []change
 	var errs []error
 	for _, cm := range c.site.Commitments {
 		if cm.Draft || !published[cm.ID] {
@@ -465,13 +492,14 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]f
 		link := c.abs(path)
 		first := c.day(cm.Date)
 		lead := c.deptName(cm.Department)
+		depts := append([]string{cm.Department}, cm.Partners...)
 		for n, p := range cm.Progress {
 			if p.Date.IsZero() {
 				errs = append(errs, fmt.Errorf("%s:%d: progress: entry %d has no date; a feed item needs its real date", cm.Source.File, p.Line, n+1))
 				continue
 			}
 			label := p.Status.Label()
-			items = append(items, feed.Item{
+			items = append(items, change{depts: depts, Item: feed.Item{
 				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "progress", fmt.Sprint(n+1)),
 				Title:      "「" + cm.Title + "」进展：" + label,
 				Link:       link,
@@ -480,15 +508,15 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]f
 				Published:  c.day(p.Date),
 				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
 				Author:     lead,
-			})
+			}})
 			if cm.Example {
-				markExample(&items[len(items)-1])
+				markExample(&items[len(items)-1].Item)
 			}
 		}
 		if since, ok := becameOverdue(cm, now); ok {
 			label := model.StatusOverdue.Label()
 			deadline := c.day(since)
-			items = append(items, feed.Item{
+			items = append(items, change{depts: depts, Item: feed.Item{
 				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "overdue"),
 				Title:      "「" + cm.Title + "」" + label,
 				Link:       link,
@@ -497,9 +525,9 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]f
 				Published:  deadline,
 				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
 				Author:     lead,
-			})
+			}})
 			if cm.Example {
-				markExample(&items[len(items)-1])
+				markExample(&items[len(items)-1].Item)
 			}
 		}
 	}

@@ -225,9 +225,12 @@ func TestDepartmentFeeds(t *testing.T) {
 		}
 		return out
 	}
-	// fgw is lead of 承诺二 and the news, partner of c1.
-	assert.Equal(t, []string{`“诚信示例”建设 <试行> & 推进`, "政策兑现“免申即享”", "企业开办1个工作日内办结"}, titles("departments/fgw/feed.xml"))
-	assert.Equal(t, []string{"行政许可决定书", "企业开办1个工作日内办结"}, titles("departments/xzsp/feed.xml"))
+	// fgw is lead of 承诺二 and the news, partner of c1; xzsp leads c1 and
+	// made the disclosure. Both follow c1's progress and its slip.
+	assert.Equal(t, []string{"「企业开办1个工作日内办结」已逾期", `“诚信示例”建设 <试行> & 推进`, "「企业开办1个工作日内办结」进展：推进中",
+		"政策兑现“免申即享”", "企业开办1个工作日内办结"}, titles("departments/fgw/feed.xml"))
+	assert.Equal(t, []string{"「企业开办1个工作日内办结」已逾期", "行政许可决定书", "「企业开办1个工作日内办结」进展：推进中",
+		"企业开办1个工作日内办结"}, titles("departments/xzsp/feed.xml"))
 	assert.Empty(t, titles("records/feed.xml"))
 }
 
