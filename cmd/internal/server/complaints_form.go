@@ -96,6 +96,11 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 // number and query code from the cookie, after checking them against the
 // store so a forged cookie shows nothing.
 func (s *Server) handleComplaintReceipt(w http.ResponseWriter, r *http.Request) {
+	// The page checks a code, so it shares the POST limit: otherwise forged
+	// cookies would be an unlimited way to guess codes.
+	if !s.allow(w, r) {
+		return
+	}
 	c, err := r.Cookie(receiptCookie)
 	var receipt, code string
 	if err == nil {

@@ -336,6 +336,9 @@ func TestProtection(t *testing.T) {
 		other := httptest.NewRecorder()
 		f.srv.ServeHTTP(other, req)
 		assert.Equal(t, http.StatusCreated, other.Code)
+		// The receipt page checks codes too, so it shares the limit.
+		page := f.do("GET", "/complaints/receipt/", "", "")
+		assert.Equal(t, http.StatusTooManyRequests, page.Code)
 	})
 	t.Run("no store: 503", func(t *testing.T) {
 		s := New(Options{})

@@ -32,9 +32,7 @@ func (s *Server) protect(h http.Handler) http.Handler {
 		s.plainError(w, r, http.StatusForbidden, "跨站提交已被拒绝：请从本站页面提交")
 	}))
 	limited := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if wait, ok := s.limiter.allow(clientKey(r)); !ok {
-			w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
-			s.plainError(w, r, http.StatusTooManyRequests, "提交过于频繁，请稍后再试")
+		if !s.allow(w, r) {
 			return
 		}
 		if r.ContentLength > MaxBodyBytes {
@@ -45,6 +43,17 @@ func (s *Server) protect(h http.Handler) http.Handler {
 		h.ServeHTTP(w, r)
 	})
 	return cop.Handler(limited)
+}
+
+// allow takes a token from the client's bucket, or answers 429 with
+// Retry-After and returns false.
+func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
+	wait, ok := s.limiter.allow(clientKey(r))
+	if !ok {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+		s.plainError(w, r, http.StatusTooManyRequests, "提交过于频繁，请稍后再试")
+	}
+	return ok
 }
 
 // tooLarge reports whether err came from the body limit.
