@@ -20,7 +20,7 @@ import (
 const complaintsUsage = `portal complaints — 投诉办理（受理 → 办理 → 答复 → 回访 → 办结）
 
 Usage:
-  portal complaints list   [flags] [-status S] [-department ID] [-since YYYY-MM-DD] [-until YYYY-MM-DD] [-limit N] [-json]
+  portal complaints list   [flags] [-status S] [-department ID] [-since YYYY-MM-DD] [-until YYYY-MM-DD] [-limit N] [-warning yellow|red] [-json]
   portal complaints show   [flags] [-json] RECEIPT
   portal complaints accept [flags] -actor NAME [-note TEXT] RECEIPT
   portal complaints reject [flags] -actor NAME -reason TEXT RECEIPT
@@ -60,6 +60,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	since := fs.String("since", "", "filter: received on or after YYYY-MM-DD")
 	until := fs.String("until", "", "filter: received before YYYY-MM-DD")
 	limit := fs.Int("limit", 0, "filter: at most N complaints")
+	warning := fs.String("warning", "", "filter (list, export): yellow (due within a working day, or past) or red (past the limit)")
 	format := fs.String("format", "csv", "export format: csv or json")
 	out := fs.String("o", "", "export to FILE instead of standard output")
 
@@ -126,6 +127,24 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return f, nil
 	}
 
+	if *warning != "" && *warning != "yellow" && *warning != "red" {
+		return usageError{fmt.Sprintf("-warning %q: use yellow or red", *warning)}
+	}
+	// byWarning keeps the complaints at or past the asked warning level.
+	byWarning := func(list []*intake.Complaint) []*intake.Complaint {
+		if *warning == "" {
+			return list
+		}
+		var out []*intake.Complaint
+		for _, c := range list {
+			lvl := svc.Timing(c).Level
+			if lvl == "red" || lvl == "yellow" && *warning == "yellow" {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+
 	switch sub {
 	case "list":
 		f, err := filter()
@@ -136,6 +155,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return err
 		}
+		list = byWarning(list)
 		if *asJSON {
 			return intake.WriteJSON(stdout, staffRecords(svc, list))
 		}
@@ -149,6 +169,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		if err != nil {
 			return err
 		}
+		list = byWarning(list)
 		w := stdout
 		if *out != "" {
 			file, err := os.Create(*out)

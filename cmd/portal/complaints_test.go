@@ -9,11 +9,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"portal/cmd/internal/intake"
+	"portal/cmd/internal/intake/intaketest"
 )
 
 // complaintSite writes a tiny site (config and registry) and files one
@@ -139,6 +141,20 @@ func TestComplaintsCLIListAndExport(t *testing.T) {
 	assert.Equal(t, intake.CSVHeader, rows[0])
 	assert.Equal(t, r.Receipt, rows[1][0])
 	assert.Equal(t, "'=HYPERLINK 工程款拖欠", rows[1][6], "formula-looking cells are defused")
+
+	// An old complaint never answered is past its limit.
+	cfg, err := loadSiteConfig(dir)
+	require.NoError(t, err)
+	store, err := openStore(context.Background(), complaintDSN(dir, cfg, ""))
+	require.NoError(t, err)
+	old := intaketest.Sample(1, time.Date(2025, 1, 15, 2, 0, 0, 0, time.UTC))
+	require.NoError(t, store.Create(context.Background(), old, old.CreatedAt, old.CreatedAt))
+	require.NoError(t, store.Close())
+	out, _, err = runCLI(t, "complaints", "list", "-site", dir, "-warning", "red")
+	require.NoError(t, err)
+	assert.Contains(t, out, old.Receipt)
+	assert.NotContains(t, out, r.Receipt, "filed just now: not overdue")
+	assert.Contains(t, out, "共 1 件")
 }
 
 func TestComplaintStatsHook(t *testing.T) {
