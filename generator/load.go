@@ -1,8 +1,9 @@
 package generator
 
 import (
-	"errors"
+	"os"
 
+	"portal/generator/loader"
 	"portal/generator/model"
 )
 
@@ -10,5 +11,13 @@ import (
 // formatted warnings, and an error listing every diagnostic when there are
 // errors (then the site is nil and nothing may be written).
 func Load(opts Options) (*model.Site, []string, error) {
-	return nil, nil, errors.New("the content loader (generator/loader) is not available yet")
+	site, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Now: opts.Now, Strict: opts.Strict})
+	var warnings []string
+	for _, w := range dl.Warnings() {
+		warnings = append(warnings, w.String())
+	}
+	if err := dl.Err(); err != nil {
+		return nil, warnings, err
+	}
+	return site, warnings, nil
 }
