@@ -135,7 +135,14 @@ func shardName(s int) string { return fmt.Sprintf("shard-%d", s) }
 // buildShard indexes every shards-th document starting at s with bleve's
 // offline builder, which writes one merged segment: fastest to build and to
 // query.
-func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, s, shards, batch int) error {
+func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, s, shards, batch int) (err error) {
+	defer func() {
+		// bleve panics on some states of its builder; a bad document must
+		// fail the build, not crash the program.
+		if r := recover(); r != nil {
+			err = fmt.Errorf("search: build shard %d: %v", s, r)
+		}
+	}()
 	if len(docs) == 0 {
 		idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 		if err != nil {
@@ -151,12 +158,12 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 		return fmt.Errorf("search: %w", err)
 	}
 	for i := s; i < len(docs); i += shards {
+		// On error the builder is dropped, not closed (closing an empty
+		// builder panics); Build removes the whole folder.
 		if i%256 == s && ctx.Err() != nil {
-			b.Close()
 			return ctx.Err()
 		}
 		if err := b.Index(docs[i].URL, toIndexDoc(&docs[i])); err != nil {
-			b.Close()
 			return fmt.Errorf("search: index %s: %w", docs[i].URL, err)
 		}
 	}

@@ -78,6 +78,13 @@ func snippet(text, summary string, needles [][]string, maxRunes int) string {
 		if len(orig)-start < maxRunes {
 			start = max(0, len(orig)-maxRunes)
 		}
+		// Begin at a sentence if one starts in the lead-in.
+		for k := start; k < first; k++ {
+			if strings.ContainsRune("。！？；!?;", orig[k]) {
+				start = k + 1
+				break
+			}
+		}
 	}
 	end := min(len(orig), start+maxRunes)
 
