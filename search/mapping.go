@@ -79,7 +79,7 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	tokenizer := unicode.Name
 	switch analysis {
 	case AnalysisBigram:
-		filters = []any{cjk.WidthName, lowercase.Name, cjk.BigramName}
+		filters = []any{cjk.WidthName, lowercase.Name, mixedFilterName, cjk.BigramName}
 	case AnalysisBigramUnigram, "":
 		if err := m.AddCustomTokenFilter("zh_bigram_unigram", map[string]any{
 			"type":           cjk.BigramName,
@@ -87,7 +87,7 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 		}); err != nil {
 			return nil, err
 		}
-		filters = []any{cjk.WidthName, lowercase.Name, "zh_bigram_unigram"}
+		filters = []any{cjk.WidthName, lowercase.Name, mixedFilterName, "zh_bigram_unigram"}
 	default:
 		tokenizer = analysis
 		filters = []any{lowercase.Name}
@@ -133,7 +133,9 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	dm := bleve.NewDocumentStaticMapping()
 	dm.AddFieldMappingsAt(fBody, text())
 	dm.AddFieldMappingsAt(fTitle, text())
-	dm.AddFieldMappingsAt(fIDs, kw(false))
+	ids := kw(false)
+	ids.SkipFreqNorm = false // an identifier hit is scored (and must outrank text)
+	dm.AddFieldMappingsAt(fIDs, ids)
 	for _, f := range []string{fKind, fDept, fStatus, fYear, fDate} {
 		k := kw(true)
 		// kind and date are shown with every hit.
