@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"portal/cmd/internal/intake"
+	"portal/cmd/internal/server"
 )
 
 // Personal-data patterns that must never appear in public output: mainland
@@ -124,4 +125,23 @@ func TestBuiltSiteHasNoPersonalData(t *testing.T) {
 	}
 	t.Logf("checked %d files", files)
 	require.Greater(t, files, 10)
+
+	// The index stores compressed fields, so bytes alone prove little: ask
+	// it too. A search for the site's own name must work, the planted
+	// values must find nothing.
+	cfg2, err := loadSiteConfig(dir)
+	require.NoError(t, err)
+	idx, idxCloser, err := openSearch(dir, cfg2)
+	require.NoError(t, err)
+	defer idxCloser.Close()
+	res, err := idx.Search(ctx, server.SearchQuery{Text: "诚信"})
+	require.NoError(t, err)
+	require.Positive(t, res.Total, "the index answers")
+	for _, s := range planted {
+		res, err := idx.Search(ctx, server.SearchQuery{Text: s})
+		require.NoError(t, err)
+		for _, h := range res.Hits {
+			assert.NotContains(t, string(h.Snippet)+h.Title, s, "search for %q finds %s", s, h.URL)
+		}
+	}
 }
