@@ -406,6 +406,20 @@ func TestAdminAPI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, intake.StatusHandling, c.Status)
 
+	t.Run("staff are not rate limited, guessers are", func(t *testing.T) {
+		g := newFixture(t, Options{AdminToken: "s3cret-token", PostRate: 0.001, PostBurst: 2})
+		for i := range 5 {
+			rec := g.do("GET", "/api/admin/complaints", "", "", auth...)
+			assert.Equal(t, http.StatusOK, rec.Code, "staff request %d", i)
+		}
+		codes := []int{}
+		for range 3 {
+			codes = append(codes, g.do("GET", "/api/admin/complaints", "", "", "Authorization", "Bearer guess").Code)
+		}
+		assert.Equal(t, []int{401, 401, 429}, codes)
+		rec := g.do("POST", "/api/admin/complaints/TS-20200101-000001/accept", "application/json", `{"actor":"a"}`, "Origin", "https://evil.example", auth[0], auth[1])
+		assert.Equal(t, http.StatusForbidden, rec.Code, "cross-origin still refused")
+	})
 	t.Run("disabled without a token", func(t *testing.T) {
 		g := newFixture(t, Options{})
 		rec := g.do("GET", "/api/admin/complaints", "", "", auth...)
