@@ -27,7 +27,7 @@ const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
 // way an older reader cannot use.
-const formatVersion = 1
+const formatVersion = 2
 
 // Options tune Build.
 type Options struct {
@@ -183,16 +183,20 @@ func toIndexDoc(d *Document) indexDoc {
 			body.WriteString("\n")
 		}
 	}
-	ids := make([]string, 0, len(d.Identifiers)+len(d.Departments))
-	for _, id := range d.Identifiers {
-		if c := canonicalID(id); c != "" {
-			ids = append(ids, c)
+	canon := func(in []string) []string {
+		out := make([]string, 0, len(in))
+		for _, id := range in {
+			if c := canonicalID(id); c != "" {
+				out = append(out, c)
+			}
 		}
+		return out
 	}
 	x := indexDoc{
 		Body:      normalize(body.String()),
 		Title:     normalize(d.Title),
-		IDs:       ids,
+		IDs:       canon(d.Identifiers),
+		Refs:      canon(d.References),
 		Kind:      d.Kind,
 		Dept:      d.Departments,
 		Status:    d.Status,

@@ -22,8 +22,9 @@
 //     package tests), so any substring of two or more characters, and any
 //     single character, is found.
 //   - Identifiers (统一社会信用代码, 文书号/文号 in any bracket style, ids) are
-//     exact keywords, canonicalised the same way on both sides, and an
-//     identifier hit ranks above every text hit.
+//     exact keywords, canonicalised the same way on both sides; a page's own
+//     identifier ranks above pages citing it (References), which rank
+//     above every text hit.
 //   - Search validates its Query and returns *QueryError (the caller's
 //     mistake) or ErrNoIndex; every query is bounded (length, page depth,
 //     a deadline) so none can crash or stall the process.
@@ -47,6 +48,7 @@ type Document struct {
 	StatusLabel     string    // its Chinese name, for facets
 	Category        string    // indexed as text and keyword
 	Tags            []string  // indexed as text and keyword
-	Identifiers     []string  // exact-match keys: id, 统一社会信用代码, 文书号 …
+	Identifiers     []string  // the page's own exact-match keys: id, 统一社会信用代码, 文书号 …
+	References      []string  // identifiers of documents the page cites (a commitment's source 文号)
 	Date            time.Time // in the site's zone; the year facet uses it
 }

@@ -230,7 +230,7 @@ type plan struct {
 
 // plan turns q into a bleve query:
 //
-//	(ids:ID^10000 OR (body:all terms of every clause AND title:any term^2))
+//	(ids:ID^10000 OR refs:ID^100 OR (body:all terms of every clause AND title:any term^2))
 //	filtered by kind, department, year and status.
 //
 // Each clause is analysed like the body; a clause's terms must all occur
@@ -279,7 +279,10 @@ func (ix *Index) plan(q Query) plan {
 			tq := query.NewTermQuery(id)
 			tq.SetField(fIDs)
 			tq.SetBoost(10000)
-			alts = append(alts, tq)
+			rq := query.NewTermQuery(id)
+			rq.SetField(fRefs)
+			rq.SetBoost(100)
+			alts = append(alts, tq, rq)
 		}
 		if len(musts) > 0 {
 			text := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(musts)}, titles, nil)

@@ -31,6 +31,7 @@ const (
 	fBody   = "body"  // title + summary + category + tags + text, normalised; analysed
 	fTitle  = "title" // title, normalised; analysed (boosts title matches)
 	fIDs    = "ids"   // canonical identifiers; exact keywords
+	fRefs   = "refs"  // canonical identifiers of cited documents
 	fKind   = "kind"  // keyword, facet
 	fDept   = "dept"  // registry ids; keyword, facet
 	fStatus = "status"
@@ -52,6 +53,7 @@ type indexDoc struct {
 	Body   string   `json:"body"`
 	Title  string   `json:"title"`
 	IDs    []string `json:"ids"`
+	Refs   []string `json:"refs"`
 	Kind   string   `json:"kind"`
 	Dept   []string `json:"dept"`
 	Status string   `json:"status"`
@@ -136,6 +138,9 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	ids := kw(false)
 	ids.SkipFreqNorm = false // an identifier hit is scored (and must outrank text)
 	dm.AddFieldMappingsAt(fIDs, ids)
+	refs := kw(false)
+	refs.SkipFreqNorm = false
+	dm.AddFieldMappingsAt(fRefs, refs)
 	for _, f := range []string{fKind, fDept, fStatus, fYear, fDate} {
 		k := kw(true)
 		// kind and date are shown with every hit.

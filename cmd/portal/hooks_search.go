@@ -49,6 +49,19 @@ func toSearchDocument(e model.Entry, names map[string]string) search.Document {
 		Departments: e.Departments, Status: e.Status, Category: e.Category,
 		Tags: e.Tags, Identifiers: e.Identifiers, Date: e.Date,
 	}
+	if e.Kind == model.KindCommitment {
+		// A commitment has no number of its own: its identifiers other than
+		// its id are the source document it cites, which must not rank with
+		// the document itself.
+		d.Identifiers, d.References = nil, nil
+		for _, id := range e.Identifiers {
+			if id == e.ID {
+				d.Identifiers = append(d.Identifiers, id)
+			} else {
+				d.References = append(d.References, id)
+			}
+		}
+	}
 	for _, id := range e.Departments {
 		n := names[id]
 		if n == "" {
