@@ -139,8 +139,8 @@ func TestSearchServed(t *testing.T) {
 	rec := get("/api/search?q=" + url.QueryEscape("临发改信用（2024）295号"))
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	var body struct {
-		Total int
-		Hits  []struct{ URL, Title, Kind, Department, Date, Snippet string }
+		Total  int
+		Hits   []struct{ URL, Title, Kind, Department, Date, Snippet string }
 		Facets map[string][]struct {
 			Value, Label string
 			Count        int

@@ -86,7 +86,9 @@ func main() {
 	runtime.ReadMemStats(&ms)
 	fmt.Printf("gse dictionary: %.1fs, heap %d MiB\n", time.Since(t0).Seconds(), ms.HeapAlloc>>20)
 	registry.RegisterTokenizer("gse", func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) { return gseTokenizer{}, nil })
-	registry.RegisterTokenizer("gse+bigram", func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) { return gseTokenizer{bigrams: true}, nil })
+	registry.RegisterTokenizer("gse+bigram", func(map[string]any, *registry.Cache) (analysis.Tokenizer, error) {
+		return gseTokenizer{bigrams: true}, nil
+	})
 
 	gen := searchtest.Corpus(*n, 1)
 	sets := []struct {
