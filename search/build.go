@@ -27,7 +27,7 @@ const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
 // way an older reader cannot use.
-const formatVersion = 2
+const formatVersion = 3
 
 // Options tune Build.
 type Options struct {
@@ -177,7 +177,9 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 // normalised, stored fields keep the text as written.
 func toIndexDoc(d *Document) indexDoc {
 	var body strings.Builder
-	for _, s := range []string{d.Title, d.Summary, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
+	// The summary is left out: it repeats the start of the text (and is
+	// shown when no match is found in the text).
+	for _, s := range []string{d.Title, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
 		if s != "" {
 			body.WriteString(s)
 			body.WriteString("\n")

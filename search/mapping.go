@@ -6,9 +6,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/cjk"
 	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
@@ -77,19 +75,15 @@ type indexDoc struct {
 // facets and sorting need them, and stored fields only for display.
 func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	m := bleve.NewIndexMapping()
-	var filters []any
-	tokenizer := unicode.Name
+	// Text reaches the analyzer normalised (NFKC, lower case), so the
+	// built-in analyses need no width or case filters.
+	filters := []any{}
+	var tokenizer string
 	switch analysis {
 	case AnalysisBigram:
-		filters = []any{cjk.WidthName, lowercase.Name, mixedFilterName, cjk.BigramName}
+		tokenizer = tokenizerBigram
 	case AnalysisBigramUnigram, "":
-		if err := m.AddCustomTokenFilter("zh_bigram_unigram", map[string]any{
-			"type":           cjk.BigramName,
-			"output_unigram": true,
-		}); err != nil {
-			return nil, err
-		}
-		filters = []any{cjk.WidthName, lowercase.Name, mixedFilterName, "zh_bigram_unigram"}
+		tokenizer = tokenizerBigramUnigram
 	default:
 		tokenizer = analysis
 		filters = []any{lowercase.Name}

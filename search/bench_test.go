@@ -1,0 +1,143 @@
+package search_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"portal/search"
+	"portal/search/searchtest"
+)
+
+// Benchmarks at scale are run by hand (see the package README):
+//
+//	PORTAL_BENCH_DOCS=100000 PORTAL_BENCH_INDEX=/tmp/idx100k \
+//	  go test ./search/ -run '^$' -bench 'Build' -benchtime 1x
+//	PORTAL_BENCH_INDEX=/tmp/idx100k go test ./search/ -run '^$' -bench 'Query' -benchtime 2000x
+//
+// Without the variables they use 2,000 generated pages in a temporary
+// folder, so `go test -bench .` stays short.
+
+func benchDocs() int {
+	if n, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_DOCS")); err == nil && n > 0 {
+		return n
+	}
+	return 2000
+}
+
+// BenchmarkBuild indexes generated pages of ~1,700 characters and reports
+// pages per second. With PORTAL_BENCH_INDEX it keeps the index there for
+// BenchmarkQuery.
+func BenchmarkBuild(b *testing.B) {
+	n := benchDocs()
+	docs := searchtest.Documents(searchtest.Corpus(n, 1))
+	b.ResetTimer()
+	for range b.N {
+		dir := os.Getenv("PORTAL_BENCH_INDEX")
+		if dir == "" {
+			dir = b.TempDir()
+		}
+		st, err := search.Build(context.Background(), dir, docs, search.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(n)/st.Duration.Seconds(), "pages/s")
+		b.ReportMetric(float64(dirSize(st.Dir))/(1<<20), "MiB")
+	}
+}
+
+// benchQueries is the query mix: planted topics, very common terms,
+// single characters, identifiers, filters and date sorting.
+var benchQueries = []search.Query{
+	{Text: "拖欠中小企业账款"},
+	{Text: "免申即享"},
+	{Text: "政务诚信"},       // in nearly every page
+	{Text: "企业"},         // in nearly every page
+	{Text: "税"},          // a single character
+	{Text: "信"},          // a very common single character
+	{Text: "政府 承诺 履约"},   // three common words
+	{Text: "\"新官不理旧账\""}, // a quoted phrase
+	{Text: searchtest.CreditCode(4)},
+	{Text: "临市监罚[2022]6号"},
+	{Text: "信用修复", Kind: "cases"},
+	{Text: "营商环境", Sort: search.SortDate},
+	{Text: "政务诚信", Year: 2023, Department: "fgw"},
+	{Text: "政策兑现", Page: 5},
+	{Kind: "records", Sort: search.SortDate},
+}
+
+// BenchmarkQuery runs the query mix against an index and reports the median
+// and 99th-percentile latency of single queries.
+func BenchmarkQuery(b *testing.B) {
+	dir := os.Getenv("PORTAL_BENCH_INDEX")
+	if dir == "" {
+		dir = b.TempDir()
+		if _, err := search.Build(context.Background(), dir, searchtest.Documents(searchtest.Corpus(benchDocs(), 1)), search.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	ctx := context.Background()
+	// Warm the page cache and bleve's lazily loaded structures once.
+	for _, q := range benchQueries {
+		if _, err := ix.Search(ctx, q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	lat := make([]time.Duration, 0, b.N)
+	b.ResetTimer()
+	for i := range b.N {
+		t0 := time.Now()
+		if _, err := ix.Search(ctx, benchQueries[i%len(benchQueries)]); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(t0))
+	}
+	b.StopTimer()
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "ms-median")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "ms-p99")
+	b.ReportMetric(float64(ix.Docs()), "pages")
+}
+
+// BenchmarkQueryEach reports each query of the mix alone, to find the slow
+// ones.
+func BenchmarkQueryEach(b *testing.B) {
+	dir := os.Getenv("PORTAL_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("set PORTAL_BENCH_INDEX")
+	}
+	ix, err := search.Open(dir)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer ix.Close()
+	for i, q := range benchQueries {
+		b.Run(strconv.Itoa(i), func(b *testing.B) {
+			for range b.N {
+				if _, err := ix.Search(context.Background(), q); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+func dirSize(dir string) int64 {
+	var n int64
+	filepath.Walk(dir, func(_ string, fi os.FileInfo, err error) error {
+		if err == nil && !fi.IsDir() {
+			n += fi.Size()
+		}
+		return nil
+	})
+	return n
+}

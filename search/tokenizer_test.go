@@ -1,0 +1,50 @@
+package search
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestZhTokenizer(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name     string
+		in       string
+		unigrams bool
+		want     []string
+	}{
+		{"bigrams and unigrams", "政策兑现", true, []string{"政", "策", "政策", "兑", "策兑", "现", "兑现"}},
+		{"bigrams only", "政策兑现", false, []string{"政策", "策兑", "兑现"}},
+		{"lone character kept", "a税b", false, []string{"a", "a税", "税", "b", "税b"}},
+		{"document number", "临发改信用〔2024〕295号", false, []string{"临发", "发改", "改信", "信用", "2024", "295", "295号", "号"}},
+		{"character then number", "罚2022年", false, []string{"罚", "2022", "罚2022", "2022年", "年"}},
+		{"latin words and digits", "gb 32100-2015 abc1", false, []string{"gb", "32100", "2015", "abc1"}},
+		{"punctuation separates", "税。费", true, []string{"税", "费"}},
+		{"empty", "", true, nil},
+		{"invalid utf-8 skipped", "\xff税", true, []string{"税"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got []string
+			for _, tok := range (zhTokenizer{unigrams: tt.unigrams}).Tokenize([]byte(tt.in)) {
+				got = append(got, string(tok.Term))
+				assert.Equal(t, string(tok.Term), tt.in[tok.Start:tok.End], "offsets of %q", tok.Term)
+			}
+			assert.Equal(t, tt.want, got)
+		})
+	}
+}
+
+func FuzzZhTokenizer(f *testing.F) {
+	for _, s := range []string{"政策兑现", "临发改信用〔2024〕295号", "a税b", "\xff", "ＡＢＣ１２３"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		for _, tok := range (zhTokenizer{unigrams: true}).Tokenize([]byte(s)) {
+			if len(tok.Term) == 0 || tok.Start < 0 || tok.End > len(s) || tok.Start >= tok.End {
+				t.Fatalf("bad token %+v in %q", tok, s)
+			}
+		}
+	})
+}
