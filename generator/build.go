@@ -133,11 +133,19 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	}()
 	w := &writer{root: tmp, dirs: map[string]bool{}}
 	prog := newProgress(opts.Progress, len(pl.jobs))
+	navs := navVariants(sv.Nav)
+	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
 		page, data := j.make()
-		var buf bytes.Buffer
-		if err := th.Render(&buf, j.layout, page, sv, data); err != nil {
+		page.Nav = navs[page.SectionURL]
+		if page.Nav == nil {
+			page.Nav = navs[""]
+		}
+		buf := bufs.Get().(*bytes.Buffer)
+		defer bufs.Put(buf)
+		buf.Reset()
+		if err := th.Render(buf, j.layout, page, sv, data); err != nil {
 			return fmt.Errorf("%s: %w", j.file, err)
 		}
 		prog.tick()
@@ -205,6 +213,25 @@ func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 		sv.Nav = append(sv.Nav, Link{Label: "投诉建议", URL: "/complaints/"})
 	}
 	return sv
+}
+
+// navVariants returns the navigation once per section with that section
+// marked current, keyed by the section's URL ("" = none marked), so no page
+// builds or compares the navigation itself.
+func navVariants(nav []Link) map[string][]theme.Link {
+	out := map[string][]theme.Link{}
+	for cur := -1; cur < len(nav); cur++ {
+		links := make([]theme.Link, len(nav))
+		for i, l := range nav {
+			links[i] = theme.Link{Label: l.Label, URL: l.URL, Current: i == cur}
+		}
+		key := ""
+		if cur >= 0 {
+			key = nav[cur].URL
+		}
+		out[key] = links
+	}
+	return out
 }
 
 // extra adds a caller-supplied page (search form, complaint form).

@@ -244,6 +244,11 @@ func newer(a, b *item) bool {
 func (ix *index) itemView(it *item) Item {
 	v := Item{Kind: string(it.kind), Title: it.common.Title, URL: it.url, Date: it.common.Date, Summary: it.summary,
 		Category: it.category, Example: it.common.Example}
+	if !it.common.Date.IsZero() {
+		d := it.common.Date
+		v.DateISO = d.Format("2006-01-02")
+		v.DateText = itoa(d.Year()) + "年" + itoa(int(d.Month())) + "月" + itoa(d.Day()) + "日"
+	}
 	if len(it.depts) > 0 {
 		v.Department = ix.deptName(it.depts[0])
 	}

@@ -51,6 +51,8 @@ type Item struct {
 	Title       string
 	URL         string
 	Date        time.Time
+	DateISO     string // 2006-01-02, precomputed: lists show thousands of rows
+	DateText    string // 2024年11月25日
 	Summary     string
 	Department  string
 	Category    string

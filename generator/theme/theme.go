@@ -30,6 +30,8 @@ type Link struct {
 	Label string
 	URL   string
 	Type  string // MIME type for <link rel="alternate">, optional
+	// Current marks the navigation entry of the page's own section.
+	Current bool
 }
 
 // Meta is one <meta name content> tag.
@@ -51,6 +53,9 @@ type Page struct {
 	Meta        []Meta // extra meta tags (ArticleTitle, PubDate, ContentSource …)
 	Example     bool   // show the 示例 badge
 	NoIndex     bool   // robots noindex (stop-notice and error pages)
+	// Nav is the main navigation with the current section marked. The
+	// generator shares one slice per section, so pages do not build their own.
+	Nav []Link
 }
 
 // Data is the value every template receives.
@@ -173,6 +178,14 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 	tmpl, ok := t.layouts[name]
 	if !ok {
 		return fmt.Errorf("theme: no layout %q (have %s)", name, strings.Join(t.Layouts(), ", "))
+	}
+	if b, ok := w.(*bytes.Buffer); ok {
+		// The caller's buffer already keeps a failed page away from its
+		// destination; render straight into it.
+		if err := tmpl.Execute(b, Data{Site: site, Page: page, Data: data}); err != nil {
+			return fmt.Errorf("theme: %s: %w", name, err)
+		}
+		return nil
 	}
 	var buf bytes.Buffer
 	buf.Grow(16 << 10)
