@@ -374,6 +374,9 @@ func (c *feedContext) deptName(id string) string {
 func (c *feedContext) feed(s *feedSpec, items []feed.Item) *feed.Feed {
 	cfg := &c.site.Config
 	author := cfg.Government.Sponsor
+	if s.group == groupDepartment {
+		author = c.deptName(s.dept)
+	}
 	if author == "" {
 		author = cfg.Title
 	}

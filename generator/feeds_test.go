@@ -232,6 +232,9 @@ func TestDepartmentFeeds(t *testing.T) {
 	assert.Equal(t, []string{"「企业开办1个工作日内办结」已逾期", "行政许可决定书", "「企业开办1个工作日内办结」进展：推进中",
 		"企业开办1个工作日内办结"}, titles("departments/xzsp/feed.xml"))
 	assert.Empty(t, titles("records/feed.xml"))
+	f := parseFeed(t, "departments/xzsp/atom.xml", files["departments/xzsp/atom.xml"])
+	require.NotEmpty(t, f.Authors)
+	assert.Equal(t, "示例市行政审批服务局", f.Authors[0].Name, "a department's feed is authored by the department")
 }
 
 func changeIDs(t *testing.T, files map[string][]byte) []string {
