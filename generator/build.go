@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"html/template"
 	"os"
 	"path/filepath"
 	"strings"
@@ -96,7 +97,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	if err != nil {
 		return nil, err
 	}
-	ix, err := prepare(ctx, site, now, markdown.New())
+	ix, err := prepare(ctx, site, now, markdown.New(), th)
 	if err != nil {
 		return nil, err
 	}
@@ -134,14 +135,29 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	w := &writer{root: tmp, dirs: map[string]bool{}}
 	prog := newProgress(opts.Progress, len(pl.jobs))
 	navs := navVariants(sv.Nav)
+	if sv.Footer, err = th.Partial("footer.html", theme.Data{Site: sv, Page: &theme.Page{}}); err != nil {
+		return nil, err
+	}
+	headers := map[string]template.HTML{}
+	for key, nav := range navs {
+		h, err := th.Partial("header.html", theme.Data{Site: sv, Page: &theme.Page{Nav: nav, SectionURL: key}})
+		if err != nil {
+			return nil, err
+		}
+		headers[key] = h
+	}
 	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
 		page, data := j.make()
-		page.Nav = navs[page.SectionURL]
-		if page.Nav == nil {
-			page.Nav = navs[""]
+		key := page.SectionURL
+		if page.Path == "/" {
+			key = "/"
 		}
+		if _, ok := navs[key]; !ok {
+			key = ""
+		}
+		page.Nav, page.Header = navs[key], headers[key]
 		buf := bufs.Get().(*bytes.Buffer)
 		defer bufs.Put(buf)
 		buf.Reset()
@@ -219,6 +235,7 @@ func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 // marked current, keyed by the section's URL ("" = none marked), so no page
 // builds or compares the navigation itself.
 func navVariants(nav []Link) map[string][]theme.Link {
+	nav = append([]Link{{Label: "首页", URL: "/"}}, nav...)
 	out := map[string][]theme.Link{}
 	for cur := -1; cur < len(nav); cur++ {
 		links := make([]theme.Link, len(nav))

@@ -12,6 +12,7 @@ import (
 
 	"portal/generator/markdown"
 	"portal/generator/model"
+	"portal/generator/theme"
 )
 
 // summaryRunes is the length of derived summaries, in characters.
@@ -62,7 +63,7 @@ type index struct {
 
 // prepare derives state, renders every Markdown body in parallel and builds
 // the index. Drafts are left out entirely.
-func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.Renderer) (*index, error) {
+func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.Renderer, th *theme.Theme) (*index, error) {
 	cfg := site.Config
 	ix := &index{
 		byKind:    map[model.Kind][]*item{},
@@ -163,7 +164,8 @@ func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.
 			it.summary = markdown.Summary(src, summaryRunes)
 		}
 		it.view = ix.itemView(it)
-		return nil
+		it.view.Row, err = th.Partial("item.html", it.view)
+		return err
 	}); err != nil {
 		return nil, err
 	}

@@ -25,6 +25,9 @@ type SiteView struct {
 	Departments   []*model.Department
 	HasSearch     bool // a /search/ page exists
 	HasComplaints bool // a /complaints/ page exists
+	// Footer is footer.html rendered once per build (it shows only site
+	// fields), so pages do not repeat the work.
+	Footer template.HTML
 }
 
 // Link is a labelled URL used by navigation, filters, term lists and
@@ -60,6 +63,7 @@ type Item struct {
 	StatusClass string
 	Note        string
 	Example     bool
+	Row         template.HTML // partials/item.html rendered once: a row appears in several lists
 }
 
 // Pager is a list's pagination: a constant-size window of page links.

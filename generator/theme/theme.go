@@ -53,6 +53,9 @@ type Page struct {
 	Meta        []Meta // extra meta tags (ArticleTitle, PubDate, ContentSource …)
 	Example     bool   // show the 示例 badge
 	NoIndex     bool   // robots noindex (stop-notice and error pages)
+	// Header is the rendered header.html for the page's section, shared by
+	// every page of the section.
+	Header template.HTML
 	// Nav is the main navigation with the current section marked. The
 	// generator shares one slice per section, so pages do not build their own.
 	Nav []Link
@@ -67,6 +70,7 @@ type Data struct {
 
 // Theme is a parsed set of layouts plus the static assets to publish.
 type Theme struct {
+	base    *template.Template // baseof and partials, for Partial
 	layouts map[string]*template.Template
 	static  fs.FS
 
@@ -134,6 +138,10 @@ func Load(fsys fs.FS) (*Theme, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	// Clone before any execution: html/template forbids cloning afterwards.
+	if t.base, err = base.Clone(); err != nil {
+		return nil, fmt.Errorf("theme: %w", err)
+	}
 	if sub, err := fs.Sub(fsys, "static"); err == nil {
 		t.static = sub
 	}
@@ -179,6 +187,13 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 	if !ok {
 		return fmt.Errorf("theme: no layout %q (have %s)", name, strings.Join(t.Layouts(), ", "))
 	}
+	if page.Header == "" {
+		h, err := t.Partial("header.html", Data{Site: site, Page: page})
+		if err != nil {
+			return err
+		}
+		page.Header = h
+	}
 	if b, ok := w.(*bytes.Buffer); ok {
 		// The caller's buffer already keeps a failed page away from its
 		// destination; render straight into it.
@@ -194,6 +209,22 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 	}
 	_, err := w.Write(buf.Bytes())
 	return err
+}
+
+// Partial executes the partial name (a file under layouts/partials/) with
+// data and returns its HTML. The generator uses it for fragments that are
+// the same on many pages (a list row, the header of a section, the footer),
+// rendering each once instead of once per page.
+func (t *Theme) Partial(name string, data any) (template.HTML, error) {
+	tmpl := t.base.Lookup(name)
+	if tmpl == nil {
+		return "", fmt.Errorf("theme: no partial %q (layouts/partials/%s)", name, name)
+	}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("theme: %w", err)
+	}
+	return template.HTML(b.String()), nil // produced by html/template, already escaped
 }
 
 // RenderPage renders a dynamic page (search, complaints) with the site set
