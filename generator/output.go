@@ -219,11 +219,14 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 		if t.json == nil {
 			t.json = []any{}
 		}
-		b, err := json.MarshalIndent(t.json, "", "  ")
-		if err != nil {
+		var jb bytes.Buffer
+		enc := json.NewEncoder(&jb)
+		enc.SetEscapeHTML(false) // open data is read by programs, not pasted into HTML
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(t.json); err != nil {
 			return fmt.Errorf("open data %s: %w", k, err)
 		}
-		files["data/"+k+".json"] = append(b, '\n')
+		files["data/"+k+".json"] = jb.Bytes()
 		var buf bytes.Buffer
 		buf.WriteString("\uFEFF") // a BOM so spreadsheet programs read the Chinese as UTF-8
 		cw := csv.NewWriter(&buf)
