@@ -123,7 +123,11 @@ func genSite(n int) *model.Site {
 				Department: d, Partners: []string{site.Departments[(i+1)%depts].ID}, Category: model.CommitmentCategories[i%7],
 				Deadline: day.AddDate(0, 6, 0), Status: statuses[i%len(statuses)], SourceDoc: "临发改信用〔2024〕295号"}
 			for p := 0; p < 3; p++ {
-				c.Progress = append(c.Progress, model.Progress{Date: day.AddDate(0, p+1, 0), Status: model.StatusInProgress, Note: "按计划推进，完成阶段性任务", Evidence: "临政办字〔2025〕12号"})
+				st := model.StatusInProgress
+				if p == 2 {
+					st = c.Status // the log ends where the status stands
+				}
+				c.Progress = append(c.Progress, model.Progress{Date: day.AddDate(0, p+1, 0), Status: st, Note: "按计划推进，完成阶段性任务", Evidence: "临政办字〔2025〕12号"})
 			}
 			site.Commitments = append(site.Commitments, c)
 		case 2:
