@@ -127,9 +127,9 @@ func Load(fsys fs.FS) (*Theme, error) {
 			continue
 		}
 		tmpl := clone.Lookup("layouts/baseof.html")
-		// Execute once on nothing would hide runtime errors; instead check
-		// that the layout defines "main", the block the shell calls.
-		if clone.Lookup("main") == nil {
+		// The shell's {{block "main"}} defines an empty "main"; a layout
+		// that does not replace it would render pages with no content.
+		if !definesMain(string(src)) {
 			errs = append(errs, fmt.Errorf("theme: %s: does not define \"main\"", p))
 			continue
 		}
@@ -146,6 +146,12 @@ func Load(fsys fs.FS) (*Theme, error) {
 		t.static = sub
 	}
 	return t, nil
+}
+
+// definesMain reports whether a layout's source defines "main" itself.
+func definesMain(src string) bool {
+	t, err := template.New("").Funcs(Funcs()).Parse(src)
+	return err == nil && t.Lookup("main") != nil
 }
 
 // Has reports whether the theme has layout name.

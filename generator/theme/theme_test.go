@@ -1,0 +1,104 @@
+package theme
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"portal/themes"
+)
+
+func baseFS() fstest.MapFS {
+	return fstest.MapFS{
+		"layouts/baseof.html":          {Data: []byte(`<html lang="zh-CN"><title>{{.Page.Title}}</title>{{.Page.Header}}{{block "main" .}}{{end}}</html>`)},
+		"layouts/partials/header.html": {Data: []byte(`<header>{{.Site}}</header>`)},
+		"layouts/list.html":            {Data: []byte(`{{define "main"}}<main>{{.Data}}</main>{{end}}`)},
+		"static/css/style.css":         {Data: []byte(`body{}`)},
+	}
+}
+
+func TestLoadAndRender(t *testing.T) {
+	th, err := Load(baseFS())
+	require.NoError(t, err)
+	assert.Equal(t, []string{"list"}, th.Layouts())
+	var b bytes.Buffer
+	require.NoError(t, th.Render(&b, "list", &Page{Title: "标题<1>"}, "站点", "数据&"))
+	assert.Equal(t, `<html lang="zh-CN"><title>标题&lt;1&gt;</title><header>站点</header><main>数据&amp;</main></html>`, b.String())
+
+	err = th.Render(&b, "missing", &Page{}, nil, nil)
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), `no layout "missing"`)
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		edit  func(fstest.MapFS)
+		wants []string
+	}{
+		{"syntax error names file and line", func(m fstest.MapFS) {
+			m["layouts/list.html"] = &fstest.MapFile{Data: []byte("{{define \"main\"}}\n\n{{if}}{{end}}")}
+		}, []string{"layouts/list.html:3"}},
+		{"layout without main", func(m fstest.MapFS) {
+			m["layouts/news.html"] = &fstest.MapFile{Data: []byte(`<p>x</p>`)}
+		}, []string{"layouts/news.html", `"main"`}},
+		{"no baseof", func(m fstest.MapFS) { delete(m, "layouts/baseof.html") }, []string{"layouts/baseof.html"}},
+		{"every broken layout reported", func(m fstest.MapFS) {
+			m["layouts/a.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{.X}`)}
+			m["layouts/b.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}{{end}`)}
+		}, []string{"layouts/a.html", "layouts/b.html"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := baseFS()
+			tt.edit(m)
+			_, err := Load(m)
+			require.Error(t, err)
+			for _, w := range tt.wants {
+				assert.Contains(t, err.Error(), w)
+			}
+		})
+	}
+}
+
+func TestOverlay(t *testing.T) {
+	top := fstest.MapFS{"layouts/partials/header.html": {Data: []byte(`<header>覆盖</header>`)}}
+	th, err := Load(Overlay(top, baseFS()))
+	require.NoError(t, err)
+	var b bytes.Buffer
+	require.NoError(t, th.Render(&b, "list", &Page{}, nil, nil))
+	assert.Contains(t, b.String(), "<header>覆盖</header>")
+	assert.NotNil(t, th.Static())
+}
+
+func TestRenderPageAndPartial(t *testing.T) {
+	th, err := Load(baseFS())
+	require.NoError(t, err)
+	th.SetSite("站")
+	var b bytes.Buffer
+	require.NoError(t, th.RenderPage(&b, "list", "搜索", "/search/", "结果"))
+	assert.Contains(t, b.String(), "<header>站</header><main>结果</main>")
+	h, err := th.Partial("header.html", Data{Site: "<x>"})
+	require.NoError(t, err)
+	assert.Equal(t, "<header>&lt;x&gt;</header>", string(h))
+	_, err = th.Partial("nope.html", nil)
+	assert.Error(t, err)
+}
+
+// TestDefaultThemeLoads parses the embedded default theme: a template error
+// there would break every site.
+func TestDefaultThemeLoads(t *testing.T) {
+	th, err := Load(themes.Default())
+	require.NoError(t, err)
+	for _, l := range []string{"home", "list", "commitment", "department", "departments", "disclosure", "unpublished", "subject", "policy", "article", "record", "terms", "404"} {
+		assert.True(t, th.Has(l), l)
+	}
+	css, err := th.Static().Open("css/style.css")
+	require.NoError(t, err)
+	css.Close()
+	assert.False(t, strings.Contains(strings.Join(th.Layouts(), ","), "baseof"))
+}
