@@ -27,7 +27,7 @@ const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
 // way an older reader cannot use.
-const formatVersion = 3
+const formatVersion = 5
 
 // Options tune Build.
 type Options struct {
@@ -179,7 +179,7 @@ func toIndexDoc(d *Document) indexDoc {
 	var body strings.Builder
 	// The summary is left out: it repeats the start of the text (and is
 	// shown when no match is found in the text).
-	for _, s := range []string{d.Title, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
+	for _, s := range []string{d.Title, d.Title, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
 		if s != "" {
 			body.WriteString(s)
 			body.WriteString("\n")
@@ -196,7 +196,6 @@ func toIndexDoc(d *Document) indexDoc {
 	}
 	x := indexDoc{
 		Body:      normalize(body.String()),
-		Title:     normalize(d.Title),
 		IDs:       canon(d.Identifiers),
 		Refs:      canon(d.References),
 		Kind:      d.Kind,
@@ -212,6 +211,17 @@ func toIndexDoc(d *Document) indexDoc {
 		x.Year = strconv.Itoa(d.Date.Year())
 		x.Date = d.Date.Format(time.DateOnly)
 	}
+	facet := func(field, v string) {
+		if v != "" {
+			x.Facet = append(x.Facet, field+facetSep+v)
+		}
+	}
+	facet("kind", x.Kind)
+	for _, dp := range x.Dept {
+		facet("department", dp)
+	}
+	facet("year", x.Year)
+	facet("status", x.Status)
 	return x
 }
 

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -167,4 +168,41 @@ func TestSearchServed(t *testing.T) {
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 
 	_ = model.KindPolicy
+}
+
+// BenchmarkSearchHTTP measures queries per second through the real handler
+// (JSON API) on a loopback listener, with concurrent clients. With
+// PORTAL_BENCH_INDEX (a search state folder built by the search package's
+// BenchmarkBuild) it uses that index; otherwise 2,000 generated pages.
+//
+//	PORTAL_BENCH_INDEX=/tmp/idx100k go test ./cmd/portal -run '^$' -bench SearchHTTP -benchtime 1x
+func BenchmarkSearchHTTP(b *testing.B) {
+	dir := os.Getenv("PORTAL_BENCH_INDEX")
+	if dir == "" {
+		dir = b.TempDir()
+		if _, err := search.Build(context.Background(), dir, searchtest.Documents(searchtest.Corpus(2000, 1)), search.Options{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	f := search.Follow(dir)
+	defer f.Close()
+	srv := httptest.NewServer(server.New(server.Options{Search: searchService{f}}))
+	defer srv.Close()
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	conc := 16
+	if n, err := strconv.Atoi(os.Getenv("PORTAL_BENCH_CLIENTS")); err == nil && n > 0 {
+		conc = n
+	}
+	// Warm up, then measure for a fixed time per iteration.
+	searchtest.Load(context.Background(), client, srv.URL+"/api/search", conc, time.Second)
+	b.ResetTimer()
+	for range b.N {
+		r := searchtest.Load(context.Background(), client, srv.URL+"/api/search", conc, 10*time.Second)
+		if r.Errors > 0 {
+			b.Fatalf("%d errors: %v", r.Errors, r.Statuses)
+		}
+		b.ReportMetric(float64(r.Requests)/r.Elapsed.Seconds(), "queries/s")
+		b.ReportMetric(float64(r.Median.Microseconds())/1000, "ms-median")
+		b.ReportMetric(float64(r.P99.Microseconds())/1000, "ms-p99")
+	}
 }
