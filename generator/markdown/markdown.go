@@ -15,7 +15,6 @@ import (
 	"bytes"
 	"strings"
 	"unicode"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -80,6 +79,7 @@ func (r *Renderer) PlainText(src string) string {
 // block so paragraphs and table cells do not run together.
 func plainText(doc ast.Node, source []byte) string {
 	var b strings.Builder
+	b.Grow(len(source))
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Text:
@@ -171,21 +171,42 @@ func isWide(r rune) bool {
 // a sentence end when one falls in the last third, with an ellipsis when
 // anything was cut.
 func Summary(text string, n int) string {
-	text = strings.Join(strings.Fields(strings.ReplaceAll(text, "\n", " ")), " ")
 	if n <= 0 {
 		return ""
 	}
-	if utf8.RuneCountInString(text) <= n {
-		return text
+	// Only the first n characters are looked at, so a long body costs no
+	// more than a short one.
+	runes := make([]rune, 0, n)
+	space, cut := false, false
+	for _, r := range text {
+		if unicode.IsSpace(r) {
+			space = len(runes) > 0
+			continue
+		}
+		if space {
+			if len(runes) == n {
+				cut = true
+				break
+			}
+			runes = append(runes, ' ')
+			space = false
+		}
+		if len(runes) == n {
+			cut = true
+			break
+		}
+		runes = append(runes, r)
 	}
-	runes := []rune(text)[:n]
+	if !cut {
+		return string(runes)
+	}
 	for i := len(runes) - 1; i >= n*2/3; i-- {
 		switch runes[i] {
 		case '。', '！', '？', '；', '.', '!', '?':
 			return string(runes[:i+1])
 		}
 	}
-	return string(runes) + "…"
+	return strings.TrimRight(string(runes), " ") + "…"
 }
 
 // ids generates heading ids that keep Chinese characters: letters and digits
