@@ -116,6 +116,7 @@ func TestSnippet(t *testing.T) {
 		{"escapes around marks", "<i>税</i>", "", [][]string{{"税"}}, "&lt;i&gt;<mark>税</mark>&lt;/i&gt;"},
 		{"window around a late match", long, "", [][]string{{"政策兑现"}}, "…" + strings.Repeat("前文内容。", 4) + "关键的<mark>政策兑现</mark>在这里" + strings.Repeat("后文内容。", 18) + "…"},
 		{"full-width matched through NFKC", "编号２０２４号", "", [][]string{{"2024"}}, "编号<mark>２０２４</mark>号"},
+		{"brackets of any style", "依据临发改信用〔2024〕295号", "", [][]string{{"临发改信用[2024]295号"}}, "依据<mark>临发改信用〔2024〕295号</mark>"},
 		{"white space collapsed", "甲\n\n  乙", "", nil, "甲 乙"},
 	}
 	for _, tt := range tests {

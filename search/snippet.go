@@ -29,7 +29,8 @@ func snippet(text, summary string, needles [][]string, maxRunes int) string {
 	var norm []rune
 	var from []int // norm index → orig index
 	for i, r := range orig {
-		for _, n := range normalize(string(r)) {
+		// Brackets fold like identifiers, so 〔2024〕 matches [2024].
+		for _, n := range bracketFold.Replace(normalize(string(r))) {
 			norm = append(norm, n)
 			from = append(from, i)
 		}
@@ -37,7 +38,7 @@ func snippet(text, summary string, needles [][]string, maxRunes int) string {
 	marked := make([]bool, len(orig))
 	first := -1
 	mark := func(needle string) bool {
-		nr := []rune(needle)
+		nr := []rune(bracketFold.Replace(needle))
 		found := false
 		count := 0
 		for i := 0; i+len(nr) <= len(norm) && count < maxMarksPerNeedle; i++ {
