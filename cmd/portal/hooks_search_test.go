@@ -127,10 +127,8 @@ func TestSearchServed(t *testing.T) {
 	svc, closer, err := openSearch(dir, res.Site.Config)
 	require.NoError(t, err)
 	defer closer.Close()
-	th, err := generator.LoadTheme(dir, res.Site.Config.Theme)
-	require.NoError(t, err)
-	th.SetSite(res.Site) // any site value: the layouts need only its fields
-	srv := server.New(server.Options{Search: svc})
+	require.NotNil(t, res.Theme, "the build returns its theme with the site set")
+	srv := server.New(server.Options{Search: svc, Pages: res.Theme})
 
 	get := func(target string) *httptest.ResponseRecorder {
 		rec := httptest.NewRecorder()
@@ -167,7 +165,19 @@ func TestSearchServed(t *testing.T) {
 	rec = get("/api/search?q=" + url.QueryEscape(strings.Repeat("税", 201)))
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 
-	_ = model.KindPolicy
+	// The HTML page, in the site's theme, filtered by a facet link.
+	rec = get("/search/?q=" + url.QueryEscape("政策兑现") + "&kind=" + string(model.KindCommitment))
+	require.Equal(t, http.StatusOK, rec.Code)
+	page := rec.Body.String()
+	assert.Contains(t, page, res.Site.Config.Title)
+	assert.Contains(t, page, "<mark>兑现</mark>")
+	assert.Contains(t, page, `href="/commitments/m08-policy-fulfilment/"`)
+	assert.NotContains(t, page, `href="/records/pingyi-policy-unfulfilled/"`, "the kind filter holds")
+	assert.NotContains(t, page, "&amp;lt;")
+
+	rec = get("/search/?q=" + url.QueryEscape(strings.Repeat("税", 201)))
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, rec.Body.String(), "搜索词过长")
 }
 
 // BenchmarkSearchHTTP measures queries per second through the real handler
