@@ -197,12 +197,24 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 			return nil, err
 		}
 	}
-	if err := swap(tmp, opts.OutDir); err != nil {
+	old, err := swapAside(tmp, opts.OutDir)
+	if err != nil {
 		return nil, err
 	}
 	ok = true
-	return &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(files),
-		Omitted: ix.omitted, Duration: time.Since(start), Theme: th}, nil
+	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(files),
+		Omitted: ix.omitted, Theme: th}
+	if old != "" {
+		if opts.DeferCleanup {
+			// The caller overlaps the removal of the previous site with its
+			// own work (the search index); on a slow disk it takes seconds.
+			res.Cleanup = func() error { return os.RemoveAll(old) }
+		} else if err := os.RemoveAll(old); err != nil {
+			return nil, err
+		}
+	}
+	res.Duration = time.Since(start)
+	return res, nil
 }
 
 // siteView builds .Site once per build.
@@ -340,31 +352,38 @@ func tempOut(out string) (string, error) {
 // one takes its name, and the old one is removed. A reader sees the old site
 // or the new one, never a mix.
 func swap(tmp, out string) error {
+	old, err := swapAside(tmp, out)
+	if err != nil || old == "" {
+		return err
+	}
+	return os.RemoveAll(old)
+}
+
+// swapAside is swap without the removal: it returns the old folder's new
+// name ("" when there was none) for the caller to remove.
+func swapAside(tmp, out string) (string, error) {
 	out = filepath.Clean(out)
 	old := ""
 	if _, err := os.Lstat(out); err == nil {
 		o, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".old-")
 		if err != nil {
-			return err
+			return "", err
 		}
 		os.Remove(o) // only its unique name is needed
 		if err := os.Rename(out, o); err != nil {
-			return fmt.Errorf("publish: move %s aside: %w", out, err)
+			return "", fmt.Errorf("publish: move %s aside: %w", out, err)
 		}
 		old = o
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		return err
+		return "", err
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		if old != "" {
 			os.Rename(old, out)
 		}
-		return fmt.Errorf("publish: %w", err)
+		return "", fmt.Errorf("publish: %w", err)
 	}
-	if old != "" {
-		return os.RemoveAll(old)
-	}
-	return nil
+	return old, nil
 }
 
 // progress prints "生成页面 n/N" on a terminal, every few hundred pages.

@@ -267,6 +267,16 @@ func TestSwap(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, left, 1, "temporary folders left beside the output: %v", left)
 	assert.Equal(t, "public", left[0].Name())
+
+	// With DeferCleanup the previous site waits for Result.Cleanup.
+	res, err := Generate(context.Background(), tinySite(), Options{SiteDir: t.TempDir(), OutDir: out, Now: date("2025-07-01"), DeferCleanup: true})
+	require.NoError(t, err)
+	require.NotNil(t, res.Cleanup)
+	left, _ = os.ReadDir(parent)
+	assert.Len(t, left, 2, "the previous site is kept aside until Cleanup")
+	require.NoError(t, res.Cleanup())
+	left, _ = os.ReadDir(parent)
+	assert.Len(t, left, 1)
 }
 
 func TestThemeOverride(t *testing.T) {

@@ -29,6 +29,9 @@ type Options struct {
 	// ExtraPages are pages whose data comes from outside the generator (the
 	// search page, the complaint form), rendered in the site theme.
 	ExtraPages []ExtraPage
+	// DeferCleanup leaves the removal of the previous output folder (moved
+	// aside by the swap) to the caller through Result.Cleanup.
+	DeferCleanup bool
 	// ComplaintStats, when set, adds complaint figures to department pages and
 	// the home page.
 	ComplaintStats *model.ComplaintStats
@@ -54,4 +57,7 @@ type Result struct {
 	// Theme is the build's theme with .Site set, for pages rendered on
 	// request (search, complaints); it satisfies server.PageRenderer.
 	Theme *theme.Theme
+	// Cleanup removes the previous output folder when Options.DeferCleanup
+	// was set and there was one; nil otherwise. Call it once.
+	Cleanup func() error
 }

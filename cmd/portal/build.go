@@ -69,13 +69,28 @@ func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*
 	}
 	opts.ComplaintStats = stats
 	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(site, stats)...)
+	opts.DeferCleanup = true
 	res, err := generator.Generate(ctx, site, opts)
 	if err != nil {
 		return nil, err
 	}
 	res.Warnings = append(warnings, res.Warnings...)
-	if err := buildIndex(ctx, opts.SiteDir, site.Config, res.Entries); err != nil {
-		return nil, fmt.Errorf("search index: %w", err)
+	// Removing the previous site is disk work and indexing is CPU work: do
+	// both at once.
+	cleaned := make(chan error, 1)
+	go func() {
+		if res.Cleanup == nil {
+			cleaned <- nil
+			return
+		}
+		cleaned <- res.Cleanup()
+	}()
+	indexErr := buildIndex(ctx, opts.SiteDir, site.Config, res.Entries)
+	if err := <-cleaned; err != nil {
+		return nil, fmt.Errorf("removing the previous site: %w", err)
+	}
+	if indexErr != nil {
+		return nil, fmt.Errorf("search index: %w", indexErr)
 	}
 	res.Duration = time.Since(start)
 	return res, nil
