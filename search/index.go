@@ -267,6 +267,7 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 	clauses := parseQuery(q.Text)
 	var musts []query.Query
 	ids := map[string]bool{}
+	seenTerm := map[string]bool{}
 	if c := canonicalID(q.Text); c != "" && utf8.RuneCountInString(c) >= 2 {
 		ids[c] = true
 	}
@@ -281,6 +282,10 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 		p.needles = append(p.needles, append([]string{c.text}, terms...))
 		conj := make([]query.Query, 0, len(terms))
 		for _, t := range terms {
+			if seenTerm[t] { // a repeated word adds work, not precision
+				continue
+			}
+			seenTerm[t] = true
 			tq := query.NewTermQuery(t)
 			tq.SetField(fBody)
 			conj = append(conj, tq)
