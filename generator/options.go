@@ -54,10 +54,17 @@ type Result struct {
 	Omitted  map[string]int // records left out, by reason (公示期满, 信用修复, 草稿 …)
 	Warnings []string       // formatted warnings (file:line:col: key: …)
 	Duration time.Duration
+	Stages   []Stage // where the time went, in order (filled by the caller that runs the stages)
 	// Theme is the build's theme with .Site set, for pages rendered on
 	// request (search, complaints); it satisfies server.PageRenderer.
 	Theme *theme.Theme
 	// Cleanup removes the previous output folder when Options.DeferCleanup
 	// was set and there was one; nil otherwise. Call it once.
 	Cleanup func() error
+}
+
+// Stage is one timed step of a build, for the closing summary.
+type Stage struct {
+	Name     string
+	Duration time.Duration
 }

@@ -56,6 +56,7 @@ func parseNow(s string) (time.Time, error) {
 func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*generator.Result, error) {
 	start := time.Now()
 	site, warnings, err := generator.Load(opts)
+	loaded := time.Now()
 	for _, w := range warnings {
 		fmt.Fprintln(stderr, w)
 	}
@@ -75,6 +76,7 @@ func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*
 		return nil, err
 	}
 	res.Warnings = append(warnings, res.Warnings...)
+	generated := time.Now()
 	// Removing the previous site is disk work and indexing is CPU work: do
 	// both at once.
 	cleaned := make(chan error, 1)
@@ -92,7 +94,13 @@ func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*
 	if indexErr != nil {
 		return nil, fmt.Errorf("search index: %w", indexErr)
 	}
-	res.Duration = time.Since(start)
+	end := time.Now()
+	res.Duration = end.Sub(start)
+	res.Stages = []generator.Stage{
+		{Name: "加载 load", Duration: loaded.Sub(start)},
+		{Name: "生成 render", Duration: generated.Sub(loaded)},
+		{Name: "索引 index", Duration: end.Sub(generated)},
+	}
 	return res, nil
 }
 
@@ -115,5 +123,9 @@ func printSummary(w io.Writer, res *generator.Result) {
 	if n := len(res.Warnings); n > 0 {
 		fmt.Fprintf(w, "警告 %d 个（见上）\n", n)
 	}
-	fmt.Fprintf(w, "用时 %.2f 秒\n", res.Duration.Seconds())
+	stages := make([]string, 0, len(res.Stages))
+	for _, st := range res.Stages {
+		stages = append(stages, fmt.Sprintf("%s %.2f", st.Name, st.Duration.Seconds()))
+	}
+	fmt.Fprintf(w, "用时 %.2f 秒 (%s)\n", res.Duration.Seconds(), strings.Join(stages, ", "))
 }
