@@ -310,7 +310,7 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 			alts = append(alts, tq, rq)
 		}
 		if len(musts) > 0 {
-			alts = append(alts, query.NewConjunctionQuery(musts))
+			alts = append(alts, ix.textQuery(ctx, musts))
 		}
 		if len(alts) == 1 {
 			main = alts[0]
@@ -346,6 +346,46 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 	return p
 }
 
+// commonShare is the share of pages above which a term is "common": it
+// still filters, but is not scored.
+const commonShare = 0.2
+
+// textQuery requires every term. Terms found in most pages have an inverse
+// document frequency near zero, so they barely move the ranking, yet
+// decoding their frequencies and norms for every hit is most of a broad
+// query's cost: they become a non-scoring filter, and the rarest terms
+// (always at least one) score.
+func (ix *Index) textQuery(ctx context.Context, musts []query.Query) query.Query {
+	if len(musts) < 2 || ix.meta.Docs < 1000 {
+		return query.NewConjunctionQuery(musts)
+	}
+	type tdf struct {
+		q  query.Query
+		df uint64
+	}
+	ts := make([]tdf, 0, len(musts))
+	for _, m := range musts {
+		tq := m.(*query.TermQuery)
+		ts = append(ts, tdf{m, ix.docFreq(ctx, tq.Term)})
+	}
+	sort.Slice(ts, func(i, j int) bool { return ts[i].df < ts[j].df })
+	limit := uint64(commonShare * float64(ix.meta.Docs))
+	var scored, filter []query.Query
+	for i, t := range ts {
+		if i == 0 || t.df <= limit {
+			scored = append(scored, t.q)
+		} else {
+			filter = append(filter, t.q)
+		}
+	}
+	if len(filter) == 0 {
+		return query.NewConjunctionQuery(scored)
+	}
+	bq := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(scored)}, nil, nil)
+	bq.AddFilter(query.NewConjunctionQuery(filter))
+	return bq
+}
+
 // existingIDs returns the identifiers that some page has or cites. Looking
 // them up first (a dictionary lookup, well under a millisecond) keeps the
 // identifier branch out of the query plan when, as for most queries, the
@@ -371,6 +411,28 @@ func (ix *Index) existingIDs(ctx context.Context, ids map[string]bool) map[strin
 		}
 	}
 	return out
+}
+
+// docFreq returns how many pages contain term in the body, over all shards.
+func (ix *Index) docFreq(ctx context.Context, term string) uint64 {
+	var n uint64
+	for _, sh := range ix.shards {
+		adv, err := sh.Advanced()
+		if err != nil {
+			return 0
+		}
+		r, err := adv.Reader()
+		if err != nil {
+			return 0
+		}
+		tfr, err := r.TermFieldReader(ctx, []byte(term), fBody, false, false, false)
+		if err == nil {
+			n += tfr.Count()
+			tfr.Close()
+		}
+		r.Close()
+	}
+	return n
 }
 
 // terms analyses normalised text like the body field, dropping duplicates
