@@ -41,7 +41,8 @@ func BenchmarkBuild(b *testing.B) {
 		if dir == "" {
 			dir = b.TempDir()
 		}
-		st, err := search.Build(context.Background(), dir, docs, search.Options{})
+		batch, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_BATCH"))
+		st, err := search.Build(context.Background(), dir, docs, search.Options{BatchSize: batch})
 		if err != nil {
 			b.Fatal(err)
 		}

