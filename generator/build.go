@@ -102,11 +102,24 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 	entries := ix.entries()
-	feeds, err := feedFiles(site, entries, now)
+
+	tmp, err := tempOut(opts.OutDir)
 	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			os.RemoveAll(tmp)
+		}
+	}()
+	w := &writer{root: tmp, dirs: map[string]bool{}}
+	// Feeds go to disk as soon as each is encoded; pages only need to know
+	// which feed files exist.
+	if err := writeFeeds(ctx, site, entries, now, w.write); err != nil {
 		return nil, fmt.Errorf("feeds: %w", err)
 	}
-
+	feeds := feedNamesOf(site)
 	sv := siteView(site, now, opts.ExtraPages)
 	th.SetSite(sv)
 	pl := &planner{site: site, ix: ix, feeds: feeds, opts: opts}
@@ -122,17 +135,6 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 
-	tmp, err := tempOut(opts.OutDir)
-	if err != nil {
-		return nil, err
-	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
-	w := &writer{root: tmp, dirs: map[string]bool{}}
 	prog := newProgress(opts.Progress, len(pl.jobs))
 	navs := navVariants(sv.Nav)
 	if sv.Footer, err = th.Partial("footer.html", theme.Data{Site: sv, Page: &theme.Page{}}); err != nil {
@@ -172,9 +174,6 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 	files := map[string][]byte{}
-	for k, v := range feeds {
-		files[k] = v
-	}
 	if err := openData(site, ix, files); err != nil {
 		return nil, err
 	}
@@ -202,7 +201,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 	ok = true
-	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(files),
+	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + len(files),
 		Omitted: ix.omitted, Theme: th}
 	if old != "" {
 		if opts.DeferCleanup {

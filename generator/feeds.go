@@ -1,12 +1,14 @@
 package generator
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"html"
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/generator/diag"
@@ -149,9 +151,71 @@ func joinPath(dir, name string) string {
 // commitment is overdue yet), never on the clock: two builds with the same
 // inputs give identical bytes.
 func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[string][]byte, error) {
-	c, err := newFeedContext(site)
+	out := make(map[string][]byte)
+	var mu sync.Mutex
+	err := writeFeeds(context.Background(), site, entries, now, func(name string, data []byte) error {
+		mu.Lock()
+		out[name] = data
+		mu.Unlock()
+		return nil
+	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// feedHolders maps an entry to the (non-change) feeds that carry it, so
+// sorting entries into feeds is one pass over the entries whatever the
+// number of departments.
+type feedHolders struct {
+	site   int
+	byKind map[model.Kind][]int
+	byDept map[string][]int
+}
+
+func newFeedHolders(specs []feedSpec) *feedHolders {
+	h := &feedHolders{site: -1, byKind: map[model.Kind][]int{}, byDept: map[string][]int{}}
+	for j := range specs {
+		switch s := &specs[j]; s.group {
+		case groupSite:
+			h.site = j
+		case groupSection:
+			h.byKind[s.kind] = append(h.byKind[s.kind], j)
+		case groupDepartment:
+			h.byDept[s.dept] = append(h.byDept[s.dept], j)
+		}
+	}
+	return h
+}
+
+// each calls fn once for every feed that carries e (what feedSpec.holds
+// says, a department listed twice counting once).
+func (h *feedHolders) each(e *model.Entry, fn func(spec int)) {
+	if h.site >= 0 {
+		fn(h.site)
+	}
+	for _, j := range h.byKind[e.Kind] {
+		fn(j)
+	}
+	for i, d := range e.Departments {
+		if slices.Contains(e.Departments[:i], d) {
+			continue
+		}
+		for _, j := range h.byDept[d] {
+			fn(j)
+		}
+	}
+}
+
+// writeFeeds builds every feed file of the site and hands each to emit,
+// named by its output path relative to the output root, as soon as it is
+// encoded: no feed waits in memory for the others. emit is called from
+// several goroutines at once. On error some files may have been emitted.
+func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, now time.Time, emit func(name string, data []byte) error) error {
+	c, err := newFeedContext(site)
+	if err != nil {
+		return err
 	}
 	var errs []error
 	// Only the newest items of each feed are written, so entries are
@@ -169,72 +233,111 @@ func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[stri
 		order = append(order, i)
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return feed.Compare(&keys[a], &keys[b]) })
-	items := make([]*feed.Item, len(entries))
-	item := func(i int) (feed.Item, error) {
-		if items[i] == nil {
-			it, err := c.entryItem(&entries[i])
-			if err != nil {
-				return it, err
-			}
-			items[i] = &it
-		}
-		return *items[i], nil
-	}
 	changes, err := c.changeItems(publishedCommitments(entries), now)
 	if err != nil {
 		errs = append(errs, err)
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return err
 	}
 	limit := feedLimit(site)
-	out := make(map[string][]byte)
-	for _, s := range feedSpecs(site) {
+	specs := feedSpecs(site)
+	holders := newFeedHolders(specs)
+
+	// One pass, newest first: each feed takes entries until it is full.
+	picked := make([][]int, len(specs))
+	needed := make([]bool, len(entries))
+	for _, i := range order {
+		holders.each(&entries[i], func(j int) {
+			if len(picked[j]) < limit {
+				picked[j] = append(picked[j], i)
+				needed[i] = true
+			}
+		})
+	}
+	// A department's feed also follows its promises: every progress entry
+	// and slip of a commitment it leads or supports. Changes are ordered
+	// once, so each feed needs only its newest few (ids are unique, so
+	// trimming before feed.Newest keeps the same items in the same order).
+	slices.SortStableFunc(changes, func(a, b change) int { return feed.Compare(&a.Item, &b.Item) })
+	deptChanges := map[string][]int{}
+	for n := range changes {
+		for i, d := range changes[n].depts {
+			if !slices.Contains(changes[n].depts[:i], d) && len(deptChanges[d]) < limit {
+				deptChanges[d] = append(deptChanges[d], n)
+			}
+		}
+	}
+
+	// Convert the entries some feed shows (links made absolute), then
+	// encode the feeds, on every core.
+	var conv []int
+	for _, i := range order {
+		if needed[i] {
+			conv = append(conv, i)
+		}
+	}
+	items := make([]feed.Item, len(entries))
+	convErrs := make([]error, len(conv))
+	if err := parallel(ctx, len(conv), func(n int) error {
+		items[conv[n]], convErrs[n] = c.entryItem(&entries[conv[n]])
+		return nil
+	}); err != nil {
+		return err
+	}
+	if err := errors.Join(convErrs...); err != nil {
+		return err
+	}
+	specErrs := make([]error, len(specs))
+	if err := parallel(ctx, len(specs), func(j int) error {
+		s := &specs[j]
 		var its []feed.Item
 		if s.changes {
-			for _, ch := range changes {
+			its = make([]feed.Item, 0, min(len(changes), limit))
+			for _, ch := range changes[:min(len(changes), limit)] {
 				its = append(its, ch.Item)
 			}
 		} else {
-			for _, i := range order {
-				if len(its) == limit {
-					break
-				}
-				if !s.holds(&entries[i]) {
-					continue
-				}
-				it, err := item(i)
-				if err != nil {
-					errs = append(errs, err)
-					break
-				}
-				its = append(its, it)
+			its = make([]feed.Item, 0, len(picked[j]))
+			for _, i := range picked[j] {
+				its = append(its, items[i])
 			}
 			if s.group == groupDepartment {
-				// A department's feed also follows its promises: every
-				// progress entry and slip of a commitment it leads or
-				// supports.
-				for _, ch := range changes {
-					if slices.Contains(ch.depts, s.dept) {
-						its = append(its, ch.Item)
-					}
+				for _, n := range deptChanges[s.dept] {
+					its = append(its, changes[n].Item)
 				}
 			}
 		}
-		f := c.feed(&s, feed.Newest(its, limit))
+		f := c.feed(s, feed.Newest(its, limit))
+		var errs []error
 		for i, write := range []func(*feed.Feed) ([]byte, error){feed.RSS, feed.Atom, feed.JSON} {
 			data, err := write(f)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			out[joinPath(s.dir, s.names[i])] = data
+			if err := emit(joinPath(s.dir, s.names[i]), data); err != nil {
+				return err
+			}
+		}
+		specErrs[j] = errors.Join(errs...)
+		return nil
+	}); err != nil {
+		return err
+	}
+	return errors.Join(specErrs...)
+}
+
+// feedNamesOf returns the output paths of every feed file writeFeeds
+// writes for the site.
+func feedNamesOf(site *model.Site) map[string]bool {
+	out := map[string]bool{}
+	for _, s := range feedSpecs(site) {
+		for _, n := range s.names {
+			out[joinPath(s.dir, n)] = true
 		}
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	return out, nil
+	return out
 }
 
 // feedDirectory returns every feed of the site grouped for the /feeds/
@@ -249,15 +352,16 @@ func feedDirectory(site *model.Site, entries []model.Entry, now time.Time) []Fee
 	}
 	limit := feedLimit(site)
 	changes, byDept := countChanges(site, publishedCommitments(entries), now)
-	for _, s := range feedSpecs(site) {
+	specs := feedSpecs(site)
+	holders := newFeedHolders(specs)
+	counts := make([]int, len(specs))
+	for i := range entries {
+		holders.each(&entries[i], func(j int) { counts[j]++ })
+	}
+	for j, s := range specs {
 		n := changes
 		if !s.changes {
-			n = 0
-			for i := range entries {
-				if s.holds(&entries[i]) {
-					n++
-				}
-			}
+			n = counts[j]
 			if s.group == groupDepartment {
 				n += byDept[s.dept]
 			}

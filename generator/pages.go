@@ -25,7 +25,7 @@ type job struct {
 type planner struct {
 	site    *model.Site
 	ix      *index
-	feeds   map[string][]byte
+	feeds   map[string]bool // feed files written, by output path
 	opts    Options
 	jobs    []job
 	sitemap []string // URL paths of indexable pages
