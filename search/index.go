@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -163,19 +164,24 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	plan := ix.plan(ctx, q)
-	req := bleve.NewSearchRequestOptions(plan.query, q.Size, (q.Page-1)*q.Size, false)
-	req.Fields = []string{sURL, sTitle, fKind, fDate, sDept, sText, sSumm}
-	// Room for every value of every facet (departments are the many).
-	req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 1000))
-	// Sorting reads only what it must: ties are left in index order, since
-	// tie-breaking on _id or date would load them for every hit.
-	if q.Sort == SortDate || plan.matchAll {
-		req.SortBy([]string{"-" + fDate})
-		req.Score = "none"
-	} else {
-		req.SortBy([]string{"-_score"})
+	// Each shard gets its own request: bleve writes into requests.
+	newRequest := func(size, from int) *bleve.SearchRequest {
+		req := bleve.NewSearchRequestOptions(plan.query, size, from, false)
+		req.Fields = []string{sURL, sTitle, fKind, fDate, sDept, sText, sSumm}
+		// Room for every value of every facet (departments are the many).
+		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 1000))
+		// Sorting reads only what it must: ties are broken by index order
+		// (see searchShards), since breaking them on _id or date would load
+		// those for every hit.
+		if q.Sort == SortDate || plan.matchAll {
+			req.SortBy([]string{"-" + fDate})
+			req.Score = "none"
+		} else {
+			req.SortBy([]string{"-_score"})
+		}
+		return req
 	}
-	sr, err := ix.alias.SearchInContext(ctx, req)
+	sr, err := ix.searchShards(ctx, newRequest, q.Size, (q.Page-1)*q.Size)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Result{}, fmt.Errorf("search: %w", ctx.Err())
@@ -232,6 +238,59 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
+}
+
+// searchShards runs req on every shard in parallel and merges the answers
+// in shard order, breaking ties between equal sort values by shard and
+// rank. bleve's alias merges in completion order with an unstable sort, so
+// pages of a date-sorted list (many pages share a date) could repeat or
+// skip hits from one request to the next.
+func (ix *Index) searchShards(ctx context.Context, newRequest func(size, from int) *bleve.SearchRequest, size, from int) (*bleve.SearchResult, error) {
+	if len(ix.shards) == 1 {
+		return ix.shards[0].SearchInContext(ctx, newRequest(size, from))
+	}
+	n := len(ix.shards)
+	results := make([]*bleve.SearchResult, n)
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i, sh := range ix.shards {
+		sub := newRequest(from+size, 0)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i], errs[i] = sh.SearchInContext(ctx, sub)
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for i, r := range results {
+		for j, h := range r.Hits {
+			h.HitNumber = uint64(j*n + i) // the tie-break Compare uses
+		}
+	}
+	merged := results[0]
+	for _, r := range results[1:] {
+		merged.Merge(r)
+	}
+	req := newRequest(size, from)
+	cs, cd := req.Sort.CacheIsScore(), req.Sort.CacheDescending()
+	hits := merged.Hits
+	sort.SliceStable(hits, func(a, b int) bool { return req.Sort.Compare(cs, cd, hits[a], hits[b]) < 0 })
+	if from < len(hits) {
+		hits = hits[from:]
+	} else {
+		hits = hits[:0]
+	}
+	if len(hits) > size {
+		hits = hits[:size]
+	}
+	merged.Hits = hits
+	for name, fr := range req.Facets {
+		merged.Facets.Fixup(name, fr.Size)
+	}
+	return merged, nil
 }
 
 func (ix *Index) label(field, value string) string {

@@ -325,3 +325,40 @@ func TestBuildErrors(t *testing.T) {
 		assert.Zero(t, r.Total)
 	})
 }
+
+// TestPagingWithTies pages through hits that share their sort value (the
+// same date, the same score) across two shards: every hit appears exactly
+// once, and the same request gives the same page.
+func TestPagingWithTies(t *testing.T) {
+	t.Parallel()
+	var docs []Document
+	for i := range 61 {
+		docs = append(docs, Document{URL: fmt.Sprintf("/news/n%02d/", i), Title: "同日信用动态", Kind: "news", Date: day("2025-05-01"), Text: "同样的正文。"})
+	}
+	dir := t.TempDir()
+	_, err := Build(context.Background(), dir, docs, Options{Shards: 2})
+	require.NoError(t, err)
+	ix, err := Open(dir)
+	require.NoError(t, err)
+	defer ix.Close()
+	for _, sort := range []string{SortDate, SortRelevance} {
+		t.Run(sort, func(t *testing.T) {
+			seen := map[string]int{}
+			for page := 1; page <= 9; page++ {
+				q := Query{Text: "信用动态", Sort: sort, Size: 7, Page: page}
+				r, err := ix.Search(context.Background(), q)
+				require.NoError(t, err)
+				again, err := ix.Search(context.Background(), q)
+				require.NoError(t, err)
+				assert.Equal(t, urls(r), urls(again), "page %d is stable", page)
+				for _, u := range urls(r) {
+					seen[u]++
+				}
+			}
+			assert.Len(t, seen, 61)
+			for u, n := range seen {
+				assert.Equal(t, 1, n, u)
+			}
+		})
+	}
+}
