@@ -15,6 +15,7 @@ import (
 	"bytes"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
@@ -137,16 +138,22 @@ func joinCJKLines(s string) string {
 	b.Grow(len(s))
 	var prev rune
 	pendingSpace, pendingNL, forced := false, false, false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+		}
 		if r == '\t' {
 			forced = true
 		}
 		if r == '\n' {
 			pendingNL = true
+			i += size
 			continue
 		}
-		if unicode.IsSpace(r) {
+		if isSpace(r) {
 			pendingSpace = true
+			i += size
 			continue
 		}
 		if pendingNL {
@@ -157,10 +164,44 @@ func joinCJKLines(s string) string {
 			b.WriteByte(' ')
 		}
 		pendingSpace, pendingNL, forced = false, false, false
-		b.WriteRune(r)
+		// Copy the run of characters up to the next space at once: only the
+		// last one's width matters for the next break.
+		j, valid := i+size, !(r == utf8.RuneError && size == 1)
 		prev = r
+		for j < len(s) {
+			c, n := rune(s[j]), 1
+			if c >= utf8.RuneSelf {
+				c, n = utf8.DecodeRuneInString(s[j:])
+				valid = valid && !(c == utf8.RuneError && n == 1)
+			}
+			if isSpace(c) {
+				break
+			}
+			prev = c
+			j += n
+		}
+		if valid {
+			b.WriteString(s[i:j])
+		} else {
+			for _, c := range s[i:j] { // invalid bytes become U+FFFD
+				b.WriteRune(c)
+			}
+		}
+		i = j
 	}
 	return b.String()
+}
+
+// isSpace is unicode.IsSpace with the common cases answered first: no
+// character above U+3000 is white space, and most of a Chinese text is.
+func isSpace(r rune) bool {
+	if r < utf8.RuneSelf {
+		return r == ' ' || (r >= '\t' && r <= '\r')
+	}
+	if r > 0x3000 {
+		return false
+	}
+	return unicode.IsSpace(r)
 }
 
 func isWide(r rune) bool {

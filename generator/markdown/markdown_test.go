@@ -3,6 +3,7 @@ package markdown
 import (
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -114,5 +115,65 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("script tag in output: %q", doc.HTML)
 		}
 		_ = Summary(doc.Text, 80)
+	})
+}
+
+// joinCJKLinesRef is joinCJKLines as first written, rune by rune: the fast
+// version copies runs of characters at once and must agree with it exactly.
+func joinCJKLinesRef(s string) string {
+	var b strings.Builder
+	var prev rune
+	pendingSpace, pendingNL, forced := false, false, false
+	for _, r := range s {
+		if r == '\t' {
+			forced = true
+		}
+		if r == '\n' {
+			pendingNL = true
+			continue
+		}
+		if unicode.IsSpace(r) {
+			pendingSpace = true
+			continue
+		}
+		if pendingNL {
+			if b.Len() > 0 {
+				b.WriteByte('\n')
+			}
+		} else if pendingSpace && b.Len() > 0 && (forced || !(isWide(prev) && isWide(r))) {
+			b.WriteByte(' ')
+		}
+		pendingSpace, pendingNL, forced = false, false, false
+		b.WriteRune(r)
+		prev = r
+	}
+	return b.String()
+}
+
+func TestJoinCJKLines(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"wide break joins", "企业开办 全流程", "企业开办全流程"},
+		{"latin break keeps a space", "ICP 备案", "ICP 备案"},
+		{"tab always separates", "甲\t乙", "甲 乙"},
+		{"newlines collapse", "甲\n\n\n乙", "甲\n乙"},
+		{"ideographic space is a space", "甲\u3000乙", "甲乙"},
+		{"no-break space is a space", "a\u00a0b", "a b"},
+		{"invalid bytes become U+FFFD", "甲\xff乙 \xfe", "甲\uFFFD乙 \uFFFD"},
+		{"leading space dropped", "  \n甲", "甲"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, joinCJKLines(tt.in))
+			assert.Equal(t, joinCJKLinesRef(tt.in), joinCJKLines(tt.in))
+		})
+	}
+}
+
+func FuzzJoinCJKLines(f *testing.F) {
+	for _, s := range []string{"企业开办\n全流程", "a b\tc\n\nd", "甲\u3000乙\u00a0丙", "\xff\xfe 甲", "（一）\n第一条 总则"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, joinCJKLinesRef(s), joinCJKLines(s))
 	})
 }
