@@ -14,6 +14,7 @@ package markdown
 import (
 	"bytes"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 
@@ -55,17 +56,34 @@ func New() *Renderer {
 	return &Renderer{md: md}
 }
 
+// scratch holds one Render's working buffers, reused across calls: a
+// body's source copy, HTML and first-pass text are garbage the moment the
+// result strings are made, and at city scale they would be most of the
+// build's allocations.
+type scratch struct {
+	src  []byte
+	html bytes.Buffer
+	text []byte
+}
+
+var scratches = sync.Pool{New: func() any { return new(scratch) }}
+
 // Render converts src to HTML and plain text in one parse.
 func (r *Renderer) Render(src string) (Doc, error) {
-	source := []byte(src)
+	sc := scratches.Get().(*scratch)
+	defer scratches.Put(sc)
+	// goldmark reads a []byte; the tree points into it, so it lives as
+	// long as this call and no longer.
+	sc.src = append(sc.src[:0], src...)
+	source := sc.src
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
-	var buf bytes.Buffer
-	buf.Grow(len(source) + len(source)/4)
-	if err := r.md.Renderer().Render(&buf, source, doc); err != nil {
+	sc.html.Reset()
+	if err := r.md.Renderer().Render(&sc.html, source, doc); err != nil {
 		return Doc{}, err
 	}
-	return Doc{HTML: buf.String(), Text: plainText(doc, source)}, nil
+	sc.text = appendPlainText(sc.text[:0], doc, source)
+	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
 }
 
 // PlainText returns src's text without markup.
@@ -79,29 +97,33 @@ func (r *Renderer) PlainText(src string) string {
 // plainText walks the tree and keeps the text, with a newline after every
 // block so paragraphs and table cells do not run together.
 func plainText(doc ast.Node, source []byte) string {
-	var b strings.Builder
-	b.Grow(len(source))
+	return strings.TrimSpace(joinCJK(appendPlainText(make([]byte, 0, len(source)), doc, source)))
+}
+
+// appendPlainText appends the text of the tree to b, before spaces are
+// collapsed by joinCJK.
+func appendPlainText(b []byte, doc ast.Node, source []byte) []byte {
 	_ = ast.Walk(doc, func(n ast.Node, entering bool) (ast.WalkStatus, error) {
 		switch n := n.(type) {
 		case *ast.Text:
 			if entering {
-				b.Write(n.Segment.Value(source))
+				b = append(b, n.Segment.Value(source)...)
 				switch {
 				case n.HardLineBreak():
-					b.WriteByte('\n')
+					b = append(b, '\n')
 				case n.SoftLineBreak():
-					b.WriteByte(' ') // dropped between wide characters by joinCJKLines
+					b = append(b, ' ') // dropped between wide characters by joinCJK
 				}
 			}
 		case *ast.String:
 			if entering {
-				b.Write(n.Value)
+				b = append(b, n.Value...)
 			}
 		case *ast.CodeSpan:
 			// children are Text nodes; handled above
 		case *ast.AutoLink:
 			if entering {
-				b.Write(n.Label(source))
+				b = append(b, n.Label(source)...)
 			}
 		case *ast.RawHTML, *ast.HTMLBlock:
 			return ast.WalkSkipChildren, nil
@@ -110,30 +132,33 @@ func plainText(doc ast.Node, source []byte) string {
 				lines := n.Lines()
 				for i := 0; i < lines.Len(); i++ {
 					seg := lines.At(i)
-					b.Write(seg.Value(source))
+					b = append(b, seg.Value(source)...)
 				}
 			}
 		case *east.TableCell:
 			if !entering {
-				b.WriteByte('\t') // a separator kept even between wide characters
+				b = append(b, '\t') // a separator kept even between wide characters
 			}
 			return ast.WalkContinue, nil
 		case *east.FootnoteLink, *east.FootnoteBacklink:
 			return ast.WalkSkipChildren, nil
 		}
 		if !entering && n.Type() == ast.TypeBlock {
-			// joinCJKLines collapses repeated newlines, so no check is needed.
-			b.WriteByte('\n')
+			// joinCJK collapses repeated newlines, so no check is needed.
+			b = append(b, '\n')
 		}
 		return ast.WalkContinue, nil
 	})
-	return strings.TrimSpace(joinCJKLines(b.String()))
+	return b
 }
 
-// joinCJKLines collapses runs of whitespace to one space or newline and
+// joinCJKLines is joinCJK for a string.
+func joinCJKLines(s string) string { return joinCJK([]byte(s)) }
+
+// joinCJK collapses runs of whitespace to one space or newline and
 // removes a line break between two wide (CJK) characters, matching how the
 // HTML renders them.
-func joinCJKLines(s string) string {
+func joinCJK(s []byte) string {
 	var b strings.Builder
 	b.Grow(len(s))
 	var prev rune
@@ -141,7 +166,7 @@ func joinCJKLines(s string) string {
 	for i := 0; i < len(s); {
 		r, size := rune(s[i]), 1
 		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
+			r, size = utf8.DecodeRune(s[i:])
 		}
 		if r == '\t' {
 			forced = true
@@ -171,7 +196,7 @@ func joinCJKLines(s string) string {
 		for j < len(s) {
 			c, n := rune(s[j]), 1
 			if c >= utf8.RuneSelf {
-				c, n = utf8.DecodeRuneInString(s[j:])
+				c, n = utf8.DecodeRune(s[j:])
 				valid = valid && !(c == utf8.RuneError && n == 1)
 			}
 			if isSpace(c) {
@@ -181,9 +206,9 @@ func joinCJKLines(s string) string {
 			j += n
 		}
 		if valid {
-			b.WriteString(s[i:j])
+			b.Write(s[i:j])
 		} else {
-			for _, c := range s[i:j] { // invalid bytes become U+FFFD
+			for _, c := range string(s[i:j]) { // invalid bytes become U+FFFD
 				b.WriteRune(c)
 			}
 		}
