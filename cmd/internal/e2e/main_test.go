@@ -283,18 +283,22 @@ func follow(t *testing.T, ctx context.Context, what string, a chromedp.Action[ch
 	return resp
 }
 
-// text is the rendered text of the first element matching css; it waits for
-// the element (up to the test's deadline).
+// The pages have no scripts, so once a navigation has finished the page is
+// complete: the helpers below look for elements without waiting, and a
+// missing element fails at once, naming its selector.
+
+// text is the rendered text of the first element matching css.
 func text(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
-	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
-	require.NoError(t, err, "text of %s", css)
-	return strings.TrimSpace(s)
+	all := texts(t, ctx, css)
+	require.NotEmpty(t, all, "no element matches %s on %s", css, location(t, ctx))
+	return all[0]
 }
 
 // value is the current value of a form field.
 func value(t *testing.T, ctx context.Context, css string) string {
 	t.Helper()
+	present(t, ctx, css)
 	s, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS(css)))
 	require.NoError(t, err, "value of %s", css)
 	return s
@@ -303,9 +307,21 @@ func value(t *testing.T, ctx context.Context, css string) string {
 // attr is an attribute of the first element matching css ("" when absent).
 func attr(t *testing.T, ctx context.Context, css, name string) string {
 	t.Helper()
+	present(t, ctx, css)
 	r, err := chromedp.Run(ctx, chromedp.AttributeValue(chromedp.CSS(css), name))
 	require.NoError(t, err, "attribute %s of %s", name, css)
 	return r.Value
+}
+
+// present fails the test unless an element matches css.
+func present(t *testing.T, ctx context.Context, css string) {
+	t.Helper()
+	n, err := chromedp.Run(ctx, chromedp.QueryAfter(chromedp.CSSAll(css),
+		func(ctx context.Context, tg *chromedp.Target, nodes []*chromedp.Node) (int, error) {
+			return len(nodes), nil
+		}, chromedp.AtLeast(0)))
+	require.NoError(t, err, "query %s", css)
+	require.Positive(t, n, "no element matches %s on %s", css, location(t, ctx))
 }
 
 // texts is the rendered text of every element matching css, without waiting:
