@@ -114,11 +114,8 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		}
 	}()
 	w := &writer{root: tmp, dirs: map[string]bool{}}
-	// Feeds go to disk as soon as each is encoded; pages only need to know
-	// which feed files exist.
-	if err := writeFeeds(ctx, site, entries, now, w.write); err != nil {
-		return nil, fmt.Errorf("feeds: %w", err)
-	}
+	// Pages only need to know which feed files exist; the feeds themselves
+	// are written while the pages render (below).
 	feeds := feedNamesOf(site)
 	sv := siteView(site, now, opts.ExtraPages)
 	th.SetSite(sv)
@@ -148,6 +145,29 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		}
 		headers[key] = h
 	}
+	// Feeds, open data and the sitemap are written beside the pages, so
+	// their serial parts overlap the page workers instead of adding to them.
+	extraFiles := 0 // open data and sitemap files, set when written
+	extraCtx, cancelExtra := context.WithCancel(ctx)
+	defer cancelExtra()
+	extraDone := make(chan [2]error, 1)
+	go func() {
+		var errs [2]error
+		errs[0] = writeFeeds(extraCtx, site, entries, now, w.write)
+		if errs[0] == nil {
+			data := map[string][]byte{}
+			if errs[1] = openData(site, ix, data); errs[1] == nil {
+				sitemaps(cfg.BaseURL, pl.sitemap, data)
+				for _, name := range sortedKeys(data) {
+					if errs[1] = w.write(name, data[name]); errs[1] != nil {
+						break
+					}
+				}
+				extraFiles = len(data)
+			}
+		}
+		extraDone <- errs
+	}()
 	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
@@ -171,14 +191,21 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	})
 	prog.done()
 	if err != nil {
+		cancelExtra()
+	}
+	extraErrs := <-extraDone // before any return: it writes into tmp
+	// A feed error is reported first, as when feeds were made before the
+	// pages, unless it is only the cancellation a failed page caused.
+	if extraErrs[0] != nil && (err == nil || !errors.Is(extraErrs[0], context.Canceled)) {
+		return nil, fmt.Errorf("feeds: %w", extraErrs[0])
+	}
+	if err != nil {
 		return nil, err
 	}
-	files := map[string][]byte{}
-	if err := openData(site, ix, files); err != nil {
-		return nil, err
+	if extraErrs[1] != nil {
+		return nil, extraErrs[1]
 	}
-	sitemaps(cfg.BaseURL, pl.sitemap, files)
-	files["robots.txt"] = robots(cfg.BaseURL)
+	files := map[string][]byte{"robots.txt": robots(cfg.BaseURL)}
 	if st := th.Static(); st != nil {
 		if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -201,7 +228,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 	ok = true
-	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + len(files),
+	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + extraFiles + len(files),
 		Omitted: ix.omitted, Theme: th}
 	if old != "" {
 		if opts.DeferCleanup {
