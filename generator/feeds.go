@@ -7,6 +7,7 @@ import (
 	"html"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -277,10 +278,29 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 			conv = append(conv, i)
 		}
 	}
+	var fills []int // changes some feed shows
+	shown := make([]bool, len(changes))
+	for n := range changes[:min(len(changes), limit)] {
+		shown[n] = true
+	}
+	for _, ns := range deptChanges {
+		for _, n := range ns {
+			shown[n] = true
+		}
+	}
+	for n, ok := range shown {
+		if ok {
+			fills = append(fills, n)
+		}
+	}
 	items := make([]feed.Item, len(entries))
 	convErrs := make([]error, len(conv))
-	if err := parallel(ctx, len(conv), func(n int) error {
-		items[conv[n]], convErrs[n] = c.entryItem(&entries[conv[n]])
+	if err := parallel(ctx, len(conv)+len(fills), func(n int) error {
+		if n < len(conv) {
+			items[conv[n]], convErrs[n] = c.entryItem(&entries[conv[n]])
+		} else {
+			c.fill(&changes[fills[n-len(conv)]])
+		}
 		return nil
 	}); err != nil {
 		return err
@@ -429,6 +449,7 @@ type feedContext struct {
 	loc       *time.Location
 	base      string // absolute, ends with "/"
 	authority string
+	depts     map[string]*model.Department // by id; the first wins, as in Site.DepartmentByID
 }
 
 func newFeedContext(site *model.Site) (*feedContext, error) {
@@ -451,7 +472,13 @@ func newFeedContext(site *model.Site) (*feedContext, error) {
 	if !strings.HasSuffix(base, "/") {
 		base += "/"
 	}
-	return &feedContext{site: site, loc: siteLocation(site), base: base, authority: auth}, nil
+	depts := make(map[string]*model.Department, len(site.Departments))
+	for _, d := range site.Departments {
+		if _, ok := depts[d.ID]; !ok {
+			depts[d.ID] = d
+		}
+	}
+	return &feedContext{site: site, loc: siteLocation(site), base: base, authority: auth, depts: depts}, nil
 }
 
 // abs returns the absolute URL of a site-relative path ("/news/n1/").
@@ -467,7 +494,7 @@ func (c *feedContext) day(t time.Time) time.Time {
 }
 
 func (c *feedContext) deptName(id string) string {
-	if d := c.site.DepartmentByID(id); d != nil {
+	if d := c.depts[id]; d != nil {
 		return d.Name
 	}
 	return ""
@@ -574,10 +601,13 @@ func categories(first, category, status string, tags []string) []string {
 }
 
 // change is an item of the change feed and the departments (lead and
-// partners) whose feeds carry it too.
+// partners) whose feeds carry it too. changeItems sets only what orders it
+// (ID and date); fill adds the rest for the few items a feed shows.
 type change struct {
 	feed.Item
-	depts []string
+	depts    []string
+	cm       *model.Commitment
+	progress int // index into cm.Progress; -1 for the overdue item
 }
 
 // changeItems returns the change feed's items: one per progress entry of a
@@ -595,50 +625,54 @@ func (c *feedContext) changeItems(published map[string]bool, now time.Time) ([]c
 			errs = append(errs, fmt.Errorf("feeds: commitments/%s: the commitment has no date", cm.ID))
 			continue
 		}
-		path, _ := pagePath(string(model.KindCommitment), cm.ID)
-		link := c.abs(path)
 		first := c.day(cm.Date)
-		lead := c.deptName(cm.Department)
 		depts := append([]string{cm.Department}, cm.Partners...)
 		for n, p := range cm.Progress {
 			if p.Date.IsZero() {
 				errs = append(errs, fmt.Errorf("%s:%d: progress: entry %d has no date; a feed item needs its real date", cm.Source.File, p.Line, n+1))
 				continue
 			}
-			label := p.Status.Label()
-			items = append(items, change{depts: depts, Item: feed.Item{
-				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "progress", fmt.Sprint(n+1)),
-				Title:      "「" + cm.Title + "」进展：" + label,
-				Link:       link,
-				Summary:    label + "：" + p.Note,
-				HTML:       progressHTML(cm, p, link, lead, c.abs(urlOf("departments", cm.Department))),
-				Published:  c.day(p.Date),
-				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
-				Author:     lead,
+			items = append(items, change{depts: depts, cm: cm, progress: n, Item: feed.Item{
+				ID:        feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "progress", strconv.Itoa(n+1)),
+				Published: c.day(p.Date),
 			}})
-			if cm.Example {
-				markExample(&items[len(items)-1].Item)
-			}
 		}
 		if since, ok := becameOverdue(cm, now); ok {
-			label := model.StatusOverdue.Label()
-			deadline := c.day(since)
-			items = append(items, change{depts: depts, Item: feed.Item{
-				ID:         feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "overdue"),
-				Title:      "「" + cm.Title + "」" + label,
-				Link:       link,
-				Summary:    "承诺期限" + chineseDate(deadline) + "届满时尚未兑现。",
-				HTML:       overdueHTML(cm, deadline, link, lead, c.abs(urlOf("departments", cm.Department))),
-				Published:  deadline,
-				Categories: categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags),
-				Author:     lead,
+			items = append(items, change{depts: depts, cm: cm, progress: -1, Item: feed.Item{
+				ID:        feed.TagURI(c.authority, first, string(model.KindCommitment), cm.ID, "overdue"),
+				Published: c.day(since),
 			}})
-			if cm.Example {
-				markExample(&items[len(items)-1].Item)
-			}
 		}
 	}
 	return items, errors.Join(errs...)
+}
+
+// fill completes a change item: title, link, text and categories.
+func (c *feedContext) fill(ch *change) {
+	cm := ch.cm
+	path, _ := pagePath(string(model.KindCommitment), cm.ID)
+	link := c.abs(path)
+	lead := c.deptName(cm.Department)
+	it := &ch.Item
+	if ch.progress >= 0 {
+		p := cm.Progress[ch.progress]
+		label := p.Status.Label()
+		it.Title = "「" + cm.Title + "」进展：" + label
+		it.Summary = label + "：" + p.Note
+		it.HTML = progressHTML(cm, p, link, lead, c.abs(urlOf("departments", cm.Department)))
+		it.Categories = categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags)
+	} else {
+		label := model.StatusOverdue.Label()
+		deadline := it.Published
+		it.Title = "「" + cm.Title + "」" + label
+		it.Summary = "承诺期限" + chineseDate(deadline) + "届满时尚未兑现。"
+		it.HTML = overdueHTML(cm, deadline, link, lead, c.abs(urlOf("departments", cm.Department)))
+		it.Categories = categories(model.KindCommitment.Label(), cm.Category, label, cm.Tags)
+	}
+	it.Link, it.Author = link, lead
+	if cm.Example {
+		markExample(it)
+	}
 }
 
 // becameOverdue reports whether cm slipped past its deadline as of now, and
