@@ -68,6 +68,7 @@ func TestComplaintSubmitReceiptAndStatus(t *testing.T) {
 	assert.Regexp(t, `^TS-\d{8}-\d+$`, receipt)
 	assert.Regexp(t, `^[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$`, code)
 	assert.Equal(t, "已接收", text(t, ctx, "dl.meta-table > div:nth-child(3) dd"))
+	shoot(t, ctx, shotsDir(t), "complaint-receipt")
 
 	// Look it up with the status form.
 	follow(t, ctx, "status link", chromedp.Click(chromedp.CSS(`main a[href="/complaints/status/"]`)))
@@ -123,6 +124,7 @@ func TestComplaintMissingFieldKeepsInput(t *testing.T) {
 	assert.Contains(t, attr(t, ctx, "#f-title", "aria-describedby"), "e-title")
 	assert.NotEmpty(t, text(t, ctx, "#form-message"))
 	assert.Contains(t, texts(t, ctx, `#form-message a[href="#f-title"]`), text(t, ctx, "#e-title"))
+	shoot(t, ctx, shotsDir(t), "complaint-error")
 	// Only the missing field is flagged.
 	assert.Len(t, texts(t, ctx, ".complaint-form .field-error"), 1)
 

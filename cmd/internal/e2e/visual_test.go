@@ -5,6 +5,7 @@ import (
 	"context"
 	"image"
 	"image/png"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,18 @@ func shotsDir(t *testing.T) string {
 		return d
 	}
 	return t.TempDir()
+}
+
+// shoot saves a full-page PNG of the current page as name.png in shotsDir
+// and returns its bytes.
+func shoot(t *testing.T, ctx context.Context, dir, name string) []byte {
+	t.Helper()
+	buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
+	require.NoError(t, err)
+	file := filepath.Join(dir, name+".png")
+	require.NoError(t, os.WriteFile(file, buf, 0o644))
+	t.Logf("screenshot %s", file)
+	return buf
 }
 
 // fontsOf lists the platform fonts chromium used for the text directly
@@ -65,6 +78,10 @@ func TestScreenshots(t *testing.T) {
 		{name: "home-desktop", path: "/", width: 1280, height: 800, heading: ".site-title"},
 		{name: "complaints-phone", path: "/complaints/", width: 390, height: 844, mobile: true, heading: "h1"},
 		{name: "complaints-desktop", path: "/complaints/", width: 1280, height: 800, heading: "h1"},
+		// Not looked at as often, but they must not scroll sideways either.
+		{name: "search-phone", path: "/search/?q=" + url.QueryEscape(foundingDocNumber), width: 390, height: 844, mobile: true, heading: "h1"},
+		{name: "commitments-phone", path: "/commitments/status/overdue/", width: 390, height: 844, mobile: true, heading: "h1"},
+		{name: "notfound-phone", path: "/no-such-page/", width: 390, height: 844, mobile: true, heading: "h1"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			ctx := newTab(t)
@@ -105,12 +122,7 @@ func TestScreenshots(t *testing.T) {
 				}
 			}
 
-			buf, err := chromedp.Run(ctx, chromedp.FullScreenshot(100)) // 100: PNG
-			require.NoError(t, err)
-			file := filepath.Join(dir, tt.name+".png")
-			require.NoError(t, os.WriteFile(file, buf, 0o644))
-			t.Logf("screenshot %s", file)
-
+			buf := shoot(t, ctx, dir, tt.name)
 			img, err := png.Decode(bytes.NewReader(buf))
 			require.NoError(t, err, "a PNG")
 			b := img.Bounds()
