@@ -11,13 +11,15 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/mapping"
+	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
 )
 
 // queryTimeout bounds one query's work, whatever it is.
@@ -27,9 +29,12 @@ const queryTimeout = 3 * time.Second
 type Index struct {
 	dir      string
 	shards   []bleve.Index
-	alias    bleve.IndexAlias
 	analyzer analysis.Analyzer
+	mapping  *mapping.IndexMappingImpl
 	meta     meta
+
+	views      []*shardView // one per shard, see exec.go
+	facetTerms []string     // facet id → "<field>\x1f<value>"
 }
 
 // Open opens the current index under stateDir read-only. It returns
@@ -62,7 +67,7 @@ func openDir(dir string) (*Index, error) {
 	if err != nil {
 		return nil, err
 	}
-	ix := &Index{dir: dir, meta: md, analyzer: m.AnalyzerNamed(textAnalyzer)}
+	ix := &Index{dir: dir, meta: md, analyzer: m.AnalyzerNamed(textAnalyzer), mapping: m}
 	if ix.analyzer == nil {
 		return nil, fmt.Errorf("search: index %s: analysis %q is not available", dir, md.Analysis)
 	}
@@ -76,13 +81,20 @@ func openDir(dir string) (*Index, error) {
 		}
 		ix.shards = append(ix.shards, idx)
 	}
-	ix.alias = bleve.NewIndexAlias(ix.shards...)
+	if err := ix.loadTables(); err != nil {
+		ix.Close()
+		return nil, fmt.Errorf("search: open %s: %w", dir, err)
+	}
 	return ix, nil
 }
 
 // Close releases the index files.
 func (ix *Index) Close() error {
 	var errs []error
+	for _, v := range ix.views {
+		errs = append(errs, v.r.Close())
+	}
+	ix.views = nil
 	for _, s := range ix.shards {
 		errs = append(errs, s.Close())
 	}
@@ -164,60 +176,62 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
 	defer cancel()
 	plan := ix.plan(ctx, q)
-	// Each shard gets its own request: bleve writes into requests.
-	newRequest := func(size, from int) *bleve.SearchRequest {
-		req := bleve.NewSearchRequestOptions(plan.query, size, from, false)
-		req.Fields = []string{sURL, sTitle, fKind, fDate, sDept, sText, sSumm}
-		// Room for every value of every facet (departments are the many).
-		req.AddFacet(fFacet, bleve.NewFacetRequest(fFacet, 1000))
-		// Sorting reads only what it must: ties are broken by index order
-		// (see searchShards), since breaking them on _id or date would load
-		// those for every hit.
-		if q.Sort == SortDate || plan.matchAll {
-			req.SortBy([]string{"-" + fDate})
-			req.Score = "none"
-		} else {
-			req.SortBy([]string{"-_score"})
-		}
-		return req
-	}
-	sr, err := ix.searchShards(ctx, newRequest, q.Size, (q.Page-1)*q.Size)
+	page, total, facetCounts, err := ix.execute(ctx, plan.query, q.Sort == SortDate || plan.matchAll, q.Size, (q.Page-1)*q.Size)
 	if err != nil {
 		if ctx.Err() != nil {
 			return Result{}, fmt.Errorf("search: %w", ctx.Err())
 		}
 		return Result{}, fmt.Errorf("search: %w", err)
 	}
-	res := Result{Query: q, Total: int(sr.Total)}
-	for _, h := range sr.Hits {
+	res := Result{Query: q, Total: total}
+	for _, h := range page {
+		id, fields, err := ix.storedFields(h)
+		if err != nil {
+			return Result{}, fmt.Errorf("search: %w", err)
+		}
+		first := func(name string) string {
+			if v := fields[name]; len(v) > 0 {
+				return v[0]
+			}
+			return ""
+		}
 		hit := Hit{
-			URL:         fieldString(h.Fields[sURL]),
-			Title:       fieldString(h.Fields[sTitle]),
-			Kind:        fieldString(h.Fields[fKind]),
-			Departments: fieldStrings(h.Fields[sDept]),
-			Date:        fieldString(h.Fields[fDate]),
-			Score:       h.Score,
+			URL:         first(sURL),
+			Title:       first(sTitle),
+			Kind:        first(fKind),
+			Departments: fields[sDept],
+			Date:        first(fDate),
+			Score:       h.score,
 		}
 		hit.KindLabel = ix.label(fKind, hit.Kind)
 		if hit.URL == "" {
-			hit.URL = h.ID
+			hit.URL = id
 		}
-		hit.Snippet = snippet(fieldString(h.Fields[sText]), fieldString(h.Fields[sSumm]), plan.needles, snippetRunes)
+		hit.Snippet = snippet(first(sText), first(sSumm), plan.needles, snippetRunes)
 		res.Hits = append(res.Hits, hit)
 	}
 	selected := map[string]string{"kind": q.Kind, "department": q.Department, "status": q.Status}
 	if q.Year != 0 {
 		selected["year"] = strconv.Itoa(q.Year)
 	}
-	byName := map[string][]FacetValue{}
-	if fr := sr.Facets[fFacet]; fr != nil && fr.Terms != nil {
-		for _, t := range fr.Terms.Terms() { // by count, descending
-			name, value, ok := strings.Cut(t.Term, facetSep)
-			if !ok {
-				continue
-			}
-			byName[name] = append(byName[name], FacetValue{Value: value, Count: t.Count, Selected: selected[name] == value})
+	terms := make([]string, 0, len(facetCounts))
+	for t := range facetCounts {
+		terms = append(terms, t)
+	}
+	// By count, descending, then by value.
+	sort.Slice(terms, func(i, j int) bool {
+		if a, b := facetCounts[terms[i]], facetCounts[terms[j]]; a != b {
+			return a > b
 		}
+		return terms[i] < terms[j]
+	})
+	byName := map[string][]FacetValue{}
+	for _, t := range terms {
+		name, value, ok := strings.Cut(t, facetSep)
+		if !ok {
+			continue
+		}
+		byName[name] = append(byName[name], FacetValue{Value: value, Count: facetCounts[t], Selected: selected[name] == value})
 	}
 	for _, f := range facetFields {
 		vs := byName[f.name]
@@ -238,59 +252,6 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res.Took = time.Since(start)
 	return res, nil
-}
-
-// searchShards runs req on every shard in parallel and merges the answers
-// in shard order, breaking ties between equal sort values by shard and
-// rank. bleve's alias merges in completion order with an unstable sort, so
-// pages of a date-sorted list (many pages share a date) could repeat or
-// skip hits from one request to the next.
-func (ix *Index) searchShards(ctx context.Context, newRequest func(size, from int) *bleve.SearchRequest, size, from int) (*bleve.SearchResult, error) {
-	if len(ix.shards) == 1 {
-		return ix.shards[0].SearchInContext(ctx, newRequest(size, from))
-	}
-	n := len(ix.shards)
-	results := make([]*bleve.SearchResult, n)
-	errs := make([]error, n)
-	var wg sync.WaitGroup
-	for i, sh := range ix.shards {
-		sub := newRequest(from+size, 0)
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i], errs[i] = sh.SearchInContext(ctx, sub)
-		}()
-	}
-	wg.Wait()
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
-	for i, r := range results {
-		for j, h := range r.Hits {
-			h.HitNumber = uint64(j*n + i) // the tie-break Compare uses
-		}
-	}
-	merged := results[0]
-	for _, r := range results[1:] {
-		merged.Merge(r)
-	}
-	req := newRequest(size, from)
-	cs, cd := req.Sort.CacheIsScore(), req.Sort.CacheDescending()
-	hits := merged.Hits
-	sort.SliceStable(hits, func(a, b int) bool { return req.Sort.Compare(cs, cd, hits[a], hits[b]) < 0 })
-	if from < len(hits) {
-		hits = hits[from:]
-	} else {
-		hits = hits[:0]
-	}
-	if len(hits) > size {
-		hits = hits[:size]
-	}
-	merged.Hits = hits
-	for name, fr := range req.Facets {
-		merged.Facets.Fixup(name, fr.Size)
-	}
-	return merged, nil
 }
 
 func (ix *Index) label(field, value string) string {
@@ -386,7 +347,7 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 		if v != "" {
 			tq := query.NewTermQuery(v)
 			tq.SetField(field)
-			filters = append(filters, tq)
+			filters = append(filters, unscored{tq})
 		}
 	}
 	add(fKind, q.Kind)
@@ -395,14 +356,30 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 	if q.Year != 0 {
 		add(fYear, strconv.Itoa(q.Year))
 	}
-	if len(filters) == 0 {
+	switch {
+	case len(filters) == 0:
 		p.query = main
-		return p
+	case p.matchAll:
+		p.query = query.NewConjunctionQuery(filters)
+	default:
+		// Filters join the conjunction, which steps every part to the next
+		// page all of them may hold: a rare filter (one department, one
+		// year) skips most of a common term's pages instead of scoring
+		// them all and dropping them afterwards, as bleve's boolean filter
+		// does.
+		p.query = query.NewConjunctionQuery(append([]query.Query{main}, filters...))
 	}
-	bq := query.NewBooleanQuery([]query.Query{main}, nil, nil)
-	bq.AddFilter(query.NewConjunctionQuery(filters))
-	p.query = bq
 	return p
+}
+
+// unscored matches like its query but scores nothing: no frequencies or
+// norms are decoded, and it adds zero to the score of a conjunction.
+type unscored struct{ query.Query }
+
+func (u unscored) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts bsearch.SearcherOptions) (bsearch.Searcher, error) {
+	opts.Score = "none"
+	opts.Explain = false
+	return u.Query.Searcher(ctx, r, m, opts)
 }
 
 // commonShare is the share of pages above which a term is "common": it
@@ -437,12 +414,10 @@ func (ix *Index) textQuery(ctx context.Context, musts []query.Query) query.Query
 			filter = append(filter, t.q)
 		}
 	}
-	if len(filter) == 0 {
-		return query.NewConjunctionQuery(scored)
+	for _, f := range filter {
+		scored = append(scored, unscored{f})
 	}
-	bq := query.NewBooleanQuery([]query.Query{query.NewConjunctionQuery(scored)}, nil, nil)
-	bq.AddFilter(query.NewConjunctionQuery(filter))
-	return bq
+	return query.NewConjunctionQuery(scored)
 }
 
 // existingIDs returns the identifiers that some page has or cites. Looking
@@ -455,18 +430,9 @@ func (ix *Index) existingIDs(ctx context.Context, ids map[string]bool) map[strin
 		return nil
 	}
 	out := map[string]bool{}
-	// One cheap search per candidate: there are at most maxClauses+1.
 	for id := range ids {
-		var alts []query.Query
-		for _, f := range []string{fIDs, fRefs} {
-			tq := query.NewTermQuery(id)
-			tq.SetField(f)
-			alts = append(alts, tq)
-		}
-		req := bleve.NewSearchRequestOptions(query.NewDisjunctionQuery(alts), 0, 0, false)
-		req.Score = "none"
-		if sr, err := ix.alias.SearchInContext(ctx, req); err != nil || sr.Total > 0 {
-			out[id] = true // on error keep the branch: correctness first
+		if ix.termCount(ctx, id, fIDs)+ix.termCount(ctx, id, fRefs) > 0 {
+			out[id] = true
 		}
 	}
 	return out
@@ -474,24 +440,7 @@ func (ix *Index) existingIDs(ctx context.Context, ids map[string]bool) map[strin
 
 // docFreq returns how many pages contain term in the body, over all shards.
 func (ix *Index) docFreq(ctx context.Context, term string) uint64 {
-	var n uint64
-	for _, sh := range ix.shards {
-		adv, err := sh.Advanced()
-		if err != nil {
-			return 0
-		}
-		r, err := adv.Reader()
-		if err != nil {
-			return 0
-		}
-		tfr, err := r.TermFieldReader(ctx, []byte(term), fBody, false, false, false)
-		if err == nil {
-			n += tfr.Count()
-			tfr.Close()
-		}
-		r.Close()
-	}
-	return n
+	return ix.termCount(ctx, term, fBody)
 }
 
 // terms analyses normalised text like the body field, dropping duplicates
@@ -519,33 +468,4 @@ func (ix *Index) terms(text string) []string {
 		out = append(out, s)
 	}
 	return out
-}
-
-func fieldString(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case []any:
-		if len(v) > 0 {
-			s, _ := v[0].(string)
-			return s
-		}
-	}
-	return ""
-}
-
-func fieldStrings(v any) []string {
-	switch v := v.(type) {
-	case string:
-		return []string{v}
-	case []any:
-		out := make([]string, 0, len(v))
-		for _, x := range v {
-			if s, ok := x.(string); ok {
-				out = append(out, s)
-			}
-		}
-		return out
-	}
-	return nil
 }
