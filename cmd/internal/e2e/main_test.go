@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -125,7 +126,11 @@ func startServer(tmp string) (*server, error) {
 	bin := filepath.Join(tmp, "portal")
 	ctx, cancel := context.WithTimeout(context.Background(), buildTimeout)
 	defer cancel()
-	build := exec.CommandContext(ctx, "go", "build", "-o", bin, "./cmd/portal")
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		goBin = filepath.Join(runtime.GOROOT(), "bin", "go") // go test found it, even if PATH does not
+	}
+	build := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/portal")
 	build.Dir = root
 	if out, err := build.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("go build ./cmd/portal: %v\n%s", err, out)
@@ -148,6 +153,7 @@ func startServer(tmp string) (*server, error) {
 	// -addr 127.0.0.1:0: serve listens first and prints its real address.
 	cmd := exec.Command(bin, "serve", "-site", site, "-addr", "127.0.0.1:0", "-db", filepath.Join(tmp, "intake.db"))
 	cmd.Stderr = env.logs
+	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		return nil, err
