@@ -3,6 +3,7 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
+	"sync"
 
 	"github.com/gorilla/feeds"
 )
@@ -35,13 +36,28 @@ func JSON(f *Feed) ([]byte, error) {
 	if out.Items == nil {
 		out.Items = []*feeds.JSONItem{}
 	}
-	var b bytes.Buffer
-	enc := json.NewEncoder(&b)
-	// JSON escapes of <, > and & are valid but make content_html unreadable.
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(out); err != nil {
+	sc := jsonScratches.Get().(*jsonScratch)
+	defer jsonScratches.Put(sc)
+	sc.buf.Reset()
+	if err := sc.enc.Encode(out); err != nil {
 		return nil, err
 	}
-	return b.Bytes(), nil
+	return bytes.Clone(sc.buf.Bytes()), nil
 }
+
+// jsonScratch is an encoder with its buffer, reused across feeds: the
+// encoder keeps its indentation buffer between calls, so a feed costs one
+// allocation of its own size instead of several growing copies.
+type jsonScratch struct {
+	buf bytes.Buffer
+	enc *json.Encoder
+}
+
+var jsonScratches = sync.Pool{New: func() any {
+	sc := new(jsonScratch)
+	sc.enc = json.NewEncoder(&sc.buf)
+	// JSON escapes of <, > and & are valid but make content_html unreadable.
+	sc.enc.SetEscapeHTML(false)
+	sc.enc.SetIndent("", "  ")
+	return sc
+}}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"sync"
 	"time"
 
 	"github.com/gorilla/feeds"
@@ -104,16 +105,22 @@ func RSS(f *Feed) ([]byte, error) {
 
 // marshalXML writes an XML document with a header and a final newline.
 func marshalXML(v any) ([]byte, error) {
-	var b bytes.Buffer
+	b := xmlBufs.Get().(*bytes.Buffer)
+	defer xmlBufs.Put(b)
+	b.Reset()
 	b.WriteString(xml.Header)
-	enc := xml.NewEncoder(&b)
+	enc := xml.NewEncoder(b)
 	enc.Indent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return nil, err
 	}
 	b.WriteByte('\n')
-	return b.Bytes(), nil
+	return bytes.Clone(b.Bytes()), nil
 }
+
+// xmlBufs are reused across feeds, so a feed costs one allocation of its
+// own size instead of a buffer grown by doubling.
+var xmlBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
 
 // gorilla converts f to gorilla's model with every date in f's zone, so its
 // formatters (which use each time's own zone) write the site's offset.
