@@ -3,6 +3,7 @@ package generator
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -29,6 +30,8 @@ type planner struct {
 	opts    Options
 	jobs    []job
 	sitemap []string // URL paths of indexable pages
+
+	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
 }
 
 func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
@@ -77,14 +80,38 @@ func (pl *planner) page(title, urlPath string, kind model.Kind, layout string) *
 	if kind != "" {
 		p.Section = sectionTitle(pl.site, kind)
 		p.SectionURL = urlOf(string(kind))
-		p.Alternates = append(pl.alternates(string(kind)), pl.alternates("")...)
-		if kind == model.KindCommitment {
-			p.Alternates = append(p.Alternates, pl.changeAlternates()...)
-		}
+	}
+	if a, ok := pl.pageAlternates[kind]; ok {
+		p.Alternates = a
 	} else {
-		p.Alternates = pl.alternates("")
+		p.Alternates = pl.buildPageAlternates(kind)
 	}
 	return p
+}
+
+// buildPageAlternates returns the feed links of a page of kind ("" = no
+// section): its section's feeds, the site's, and for commitments the
+// change feed.
+func (pl *planner) buildPageAlternates(kind model.Kind) []theme.Link {
+	if kind == "" {
+		return pl.alternates("")
+	}
+	a := append(pl.alternates(string(kind)), pl.alternates("")...)
+	if kind == model.KindCommitment {
+		a = append(a, pl.changeAlternates()...)
+	}
+	return a
+}
+
+// cachePageAlternates builds once the feed links of every section's pages
+// (and of pages outside a section, kind ""), which page would otherwise
+// rebuild for each of thousands of pages. The slices are clipped: a page
+// that adds links gets its own copy.
+func (pl *planner) cachePageAlternates() {
+	pl.pageAlternates = map[model.Kind][]theme.Link{"": slices.Clip(pl.buildPageAlternates(""))}
+	for _, k := range model.Kinds {
+		pl.pageAlternates[k] = slices.Clip(pl.buildPageAlternates(k))
+	}
 }
 
 func sectionTitle(site *model.Site, k model.Kind) string {
@@ -190,6 +217,7 @@ func pager(base string, cur, pages, total int) *Pager {
 // plan adds every page of the site.
 func (pl *planner) plan() {
 	ix := pl.ix
+	pl.cachePageAlternates()
 	pl.home()
 	for _, k := range model.Kinds {
 		pl.section(k)
