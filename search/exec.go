@@ -269,12 +269,17 @@ type pageHit struct {
 // tied hits (same date, same score) never repeat or skip.
 func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, from int) ([]pageHit, int, map[string]int, error) {
 	answers := make([]shardAnswer, len(ix.views))
+	terms, fast := flatten(q)
 	var wg sync.WaitGroup
 	for i, v := range ix.views {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			answers[i] = ix.runShard(ctx, v, q, byDate, from+size)
+			if fast {
+				answers[i] = ix.runFast(ctx, v, terms, byDate, from+size)
+			} else {
+				answers[i] = ix.runShard(ctx, v, q, byDate, from+size)
+			}
 		}()
 	}
 	wg.Wait()
@@ -310,7 +315,11 @@ func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, 
 	})
 	var page []pageHit
 	for i := from; i < len(all) && i < from+size; i++ {
-		page = append(page, pageHit{shard: all[i].shard, id: all[i].id, score: all[i].key})
+		h := pageHit{shard: all[i].shard, id: all[i].id, score: all[i].key}
+		if byDate {
+			h.score = 0 // the key is a date rank, not a score
+		}
+		page = append(page, h)
 	}
 	byTerm := make(map[string]int)
 	for i, c := range counts {

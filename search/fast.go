@@ -1,0 +1,224 @@
+package search
+
+import (
+	"context"
+	"math"
+	"sort"
+
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The fast path: nearly every query is a conjunction of terms (the text's
+// terms, some unscored, and the filters). For those, runShard walks the
+// postings itself, stepping the rarest term and advancing the others to it,
+// and scores with bleve's tf-idf formula, without bleve's searcher,
+// document-match and scorer objects per hit (a third of a broad query's
+// time). Other queries (an identifier branch) go through bleve.
+
+// fastTerm is one term of a conjunction.
+type fastTerm struct {
+	field, term string
+	scored      bool
+	boost       float64
+}
+
+// flatten returns the terms of q when q is a conjunction of terms (or
+// match-all), and whether it is.
+func flatten(q query.Query) (terms []fastTerm, ok bool) {
+	switch q := q.(type) {
+	case *query.TermQuery:
+		return []fastTerm{{field: q.Field(), term: q.Term, scored: true, boost: q.Boost()}}, q.Field() != ""
+	case unscored:
+		t, ok := flatten(q.Query)
+		for i := range t {
+			t[i].scored = false
+		}
+		return t, ok
+	case *query.ConjunctionQuery:
+		if q.Boost() != 1 {
+			return nil, false
+		}
+		for _, c := range q.Conjuncts {
+			t, ok := flatten(c)
+			if !ok {
+				return nil, false
+			}
+			terms = append(terms, t...)
+		}
+		return terms, true
+	case *query.MatchAllQuery:
+		return nil, true
+	}
+	return nil, false
+}
+
+// fastReader is one term's postings in one shard.
+type fastReader struct {
+	tfr   index.TermFieldReader
+	count uint64
+	// weight is idf × bleve's query weight (boost × idf × query norm), so
+	// a hit scores sqrt(freq) × norm × weight, as bleve's term scorer does.
+	idf, qweight float64
+	scored       bool
+	doc          index.TermFieldDoc
+	at           bool   // positioned on a document
+	cur          uint64 // that document
+	freq         uint64 // its frequency and norm there
+	norm         float64
+}
+
+// runFast is runShard for a conjunction of terms. matchAll with no terms
+// means every document.
+func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, byDate bool, k int) (ans shardAnswer) {
+	ans.counts = make([]int, len(ix.facetTerms))
+	top := newTopK(k)
+	n := uint64(len(v.facets))
+	add := func(doc uint64, score float64) {
+		ans.total++
+		if doc < n {
+			for _, f := range v.facets[doc] {
+				ans.counts[f]++
+			}
+			if byDate {
+				score = float64(v.dates[doc])
+			}
+		}
+		top.add(doc, score)
+	}
+	if len(terms) == 0 {
+		for d := range n {
+			if d%ctxCheckEvery == 0 && ctx.Err() != nil {
+				ans.err = ctx.Err()
+				return ans
+			}
+			add(d, 1)
+		}
+		ans.hits = top.sorted()
+		return ans
+	}
+
+	docTotal, err := v.r.DocCount()
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	rs := make([]*fastReader, 0, len(terms))
+	defer func() {
+		for _, r := range rs {
+			r.tfr.Close()
+		}
+	}()
+	sumWeights := 0.0
+	for _, t := range terms {
+		scored := t.scored && !byDate
+		tfr, err := v.r.TermFieldReader(ctx, []byte(t.term), t.field, scored, scored, false)
+		if err != nil {
+			ans.err = err
+			return ans
+		}
+		r := &fastReader{tfr: tfr, count: tfr.Count(), scored: scored}
+		rs = append(rs, r)
+		if r.count == 0 {
+			ans.hits = top.sorted()
+			return ans // a conjunction with an absent term matches nothing
+		}
+		if scored {
+			r.idf = 1.0 + math.Log(float64(docTotal)/float64(r.count+1))
+			w := t.boost * r.idf
+			sumWeights += w * w
+			r.qweight = t.boost * r.idf
+		}
+	}
+	qnorm := 1.0
+	if sumWeights > 0 {
+		qnorm = 1 / math.Sqrt(sumWeights)
+	}
+	for _, r := range rs {
+		r.qweight *= qnorm
+	}
+	// The rarest term leads; the others are advanced to its documents.
+	sort.SliceStable(rs, func(i, j int) bool { return rs[i].count < rs[j].count })
+	// Each reader only moves forward: bleve restarts a reader from the
+	// beginning when asked to go back.
+	var buf [8]byte
+	lead := rs[0]
+	d, err := lead.tfr.Next(lead.doc.Reset())
+	for steps := 1; d != nil && err == nil; steps++ {
+		if steps%ctxCheckEvery == 0 && ctx.Err() != nil {
+			ans.err = ctx.Err()
+			return ans
+		}
+		target := d.ID.Value()
+		matched := true
+		for _, r := range rs[1:] {
+			if !r.at || r.cur < target {
+				o, err := r.tfr.Advance(index.NewIndexInternalID(buf[:0], target), r.doc.Reset())
+				if err != nil {
+					ans.err = err
+					return ans
+				}
+				if o == nil { // this term has no more documents
+					ans.hits = top.sorted()
+					return ans
+				}
+				r.at, r.cur, r.freq, r.norm = true, o.ID.Value(), o.Freq, o.Norm
+			}
+			if r.cur > target {
+				matched, target = false, r.cur
+				break
+			}
+		}
+		if !matched {
+			d, err = lead.tfr.Advance(index.NewIndexInternalID(buf[:0], target), lead.doc.Reset())
+			continue
+		}
+		score := 0.0
+		if !byDate {
+			lead.freq, lead.norm = d.Freq, d.Norm
+			for _, r := range rs {
+				if r.scored {
+					score += math.Sqrt(float64(r.freq)) * r.norm * r.idf * r.qweight
+				}
+			}
+		}
+		add(target, score)
+		d, err = lead.tfr.Next(lead.doc.Reset())
+	}
+	if err != nil {
+		ans.err = err
+		return ans
+	}
+	ans.hits = top.sorted()
+	return ans
+}
+
+// topK keeps the k best hits in a min-heap: h[0] is the worst kept.
+type topK struct {
+	k int
+	h []shardHit
+}
+
+func newTopK(k int) *topK { return &topK{k: k, h: make([]shardHit, 0, min(k, 1024))} }
+
+func (t *topK) add(doc uint64, key float64) {
+	h := shardHit{key: key, doc: doc}
+	switch {
+	case t.k <= 0:
+	case len(t.h) < t.k:
+		t.h = append(t.h, h)
+		siftUp(t.h, len(t.h)-1)
+	case h.better(&t.h[0]):
+		t.h[0] = h
+		siftDown(t.h, 0)
+	}
+}
+
+// sorted returns the hits kept, best first, with their internal ids.
+func (t *topK) sorted() []shardHit {
+	sort.Slice(t.h, func(i, j int) bool { return t.h[i].better(&t.h[j]) })
+	for i := range t.h {
+		t.h[i].id = index.NewIndexInternalID(nil, t.h[i].doc)
+	}
+	return t.h
+}
