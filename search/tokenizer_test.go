@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 func TestZhTokenizer(t *testing.T) {
@@ -47,4 +48,15 @@ func FuzzZhTokenizer(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestStableRune checks the snippet's shortcut against the full
+// normalisation for every character it claims to be stable.
+func TestStableRune(t *testing.T) {
+	for r := rune(0); r <= 0x9FFF; r++ {
+		if !stableRune(r) {
+			continue
+		}
+		require.Equal(t, string(r), bracketFold.Replace(normalize(string(r))), "U+%04X", r)
+	}
 }
