@@ -76,19 +76,6 @@ const (
 	groupDepartment
 )
 
-// holds reports whether the (non-change) feed s carries entry e.
-func (s *feedSpec) holds(e *model.Entry) bool {
-	switch s.group {
-	case groupSite:
-		return true
-	case groupSection:
-		return e.Kind == s.kind
-	case groupDepartment:
-		return slices.Contains(e.Departments, s.dept)
-	}
-	return false
-}
-
 // feedSpecs lists every feed of the site, in /feeds/ page order.
 func feedSpecs(site *model.Site) []feedSpec {
 	specs := []feedSpec{
@@ -190,8 +177,9 @@ func newFeedHolders(specs []feedSpec) *feedHolders {
 	return h
 }
 
-// each calls fn once for every feed that carries e (what feedSpec.holds
-// says, a department listed twice counting once).
+// each calls fn once for every (non-change) feed that carries e: the site
+// feed, its section's feed, and the feed of each department it names (a
+// department listed twice counting once).
 func (h *feedHolders) each(e *model.Entry, fn func(spec int)) {
 	if h.site >= 0 {
 		fn(h.site)
