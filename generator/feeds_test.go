@@ -565,3 +565,29 @@ func mustRead(t *testing.T, p string) []byte {
 	require.NoError(t, err)
 	return b
 }
+
+// TestFeedDepartmentListedTwice checks that an entry naming a department
+// twice is carried once by that department's feed, and counted once on the
+// /feeds/ page.
+func TestFeedDepartmentListedTwice(t *testing.T) {
+	site, entries := feedSite()
+	entries[2].Departments = []string{"fgw", "fgw"}
+	now := fday(2025, 7, 10)
+	files := buildFeeds(t, site, entries, now)
+	f := parseFeed(t, "departments/fgw/feed.json", files["departments/fgw/feed.json"])
+	n := 0
+	for _, it := range f.Items {
+		if strings.HasSuffix(it.Link, "/news/n1/") {
+			n++
+		}
+	}
+	assert.Equal(t, 1, n)
+	groups := feedDirectory(site, entries, now)
+	var listed int
+	for _, l := range groups[groupDepartment].Feeds {
+		if l.Page == "/departments/fgw/" {
+			listed = l.Items
+		}
+	}
+	assert.Equal(t, len(f.Items), listed)
+}
