@@ -30,8 +30,12 @@ const (
 type zhTokenizer struct{ unigrams bool }
 
 func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
-	slab := make([]analysis.Token, 0, len(input)/2+8)
-	out := make(analysis.TokenStream, 0, len(input)/2+8)
+	// Every character gives at most two tokens (a unigram and a bigram,
+	// or a word and the term joining it to a neighbouring character), so
+	// one slab and one stream of that size are never outgrown.
+	size := 2*utf8.RuneCount(input) + 1
+	slab := make([]analysis.Token, 0, size)
+	out := make(analysis.TokenStream, 0, size)
 	pos := 0
 	emit := func(term []byte, start, end int, typ analysis.TokenType) {
 		pos++

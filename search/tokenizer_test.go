@@ -2,6 +2,7 @@ package search
 
 import (
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,11 +39,14 @@ func TestZhTokenizer(t *testing.T) {
 }
 
 func FuzzZhTokenizer(f *testing.F) {
-	for _, s := range []string{"政策兑现", "临发改信用〔2024〕295号", "a税b", "\xff", "ＡＢＣ１２３"} {
+	for _, s := range []string{"政策兑现", "临发改信用〔2024〕295号", "a税b", "a号b号c", "1a2b号3", "\xff", "ＡＢＣ１２３"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		for _, tok := range (zhTokenizer{unigrams: true}).Tokenize([]byte(s)) {
+		toks := (zhTokenizer{unigrams: true}).Tokenize([]byte(s))
+		// Tokenize sizes its slab on this bound.
+		require.LessOrEqual(t, len(toks), 2*utf8.RuneCountInString(s)+1, "tokens of %q", s)
+		for _, tok := range toks {
 			if len(tok.Term) == 0 || tok.Start < 0 || tok.End > len(s) || tok.Start >= tok.End {
 				t.Fatalf("bad token %+v in %q", tok, s)
 			}
