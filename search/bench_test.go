@@ -42,7 +42,8 @@ func BenchmarkBuild(b *testing.B) {
 			dir = b.TempDir()
 		}
 		batch, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_BATCH"))
-		st, err := search.Build(context.Background(), dir, docs, search.Options{BatchSize: batch})
+		merge, _ := strconv.Atoi(os.Getenv("PORTAL_BENCH_MERGE"))
+		st, err := search.Build(context.Background(), dir, docs, search.Options{BatchSize: batch, MergeMax: merge})
 		if err != nil {
 			b.Fatal(err)
 		}
