@@ -143,3 +143,20 @@ func dirSize(dir string) int64 {
 	})
 	return n
 }
+
+// BenchmarkOpen opens an index: the shards plus the in-memory facet and
+// date tables the query loop uses (what serve pays at start and after every
+// rebuild).
+func BenchmarkOpen(b *testing.B) {
+	dir := os.Getenv("PORTAL_BENCH_INDEX")
+	if dir == "" {
+		b.Skip("set PORTAL_BENCH_INDEX")
+	}
+	for range b.N {
+		ix, err := search.Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
+	}
+}
