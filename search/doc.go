@@ -12,7 +12,10 @@
 //     serve processes) never blocks a rebuild. Build keeps the previous
 //     index so readers still holding it finish their queries; older ones are
 //     removed.
-//   - Open opens the current index read-only; Follow returns a Searcher that
+//   - Open opens the current index read-only and reads each shard's facet
+//     values and dates into memory (a few MB at 100,000 pages), so counting
+//     facets and sorting by date cost an array lookup per hit; Follow
+//     returns a Searcher that
 //     reopens whenever the pointer changes, so a rebuild swaps in without
 //     failed queries.
 //   - Text and queries are NFKC-normalised and lower-cased before analysis
