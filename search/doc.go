@@ -14,10 +14,9 @@
 //     removed.
 //   - Open opens the current index read-only and reads each shard's facet
 //     values and dates into memory (a few MB at 100,000 pages), so counting
-//     facets and sorting by date cost an array lookup per hit; Follow
-//     returns a Searcher that
-//     reopens whenever the pointer changes, so a rebuild swaps in without
-//     failed queries.
+//     facets and sorting by date cost an array lookup per hit. Follow
+//     returns a Searcher that reopens whenever the pointer changes, so a
+//     rebuild swaps in without failed queries.
 //   - Text and queries are NFKC-normalised and lower-cased before analysis
 //     (full-width digits and letters match their ASCII forms); display text is
 //     kept as written. Chinese is indexed as overlapping character bigrams plus
