@@ -7,6 +7,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"portal/generator/model"
@@ -24,11 +25,17 @@ func (ix *index) entries() []model.Entry {
 			ids := []string{it.common.ID}
 			switch {
 			case it.c != nil:
+				// Progress notes are part of what a commitment says: a search
+				// for a word only a progress note uses must find the page.
+				var notes strings.Builder
 				for _, p := range it.c.Progress {
 					if p.Date.After(e.Updated) {
 						e.Updated = p.Date
 					}
+					notes.WriteString("\n")
+					notes.WriteString(p.Note)
 				}
+				e.Text += notes.String()
 				ids = append(ids, it.c.SourceDoc)
 			case it.d != nil:
 				ids = append(ids, it.d.CreditCode, it.d.DocNumber)
