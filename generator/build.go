@@ -134,6 +134,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 
 	prog := newProgress(opts.Progress, len(pl.jobs))
 	navs := navVariants(sv.Nav)
+	th.SetNav(navs)
 	if sv.Footer, err = th.Partial("footer.html", theme.Data{Site: sv, Page: &theme.Page{}}); err != nil {
 		return nil, err
 	}

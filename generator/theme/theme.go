@@ -76,6 +76,7 @@ type Theme struct {
 
 	mu   sync.RWMutex
 	site any
+	navs map[string][]Link
 }
 
 // Load parses every layout in fsys (a theme root with layouts/ and static/).
@@ -178,6 +179,29 @@ func (t *Theme) SetSite(site any) {
 	t.mu.Unlock()
 }
 
+// SetNav sets the main navigation variants RenderPage chooses from, keyed by
+// the URL of the current section ("" for none), so dynamic pages carry the
+// same navigation as built ones.
+func (t *Theme) SetNav(navs map[string][]Link) {
+	t.mu.Lock()
+	t.navs = navs
+	t.mu.Unlock()
+}
+
+// navFor returns the navigation for urlPath: the variant of the longest
+// section URL that contains it.
+func (t *Theme) navFor(urlPath string) []Link {
+	t.mu.RLock()
+	defer t.mu.RUnlock()
+	best := ""
+	for key := range t.navs {
+		if key != "" && key != "/" && strings.HasPrefix(urlPath, key) && len(key) > len(best) {
+			best = key
+		}
+	}
+	return t.navs[best]
+}
+
 // Site returns the value set by SetSite.
 func (t *Theme) Site() any {
 	t.mu.RLock()
@@ -236,7 +260,7 @@ func (t *Theme) Partial(name string, data any) (template.HTML, error) {
 // RenderPage renders a dynamic page (search, complaints) with the site set
 // by SetSite. It satisfies the server's PageRenderer.
 func (t *Theme) RenderPage(w io.Writer, name, title, urlPath string, data any) error {
-	page := &Page{Title: title, Path: urlPath, Kind: name, Section: title, SectionURL: urlPath, NoIndex: true}
+	page := &Page{Title: title, Path: urlPath, Kind: name, Section: title, SectionURL: urlPath, NoIndex: true, Nav: t.navFor(urlPath)}
 	return t.Render(w, name, page, t.Site(), data)
 }
 
