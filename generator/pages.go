@@ -182,36 +182,14 @@ func (pl *planner) list(kind model.Kind, title string, items []*item, filters fu
 	}
 }
 
-// pager builds a constant-size window of page links around the current one.
-func pager(base string, cur, pages, total int) *Pager {
-	pu := func(n int) string {
+// pager builds a list's pager: page 1 is base, page n is base/page/n/.
+func pager(base string, cur, pages, total int) *theme.Pager {
+	return theme.NewPager(cur, pages, total, func(n int) string {
 		if n == 1 {
 			return base
 		}
 		return base + "page/" + strconv.Itoa(n) + "/"
-	}
-	p := &Pager{Page: cur, Pages: pages, Total: total}
-	if cur > 1 {
-		p.Prev = pu(cur - 1)
-	}
-	if cur < pages {
-		p.Next = pu(cur + 1)
-	}
-	last := 0
-	for n := 1; n <= pages; n++ {
-		if n == 1 || n == pages || (n >= cur-2 && n <= cur+2) {
-			if last != 0 && n > last+1 {
-				p.Links = append(p.Links, PagerLink{Gap: true})
-			}
-			p.Links = append(p.Links, PagerLink{N: n, URL: pu(n), Current: n == cur})
-			last = n
-		} else if n < cur-2 {
-			n = cur - 3 // jump: per-page work stays constant however many pages
-		} else {
-			n = pages - 1
-		}
-	}
-	return p
+	})
 }
 
 // plan adds every page of the site.

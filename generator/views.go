@@ -66,21 +66,6 @@ type Item struct {
 	Row         template.HTML // partials/item.html rendered once: a row appears in several lists
 }
 
-// Pager is a list's pagination: a constant-size window of page links.
-type Pager struct {
-	Page, Pages, Total int
-	Prev, Next         string
-	Links              []PagerLink
-}
-
-// PagerLink is one page number (or a gap) in a Pager.
-type PagerLink struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
-}
-
 // ListData is the list layout's .Data.
 type ListData struct {
 	Intro   template.HTML
@@ -88,7 +73,7 @@ type ListData struct {
 	FeedURL string
 	Feeds   []theme.Link // the section's feeds, one per format
 	Items   []Item
-	Pager   *Pager
+	Pager   *theme.Pager
 }
 
 // HomeData is the home layout's .Data.

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"portal/generator/theme"
 )
 
 // SearchService answers search queries (implemented over the search
@@ -92,7 +94,7 @@ type SearchPageData struct {
 	Result  *SearchResult
 	Filters []SearchFilterGroup // facets as links, for the filters partial
 	Sorts   []SearchLink
-	Pager   *SearchPager
+	Pager   *theme.Pager
 	Tips    []string
 	Took    string // e.g. 3 毫秒
 }
@@ -111,21 +113,6 @@ type SearchLink struct {
 	Count    int
 	HasCount bool
 	Current  bool
-}
-
-// SearchPager has the field names of the theme's pager partial.
-type SearchPager struct {
-	Page, Pages, Total int
-	Prev, Next         string
-	Links              []SearchPagerLink
-}
-
-// SearchPagerLink is one page number or a gap.
-type SearchPagerLink struct {
-	N       int
-	URL     string
-	Current bool
-	Gap     bool
 }
 
 // searchTips are shown on the empty search page.
@@ -348,35 +335,13 @@ func filterValue(q SearchQuery, field string) string {
 	return ""
 }
 
-// searchPager is a constant-size window of page links around cur.
-func searchPager(base SearchQuery, cur, pages, total int) *SearchPager {
-	pu := func(n int) string {
+// searchPager pages through results with the same window as built lists.
+func searchPager(base SearchQuery, cur, pages, total int) *theme.Pager {
+	return theme.NewPager(cur, pages, total, func(n int) string {
 		q := base
 		q.Page = n
 		return searchURL(q)
-	}
-	p := &SearchPager{Page: cur, Pages: pages, Total: total}
-	if cur > 1 {
-		p.Prev = pu(cur - 1)
-	}
-	if cur < pages {
-		p.Next = pu(cur + 1)
-	}
-	last := 0
-	for n := 1; n <= pages; n++ {
-		if n == 1 || n == pages || (n >= cur-2 && n <= cur+2) {
-			if last != 0 && n > last+1 {
-				p.Links = append(p.Links, SearchPagerLink{Gap: true})
-			}
-			p.Links = append(p.Links, SearchPagerLink{N: n, URL: pu(n), Current: n == cur})
-			last = n
-		} else if n < cur-2 {
-			n = cur - 3
-		} else {
-			n = pages - 1
-		}
-	}
-	return p
+	})
 }
 
 // apiSearchHit and apiSearchBody are the JSON answer.
