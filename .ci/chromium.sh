@@ -7,25 +7,8 @@
 # it says what is missing and exits 1 (the e2e tests skip without chromium).
 set -euo pipefail
 
-log() { echo "chromium.sh: $*" >&2; }
-
-installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-
-missing=()
-command -v chromium >/dev/null 2>&1 || missing+=(chromium)
-installed fonts-noto-cjk || missing+=(fonts-noto-cjk)
-installed fonts-liberation || missing+=(fonts-liberation)
-if [ "${#missing[@]}" -eq 0 ]; then
-  exit 0
-fi
-
-if [ "$(id -u)" -ne 0 ]; then
-  log "missing ${missing[*]}; installing needs root (apt-get install ${missing[*]})"
-  exit 1
-fi
-
-log "installing ${missing[*]} from Debian's packages"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq >&2
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-command -v chromium >/dev/null 2>&1 || { log "chromium is still not on PATH after installing"; exit 1; }
+# shellcheck source=apt.sh
+. "$(dirname "$0")/apt.sh"
+command -v chromium >/dev/null 2>&1 || apt_install chromium
+apt_install fonts-noto-cjk fonts-liberation
+command -v chromium >/dev/null 2>&1 || { echo "chromium.sh: chromium is still not on PATH after installing" >&2; exit 1; }

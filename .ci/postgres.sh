@@ -23,10 +23,9 @@ if [ -z "$bin" ] || [ ! -x "$bin/initdb" ]; then
     log "PostgreSQL is not installed and installing it needs root (apt-get install postgresql)"
     exit 1
   fi
-  log "installing PostgreSQL from Debian's packages"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq >&2
-  apt-get install -y -qq --no-install-recommends postgresql >&2
+  # shellcheck source=apt.sh
+  . "$(dirname "$0")/apt.sh"
+  apt_install postgresql
   bin="$(bindir)"
 fi
 

@@ -395,19 +395,9 @@ func tempOut(out string) (string, error) {
 	return tmp, os.Chmod(tmp, 0o755)
 }
 
-// swap replaces out by tmp with renames: the old folder moves aside, the new
-// one takes its name, and the old one is removed. A reader sees the old site
-// or the new one, never a mix.
-func swap(tmp, out string) error {
-	old, err := swapAside(tmp, out)
-	if err != nil || old == "" {
-		return err
-	}
-	return os.RemoveAll(old)
-}
-
-// swapAside is swap without the removal: it returns the old folder's new
-// name ("" when there was none) for the caller to remove.
+// swapAside replaces out by tmp with renames: the old folder moves aside
+// and the new one takes its name. It returns the old folder's new name (""
+// when there was none) for the caller to remove.
 func swapAside(tmp, out string) (string, error) {
 	out = filepath.Clean(out)
 	old := ""

@@ -280,8 +280,7 @@ func (pl *planner) section(k model.Kind) {
 	cats := sortedKeys(ix.byCat[k])
 	catLabel := map[model.Kind]string{model.KindCommitment: "类别", model.KindDisclosure: "类别", model.KindCase: "案例类型",
 		model.KindRecord: "失信类型", model.KindPolicy: "主题分类"}[k]
-	var filters func(cur string) []FilterGroup
-	filters = func(cur string) []FilterGroup {
+	filters := func(cur string) []FilterGroup {
 		var groups []FilterGroup
 		if k == model.KindCommitment {
 			g := FilterGroup{Label: "状态", Links: []Link{{Label: "全部", URL: "/commitments/", Current: cur == "/commitments/"}}}

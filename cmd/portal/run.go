@@ -13,12 +13,6 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
-// contentError means the site has errors (already printed): exit code 1.
-type contentError struct{ err error }
-
-func (e contentError) Error() string { return e.err.Error() }
-func (e contentError) Unwrap() error { return e.err }
-
 // errReported is returned when the error was already printed in full.
 var errReported = errors.New("errors reported above")
 

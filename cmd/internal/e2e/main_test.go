@@ -12,7 +12,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -128,7 +127,7 @@ func startServer(tmp string) (*server, error) {
 	defer cancel()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
-		goBin = filepath.Join(runtime.GOROOT(), "bin", "go") // go test found it, even if PATH does not
+		goBin = "/usr/local/go/bin/go" // where Go is installed on a fresh machine, even if PATH lacks it
 	}
 	build := exec.CommandContext(ctx, goBin, "build", "-o", bin, "./cmd/portal")
 	build.Dir = root
