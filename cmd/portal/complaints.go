@@ -30,6 +30,7 @@ Usage:
   portal complaints visit  [flags] -actor NAME -satisfaction 满意|基本满意|不满意 [-note TEXT] RECEIPT
   portal complaints close  [flags] -actor NAME [-note TEXT] RECEIPT
   portal complaints export [flags] [-format csv|json] [-o FILE] [list filters]
+  portal complaints erase-expired [flags] [-dry-run]   erase personal data retention_days after closing
 
 Common flags: -site DIR (default .), -db PATH|postgres://… (default from portal.toml).
 -actor defaults to $PORTAL_ACTOR, then $USER.
@@ -63,10 +64,11 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	warning := fs.String("warning", "", "filter (list, export): yellow (due within a working day, or past) or red (past the limit)")
 	format := fs.String("format", "csv", "export format: csv or json")
 	out := fs.String("o", "", "export to FILE instead of standard output")
+	dryRun := fs.Bool("dry-run", false, "erase-expired: only list what would be erased")
 
 	var receipt string
 	switch sub {
-	case "list", "export", "show", "accept", "reject", "assign", "extend", "reply", "visit", "close":
+	case "list", "export", "show", "accept", "reject", "assign", "extend", "reply", "visit", "close", "erase-expired":
 	case "-h", "-help", "--help", "help":
 		fmt.Fprint(stdout, complaintsUsage)
 		return nil
@@ -87,7 +89,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return usageError{fmt.Sprintf("complaints %s: unexpected arguments %q", sub, fs.Args())}
 		}
 	}
-	needsReceipt := sub != "list" && sub != "export"
+	needsReceipt := sub != "list" && sub != "export" && sub != "erase-expired"
 	if needsReceipt && receipt == "" {
 		return usageError{fmt.Sprintf("complaints %s: give the receipt number, e.g. TS-20250115-000123", sub)}
 	}
@@ -104,6 +106,9 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return err
 	}
 	defer closer.Close()
+	// Every action and every look at personal data is in the audit trail,
+	// the command line's too.
+	operator := intake.Who{Login: "cli:" + firstNonEmpty(os.Getenv("USER"), "operator"), Name: *actor, Role: intake.RoleSupervisor, Addr: "cli"}
 
 	filter := func() (intake.Filter, error) {
 		f := intake.Filter{Status: intake.Status(*status), Department: *department, Limit: *limit}
@@ -160,12 +165,32 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 			return intake.WriteJSON(stdout, staffRecords(svc, list))
 		}
 		return printList(stdout, svc, list)
+	case "erase-expired":
+		if *dryRun {
+			list, err := svc.List(ctx, intake.Filter{Status: intake.StatusClosed})
+			if err != nil {
+				return err
+			}
+			cutoff := time.Now().AddDate(0, 0, -svc.RetentionDays())
+			n := 0
+			for _, c := range list {
+				if c.ErasedAt.IsZero() && !c.ClosedAt.IsZero() && c.ClosedAt.Before(cutoff) {
+					fmt.Fprintf(stdout, "%s 办结于 %s\n", c.Receipt, c.ClosedAt.In(svc.Calendar().Location()).Format(time.DateOnly))
+					n++
+				}
+			}
+			fmt.Fprintf(stdout, "将删除 %d 件投诉的个人信息（办结超过 %d 天）\n", n, svc.RetentionDays())
+			return nil
+		}
+		done, err := svc.Retain(ctx)
+		fmt.Fprintf(stdout, "已删除 %d 件投诉的个人信息（办结超过 %d 天）\n", len(done), svc.RetentionDays())
+		return err
 	case "export":
 		f, err := filter()
 		if err != nil {
 			return err
 		}
-		list, err := svc.List(ctx, f)
+		list, err := svc.Export(ctx, operator, f)
 		if err != nil {
 			return err
 		}
@@ -199,7 +224,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		}
 		return nil
 	case "show":
-		c, err := svc.Get(ctx, receipt)
+		c, err := svc.View(ctx, operator, receipt)
 		if err != nil {
 			return err
 		}
@@ -230,7 +255,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "visit":
 		a.Satisfaction = *satisfaction
 	}
-	c, err := svc.Act(ctx, receipt, a)
+	c, err := svc.ActAs(ctx, operator, receipt, a)
 	if err != nil {
 		return actionError(err)
 	}
@@ -375,12 +400,14 @@ func firstNonEmpty(vs ...string) string {
 func loadSiteConfig(siteDir string) (model.Config, error) {
 	cfg := model.DefaultConfig()
 	var raw struct {
+		Title      string `toml:"title"`
 		TimeZone   string `toml:"time_zone"`
 		StateDir   string `toml:"state_dir"`
 		Complaints struct {
 			Store            string `toml:"store"`
 			ReplyWorkingDays int    `toml:"reply_working_days"`
 			ExtensionMaxDays int    `toml:"extension_max_days"`
+			RetentionDays    int    `toml:"retention_days"`
 			Holidays         []any  `toml:"holidays"`
 			ExtraWorkdays    []any  `toml:"extra_workdays"`
 		} `toml:"complaints"`
@@ -392,6 +419,9 @@ func loadSiteConfig(siteDir string) (model.Config, error) {
 	if raw.TimeZone != "" {
 		cfg.TimeZone = raw.TimeZone
 	}
+	if raw.Title != "" {
+		cfg.Title = raw.Title
+	}
 	if raw.StateDir != "" {
 		cfg.StateDir = raw.StateDir
 	}
@@ -402,6 +432,9 @@ func loadSiteConfig(siteDir string) (model.Config, error) {
 	}
 	if c.ExtensionMaxDays > 0 {
 		cfg.Complaints.ExtensionMaxDays = c.ExtensionMaxDays
+	}
+	if c.RetentionDays > 0 {
+		cfg.Complaints.RetentionDays = c.RetentionDays
 	}
 	dates := func(key string, vs []any) ([]string, error) {
 		var out []string

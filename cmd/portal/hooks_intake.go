@@ -140,6 +140,16 @@ func openStore(ctx context.Context, dsn string) (*sqldb.Store, error) {
 // openService opens the store at dsn and wires the service with the site's
 // calendar, limits and department registry.
 func openService(ctx context.Context, siteDir string, cfg model.Config, dsn string) (*intake.Service, io.Closer, error) {
+	svc, store, err := openServiceStore(ctx, siteDir, cfg, dsn)
+	if err != nil {
+		return nil, nil, err
+	}
+	return svc, store, nil
+}
+
+// openServiceStore is openService that also returns the store, for the
+// back office's accounts.
+func openServiceStore(ctx context.Context, siteDir string, cfg model.Config, dsn string) (*intake.Service, *sqldb.Store, error) {
 	loc := cfg.Location
 	if loc == nil {
 		tz := cfg.TimeZone
@@ -164,7 +174,7 @@ func openService(ctx context.Context, siteDir string, cfg model.Config, dsn stri
 		return nil, nil, err
 	}
 	svc := intake.NewService(intake.Config{
-		Store: store, Calendar: cal, Departments: deps,
+		Store: store, Calendar: cal, Departments: deps, CreditCode: checkCreditCode, RetentionDays: cfg.Complaints.RetentionDays,
 		Limits: intake.Limits{ReplyWorkingDays: cfg.Complaints.ReplyWorkingDays, ExtensionMaxDays: cfg.Complaints.ExtensionMaxDays},
 	})
 	return svc, store, nil

@@ -23,7 +23,8 @@ Usage:
   portal check  [-site DIR] [-now YYYY-MM-DD] [-strict]               validate content, list all errors
   portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]  build, then serve
   portal new    [-site DIR] KIND "title"                              scaffold a content file
-  portal complaints list|show|accept|reject|assign|reply|visit|close|export …
+  portal complaints list|show|accept|reject|assign|reply|visit|close|export|erase-expired …
+  portal staff  add|list|disable|enable|reset|audit …                  back-office accounts, audit trail
   portal version
 
 Run 'portal COMMAND -h' for a command's flags.
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdNew(ctx, rest, stdout, stderr)
 	case "complaints":
 		return cmdComplaints(ctx, rest, stdout, stderr)
+	case "staff":
+		return cmdStaff(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":

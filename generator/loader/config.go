@@ -130,6 +130,7 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		positive(c, "extension_max_days", &cfg.Complaints.ExtensionMaxDays, 0)
 		positive(c, "posts_per_minute", &cfg.Complaints.PostsPerMinute, 0)
 		positive(c, "post_burst", &cfg.Complaints.PostBurst, 0)
+		positive(c, "retention_days", &cfg.Complaints.RetentionDays, 1)
 		for _, d := range c.Dates("holidays") {
 			cfg.Complaints.Holidays = append(cfg.Complaints.Holidays, d.Format(time.DateOnly))
 		}

@@ -57,6 +57,9 @@ type ComplaintConfig struct {
 	ExtraWorkdays    []string `toml:"extra_workdays"`     // YYYY-MM-DD weekend days that are working days (调休)
 	PostsPerMinute   int      `toml:"posts_per_minute"`   // per-client POST rate limit; 0 = the server's default (10)
 	PostBurst        int      `toml:"post_burst"`         // per-client POST burst; 0 = the server's default (10)
+	// RetentionDays: personal data (name, phone, e-mail, enterprise, attachments)
+	// is erased this many days after a complaint is closed (办结); default 365.
+	RetentionDays int `toml:"retention_days"`
 }
 
 // DefaultConfig returns the configuration used for every unset key.
@@ -70,6 +73,6 @@ func DefaultConfig() Config {
 		StateDir:    ".portal",
 		Commitments: CommitmentConfig{DueSoonDays: 30, VeryOverdueDays: 90},
 		Feeds:       FeedConfig{Items: 50},
-		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10},
+		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
 	}
 }

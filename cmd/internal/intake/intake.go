@@ -93,6 +93,8 @@ type Complaint struct {
 	Name           string // personal data: never published
 	Phone          string // personal data: never published
 	Email          string // personal data: never published
+	EnterpriseName string // for a complaint made by an enterprise
+	CreditCode     string // the enterprise's 统一社会信用代码
 	Anonymous      bool   // the complainant asks that staff not disclose their identity to the body concerned
 	ConsentPublish bool   // the reply may be published (without personal data)
 
@@ -103,7 +105,11 @@ type Complaint struct {
 	QueryHash     string // hex SHA-256 of the query code; the code itself is never stored
 	Fingerprint   string // hash of the normalised content, for duplicate detection
 
-	Events []Event // append-only history, oldest first
+	Events      []Event      // append-only history, oldest first
+	Notes       []Note       // internal notes, oldest first; staff only
+	Attachments []Attachment // the files sent with it (without Data, except on Create)
+	ClosedAt    time.Time    // when it was closed (办结); zero while open
+	ErasedAt    time.Time    // when its personal data was erased (retention); zero if not
 }
 
 // EventType names what happened; most are the status entered.
@@ -153,6 +159,8 @@ type Event struct {
 func (c *Complaint) Clone() *Complaint {
 	cc := *c
 	cc.Events = append([]Event(nil), c.Events...)
+	cc.Notes = append([]Note(nil), c.Notes...)
+	cc.Attachments = append([]Attachment(nil), c.Attachments...)
 	return &cc
 }
 

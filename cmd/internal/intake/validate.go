@@ -27,11 +27,16 @@ type Submission struct {
 	Name            string `json:"name"`
 	Phone           string `json:"phone"`
 	Email           string `json:"email"`
+	EnterpriseName  string `json:"enterprise_name"` // an enterprise complaining: its name
+	CreditCode      string `json:"credit_code"`     // and its 统一社会信用代码
 	Anonymous       bool   `json:"anonymous"`
 	Consent         bool   `json:"consent"`         // agrees to the privacy notice; required
 	ConsentPublish  bool   `json:"consent_publish"` // the reply may be published without personal data
 	// Website is a honeypot: a field people never see, so only robots fill it.
 	Website string `json:"website"`
+	// Attachments are the checked files of a form submission (see
+	// CheckAttachment); the JSON API takes none.
+	Attachments []Attachment `json:"-"`
 }
 
 // Length limits, in characters (runes).
@@ -41,6 +46,7 @@ const (
 	DescriptionMin = 10
 	DescriptionMax = 5000
 	NameMax        = 50
+	EnterpriseMax  = 100
 	EmailMax       = 254
 	RelatedIDMax   = 120
 )
@@ -54,10 +60,11 @@ var (
 var ErrHoneypot = &Error{Code: EINVALID, Message: "提交未通过校验，请刷新页面后重试"}
 
 // Validate cleans s (trims spaces, normalises the phone number) and checks
-// every field; knownDepartment reports whether a registry id exists. It
-// returns the cleaned submission and an EINVALID *Error naming every bad field
-// (nil when all are good).
-func Validate(s Submission, knownDepartment func(id string) bool) (Submission, error) {
+// every field; knownDepartment reports whether a registry id exists, and
+// creditCode checks a 统一社会信用代码 (GB 32100-2015; nil checks only its
+// shape). It returns the cleaned submission and an EINVALID *Error naming
+// every bad field (nil when all are good).
+func Validate(s Submission, knownDepartment func(id string) bool, creditCode func(code string) error) (Submission, error) {
 	if s.Website != "" {
 		return s, ErrHoneypot
 	}
@@ -85,6 +92,8 @@ func Validate(s Submission, knownDepartment func(id string) bool) (Submission, e
 	s.Name = clean("name", s.Name, false)
 	s.Phone = normalisePhone(clean("phone", s.Phone, false))
 	s.Email = clean("email", s.Email, false)
+	s.EnterpriseName = clean("enterprise_name", s.EnterpriseName, false)
+	s.CreditCode = strings.ToUpper(clean("credit_code", s.CreditCode, false))
 
 	set := func(field, msg string) {
 		if _, ok := bad[field]; !ok {
@@ -151,6 +160,27 @@ func Validate(s Submission, knownDepartment func(id string) bool) (Submission, e
 		} else if a, err := mail.ParseAddress(s.Email); err != nil || a.Address != s.Email || !strings.Contains(a.Address[strings.LastIndexByte(a.Address, '@')+1:], ".") {
 			set("email", "电子邮箱格式不正确，如 name@example.com；可不填")
 		}
+	}
+	switch n := utf8.RuneCountInString(s.EnterpriseName); {
+	case n > EnterpriseMax:
+		set("enterprise_name", fmt.Sprintf("企业名称过长（最多 %d 个字符）", EnterpriseMax))
+	case n == 0 && s.CreditCode != "":
+		set("enterprise_name", "填写了统一社会信用代码，请同时填写企业名称")
+	}
+	switch {
+	case s.CreditCode == "" && s.EnterpriseName != "":
+		set("credit_code", "以企业名义投诉，请填写企业的统一社会信用代码（18 位）")
+	case s.CreditCode != "":
+		if len(s.CreditCode) != 18 {
+			set("credit_code", fmt.Sprintf("统一社会信用代码为 18 位（现为 %d 位）", utf8.RuneCountInString(s.CreditCode)))
+		} else if creditCode != nil {
+			if err := creditCode(s.CreditCode); err != nil {
+				set("credit_code", "统一社会信用代码有误，请对照营业执照核对（18 位数字或大写字母，不含 I、O、Z、S、V，末位是校验码）")
+			}
+		}
+	}
+	if len(s.Attachments) > MaxAttachments {
+		set("attachments", fmt.Sprintf("最多上传 %d 个附件", MaxAttachments))
 	}
 	if !s.Consent {
 		set("consent", "请阅读并同意个人信息保护说明后再提交")
@@ -288,6 +318,8 @@ func FromForm(v url.Values) Submission {
 		Name:            v.Get("name"),
 		Phone:           v.Get("phone"),
 		Email:           v.Get("email"),
+		EnterpriseName:  v.Get("enterprise_name"),
+		CreditCode:      v.Get("credit_code"),
 		Anonymous:       check("anonymous"),
 		Consent:         check("consent"),
 		ConsentPublish:  check("consent_publish"),

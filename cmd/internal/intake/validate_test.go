@@ -43,7 +43,7 @@ func TestValidateAcceptsGood(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := good()
 			tt.mod(&s)
-			got, err := Validate(s, known)
+			got, err := Validate(s, known, nil)
 			require.NoError(t, err)
 			assert.NotContains(t, got.Description, "\r\n")
 			if s.Phone != "" {
@@ -97,7 +97,7 @@ func TestValidateNamesEachBadField(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := good()
 			tt.mod(&s)
-			_, err := Validate(s, known)
+			_, err := Validate(s, known, nil)
 			require.Error(t, err)
 			assert.Equal(t, EINVALID, ErrorCode(err))
 			fields := ErrorFields(err)
@@ -108,7 +108,7 @@ func TestValidateNamesEachBadField(t *testing.T) {
 }
 
 func TestValidateNamesEveryBadFieldAtOnce(t *testing.T) {
-	_, err := Validate(Submission{}, known)
+	_, err := Validate(Submission{}, known, nil)
 	fields := ErrorFields(err)
 	for _, f := range []string{"category", "department", "title", "description", "name", "phone", "consent"} {
 		assert.Contains(t, fields, f)
@@ -119,7 +119,7 @@ func TestValidateNamesEveryBadFieldAtOnce(t *testing.T) {
 func TestValidateHoneypot(t *testing.T) {
 	s := good()
 	s.Website = "http://spam.example"
-	_, err := Validate(s, known)
+	_, err := Validate(s, known, nil)
 	assert.ErrorIs(t, err, ErrHoneypot)
 }
 
@@ -197,7 +197,7 @@ func FuzzFromForm(f *testing.F) {
 // checkValidated asserts Validate's contract on any input: no panic; either
 // coded field errors, or a clean submission within every limit.
 func checkValidated(t *testing.T, s Submission) {
-	clean, err := Validate(s, known)
+	clean, err := Validate(s, known, nil)
 	if err != nil {
 		if ErrorCode(err) != EINVALID {
 			t.Fatalf("validate error is not EINVALID: %v", err)

@@ -27,6 +27,14 @@ func Run(t *testing.T, open func(t *testing.T) intake.Store) {
 	t.Run("ConcurrentDuplicates", func(t *testing.T) { testConcurrentDuplicates(t, open(t)) })
 	t.Run("ListFilters", func(t *testing.T) { testList(t, open(t)) })
 	t.Run("ServiceLoop", func(t *testing.T) { testServiceLoop(t, open(t)) })
+	t.Run("AttachmentsAndEnterprise", func(t *testing.T) { testAttachments(t, open(t)) })
+	t.Run("NotesAppendWithAudit", func(t *testing.T) { testNotes(t, open(t)) })
+	t.Run("ListOfficeFilters", func(t *testing.T) { testOfficeFilters(t, open(t)) })
+	t.Run("RetentionErases", func(t *testing.T) { testRetention(t, open(t)) })
+	t.Run("Accounts", func(t *testing.T) { testAccounts(t, open(t)) })
+	t.Run("Sessions", func(t *testing.T) { testSessions(t, open(t)) })
+	t.Run("AuditTrail", func(t *testing.T) { testAudit(t, open(t)) })
+	t.Run("ScopeByRole", func(t *testing.T) { testScope(t, open(t)) })
 }
 
 // base is the moment the suite's complaints are created: a fixed instant,

@@ -73,10 +73,15 @@ func TestMigrateTwice(t *testing.T) {
 		}
 		var n int
 		require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n))
-		require.Equal(t, 1, n)
+		require.Equal(t, 2, n, "both migrations, once")
 		_, err = s.DB().ExecContext(ctx, `UPDATE complaint_events SET note = 'x'`)
 		require.ErrorContains(t, err, "append-only")
 		_, err = s.DB().ExecContext(ctx, `TRUNCATE complaint_events CASCADE`)
+		require.ErrorContains(t, err, "append-only")
+		require.NoError(t, s.AppendAudit(ctx, intake.AuditEntry{At: time.Now(), Login: "x", Action: intake.AuditView}))
+		_, err = s.DB().ExecContext(ctx, `DELETE FROM audit_log`)
+		require.ErrorContains(t, err, "append-only")
+		_, err = s.DB().ExecContext(ctx, `TRUNCATE audit_log`)
 		require.ErrorContains(t, err, "append-only")
 		require.NoError(t, s.Close())
 	}

@@ -258,15 +258,33 @@ ON CONFLICT (day) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last`
 	}
 	_, err = tx.ExecContext(ctx, s.q(`INSERT INTO complaints (receipt, day, created_at, category, department, related_id,
 objection_reason, title, description, name, phone, email, anonymous, consent_publish, status, assignee,
-extension_days, duplicate_of, query_hash, fingerprint, updated_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+extension_days, duplicate_of, query_hash, fingerprint, updated_at, enterprise_name, credit_code)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
 		c.Receipt, key, c.CreatedAt.UTC(), c.Category, c.Department, c.RelatedID, c.ObjectionReason, c.Title,
 		c.Description, c.Name, c.Phone, c.Email, c.Anonymous, c.ConsentPublish, string(c.Status), c.Assignee,
-		c.ExtensionDays, c.DuplicateOf, c.QueryHash, c.Fingerprint, c.CreatedAt.UTC())
+		c.ExtensionDays, c.DuplicateOf, c.QueryHash, c.Fingerprint, c.CreatedAt.UTC(), c.EnterpriseName, c.CreditCode)
 	if err != nil {
 		return fmt.Errorf("insert complaint: %w", err)
 	}
+	for _, a := range c.Attachments {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO complaint_attachments (receipt, id, name, type, size, sha256, data)
+VALUES (?, ?, ?, ?, ?, ?, ?)`), c.Receipt, a.ID, a.Name, a.Type, a.Size, a.SHA256, a.Data)
+		if err != nil {
+			return fmt.Errorf("insert attachment: %w", err)
+		}
+	}
 	return s.insertEvents(ctx, tx, c.Receipt, c.Events)
+}
+
+func (s *Store) insertNotes(ctx context.Context, tx *sql.Tx, receipt string, notes []intake.Note) error {
+	for _, n := range notes {
+		_, err := tx.ExecContext(ctx, s.q(`INSERT INTO complaint_notes (receipt, seq, at, actor, login, text) VALUES (?, ?, ?, ?, ?, ?)`),
+			receipt, n.Seq, n.At.UTC(), n.Actor, n.Login, n.Text)
+		if err != nil {
+			return fmt.Errorf("insert note: %w", err)
+		}
+	}
+	return nil
 }
 
 func (s *Store) insertEvents(ctx context.Context, tx *sql.Tx, receipt string, events []intake.Event) error {
@@ -281,18 +299,26 @@ VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`), receipt, e.Seq, e.At.UTC(), e.Actor, strin
 }
 
 const complaintCols = `receipt, created_at, category, department, related_id, objection_reason, title, description,
-name, phone, email, anonymous, consent_publish, status, assignee, extension_days, duplicate_of, query_hash, fingerprint`
+name, phone, email, anonymous, consent_publish, status, assignee, extension_days, duplicate_of, query_hash, fingerprint,
+enterprise_name, credit_code, closed_at, erased_at`
 
 type scanner interface{ Scan(...any) error }
 
 func scanComplaint(r scanner) (*intake.Complaint, error) {
 	var c intake.Complaint
 	var status string
+	var closed, erased sql.NullTime
 	err := r.Scan(&c.Receipt, &c.CreatedAt, &c.Category, &c.Department, &c.RelatedID, &c.ObjectionReason, &c.Title,
 		&c.Description, &c.Name, &c.Phone, &c.Email, &c.Anonymous, &c.ConsentPublish, &status, &c.Assignee,
-		&c.ExtensionDays, &c.DuplicateOf, &c.QueryHash, &c.Fingerprint)
+		&c.ExtensionDays, &c.DuplicateOf, &c.QueryHash, &c.Fingerprint, &c.EnterpriseName, &c.CreditCode, &closed, &erased)
 	c.Status = intake.Status(status)
 	c.CreatedAt = c.CreatedAt.UTC()
+	if closed.Valid {
+		c.ClosedAt = closed.Time.UTC()
+	}
+	if erased.Valid {
+		c.ErasedAt = erased.Time.UTC()
+	}
 	return &c, err
 }
 
@@ -319,7 +345,36 @@ FROM complaint_events WHERE receipt = ? ORDER BY seq`), receipt)
 		return nil, err
 	}
 	c.Events = byReceipt[receipt]
-	return c, nil
+	nrows, err := q.QueryContext(ctx, s.q(`SELECT seq, at, actor, login, text FROM complaint_notes WHERE receipt = ? ORDER BY seq`), receipt)
+	if err != nil {
+		return nil, fmt.Errorf("get notes: %w", err)
+	}
+	defer nrows.Close()
+	for nrows.Next() {
+		var n intake.Note
+		if err := nrows.Scan(&n.Seq, &n.At, &n.Actor, &n.Login, &n.Text); err != nil {
+			return nil, fmt.Errorf("scan note: %w", err)
+		}
+		n.At = n.At.UTC()
+		c.Notes = append(c.Notes, n)
+	}
+	if err := nrows.Err(); err != nil {
+		return nil, err
+	}
+	nrows.Close()
+	arows, err := q.QueryContext(ctx, s.q(`SELECT id, name, type, size, sha256 FROM complaint_attachments WHERE receipt = ? ORDER BY id`), receipt)
+	if err != nil {
+		return nil, fmt.Errorf("get attachments: %w", err)
+	}
+	defer arows.Close()
+	for arows.Next() {
+		var a intake.Attachment
+		if err := arows.Scan(&a.ID, &a.Name, &a.Type, &a.Size, &a.SHA256); err != nil {
+			return nil, fmt.Errorf("scan attachment: %w", err)
+		}
+		c.Attachments = append(c.Attachments, a)
+	}
+	return c, arows.Err()
 }
 
 func scanEvents(rows *sql.Rows) (map[string][]intake.Event, error) {
@@ -344,7 +399,7 @@ func (s *Store) Get(ctx context.Context, receipt string) (*intake.Complaint, err
 }
 
 // Update implements intake.Store.
-func (s *Store) Update(ctx context.Context, receipt string, fn func(*intake.Complaint) error) (*intake.Complaint, error) {
+func (s *Store) Update(ctx context.Context, receipt string, fn func(*intake.Complaint) error, audit ...intake.AuditEntry) (*intake.Complaint, error) {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, err
@@ -354,27 +409,47 @@ func (s *Store) Update(ctx context.Context, receipt string, fn func(*intake.Comp
 	if err != nil {
 		return nil, err
 	}
-	before := len(c.Events)
+	before, notesBefore := len(c.Events), len(c.Notes)
 	next := c.Clone()
 	if err := fn(next); err != nil {
 		return nil, err
 	}
-	if len(next.Events) < before {
-		return nil, errors.New("update: history is append-only")
+	if len(next.Events) < before || len(next.Notes) < notesBefore {
+		return nil, errors.New("update: history and notes are append-only")
 	}
 	if err := s.insertEvents(ctx, tx, receipt, next.Events[before:]); err != nil {
 		return nil, err
 	}
-	_, err = tx.ExecContext(ctx, s.q(`UPDATE complaints SET status = ?, assignee = ?, extension_days = ?, updated_at = ? WHERE receipt = ?`),
-		string(next.Status), next.Assignee, next.ExtensionDays, time.Now().UTC(), receipt)
+	if err := s.insertNotes(ctx, tx, receipt, next.Notes[notesBefore:]); err != nil {
+		return nil, err
+	}
+	now := time.Now().UTC()
+	if next.Status == intake.StatusClosed && next.ClosedAt.IsZero() {
+		next.ClosedAt = now.Truncate(time.Microsecond)
+		if e, ok := next.Last(intake.EventClosed); ok {
+			next.ClosedAt = e.At
+		}
+	}
+	var closed any
+	if !next.ClosedAt.IsZero() {
+		closed = next.ClosedAt.UTC()
+	}
+	_, err = tx.ExecContext(ctx, s.q(`UPDATE complaints SET status = ?, assignee = ?, extension_days = ?, updated_at = ?, closed_at = ? WHERE receipt = ?`),
+		string(next.Status), next.Assignee, next.ExtensionDays, now, closed, receipt)
 	if err != nil {
 		return nil, fmt.Errorf("update complaint: %w", err)
+	}
+	if err := s.insertAudit(ctx, tx, audit); err != nil {
+		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
 		return nil, err
 	}
 	return next, nil
 }
+
+// likeEscaper escapes LIKE's wildcards and its escape character.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 
 // List implements intake.Store.
 func (s *Store) List(ctx context.Context, f intake.Filter) ([]*intake.Complaint, error) {
@@ -383,8 +458,25 @@ func (s *Store) List(ctx context.Context, f intake.Filter) ([]*intake.Complaint,
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, string(f.Status))
 	}
+	if f.Open {
+		where, args = append(where, "status <> ?"), append(args, string(intake.StatusClosed))
+	}
 	if f.Department != "" {
 		where, args = append(where, "(department = ? OR assignee = ?)"), append(args, f.Department, f.Department)
+	}
+	if f.Assignee != "" {
+		where, args = append(where, "assignee = ?"), append(args, f.Assignee)
+	}
+	if f.Category != "" {
+		where, args = append(where, "category = ?"), append(args, f.Category)
+	}
+	for _, word := range strings.Fields(f.Text) {
+		// A plain substring match: Chinese has no spaces between words, so
+		// a word is found wherever it stands.
+		pat := "%" + likeEscaper.Replace(strings.ToLower(word)) + "%"
+		where = append(where, `(LOWER(receipt) LIKE ? ESCAPE '\' OR LOWER(title) LIKE ? ESCAPE '\' OR LOWER(description) LIKE ? ESCAPE '\'
+OR LOWER(related_id) LIKE ? ESCAPE '\' OR LOWER(enterprise_name) LIKE ? ESCAPE '\' OR LOWER(credit_code) LIKE ? ESCAPE '\')`)
+		args = append(args, pat, pat, pat, pat, pat, pat)
 	}
 	if !f.Since.IsZero() {
 		where, args = append(where, "created_at >= ?"), append(args, f.Since.UTC())

@@ -44,9 +44,19 @@ func TestReopenKeepsDataAndMigratesOnce(t *testing.T) {
 	require.Equal(t, 2, sync, "synchronous=FULL")
 	var n int
 	require.NoError(t, s.DB().QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n))
-	require.Equal(t, 1, n)
+	require.Equal(t, 2, n, "both migrations, once")
 	// The history is append-only in the database itself.
 	_, err = s.DB().ExecContext(ctx, `DELETE FROM complaint_events`)
+	require.ErrorContains(t, err, "append-only")
+	require.NoError(t, s.AppendAudit(ctx, intake.AuditEntry{At: intaketestBase, Login: "x", Action: intake.AuditView}))
+	_, err = s.DB().ExecContext(ctx, `DELETE FROM audit_log`)
+	require.ErrorContains(t, err, "append-only")
+	_, err = s.Update(ctx, c.Receipt, func(c *intake.Complaint) error {
+		c.Notes = append(c.Notes, intake.Note{Seq: 1, At: intaketestBase, Actor: "李四", Login: "li", Text: "备注"})
+		return nil
+	})
+	require.NoError(t, err)
+	_, err = s.DB().ExecContext(ctx, `UPDATE complaint_notes SET text = 'x'`)
 	require.ErrorContains(t, err, "append-only")
 }
 
