@@ -307,8 +307,8 @@ func (s *Service) Public(c *Complaint) *PublicStatus {
 	p := &PublicStatus{
 		Receipt: c.Receipt, Category: c.Category, Department: s.DepartmentName(c.Department),
 		Title: c.Title, Status: c.Status, StatusLabel: c.Status.Label(),
-		Received:  c.CreatedAt.In(loc).Format("2006-01-02 15:04"),
-		Warning:   t.Level,
+		Received:   c.CreatedAt.In(loc).Format("2006-01-02 15:04"),
+		Warning:    t.Level,
 		Duplicate:  c.DuplicateOf != "",
 		Enterprise: c.CreditCode != "",
 		Timeline:   []PublicEvent{},

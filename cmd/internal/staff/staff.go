@@ -248,7 +248,9 @@ func (s *Service) newCredentials(a *intake.Account) (Credentials, error) {
 }
 
 // List returns every account.
-func (s *Service) List(ctx context.Context) ([]*intake.Account, error) { return s.store.ListAccounts(ctx) }
+func (s *Service) List(ctx context.Context) ([]*intake.Account, error) {
+	return s.store.ListAccounts(ctx)
+}
 
 // SetDisabled disables (ending its sessions) or enables an account.
 func (s *Service) SetDisabled(ctx context.Context, who intake.Who, login string, disabled bool) (*intake.Account, error) {
