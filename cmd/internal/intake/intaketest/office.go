@@ -206,11 +206,12 @@ func testAccounts(t *testing.T, s intake.Store) {
 	assert.Equal(t, intake.ENOTFOUND, intake.ErrorCode(err))
 
 	locked := at.Add(time.Minute)
-	got, err = s.UpdateAccount(ctx, "li.si", func(a *intake.Account) error {
+	updated, err := s.UpdateAccount(ctx, "li.si", func(a *intake.Account) error {
 		a.FailedLogins, a.LockedUntil, a.TOTPSecret, a.TOTPLastStep, a.Disabled = 5, locked, "JBSWY3DPEHPK3PXP", 12345, true
 		return nil
 	})
 	require.NoError(t, err)
+	assert.Equal(t, 5, updated.FailedLogins)
 	got, err = s.GetAccount(ctx, "li.si")
 	require.NoError(t, err)
 	assert.Equal(t, 5, got.FailedLogins)
