@@ -120,23 +120,24 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 		Date           string  `json:"date"`
 		ValidUntil     string  `json:"valid_until,omitempty"`
 		PublicityUntil string  `json:"publicity_until,omitempty"`
+		Published      string  `json:"published,omitempty"`
 		Department     string  `json:"department"`
 		LegalBasis     string  `json:"legal_basis,omitempty"`
 		Fine           float64 `json:"fine,omitempty"`
 		URL            string  `json:"url"`
 		Example        bool    `json:"example,omitempty"`
 	}
-	hdr = []string{"id", "subject_name", "credit_code", "doc_number", "category", "title", "content", "date", "valid_until", "publicity_until", "department", "legal_basis", "fine", "url", "example"}
+	hdr = []string{"id", "subject_name", "credit_code", "doc_number", "category", "title", "content", "date", "valid_until", "publicity_until", "published", "department", "legal_basis", "fine", "url", "example"}
 	for _, it := range ix.byKind[model.KindDisclosure] {
 		d := it.d
 		o := disclosure{d.ID, d.SubjectName, d.CreditCode, d.DocNumber, d.Category, d.Title, d.Content, day(d.Date), day(d.ValidUntil),
-			day(d.PublicityUntil), d.Department, d.LegalBasis, d.Fine, it.url, d.Example}
+			day(d.PublicityUntil), day(d.Published), d.Department, d.LegalBasis, d.Fine, it.url, d.Example}
 		fine := ""
 		if d.Fine != 0 {
 			fine = strconv.FormatFloat(d.Fine, 'f', -1, 64)
 		}
 		add("disclosures", hdr, []string{o.ID, o.SubjectName, o.CreditCode, o.DocNumber, o.Category, o.Title, o.Content, o.Date, o.ValidUntil,
-			o.PublicityUntil, o.Department, o.LegalBasis, fine, o.URL, strconv.FormatBool(o.Example)}, o)
+			o.PublicityUntil, o.Published, o.Department, o.LegalBasis, fine, o.URL, strconv.FormatBool(o.Example)}, o)
 	}
 	type record struct {
 		ID            string `json:"id"`

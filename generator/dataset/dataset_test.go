@@ -160,6 +160,8 @@ func TestReadCSV(t *testing.T) {
 				`data/disclosures/x.csv:2:6: date: "2024-02-30" is not a date (use YYYY-MM-DD)`,
 				`data/disclosures/x.csv:2:9: 罚款金额: "五千" is not an amount in 元 (use a number such as 5000 or 1250.50)`,
 			}, 1},
+		{"published before the decision", "subject_name,doc_number,category,title,date,department,公示日期\n某公司,临市监罚〔2024〕4号,行政处罚,罚款,2024-03-01,市市场监管局,2024-02-28\n",
+			[]string{`data/disclosures/x.csv:2:7: 公示日期: 2024-02-28 is before the decision date 2024-03-01 (公示日期 cannot precede 决定日期)`}, 1},
 		{"empty required and short row", csvHeader + ",,临市监罚〔2024〕2号,行政处罚,罚款,2024-03-01,,市市场监管局,\n\"a\",b\n",
 			[]string{
 				`data/disclosures/x.csv:2:1: subject_name: must not be empty`,
@@ -172,11 +174,11 @@ func TestReadCSV(t *testing.T) {
 				`data/disclosures/x.csv:1:1: department: required column is missing (name it department or 决定机关 or 许可机关 or 处罚机关)`,
 				`data/disclosures/x.csv:1:1: doc_number: required column is missing (name it doc_number or 决定文书号 or 行政许可决定文书号 or 行政处罚决定书文号)`,
 				`data/disclosures/x.csv:1:1: title: required column is missing (name it title or 名称 or 项目名称)`,
-				`data/disclosures/x.csv:1:2: doc_numbr: unknown column (did you mean doc_number?); allowed: id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例`,
+				`data/disclosures/x.csv:1:2: doc_numbr: unknown column (did you mean doc_number?); allowed: id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, published/公示日期/上网公示日期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例`,
 			}, 0},
 		{"bare quote in a chinese row", csvHeader + "某\"公司,,临市监罚〔2024〕3号,行政处罚,罚款,2024-03-01,,市市场监管局,\n",
 			[]string{`data/disclosures/x.csv:2:2: CSV: bare " in non-quoted-field (a value containing " must be quoted as a whole and its quotes doubled: "say ""hello""")`}, 0},
-		{"empty file", "", []string{`data/disclosures/x.csv:1:1: the file is empty: the first row must name the columns (id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例)`}, 0},
+		{"empty file", "", []string{`data/disclosures/x.csv:1:1: the file is empty: the first row must name the columns (id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, published/公示日期/上网公示日期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例)`}, 0},
 		{"gbk", csvHeader + "\xb9\xab\xcb\xbe,", []string{`data/disclosures/x.csv:2:1: the file is not UTF-8 text (save it as UTF-8; GBK/GB18030 is not accepted)`}, 0},
 	}
 	for _, tt := range tests {
@@ -193,9 +195,9 @@ func TestReadCSV(t *testing.T) {
 func TestReadCSVValues(t *testing.T) {
 	t.Parallel()
 	var dl diag.List
-	src := "id,subject_name,doc_number,category,title,date,department,withdrawn,example\n" +
-		"x1,甲,临市监罚〔2024〕1号,行政处罚,罚款,2024/3/1,scjg,是,true\n" +
-		",乙,临市监罚〔2024〕2号,行政许可,许可,2024-03-02,市市场监管局,,\n"
+	src := "id,subject_name,doc_number,category,title,date,department,withdrawn,example,公示日期\n" +
+		"x1,甲,临市监罚〔2024〕1号,行政处罚,罚款,2024/3/1,scjg,是,true,2024-03-06\n" +
+		",乙,临市监罚〔2024〕2号,行政许可,许可,2024-03-02,市市场监管局,,,\n"
 	pages := ReadCSV("data/disclosures/y.csv", []byte(src), cst, &dl)
 	require.Empty(t, strs(&dl))
 	require.Len(t, pages, 2)
@@ -204,11 +206,13 @@ func TestReadCSVValues(t *testing.T) {
 	assert.True(t, d.Withdrawn)
 	assert.True(t, d.Example)
 	assert.Equal(t, time.Date(2024, 3, 1, 0, 0, 0, 0, cst), d.Date)
+	assert.Equal(t, time.Date(2024, 3, 6, 0, 0, 0, 0, cst), d.Published)
 	assert.Equal(t, 2, d.Source.Line)
 	require.Len(t, pages[0].Refs, 1)
 	assert.Equal(t, "scjg", pages[0].Refs[0].Name)
 	assert.Equal(t, [2]int{2, 7}, [2]int{pages[0].Refs[0].Line, pages[0].Refs[0].Col})
 	d2 := pages[1].Disclosure
+	assert.True(t, d2.Published.IsZero())
 	assert.Equal(t, DerivedID("临市监罚〔2024〕2号"), d2.ID)
 	assert.Regexp(t, `^d-[0-9a-f]{10}$`, d2.ID)
 	assert.NotEqual(t, DerivedID("临市监罚〔2024〕1号"), d2.ID)

@@ -407,6 +407,10 @@ func buildRow(file string, line int, cells map[string]cell, loc *time.Location, 
 	if !d.PublicityUntil.IsZero() && !d.Date.IsZero() && d.PublicityUntil.Before(d.Date) {
 		errf(cells["publicity_until"], "%s is before the decision date %s", d.PublicityUntil.Format(time.DateOnly), d.Date.Format(time.DateOnly))
 	}
+	d.Published = date("published", false)
+	if !d.Published.IsZero() && !d.Date.IsZero() && d.Published.Before(d.Date) {
+		errf(cells["published"], "%s is before the decision date %s (公示日期 cannot precede 决定日期)", d.Published.Format(time.DateOnly), d.Date.Format(time.DateOnly))
+	}
 	dept := required("department")
 	_, d.LegalBasis = get("legal_basis")
 	if c, v := get("fine"); v != "" {

@@ -213,6 +213,7 @@ type Disclosure struct {
 	Content        string    // 处罚内容 / 许可内容
 	ValidUntil     time.Time // 有效期至, optional
 	PublicityUntil time.Time // 公示截止期, optional; past it the record is not published
+	Published      time.Time // 公示日期 (day it went online), optional; else the publication log's date
 	Department     string    // 决定机关, resolved registry id
 	LegalBasis     string    // 依据
 	Fine           float64   // 罚款金额 (元), optional

@@ -100,6 +100,7 @@ var DisclosureFields = []Field{
 	{"date", []string{"date", "决定日期", "许可决定日期", "处罚决定日期"}, true},
 	{"valid_until", []string{"valid_until", "有效期至"}, false},
 	{"publicity_until", []string{"publicity_until", "公示截止期"}, false},
+	{"published", []string{"published", "公示日期", "上网公示日期"}, false},
 	{"department", []string{"department", "决定机关", "许可机关", "处罚机关"}, true},
 	{"legal_basis", []string{"legal_basis", "依据", "处罚依据", "许可依据"}, false},
 	{"fine", []string{"fine", "罚款金额"}, false},
@@ -345,6 +346,10 @@ func (pp *parser) disclosure() {
 	d.Content = t.Str(false, n("content")...)
 	d.ValidUntil = t.Date(false, n("valid_until")...)
 	d.PublicityUntil = t.Date(false, n("publicity_until")...)
+	d.Published = t.Date(false, n("published")...)
+	if !d.Published.IsZero() && !d.Date.IsZero() && d.Published.Before(d.Date) {
+		t.Errorf(pp.present(n("published")), "%s is before the decision date %s (公示日期 cannot precede 决定日期)", d.Published.Format(time.DateOnly), d.Date.Format(time.DateOnly))
+	}
 	pp.refNames(n("department"), true, func(id string) { d.Department = id })
 	d.LegalBasis = t.Str(false, n("legal_basis")...)
 	if f, ok := t.Float(n("fine")...); ok {

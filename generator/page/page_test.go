@@ -223,6 +223,20 @@ func TestParseKinds(t *testing.T) {
 			},
 		},
 		{
+			name: "publication date",
+			kind: model.KindDisclosure, file: "content/disclosures/d4.md",
+			src: "+++\ntitle = \"x\"\ndate = 2024-05-06\npublished = 2024-05-08\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
+			check: func(t *testing.T, p *Page) {
+				assert.Equal(t, time.Date(2024, 5, 8, 0, 0, 0, 0, loc), p.Disclosure.Published)
+			},
+		},
+		{
+			name: "published before the decision",
+			kind: model.KindDisclosure, file: "content/disclosures/d5.md",
+			src:   "+++\ntitle = \"x\"\ndate = 2024-05-06\n\"公示日期\" = 2024-05-01\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
+			diags: []string{`content/disclosures/d5.md:4:10: 公示日期: 2024-05-01 is before the decision date 2024-05-06 (公示日期 cannot precede 决定日期)`},
+		},
+		{
 			name: "both alias and key",
 			kind: model.KindDisclosure, file: "content/disclosures/d2.md",
 			src:   "+++\ntitle = \"x\"\n\"名称\" = \"y\"\ndate = 2024-05-06\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
