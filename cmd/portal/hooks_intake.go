@@ -60,6 +60,17 @@ func modelStats(st *intake.Stats) *model.ComplaintStats {
 		out.Replies = append(out.Replies, model.PublicReply{Receipt: r.Receipt, Category: r.Category, Department: r.Department,
 			AcceptedDate: r.AcceptedDate, RepliedDate: r.RepliedDate, Title: r.Title, Reply: r.Reply})
 	}
+	out.Facts = make([]model.ComplaintFact, 0, len(st.Facts))
+	for _, f := range st.Facts {
+		mf := model.ComplaintFact{Department: f.Department, Received: f.Received, ReplyDue: f.ReplyDue, Replied: f.Replied, Reopened: f.Reopened}
+		if mf.Department == intake.DepartmentUnknown {
+			mf.Department = ""
+		}
+		for _, v := range f.Visits {
+			mf.Visits = append(mf.Visits, model.ComplaintVisit{Date: v.At, Satisfaction: v.Satisfaction})
+		}
+		out.Facts = append(out.Facts, mf)
+	}
 	return out
 }
 

@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // ComplaintStats are the public complaint figures a build publishes: counts
 // and rates only, never personal data or complaint text (except replies whose
 // complainant consented to publication).
@@ -8,6 +10,28 @@ type ComplaintStats struct {
 	Monthly     []MonthlyComplaintStats             // oldest first
 	Replies     []PublicReply                       // consented replies, newest first
 	Total       DepartmentComplaintStats            // the whole site
+	// Facts are every complaint's dated milestones (no text, no personal
+	// data), from which the indicators count per period; duplicates left out.
+	Facts []ComplaintFact
+}
+
+// ComplaintFact is one complaint's dated milestones for the indicators.
+type ComplaintFact struct {
+	Department string    // registry id of the body charged with it ("" = 不确定)
+	Received   time.Time // 留言日期
+	// ReplyDue is the last day of the reply limit (working days plus any
+	// extension granted before the first reply); zero when no reply is owed
+	// (不予受理).
+	ReplyDue time.Time
+	Replied  time.Time        // first reply; zero when none yet
+	Visits   []ComplaintVisit // 回访, oldest first
+	Reopened []time.Time      // 重办 after 不满意, oldest first
+}
+
+// ComplaintVisit is one 回访 and its result (满意 | 基本满意 | 不满意).
+type ComplaintVisit struct {
+	Date         time.Time
+	Satisfaction string
 }
 
 // DepartmentComplaintStats are one department's figures.

@@ -18,6 +18,27 @@ type Stats struct {
 	Monthly     []MonthStats               // oldest first
 	Replies     []PublicReply              // newest first
 	Total       DepartmentStats
+	Facts       []Fact // every complaint's dated milestones, duplicates left out, receipt order
+}
+
+// Fact is one complaint's dated milestones, for the integrity indicators:
+// the body charged and dates only, no text and no personal data.
+type Fact struct {
+	Department string    // registry id, or DepartmentUnknown
+	Received   time.Time // when it was received
+	// ReplyDue is the last day (a date, see Calendar.Date) of the limit for
+	// the first reply, with any extension granted before it; zero when the
+	// complaint was rejected before a reply was owed.
+	ReplyDue time.Time
+	Replied  time.Time // the first reply; zero when none yet
+	Visits   []Visit   // oldest first
+	Reopened []time.Time
+}
+
+// Visit is one 回访 and its result.
+type Visit struct {
+	At           time.Time
+	Satisfaction string
 }
 
 // DepartmentStats are one department's figures.
@@ -123,6 +144,7 @@ func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string
 			}
 		}
 		st.Departments[dept] = d
+		st.Facts = append(st.Facts, factOf(c, dept, cal, lim))
 		if r, ok := c.Last(EventReplied); ok && c.ConsentPublish {
 			acc, _ := c.First(EventAccepted)
 			replier := dept
@@ -166,6 +188,26 @@ func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string
 		return st.Replies[i].Receipt > st.Replies[j].Receipt
 	})
 	return st
+}
+
+// factOf returns c's milestones, charged to dept.
+func factOf(c *Complaint, dept string, cal *Calendar, lim Limits) Fact {
+	f := Fact{Department: dept, Received: c.CreatedAt}
+	if first, ok := c.First(EventReplied); ok {
+		f.Replied = first.At
+		f.ReplyDue = cal.AddWorkingDays(c.CreatedAt, lim.ReplyWorkingDays+extensionBefore(c, first.Seq))
+	} else if _, rejected := c.First(EventRejected); !rejected {
+		f.ReplyDue = cal.AddWorkingDays(c.CreatedAt, lim.ReplyWorkingDays+c.ExtensionDays)
+	}
+	for _, e := range c.Events {
+		switch e.Type {
+		case EventVisited:
+			f.Visits = append(f.Visits, Visit{At: e.At, Satisfaction: e.Satisfaction})
+		case EventReopened:
+			f.Reopened = append(f.Reopened, e.At)
+		}
+	}
+	return f
 }
 
 func median(xs []int) float64 {

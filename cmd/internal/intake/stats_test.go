@@ -65,4 +65,46 @@ func TestComputeStats(t *testing.T) {
 	r := st.Replies[0]
 	assert.Equal(t, PublicReply{Receipt: "TS-20250115-000001", Department: "fgw", AcceptedDate: "2025-01-16",
 		RepliedDate: "2025-01-20", Title: "标题 ＊＊＊", Reply: "＊＊＊您好：已处理，联系电话＊＊＊"}, r)
+
+	// Facts: one per complaint (not the duplicate), dates only.
+	require.Len(t, st.Facts, 5)
+	date := func(y, m, d int) time.Time { return time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC) }
+	late := st.Facts[1]
+	assert.Equal(t, "fgw", late.Department)
+	assert.Equal(t, date(2025, 1, 22), late.ReplyDue, "five working days after Wednesday 15 January")
+	assert.Equal(t, jan.Add(14*24*time.Hour), late.Replied)
+	require.Len(t, late.Visits, 1)
+	assert.Equal(t, Unsatisfied, late.Visits[0].Satisfaction)
+	open := st.Facts[2]
+	assert.True(t, open.Replied.IsZero())
+	assert.Equal(t, date(2025, 1, 22), open.ReplyDue, "an unanswered complaint still owes its reply")
+	assert.Empty(t, open.Visits)
+	assert.Equal(t, "fgw", st.Facts[3].Department, "the 不确定 complaint is charged to the body it was assigned to")
+}
+
+func TestFactReopenedAndRejected(t *testing.T) {
+	cal, _ := NewCalendar(shanghai, nil, nil)
+	lim := Limits{ReplyWorkingDays: 5, ExtensionMaxDays: 10}
+	created := time.Date(2025, 1, 15, 10, 0, 0, 0, shanghai)
+	c := &Complaint{Receipt: "TS-20250115-000009", CreatedAt: created, Department: "fgw", Status: StatusReceived}
+	c.appendEvent(Event{At: created, Type: EventReceived})
+	at := created
+	for _, a := range []Action{{Kind: ActAccept}, {Kind: ActAssign, Assignee: "fgw"}, {Kind: ActExtend, Days: 3, Note: "需现场核实"},
+		{Kind: ActReply, Note: "已办理"}, {Kind: ActVisit, Satisfaction: Unsatisfied}} {
+		at = at.Add(24 * time.Hour)
+		a.Actor = "x"
+		require.NoError(t, Apply(c, a, at, 10))
+	}
+	rejected := &Complaint{Receipt: "TS-20250115-000010", CreatedAt: created, Department: "fgw", Status: StatusReceived}
+	rejected.appendEvent(Event{At: created, Type: EventReceived})
+	require.NoError(t, Apply(rejected, Action{Kind: ActReject, Note: "不属于受理范围", Actor: "x"}, created.Add(time.Hour), 10))
+
+	st := ComputeStats([]*Complaint{c, rejected}, cal, lim, func(string) bool { return true })
+	require.Len(t, st.Facts, 2)
+	f := st.Facts[0]
+	assert.Equal(t, time.Date(2025, 1, 27, 0, 0, 0, 0, time.UTC), f.ReplyDue, "5 + 3 working days: the extension came before the reply")
+	require.Len(t, f.Reopened, 1)
+	assert.Equal(t, created.Add(5*24*time.Hour), f.Reopened[0], "不满意 sends it back at once")
+	require.Len(t, f.Visits, 1)
+	assert.True(t, st.Facts[1].ReplyDue.IsZero(), "a rejected complaint owes no reply")
 }
