@@ -139,6 +139,9 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		}
 		c.Finish()
 	}
+	if i := t.Table("indicators"); i != nil {
+		loadIndicators(i, &cfg.Indicators)
+	}
 	t.Finish()
 	return cfg
 }

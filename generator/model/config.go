@@ -18,6 +18,7 @@ type Config struct {
 	Commitments CommitmentConfig `toml:"commitments"`
 	Feeds       FeedConfig       `toml:"feeds"`
 	Complaints  ComplaintConfig  `toml:"complaints"`
+	Indicators  IndicatorConfig  `toml:"indicators"`
 
 	// Location is TimeZone loaded; set by the loader.
 	Location *time.Location `toml:"-"`
@@ -74,5 +75,6 @@ func DefaultConfig() Config {
 		Commitments: CommitmentConfig{DueSoonDays: 30, VeryOverdueDays: 90},
 		Feeds:       FeedConfig{Items: 50},
 		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
+		Indicators:  DefaultIndicators(),
 	}
 }
