@@ -47,7 +47,7 @@ func TestIndicatorConfig(t *testing.T) {
 			name: "own grades",
 			toml: "[indicators]\nopen_record_max_grade = \"合格\"\ngrades = [{ name = \"好\", min = 85 }, { name = \"合格\", min = 60 }, { name = \"不合格\", min = 0 }]\n",
 			check: func(t *testing.T, ic model.IndicatorConfig) {
-				assert.Equal(t, []model.Grade{{"好", 85}, {"合格", 60}, {"不合格", 0}}, ic.Grades)
+				assert.Equal(t, []model.Grade{{Name: "好", Min: 85}, {Name: "合格", Min: 60}, {Name: "不合格", Min: 0}}, ic.Grades)
 				assert.Equal(t, "合格", ic.OpenRecordMaxGrade)
 			},
 		},

@@ -98,7 +98,7 @@ func DefaultIndicators() IndicatorConfig {
 			IndMaterialChange:       {Points: 3, Cap: 15},
 			IndRecordRemovedEarly:   {Points: 5, Cap: 15},
 		},
-		Grades: []Grade{{"优", 90}, {"良", 80}, {"中", 60}, {"差", 0}},
+		Grades: []Grade{{Name: "优", Min: 90}, {Name: "良", Min: 80}, {Name: "中", Min: 60}, {Name: "差", Min: 0}},
 	}
 }
 
