@@ -229,7 +229,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 		return nil, err
 	}
 	ok = true
-	res := &Result{Site: site, Entries: entries, Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + extraFiles + len(files),
+	res := &Result{Site: site, Entries: entries, Profiles: ix.profiles(site), Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + extraFiles + len(files),
 		Omitted: ix.omitted, Theme: th}
 	if old != "" {
 		if opts.DeferCleanup {

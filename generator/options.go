@@ -48,7 +48,10 @@ type ExtraPage struct {
 // Result reports what a build did.
 type Result struct {
 	Site     *model.Site
-	Entries  []model.Entry  // every published page, for search indexing
+	Entries  []model.Entry  // every published record page, for search indexing and feeds
+	// Profiles are the department and subject pages, for search indexing
+	// only (they are not publications, so no feed carries them).
+	Profiles []model.Entry
 	Pages    int            // HTML pages written
 	Files    int            // all files written
 	Omitted  map[string]int // records left out, by reason (公示期满, 信用修复, 草稿 …)

@@ -21,7 +21,8 @@ func (ix *index) entries() []model.Entry {
 		for _, it := range ix.byKind[k] {
 			e := model.Entry{Kind: it.kind, ID: it.common.ID, Path: it.url, Title: it.common.Title, Summary: it.summary,
 				Text: it.text, HTML: string(it.html), Date: it.common.Date, Updated: it.common.Date,
-				Departments: it.depts, Status: it.status, Category: it.category, Tags: it.common.Tags, Example: it.common.Example}
+				Departments: it.depts, Status: it.status, Category: it.category, Tags: it.common.Tags, Example: it.common.Example,
+				Record: it.record()}
 			ids := []string{it.common.ID}
 			switch {
 			case it.c != nil:
@@ -50,6 +51,55 @@ func (ix *index) entries() []model.Entry {
 			e.Identifiers = appendUnique(nil, ids...)
 			out = append(out, e)
 		}
+	}
+	return out
+}
+
+// record returns the model value behind it.
+func (it *item) record() any {
+	switch {
+	case it.c != nil:
+		return it.c
+	case it.d != nil:
+		return it.d
+	case it.p != nil:
+		return it.p
+	case it.cs != nil:
+		return it.cs
+	case it.n != nil:
+		return it.n
+	case it.r != nil:
+		return it.r
+	}
+	return nil
+}
+
+// profiles returns one entry per department page and per subject page
+// (/subjects/<统一社会信用代码>/), so that search can put the page of the
+// body or enterprise a query names first. Their text is what the page says
+// about itself; the records it lists are entries of their own.
+func (ix *index) profiles(site *model.Site) []model.Entry {
+	out := make([]model.Entry, 0, len(site.Departments)+len(ix.bySubject))
+	for _, d := range site.Departments {
+		e := model.Entry{Kind: model.KindDepartment, ID: d.ID, Path: urlOf("departments", d.ID), Title: d.Name,
+			Departments: []string{d.ID}, Record: d}
+		e.Summary = strings.Join(appendUnique([]string{d.Short}, d.Type, d.Level), " · ")
+		if n := len(ix.byDept[d.ID][model.KindCommitment]); n > 0 {
+			e.Summary += " · 承诺 " + itoa(n) + " 项"
+		}
+		out = append(out, e)
+	}
+	for _, code := range sortedKeys(ix.bySubject) {
+		items := ix.bySubject[code] // newest first
+		s := &model.Subject{CreditCode: code, Name: items[0].d.SubjectName}
+		e := model.Entry{Kind: model.KindSubject, ID: code, Path: urlOf("subjects", code), Title: s.Name,
+			Date: items[0].common.Date, Updated: items[0].common.Date, Record: s}
+		for _, it := range items {
+			s.Names = appendUnique(s.Names, it.d.SubjectName)
+			e.Departments = appendUnique(e.Departments, it.depts...)
+		}
+		e.Summary = "统一社会信用代码 " + code + " · 公示信息 " + itoa(len(items)) + " 条"
+		out = append(out, e)
 	}
 	return out
 }

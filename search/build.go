@@ -27,7 +27,7 @@ const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
 // way an older reader cannot use.
-const formatVersion = 5
+const formatVersion = 6
 
 // Options tune Build.
 type Options struct {
@@ -209,6 +209,7 @@ func toIndexDoc(d *Document) indexDoc {
 		Body:      normalize(body.String()),
 		IDs:       canon(d.Identifiers),
 		Refs:      canon(d.References),
+		Names:     canon(d.Names),
 		Kind:      d.Kind,
 		Dept:      d.Departments,
 		Status:    d.Status,

@@ -52,5 +52,10 @@ type Document struct {
 	Tags            []string  // indexed as text and keyword
 	Identifiers     []string  // the page's own exact-match keys: id, 统一社会信用代码, 文书号 …
 	References      []string  // identifiers of documents the page cites (a commitment's source 文号)
+	// Names are the names of the body or subject the page is the profile of
+	// (a department's full and short names and aliases, an enterprise's
+	// name and credit code): a query that is or contains one puts the page
+	// first, above every other hit.
+	Names []string
 	Date            time.Time // in the site's zone; the year facet uses it
 }

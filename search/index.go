@@ -321,6 +321,10 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 	default:
 		var alts []query.Query
 		for id := range ix.existingIDs(ctx, ids) {
+			nq := query.NewTermQuery(id)
+			nq.SetField(fNames)
+			nq.SetBoost(1000000)
+			alts = append(alts, nq)
 			tq := query.NewTermQuery(id)
 			tq.SetField(fIDs)
 			tq.SetBoost(10000)
@@ -431,7 +435,7 @@ func (ix *Index) existingIDs(ctx context.Context, ids map[string]bool) map[strin
 	}
 	out := map[string]bool{}
 	for id := range ids {
-		if ix.termCount(ctx, id, fIDs)+ix.termCount(ctx, id, fRefs) > 0 {
+		if ix.termCount(ctx, id, fIDs)+ix.termCount(ctx, id, fRefs)+ix.termCount(ctx, id, fNames) > 0 {
 			out[id] = true
 		}
 	}

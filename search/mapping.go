@@ -29,6 +29,7 @@ const (
 	fBody   = "body" // title (twice) + category + tags + departments + text, normalised; analysed
 	fIDs    = "ids"  // canonical identifiers; exact keywords
 	fRefs   = "refs" // canonical identifiers of cited documents
+	fNames  = "nm"   // canonical names of the body or subject a profile page is about
 	fKind   = "kind" // keyword, facet
 	fDept   = "dept" // registry ids; keyword, facet
 	fStatus = "status"
@@ -54,6 +55,7 @@ type indexDoc struct {
 	Body   string   `json:"body"`
 	IDs    []string `json:"ids"`
 	Refs   []string `json:"refs"`
+	Names  []string `json:"nm"`
 	Kind   string   `json:"kind"`
 	Dept   []string `json:"dept"`
 	Status string   `json:"status"`
@@ -137,6 +139,9 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	refs := kw(false)
 	refs.SkipFreqNorm = false
 	dm.AddFieldMappingsAt(fRefs, refs)
+	names := kw(false)
+	names.SkipFreqNorm = false
+	dm.AddFieldMappingsAt(fNames, names)
 	for _, f := range []string{fKind, fDept, fStatus, fYear, fDate, fFacet} {
 		// Only sorting (date) and facet counting read doc values.
 		k := kw(f == fDate || f == fFacet)

@@ -87,7 +87,7 @@ func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*
 		}
 		cleaned <- res.Cleanup()
 	}()
-	indexErr := buildIndex(ctx, opts.SiteDir, site.Config, res.Entries)
+	indexErr := buildIndex(ctx, opts.SiteDir, site, res.Entries, res.Profiles)
 	if err := <-cleaned; err != nil {
 		return nil, fmt.Errorf("removing the previous site: %w", err)
 	}

@@ -8,8 +8,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/BurntSushi/toml"
-
 	"portal/cmd/internal/server"
 	"portal/generator"
 	"portal/generator/model"
@@ -28,74 +26,19 @@ func searchDir(siteDir string, cfg model.Config) string {
 	return filepath.Join(state, "search")
 }
 
-// buildIndex writes the search index for entries under the site's state
-// folder, swapping the new index in whole. Called by build after the site is
-// written.
-func buildIndex(ctx context.Context, siteDir string, cfg model.Config, entries []model.Entry) error {
-	names := departmentNames(siteDir)
-	docs := make([]search.Document, 0, len(entries))
-	for _, e := range entries {
-		docs = append(docs, toSearchDocument(e, names))
+// buildIndex writes the search index for the build's record and profile
+// pages under the site's state folder, swapping the new index in whole.
+// Called by build after the site is written.
+func buildIndex(ctx context.Context, siteDir string, site *model.Site, entries ...[]model.Entry) error {
+	m := newSearchMapper(site.Departments)
+	var docs []search.Document
+	for _, list := range entries {
+		for _, e := range list {
+			docs = append(docs, m.document(e))
+		}
 	}
-	_, err := search.Build(ctx, searchDir(siteDir, cfg), docs, search.Options{})
+	_, err := search.Build(ctx, searchDir(siteDir, site.Config), docs, search.Options{})
 	return err
-}
-
-// toSearchDocument maps a published entry to what the index needs.
-func toSearchDocument(e model.Entry, names map[string]string) search.Document {
-	d := search.Document{
-		URL: e.Path, Title: e.Title, Summary: e.Summary, Text: e.Text,
-		Kind: string(e.Kind), KindLabel: e.Kind.Label(),
-		Departments: e.Departments, Status: e.Status, Category: e.Category,
-		Tags: e.Tags, Identifiers: e.Identifiers, Date: e.Date,
-	}
-	if e.Kind == model.KindCommitment {
-		// A commitment has no number of its own: its identifiers other than
-		// its id are the source document it cites, which must not rank with
-		// the document itself.
-		d.Identifiers, d.References = nil, nil
-		for _, id := range e.Identifiers {
-			if id == e.ID {
-				d.Identifiers = append(d.Identifiers, id)
-			} else {
-				d.References = append(d.References, id)
-			}
-		}
-	}
-	for _, id := range e.Departments {
-		n := names[id]
-		if n == "" {
-			n = id
-		}
-		d.DepartmentNames = append(d.DepartmentNames, n)
-	}
-	d.StatusLabel = e.Status
-	if e.Kind == model.KindCommitment {
-		if l := model.Status(e.Status).Label(); l != "" {
-			d.StatusLabel = l
-		}
-	}
-	return d
-}
-
-// departmentNames reads the short names of the registry for hits and
-// facets. The registry was validated by the build; if it cannot be read
-// here, hits show registry ids instead.
-func departmentNames(siteDir string) map[string]string {
-	var reg struct {
-		Department []struct{ ID, Name, Short string } `toml:"department"`
-	}
-	names := map[string]string{}
-	if _, err := toml.DecodeFile(filepath.Join(siteDir, "data", "departments.toml"), &reg); err != nil {
-		return names
-	}
-	for _, d := range reg.Department {
-		names[d.ID] = d.Short
-		if d.Short == "" {
-			names[d.ID] = d.Name
-		}
-	}
-	return names
 }
 
 // openSearch opens the current index read-only for serve. It succeeds before

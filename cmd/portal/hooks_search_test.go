@@ -80,10 +80,10 @@ func TestSearchShippedSite(t *testing.T) {
 	ix, err := search.Open(searchDir(dir, cfg))
 	require.NoError(t, err)
 	defer ix.Close()
-	assert.Equal(t, len(res.Entries), ix.Docs(), "every published page is indexed")
+	assert.Equal(t, len(res.Entries)+len(res.Profiles), ix.Docs(), "every published page is indexed")
 
 	urls := map[string]bool{}
-	for _, e := range res.Entries {
+	for _, e := range append(res.Entries, res.Profiles...) {
 		urls[e.Path] = true
 	}
 	for _, j := range judged {
@@ -103,13 +103,13 @@ func TestSearchShippedSite(t *testing.T) {
 	assert.Equal(t, m.TopAsked, m.TopOK, "identifier lookups come first")
 
 	if out := os.Getenv("PORTAL_SEARCH_DUMP"); out != "" {
-		names := departmentNames(dir)
+		m := newSearchMapper(res.Site.Departments)
 		var dump struct {
 			Docs   []search.Document
 			Judged []searchtest.Judged
 		}
-		for _, e := range res.Entries {
-			dump.Docs = append(dump.Docs, toSearchDocument(e, names))
+		for _, e := range append(res.Entries, res.Profiles...) {
+			dump.Docs = append(dump.Docs, m.document(e))
 		}
 		dump.Judged = judged
 		b, err := json.Marshal(dump)

@@ -21,4 +21,17 @@ type Entry struct {
 	Tags        []string
 	Identifiers []string // exact-match keys: id, 统一社会信用代码, 文书号/文号, 索引号
 	Example     bool
+	// Record is the model value the page shows: *Commitment, *Disclosure,
+	// *Policy, *Case, *News, *Record, *Department or *Subject. The search
+	// mapping walks its fields, so every fact a record carries (and every
+	// field added later) reaches the index or is left out on purpose.
+	Record any
+}
+
+// Subject is a 行政相对人 with a 统一社会信用代码: one page lists every
+// published disclosure about it.
+type Subject struct {
+	CreditCode string   // 统一社会信用代码
+	Name       string   // the name its newest record gives
+	Names      []string // every name its records give (a company renamed keeps its old name findable)
 }

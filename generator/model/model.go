@@ -24,6 +24,14 @@ const (
 	KindRecord     Kind = "records"
 )
 
+// Profile pages: one per department and one per subject (an enterprise
+// with a 统一社会信用代码). They are not content sections (not in Kinds):
+// search finds them by name, feeds do not carry them.
+const (
+	KindDepartment Kind = "departments"
+	KindSubject    Kind = "subjects"
+)
+
 // Kinds lists every kind in the order the site's navigation shows them.
 var Kinds = []Kind{KindCommitment, KindDisclosure, KindRecord, KindCase, KindPolicy, KindNews}
 
@@ -35,6 +43,8 @@ var KindLabels = map[Kind]string{
 	KindCase:       "典型案例",
 	KindNews:       "信用动态",
 	KindRecord:     "政务失信记录",
+	KindDepartment: "单位",
+	KindSubject:    "信用主体",
 }
 
 // Label returns the Chinese name of k.
