@@ -47,8 +47,8 @@ type ExtraPage struct {
 
 // Result reports what a build did.
 type Result struct {
-	Site     *model.Site
-	Entries  []model.Entry  // every published record page, for search indexing and feeds
+	Site    *model.Site
+	Entries []model.Entry // every published record page, for search indexing and feeds
 	// Profiles are the department and subject pages, for search indexing
 	// only (they are not publications, so no feed carries them).
 	Profiles []model.Entry

@@ -38,24 +38,24 @@ import "time"
 
 // Document is one published page as the index sees it.
 type Document struct {
-	URL             string    // site-relative path; unique, the document's id
-	Title           string    // shown as written
-	Summary         string    // plain text, shown when no match falls in Text
-	Text            string    // the whole body as plain text
-	Kind            string    // content kind, e.g. commitments
-	KindLabel       string    // its Chinese name, for facets
-	Departments     []string  // registry ids, lead first
-	DepartmentNames []string  // display names, parallel to Departments
-	Status          string    // status key, e.g. in_progress or 整改中
-	StatusLabel     string    // its Chinese name, for facets
-	Category        string    // indexed as text and keyword
-	Tags            []string  // indexed as text and keyword
-	Identifiers     []string  // the page's own exact-match keys: id, 统一社会信用代码, 文书号 …
-	References      []string  // identifiers of documents the page cites (a commitment's source 文号)
+	URL             string   // site-relative path; unique, the document's id
+	Title           string   // shown as written
+	Summary         string   // plain text, shown when no match falls in Text
+	Text            string   // the whole body as plain text
+	Kind            string   // content kind, e.g. commitments
+	KindLabel       string   // its Chinese name, for facets
+	Departments     []string // registry ids, lead first
+	DepartmentNames []string // display names, parallel to Departments
+	Status          string   // status key, e.g. in_progress or 整改中
+	StatusLabel     string   // its Chinese name, for facets
+	Category        string   // indexed as text and keyword
+	Tags            []string // indexed as text and keyword
+	Identifiers     []string // the page's own exact-match keys: id, 统一社会信用代码, 文书号 …
+	References      []string // identifiers of documents the page cites (a commitment's source 文号)
 	// Names are the names of the body or subject the page is the profile of
 	// (a department's full and short names and aliases, an enterprise's
 	// name and credit code): a query that is or contains one puts the page
 	// first, above every other hit.
 	Names []string
-	Date            time.Time // in the site's zone; the year facet uses it
+	Date  time.Time // in the site's zone; the year facet uses it
 }
