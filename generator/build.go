@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"portal/generator/loader"
 	"portal/generator/markdown"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -45,14 +47,23 @@ func Build(ctx context.Context, opts Options) (*Result, error) {
 
 // LoadTheme returns the theme the site configures: the embedded default,
 // overridden file by file by <siteDir>/themes/<name>/ when that folder exists.
-func LoadTheme(siteDir, name string) (*theme.Theme, error) {
+// A theme file that is a symbolic link leaving the site folder is refused
+// unless cfg.AllowOutsideSymlinks.
+func LoadTheme(siteDir string, cfg *model.Config) (*theme.Theme, error) {
+	name := cfg.Theme
 	if name == "" {
 		name = "default"
 	}
 	dir := filepath.Join(siteDir, "themes", name)
 	var top fs.FS
 	if st, err := os.Stat(dir); err == nil && st.IsDir() {
-		top = os.DirFS(dir)
+		site := os.DirFS(siteDir)
+		if !cfg.AllowOutsideSymlinks {
+			site = loader.Guard(site)
+		}
+		if top, err = fs.Sub(site, "themes/"+name); err != nil {
+			return nil, err
+		}
 	} else if name != "default" {
 		return nil, fmt.Errorf("portal.toml: theme: %q: no folder %s (use \"default\" or a folder under themes/)", name, filepath.ToSlash(dir))
 	}
@@ -93,7 +104,7 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	now = now.In(cfg.Location)
 	now = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cfg.Location)
 
-	th, err := LoadTheme(opts.SiteDir, cfg.Theme)
+	th, err := LoadTheme(opts.SiteDir, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -128,7 +139,20 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 			return nil, err
 		}
 	}
-	if err := checkDuplicates(pl.jobs); err != nil {
+	files := map[string][]byte{"robots.txt": robots(cfg.BaseURL)}
+	if st := th.Static(); st != nil {
+		if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := fs.ReadFile(st, p)
+			files[p] = b
+			return err
+		}); err != nil {
+			return nil, fmt.Errorf("theme static: %w", err)
+		}
+	}
+	if err := checkDuplicates(pl.jobs, fixedOutputs(feeds, files, len(pl.sitemap), cfg.Theme)); err != nil {
 		return nil, err
 	}
 
@@ -205,19 +229,6 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	}
 	if extraErrs[1] != nil {
 		return nil, extraErrs[1]
-	}
-	files := map[string][]byte{"robots.txt": robots(cfg.BaseURL)}
-	if st := th.Static(); st != nil {
-		if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := fs.ReadFile(st, p)
-			files[p] = b
-			return err
-		}); err != nil {
-			return nil, fmt.Errorf("theme static: %w", err)
-		}
 	}
 	for _, name := range sortedKeys(files) {
 		if err := w.write(name, files[name]); err != nil {
@@ -326,15 +337,60 @@ func (pl *planner) dataPage() {
 	})
 }
 
-func checkDuplicates(jobs []job) error {
-	seen := make(map[string]bool, len(jobs))
-	for _, j := range jobs {
-		if seen[j.file] {
-			return fmt.Errorf("two pages would be written to %s (check ids and extra pages)", j.file)
-		}
-		seen[j.file] = true
+// fixedOutputs names the files written beside the pages, and what writes
+// each: feeds, open data, sitemaps, robots.txt and the theme's assets.
+func fixedOutputs(feeds map[string]bool, files map[string][]byte, sitemapURLs int, themeName string) map[string]string {
+	out := map[string]string{}
+	for name := range feeds {
+		out[name] = "the feed " + name
 	}
-	return nil
+	for _, k := range openDataKinds {
+		out["data/"+k+".json"] = "the open data file data/" + k + ".json"
+		out["data/"+k+".csv"] = "the open data file data/" + k + ".csv"
+	}
+	out["sitemap.xml"] = "the sitemap"
+	if sitemapURLs > sitemapMax {
+		for n := 1; (n-1)*sitemapMax < sitemapURLs; n++ {
+			name := "sitemap-" + strconv.Itoa(n) + ".xml"
+			out[name] = "the sitemap " + name
+		}
+	}
+	for name := range files {
+		if name == "robots.txt" {
+			out[name] = "robots.txt"
+		} else {
+			out[name] = "the theme file themes/" + themeName + "/static/" + name
+		}
+	}
+	return out
+}
+
+// checkDuplicates refuses a plan in which two outputs claim one file, or two
+// files differ only in letter case (one file on macOS and Windows), naming
+// both sources. fixed are the files written beside the pages (feeds, open
+// data, theme assets), keyed by path, valued by what writes them.
+func checkDuplicates(jobs []job, fixed map[string]string) error {
+	seen := make(map[string]string, len(jobs)+len(fixed))
+	var errs []error
+	claim := func(file, src string) {
+		if err := outputPath(file); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", src, err))
+			return
+		}
+		key := strings.ToLower(file)
+		if prev, dup := seen[key]; dup {
+			errs = append(errs, fmt.Errorf("two outputs would be written to %s (file names that differ only in letter case count as one): %s and %s; rename one of them", file, prev, src))
+			return
+		}
+		seen[key] = src
+	}
+	for _, j := range jobs {
+		claim(j.file, j.src)
+	}
+	for _, name := range sortedKeys(fixed) {
+		claim(name, fixed[name])
+	}
+	return errors.Join(errs...)
 }
 
 // writer writes files under root, creating each folder once.
@@ -345,6 +401,9 @@ type writer struct {
 }
 
 func (w *writer) write(name string, b []byte) error {
+	if err := outputPath(name); err != nil {
+		return err
+	}
 	full := filepath.Join(w.root, filepath.FromSlash(name))
 	if err := w.mkdir(filepath.Dir(full)); err != nil {
 		return err
@@ -360,7 +419,7 @@ func (w *writer) mkdir(dir string) error {
 		return nil
 	}
 	if !strings.HasPrefix(dir, w.root+string(filepath.Separator)) {
-		return os.MkdirAll(dir, 0o755) // not under root: no shortcut
+		return fmt.Errorf("refusing to create %s outside the output folder %s", dir, w.root) // outputPath rules this out
 	}
 	w.mu.Lock()
 	known := w.dirs[dir]

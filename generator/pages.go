@@ -19,6 +19,7 @@ type job struct {
 	file   string // output path relative to the output root
 	layout string
 	make   func() (*theme.Page, any)
+	src    string // what asks for the page (a content file, a tag), for collision errors
 }
 
 // planner turns the index into page jobs. Every list, count and grouping it
@@ -35,7 +36,16 @@ type planner struct {
 }
 
 func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
-	pl.jobs = append(pl.jobs, job{file: file, layout: layout, make: mk})
+	pl.addFrom("", urlPath, file, layout, indexable, mk)
+}
+
+// addFrom is add for a page that content asks for: src names it (a file, or
+// a tag and the file that uses it) so a collision error can point there.
+func (pl *planner) addFrom(src, urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
+	if src == "" {
+		src = "the page " + urlPath
+	}
+	pl.jobs = append(pl.jobs, job{file: file, layout: layout, make: mk, src: src})
 	if indexable {
 		pl.sitemap = append(pl.sitemap, urlPath)
 	}
@@ -146,6 +156,10 @@ func (pl *planner) list(kind model.Kind, title string, items []*item, filters fu
 		pages = 1
 	}
 	base := urlOf(segs...)
+	src := ""
+	if len(items) > 0 && len(segs) > 1 {
+		src = fmt.Sprintf("the list %s (%q, used by %s)", base, segs[len(segs)-1], items[0].origin())
+	}
 	for n := 1; n <= pages; n++ {
 		n := n
 		s := segs
@@ -154,7 +168,7 @@ func (pl *planner) list(kind model.Kind, title string, items []*item, filters fu
 		}
 		u, f := pagePath(s...)
 		lo, hi := (n-1)*size, min(n*size, len(items))
-		pl.add(u, f, "list", true, func() (*theme.Page, any) {
+		pl.addFrom(src, u, f, "list", true, func() (*theme.Page, any) {
 			t := title
 			if n > 1 {
 				t = fmt.Sprintf("%s（第%d页）", title, n)
@@ -207,7 +221,7 @@ func (pl *planner) plan() {
 	pl.tags()
 	pl.subjects()
 	// 404 is written as /404.html, not a folder.
-	pl.jobs = append(pl.jobs, job{file: "404.html", layout: "404", make: func() (*theme.Page, any) {
+	pl.jobs = append(pl.jobs, job{file: "404.html", layout: "404", src: "the 404 page", make: func() (*theme.Page, any) {
 		p := pl.page("页面未找到", "/404.html", "", "404")
 		p.NoIndex, p.Canonical = true, ""
 		return p, nil
@@ -342,7 +356,7 @@ func (pl *planner) tagLinks(tags []string) []Link {
 func (pl *planner) detail(it *item) {
 	ix := pl.ix
 	if it.unpublished {
-		pl.add(it.url, it.file, "unpublished", false, func() (*theme.Page, any) {
+		pl.addFrom(it.origin(), it.url, it.file, "unpublished", false, func() (*theme.Page, any) {
 			p := pl.page("已停止公示", it.url, it.kind, "unpublished")
 			p.NoIndex = true
 			d := &UnpublishedData{KindLabel: it.kind.Label(), Reason: it.reason, ListURL: urlOf(string(it.kind))}
@@ -358,7 +372,7 @@ func (pl *planner) detail(it *item) {
 	}
 	layout := map[model.Kind]string{model.KindCommitment: "commitment", model.KindDisclosure: "disclosure", model.KindPolicy: "policy",
 		model.KindCase: "article", model.KindNews: "article", model.KindRecord: "record"}[it.kind]
-	pl.add(it.url, it.file, layout, true, func() (*theme.Page, any) {
+	pl.addFrom(it.origin(), it.url, it.file, layout, true, func() (*theme.Page, any) {
 		p := pl.page(it.common.Title, it.url, it.kind, layout)
 		tags := pl.tagLinks(it.common.Tags)
 		switch {

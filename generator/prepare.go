@@ -46,6 +46,18 @@ type item struct {
 	view Item // list row, built once
 }
 
+// origin names the content that asks for the item's page: file:line.
+func (it *item) origin() string {
+	src := it.common.Source
+	if src.File == "" {
+		return string(it.kind) + " " + it.common.ID
+	}
+	if src.Line > 0 {
+		return fmt.Sprintf("%s:%d", src.File, src.Line)
+	}
+	return src.File
+}
+
 // index holds every grouping the pages need, built once per build.
 type index struct {
 	items     []*item // every published or stop-notice record, in kind order

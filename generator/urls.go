@@ -2,8 +2,8 @@ package generator
 
 import (
 	"fmt"
+	"io/fs"
 	"net/url"
-	"path"
 	"strings"
 )
 
@@ -21,7 +21,20 @@ func pagePath(segs ...string) (urlPath, file string) {
 		u.WriteString(url.PathEscape(s))
 	}
 	u.WriteByte('/')
-	return u.String(), path.Join(path.Join(segs...), "index.html")
+	// Joined, not cleaned: a segment such as ".." must stay visible so that
+	// outputPath refuses it instead of it silently naming another folder.
+	return u.String(), strings.Join(segs, "/") + "/index.html"
+}
+
+// outputPath is the one check every file the build writes passes: rel must
+// be a slash-separated path that stays inside the output folder (no "..",
+// ".", empty, absolute or backslash element, no NUL). The writer refuses
+// anything else, so no content value can make the build write outside it.
+func outputPath(rel string) error {
+	if !fs.ValidPath(rel) || rel == "." || strings.ContainsAny(rel, "\\\x00") {
+		return fmt.Errorf("refusing to write %q: not a path inside the output folder", rel)
+	}
+	return nil
 }
 
 // urlOf is pagePath's URL only.

@@ -94,6 +94,7 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	}
 	positive(t, "page_size", &cfg.PageSize, 1)
 	str(t, "state_dir", &cfg.StateDir)
+	cfg.AllowOutsideSymlinks = t.Bool("allow_outside_symlinks")
 	if cfg.Title == "" {
 		cfg.Title = model.DefaultConfig().Title
 	}

@@ -83,6 +83,9 @@ type result struct {
 func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	dl := &diag.List{Strict: opts.Strict}
 	cfg := loadConfig(fsys, dl)
+	if !cfg.AllowOutsideSymlinks {
+		fsys = Guard(fsys)
+	}
 	loc := cfg.Location
 	now := Today(opts.Now, loc)
 
@@ -90,7 +93,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	if data, err := fs.ReadFile(fsys, dataset.RegistryFile); err == nil {
 		reg = dataset.ParseRegistry(dataset.RegistryFile, data, dl)
 	} else if !errors.Is(err, fs.ErrNotExist) {
-		dl.Errorf(dataset.RegistryFile, 0, 0, "", "cannot read: %v", err)
+		dl.Errorf(dataset.RegistryFile, 0, 0, "", "%s", readError(err))
 	}
 
 	jobs := listFiles(fsys, dl)
@@ -189,7 +192,7 @@ func add(site *model.Site, p *page.Page) {
 func parseJob(fsys fs.FS, j job, opts page.Options) (r result) {
 	data, err := fs.ReadFile(fsys, j.path)
 	if err != nil {
-		r.dl.Errorf(j.path, 0, 0, "", "cannot read: %v", err)
+		r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
 		return r
 	}
 	switch j.what {
@@ -223,7 +226,7 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 	var jobs []job
 	entries, err := fs.ReadDir(fsys, "content")
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		dl.Errorf("content", 0, 0, "", "cannot read: %v", err)
+		dl.Errorf("content", 0, 0, "", "%s", readError(err))
 	}
 	for _, e := range entries {
 		name := e.Name()
@@ -231,7 +234,12 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 		if strings.HasPrefix(name, ".") {
 			continue
 		}
-		if !e.IsDir() {
+		isDir, err := entryIsDir(fsys, p, e)
+		if err != nil {
+			dl.Errorf(p, 0, 0, "", "%s", readError(err))
+			continue
+		}
+		if !isDir {
 			dl.Errorf(p, 0, 0, "", "files directly under content/ are not read; put pages in a kind folder (%s)", kindNames())
 			continue
 		}
@@ -245,14 +253,19 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 		}
 		files, err := fs.ReadDir(fsys, p)
 		if err != nil {
-			dl.Errorf(p, 0, 0, "", "cannot read: %v", err)
+			dl.Errorf(p, 0, 0, "", "%s", readError(err))
 			continue
 		}
 		for _, f := range files {
 			fp := p + "/" + f.Name()
+			if strings.HasPrefix(f.Name(), ".") {
+				continue
+			}
+			isDir, err := entryIsDir(fsys, fp, f)
 			switch {
-			case strings.HasPrefix(f.Name(), "."):
-			case f.IsDir():
+			case err != nil:
+				dl.Errorf(fp, 0, 0, "", "%s", readError(err))
+			case isDir:
 				dl.Errorf(fp, 0, 0, "", "subfolders are not read; put %s pages directly in %s/", name, p)
 			case path.Ext(f.Name()) != ".md":
 				dl.Warnf(fp, 0, 0, "", "not a Markdown (.md) file: ignored")
@@ -264,13 +277,18 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 	const dataDir = "data/disclosures"
 	files, err := fs.ReadDir(fsys, dataDir)
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		dl.Errorf(dataDir, 0, 0, "", "cannot read: %v", err)
+		dl.Errorf(dataDir, 0, 0, "", "%s", readError(err))
 	}
 	for _, f := range files {
 		fp := dataDir + "/" + f.Name()
+		if strings.HasPrefix(f.Name(), ".") {
+			continue
+		}
+		isDir, err := entryIsDir(fsys, fp, f)
 		switch ext := strings.ToLower(path.Ext(f.Name())); {
-		case strings.HasPrefix(f.Name(), "."):
-		case f.IsDir():
+		case err != nil:
+			dl.Errorf(fp, 0, 0, "", "%s", readError(err))
+		case isDir:
 			dl.Errorf(fp, 0, 0, "", "subfolders are not read; put .csv and .json files directly in %s/", dataDir)
 		case ext == ".csv":
 			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobCSV})
@@ -281,6 +299,29 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 		}
 	}
 	return jobs
+}
+
+// readError words a failure to read a file for its diagnostic, which
+// already names the file.
+func readError(err error) string {
+	var le *OutsideLinkError
+	if errors.As(err, &le) {
+		return le.Error()
+	}
+	return "cannot read: " + err.Error()
+}
+
+// entryIsDir reports whether a folder entry is a folder, following a
+// symbolic link (through fsys, so a link leaving the site is an error).
+func entryIsDir(fsys fs.FS, name string, e fs.DirEntry) (bool, error) {
+	if e.Type()&fs.ModeSymlink == 0 {
+		return e.IsDir(), nil
+	}
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return false, err
+	}
+	return st.IsDir(), nil
 }
 
 // derive computes state as of now.

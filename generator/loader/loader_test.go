@@ -291,6 +291,23 @@ func TestErrorKinds(t *testing.T) {
 			},
 		},
 		{
+			name: "tags that would leave their folder",
+			files: map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n" +
+				"tags = [\"营商环境\", \"../../../../tmp/x/tag\", \"../commitments\", \"..\", \"index.html\", \".隐藏\"]\n+++\n"},
+			errors: []string{
+				`content/news/n1.md:4:17: tags: "../../../../tmp/x/tag" contains '/', which would split it into several folders`,
+				`content/news/n1.md:4:42: tags: "../commitments" contains '/'`,
+				`content/news/n1.md:4:60: tags: ".." cannot name a page address`,
+				`content/news/n1.md:4:66: tags: "index.html" is the name of a file the build writes`,
+				`content/news/n1.md:4:80: tags: ".隐藏" must not start with a dot`,
+			},
+		},
+		{
+			name:   "policy topic that would leave its folder",
+			files:  map[string]string{"content/policies/p.md": "+++\ntitle = \"措施\"\ndate = 2024-11-25\ntopic = \"../../content\"\n+++\n"},
+			errors: []string{`content/policies/p.md:4:9: topic: "../../content" contains '/'`},
+		},
+		{
 			name:   "registry problems",
 			files:  map[string]string{"data/departments.toml": registry + "\n[[department]]\nid = \"x\"\nname = \"临沂市市场监督管理局\"\nshort = \"x局\"\nlevel = \"市\"\ntype = \"其他\"\n"},
 			errors: []string{`data/departments.toml:18:8: department.name: "临沂市市场监督管理局" is already used as name of department "scjg" at data/departments.toml:11`},

@@ -14,6 +14,11 @@ type Config struct {
 	PageSize    int    `toml:"page_size"`   // list pagination; default 20
 	StateDir    string `toml:"state_dir"`   // runtime state (index, db, cache); default .portal
 
+	// AllowOutsideSymlinks lets content, data and theme files be symbolic
+	// links to files outside the site folder. Off by default: such a link is
+	// refused, so nothing outside the site can be published by mistake.
+	AllowOutsideSymlinks bool `toml:"allow_outside_symlinks"`
+
 	Government  GovernmentConfig `toml:"government"`
 	Commitments CommitmentConfig `toml:"commitments"`
 	Feeds       FeedConfig       `toml:"feeds"`

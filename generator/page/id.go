@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 )
 
 // reserved ids would collide with list pages and feeds inside a section.
@@ -77,4 +78,43 @@ func Slug(title string) string {
 		return ""
 	}
 	return s
+}
+
+// maxSegmentBytes keeps a value that names a folder within the 255-byte limit
+// of one file name on common file systems, with room for a suffix.
+const maxSegmentBytes = 200
+
+// reservedFiles are file names the build writes inside folders; a folder of
+// the same name would collide with one of them.
+var reservedFiles = []string{"index.html", "404.html", "feed.xml", "atom.xml", "feed.json", "changes.xml", "changes.json",
+	"changes.atom.xml", "sitemap.xml", "robots.txt"}
+
+// CheckSegment reports why value (a tag, a policy topic or another free-text
+// value that becomes one folder of the output, as in /tags/<value>/) cannot
+// name a folder, or nil. The build writes every page through one path check
+// as well; this one exists so the content error names the file, line and key.
+func CheckSegment(value string) error {
+	for _, r := range value {
+		switch {
+		case r == '/' || r == '\\':
+			return fmt.Errorf("%q contains %q, which would split it into several folders of the page address (write it without slashes, e.g. 、 or -)", value, r)
+		case r == utf8.RuneError:
+			return fmt.Errorf("%q contains an invalid character", value)
+		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
+			return fmt.Errorf("%q contains the invisible character %U (remove it)", value, r)
+		}
+	}
+	switch {
+	case value == "":
+		return fmt.Errorf("is empty")
+	case value == "." || value == "..":
+		return fmt.Errorf("%q cannot name a page address (it means the current or parent folder)", value)
+	case strings.HasPrefix(value, "."):
+		return fmt.Errorf("%q must not start with a dot (folders starting with a dot are hidden and web servers refuse them)", value)
+	case len(value) > maxSegmentBytes:
+		return fmt.Errorf("is %d bytes long; at most %d bytes (about %d Chinese characters) can name a page address", len(value), maxSegmentBytes, maxSegmentBytes/3)
+	case slices.Contains(reservedFiles, strings.ToLower(value)):
+		return fmt.Errorf("%q is the name of a file the build writes (choose another wording)", value)
+	}
+	return nil
 }

@@ -198,10 +198,28 @@ func (pp *parser) common(titleNames, dateNames []string) model.Common {
 		Title:   t.Str(true, titleNames...),
 		Date:    t.Date(true, dateNames...),
 		Summary: t.Str(false, "summary"),
-		Tags:    t.Strs("tags"),
+		Tags:    pp.segments("tags"),
 		Draft:   t.Bool("draft"),
 		Example: t.Bool(pp.exampleNames()...),
 	}
+}
+
+// segments reads an array of values that each name a folder of the output
+// (tags: /tags/<tag>/), reporting each bad one at its own position and
+// leaving it out.
+func (pp *parser) segments(key string) []string {
+	t := pp.t
+	vals := t.Strs(key)
+	out := vals[:0]
+	for _, v := range vals {
+		if err := CheckSegment(v); err != nil {
+			line, col := t.ElemPos(key, v)
+			t.ErrorAt(line, col, key, "%v; each value of %s names its own page, /%s/<value>/", err, key, key)
+			continue
+		}
+		out = append(out, v)
+	}
+	return out
 }
 
 func (pp *parser) exampleNames() []string {
@@ -386,6 +404,12 @@ func (pp *parser) policy() {
 	p.WrittenDate = t.Date(false, "written_date")
 	p.DocNumber = t.Str(false, "doc_number")
 	p.Topic = t.Str(false, "topic")
+	if p.Topic != "" {
+		if err := CheckSegment(p.Topic); err != nil {
+			t.Errorf("topic", "%v; the topic names its own page, /policies/topic/<topic>/", err)
+			p.Topic = ""
+		}
+	}
 	p.Validity = t.Enum(false, model.PolicyValidities, "validity")
 	if p.Validity == "" {
 		p.Validity = model.PolicyValidities[0]

@@ -309,6 +309,11 @@ func (o overlay) Open(name string) (fs.File, error) {
 			return f, nil
 		}
 		f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		// A site file that exists but cannot be read (or is refused, such
+		// as a link leaving the site) is an error, never silently replaced
+		// by the default.
+		return nil, err
 	}
 	return o.bottom.Open(name)
 }
