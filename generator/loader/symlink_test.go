@@ -96,7 +96,7 @@ func TestGuardChains(t *testing.T) {
 	dir := t.TempDir()
 	require.NoError(t, os.MkdirAll(filepath.Join(dir, "a/b"), 0o755))
 	require.NoError(t, os.WriteFile(filepath.Join(dir, "a/b/f"), []byte("x"), 0o644))
-	require.NoError(t, os.Symlink("b", filepath.Join(dir, "a/lb")))     // inside
+	require.NoError(t, os.Symlink("b", filepath.Join(dir, "a/lb")))    // inside
 	require.NoError(t, os.Symlink("lb/f", filepath.Join(dir, "a/lf"))) // inside, through a link
 	require.NoError(t, os.Symlink("loop2", filepath.Join(dir, "loop1")))
 	require.NoError(t, os.Symlink("loop1", filepath.Join(dir, "loop2")))
