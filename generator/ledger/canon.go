@@ -1,0 +1,358 @@
+package ledger
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+	"unsafe"
+
+	"portal/generator/model"
+)
+
+// Version is the canonical form of one published version of a record: its
+// kind, id and the value of each field of Schema(Kind), in that order. An
+// empty value means the field is not set.
+type Version struct {
+	Kind   model.Kind
+	ID     string
+	Values []string
+}
+
+// Key names a record in the log: kind/id, e.g. commitments/e01.
+func Key(kind model.Kind, id string) string { return string(kind) + "/" + id }
+
+// Key returns the record's key.
+func (v *Version) Key() string { return Key(v.Kind, v.ID) }
+
+// Get returns the value of the field named name ("" when unset or unknown).
+func (v *Version) Get(name string) string {
+	i, ok := fieldIndex[v.Kind][name]
+	if !ok || i >= len(v.Values) {
+		return ""
+	}
+	return v.Values[i]
+}
+
+// set sets the value of the field named name.
+func (v *Version) set(name, value string) {
+	if i, ok := fieldIndex[v.Kind][name]; ok {
+		v.Values[i] = value
+	}
+}
+
+// newVersion returns an empty version of kind.
+func newVersion(kind model.Kind, id string) Version {
+	return Version{Kind: kind, ID: id, Values: make([]string, len(schemas[kind]))}
+}
+
+// Bytes is the canonical encoding that Hash covers:
+//
+//	portal-ledger-version 1
+//	kind<TAB>commitments
+//	id<TAB>e01
+//	<field><TAB><value>        one line per set field, in Schema order
+//
+// In values a backslash is written \\, a newline \n and a tab \t.
+func (v *Version) Bytes() []byte {
+	var b strings.Builder
+	v.write(&b)
+	return []byte(b.String())
+}
+
+type stringWriter interface {
+	WriteString(string) (int, error)
+}
+
+func (v *Version) write(w stringWriter) {
+	w.WriteString("portal-ledger-version 1\nkind\t")
+	w.WriteString(string(v.Kind))
+	w.WriteString("\nid\t")
+	writeEscaped(w, v.ID)
+	w.WriteString("\n")
+	for i, f := range schemas[v.Kind] {
+		if i >= len(v.Values) || v.Values[i] == "" {
+			continue
+		}
+		w.WriteString(f.Name)
+		w.WriteString("\t")
+		writeEscaped(w, v.Values[i])
+		w.WriteString("\n")
+	}
+}
+
+func writeEscaped(w stringWriter, s string) {
+	start := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '\\':
+			esc = `\\`
+		case '\n':
+			esc = `\n`
+		case '\t':
+			esc = `\t`
+		default:
+			continue
+		}
+		w.WriteString(s[start:i])
+		w.WriteString(esc)
+		start = i + 1
+	}
+	w.WriteString(s[start:])
+}
+
+// hashWriter adapts a hash to WriteString without copying through []byte
+// conversions the compiler cannot elide.
+type hashWriter struct{ h hash.Hash }
+
+func (w hashWriter) WriteString(s string) (int, error) {
+	return w.h.Write(unsafeBytes(s))
+}
+
+// Hash is the version's content hash: lower-case hex SHA-256 of Bytes.
+func (v *Version) Hash() string {
+	h := sha256.New()
+	v.write(hashWriter{h})
+	var sum [sha256.Size]byte
+	return hex.EncodeToString(h.Sum(sum[:0]))
+}
+
+// Equal reports whether two versions have the same fields.
+func (v *Version) Equal(o *Version) bool {
+	return v.Kind == o.Kind && v.ID == o.ID && slices.Equal(v.Values, o.Values)
+}
+
+// Clone returns a copy that shares no slice with v.
+func (v *Version) Clone() Version {
+	return Version{Kind: v.Kind, ID: v.ID, Values: slices.Clone(v.Values)}
+}
+
+// ShortHash is the form pages show: sha256: and the first 12 hex digits.
+func ShortHash(h string) string {
+	if len(h) > 12 {
+		h = h[:12]
+	}
+	return "sha256:" + h
+}
+
+// Of returns the canonical form of one record: rec is a *model.Commitment,
+// *model.Disclosure, *model.Record, *model.Policy, *model.Case or
+// *model.News, and bodyHTML its body as the site renders it (the form keeps
+// the text a reader sees, so Markdown that renders the same is the same).
+func Of(rec any, bodyHTML string) (Version, error) {
+	var v Version
+	var c *model.Common
+	switch r := rec.(type) {
+	case *model.Commitment:
+		c = &r.Common
+		v = newVersion(model.KindCommitment, c.ID)
+		v.set("department", r.Department)
+		v.set("partners", refs(r.Partners))
+		v.set("partners_note", NormText(r.PartnersNote))
+		v.set("category", NormText(r.Category))
+		v.set("deadline", day(r.Deadline))
+		v.set("status", string(r.Status))
+		v.set("source", NormText(r.SourceDoc))
+		if r.Measure != 0 {
+			v.set("measure", strconv.Itoa(r.Measure))
+		}
+		v.set("progress", progress(r.Progress))
+	case *model.Disclosure:
+		c = &r.Common
+		v = newVersion(model.KindDisclosure, c.ID)
+		v.set("subject_name", NormText(r.SubjectName))
+		v.set("credit_code", NormText(r.CreditCode))
+		v.set("doc_number", NormText(r.DocNumber))
+		v.set("category", NormText(r.Category))
+		v.set("content", NormText(r.Content))
+		v.set("legal_basis", NormText(r.LegalBasis))
+		if r.Fine != 0 {
+			v.set("fine", strconv.FormatFloat(r.Fine, 'f', -1, 64))
+		}
+		v.set("valid_until", day(r.ValidUntil))
+		v.set("publicity_until", day(r.PublicityUntil))
+		v.set("department", r.Department)
+		v.set("withdrawn", boolean(r.Withdrawn))
+		v.set("withdrawn_note", NormText(r.WithdrawnNote))
+	case *model.Record:
+		c = &r.Common
+		v = newVersion(model.KindRecord, c.ID)
+		v.set("department", r.Department)
+		v.set("record_type", NormText(r.RecordType))
+		v.set("basis", NormText(r.Basis))
+		v.set("doc_number", NormText(r.DocNumber))
+		v.set("status", NormText(r.Status))
+		v.set("rectified_date", day(r.RectifiedDate))
+		v.set("publicity_until", day(r.PublicityUntil))
+		v.set("withdrawn", boolean(r.Withdrawn))
+		v.set("withdrawn_note", NormText(r.WithdrawnNote))
+	case *model.Policy:
+		c = &r.Common
+		v = newVersion(model.KindPolicy, c.ID)
+		v.set("index_number", NormText(r.IndexNumber))
+		v.set("publisher", NormText(r.Publisher))
+		v.set("departments", refs(r.Departments))
+		v.set("written_date", day(r.WrittenDate))
+		v.set("doc_number", NormText(r.DocNumber))
+		v.set("topic", NormText(r.Topic))
+		v.set("validity", NormText(r.Validity))
+		v.set("validity_note", NormText(r.ValidityNote))
+	case *model.Case:
+		c = &r.Common
+		v = newVersion(model.KindCase, c.ID)
+		v.set("case_type", NormText(r.CaseType))
+		v.set("source", NormText(r.SourceDoc))
+		v.set("departments", refs(r.Departments))
+	case *model.News:
+		c = &r.Common
+		v = newVersion(model.KindNews, c.ID)
+		v.set("source_name", NormText(r.SourceName))
+		v.set("source_url", strings.TrimSpace(r.SourceURL))
+		v.set("departments", refs(r.Departments))
+	default:
+		return Version{}, fmt.Errorf("ledger: %T is not a record kind", rec)
+	}
+	if c.ID == "" {
+		return Version{}, fmt.Errorf("ledger: %s record without id", v.Kind)
+	}
+	v.set("title", NormText(c.Title))
+	v.set("date", day(c.Date))
+	v.set("summary", NormText(c.Summary))
+	v.set("body", VisibleText(bodyHTML, true))
+	v.set("tags", tags(c.Tags))
+	v.set("example", boolean(c.Example))
+	return v, nil
+}
+
+func day(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.DateOnly)
+}
+
+func boolean(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
+}
+
+// refs keeps the order of ids (lead and partners are listed as the document
+// lists them) and drops repeats and blanks.
+func refs(ids []string) string {
+	var out []string
+	for _, id := range ids {
+		id = strings.TrimSpace(id)
+		if id != "" && !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+// tags are a set: their order is presentation, not content.
+func tags(ts []string) string {
+	var out []string
+	for _, t := range ts {
+		t = oneLine(t)
+		if t != "" {
+			out = append(out, t)
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), "\n")
+}
+
+func progress(ps []model.Progress) string {
+	lines := make([]string, 0, len(ps))
+	for _, p := range ps {
+		lines = append(lines, day(p.Date)+"\t"+string(p.Status)+"\t"+oneLine(p.Note)+"\t"+oneLine(p.Evidence))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// oneLine is NormText with its lines joined by a space.
+func oneLine(s string) string { return strings.ReplaceAll(NormText(s), "\n", " ") }
+
+// NormText normalises text so that only what a reader sees counts: invalid
+// UTF-8 becomes U+FFFD, every run of white space (ideographic spaces and
+// line breaks in a line included) becomes one space, lines are trimmed and
+// empty lines dropped. The result has no tab, no \r and no blank line.
+func NormText(s string) string {
+	if s == "" {
+		return ""
+	}
+	if isNormal(s) {
+		return s
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	pendingSpace, pendingLine := false, false
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			if b.Len() > 0 {
+				pendingLine = true
+			}
+			pendingSpace = false
+		case unicode.IsSpace(r) || r == 0 || unicode.Is(unicode.Cc, r):
+			if b.Len() > 0 && !pendingLine {
+				pendingSpace = true
+			}
+		default:
+			if pendingLine {
+				b.WriteByte('\n')
+			} else if pendingSpace {
+				b.WriteByte(' ')
+			}
+			pendingSpace, pendingLine = false, false
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+// isNormal reports whether s is already what NormText returns, so the
+// common case (a value already normal) costs no copy.
+func isNormal(s string) bool {
+	if s == "" {
+		return true
+	}
+	boundary := true // at the start, or after a space or a line break
+	for i := 0; i < len(s); {
+		r, size := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, size = utf8.DecodeRuneInString(s[i:])
+			if r == utf8.RuneError && size == 1 {
+				return false
+			}
+		}
+		i += size
+		switch {
+		case r == '\n' || r == ' ':
+			if boundary {
+				return false
+			}
+			boundary = true
+		case r < 0x20 || r == 0x7f || unicode.IsSpace(r) || unicode.Is(unicode.Cc, r):
+			return false
+		default:
+			boundary = false
+		}
+	}
+	return !boundary
+}
+
+// unsafeBytes views s as bytes for a hash, which only reads them.
+func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
