@@ -29,10 +29,10 @@ type Version struct {
 func Key(kind model.Kind, id string) string { return string(kind) + "/" + id }
 
 // Key returns the record's key.
-func (v *Version) Key() string { return Key(v.Kind, v.ID) }
+func (v Version) Key() string { return Key(v.Kind, v.ID) }
 
 // Get returns the value of the field named name ("" when unset or unknown).
-func (v *Version) Get(name string) string {
+func (v Version) Get(name string) string {
 	i, ok := fieldIndex[v.Kind][name]
 	if !ok || i >= len(v.Values) {
 		return ""
@@ -60,7 +60,7 @@ func newVersion(kind model.Kind, id string) Version {
 //	<field><TAB><value>        one line per set field, in Schema order
 //
 // In values a backslash is written \\, a newline \n and a tab \t.
-func (v *Version) Bytes() []byte {
+func (v Version) Bytes() []byte {
 	var b strings.Builder
 	v.write(&b)
 	return []byte(b.String())
@@ -70,7 +70,7 @@ type stringWriter interface {
 	WriteString(string) (int, error)
 }
 
-func (v *Version) write(w stringWriter) {
+func (v Version) write(w stringWriter) {
 	w.WriteString("portal-ledger-version 1\nkind\t")
 	w.WriteString(string(v.Kind))
 	w.WriteString("\nid\t")
@@ -117,7 +117,7 @@ func (w hashWriter) WriteString(s string) (int, error) {
 }
 
 // Hash is the version's content hash: lower-case hex SHA-256 of Bytes.
-func (v *Version) Hash() string {
+func (v Version) Hash() string {
 	h := sha256.New()
 	v.write(hashWriter{h})
 	var sum [sha256.Size]byte
@@ -125,12 +125,12 @@ func (v *Version) Hash() string {
 }
 
 // Equal reports whether two versions have the same fields.
-func (v *Version) Equal(o *Version) bool {
+func (v Version) Equal(o Version) bool {
 	return v.Kind == o.Kind && v.ID == o.ID && slices.Equal(v.Values, o.Values)
 }
 
 // Clone returns a copy that shares no slice with v.
-func (v *Version) Clone() Version {
+func (v Version) Clone() Version {
 	return Version{Kind: v.Kind, ID: v.ID, Values: slices.Clone(v.Values)}
 }
 

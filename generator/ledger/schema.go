@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -273,4 +274,16 @@ func ProgressLine(line string) string {
 		parts = append(parts, "佐证："+p.Evidence)
 	}
 	return strings.Join(parts, " ")
+}
+
+// PagePath is a record's page, e.g. /commitments/e01/ (each segment
+// percent-encoded once, as the site writes it).
+func PagePath(kind model.Kind, id string) string {
+	return "/" + url.PathEscape(string(kind)) + "/" + url.PathEscape(id) + "/"
+}
+
+// VersionPath is the permanent page of version v of a record, e.g.
+// /commitments/e01/v2/.
+func VersionPath(kind model.Kind, id string, v int) string {
+	return PagePath(kind, id) + "v" + strconv.Itoa(v) + "/"
 }

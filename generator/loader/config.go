@@ -9,6 +9,7 @@ import (
 	_ "time/tzdata" // the site's zone must load on machines without a zoneinfo database
 
 	"portal/generator/diag"
+	"portal/generator/ledger"
 	"portal/generator/model"
 	"portal/generator/page"
 )
@@ -142,6 +143,16 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	}
 	if i := t.Table("indicators"); i != nil {
 		loadIndicators(i, &cfg.Indicators)
+	}
+	if l := t.Table("ledger"); l != nil {
+		str(l, "public_key", &cfg.Ledger.PublicKey)
+		if cfg.Ledger.PublicKey != "" {
+			if _, err := ledger.KeyName(cfg.Ledger.PublicKey); err != nil {
+				l.Errorf("public_key", "%q is not a publication-log public key (use the line portal keygen writes: name+id+key)", cfg.Ledger.PublicKey)
+				cfg.Ledger.PublicKey = ""
+			}
+		}
+		l.Finish()
 	}
 	t.Finish()
 	return cfg

@@ -24,6 +24,7 @@ type Config struct {
 	Feeds       FeedConfig       `toml:"feeds"`
 	Complaints  ComplaintConfig  `toml:"complaints"`
 	Indicators  IndicatorConfig  `toml:"indicators"`
+	Ledger      LedgerConfig     `toml:"ledger"`
 
 	// Location is TimeZone loaded; set by the loader.
 	Location *time.Location `toml:"-"`
@@ -66,6 +67,14 @@ type ComplaintConfig struct {
 	// RetentionDays: personal data (name, phone, e-mail, enterprise, attachments)
 	// is erased this many days after a complaint is closed (办结); default 365.
 	RetentionDays int `toml:"retention_days"`
+}
+
+// LedgerConfig is the publication log's configuration.
+type LedgerConfig struct {
+	// PublicKey is the office's verifier key (name+id+key, as portal keygen
+	// writes it): visitors check the log's signed checkpoints with it. The
+	// private key never goes in the site folder.
+	PublicKey string `toml:"public_key"`
 }
 
 // DefaultConfig returns the configuration used for every unset key.

@@ -1,0 +1,253 @@
+package verify
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/net/html"
+
+	"portal/generator/ledger"
+)
+
+// The page states a record page declares in its ledger block.
+const (
+	StateCurrent      = "current"      // the record's latest version
+	StateOld          = "old"          // an old version's permanent page
+	StateUnpublished  = "unpublished"  // a stop notice (公示期满, 已撤销): no content
+	StateRemoved      = "removed"      // the record was removed: its history, no content
+	StateUnregistered = "unregistered" // built from content the log does not have
+)
+
+// Page is what a record page says about itself: the ledger block
+// (data-ledger-record with its version, hash, entry and state) and every
+// element marked data-ledger="field".
+type Page struct {
+	Key     string
+	Version int
+	Hash    string
+	Entry   int64
+	State   string
+	Fields  map[string][]Mark
+}
+
+// Mark is one marked element: its visible text (links written out for the
+// body) and its data-ledger-value attribute.
+type Mark struct {
+	Text     string
+	Value    string
+	HasValue bool
+}
+
+var (
+	blockAttr = []byte(`data-ledger-record="`)
+	fieldAttr = []byte(`data-ledger="`)
+)
+
+// ParsePage reads the ledger block and the marked fields of a page. It
+// scans for the markers and tokenizes only the marked elements, so a page
+// costs about the size of its fields, not of its whole HTML.
+func ParsePage(page []byte) (*Page, error) {
+	i := bytes.Index(page, blockAttr)
+	if i < 0 {
+		return nil, fmt.Errorf("页面没有发布记录标记（data-ledger-record）")
+	}
+	start := bytes.LastIndexByte(page[:i], '<')
+	if start < 0 {
+		return nil, fmt.Errorf("发布记录标记不在标签内")
+	}
+	_, attrs, _, err := element(page[start:], false)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Key: attrs["data-ledger-record"], State: attrs["data-ledger-state"], Hash: attrs["data-ledger-hash"], Fields: map[string][]Mark{}}
+	if v, ok := attrs["data-ledger-version"]; ok {
+		if p.Version, err = strconv.Atoi(v); err != nil {
+			return nil, fmt.Errorf("data-ledger-version=%q 不是版本号", v)
+		}
+	}
+	if v, ok := attrs["data-ledger-entry"]; ok {
+		if p.Entry, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("data-ledger-entry=%q 不是条目序号", v)
+		}
+	}
+	for off := 0; ; {
+		j := bytes.Index(page[off:], fieldAttr)
+		if j < 0 {
+			break
+		}
+		j += off
+		s := bytes.LastIndexByte(page[:j], '<')
+		if s < 0 {
+			return nil, fmt.Errorf("字段标记不在标签内")
+		}
+		inner, attrs, next, err := element(page[s:], true)
+		if err != nil {
+			return nil, fmt.Errorf("字段标记：%v", err)
+		}
+		name := attrs["data-ledger"]
+		v, has := attrs["data-ledger-value"]
+		p.Fields[name] = append(p.Fields[name], Mark{Text: ledger.VisibleText(string(inner), name == "body"), Value: v, HasValue: has})
+		off = s + max(next, 1)
+		if off <= j {
+			off = j + len(fieldAttr)
+		}
+	}
+	return p, nil
+}
+
+// element tokenizes the element starting at b[0] ('<'): its attributes,
+// and with inner its content up to the matching end tag. next is the
+// offset just after the start tag (where nested markers may follow).
+func element(b []byte, inner bool) (content []byte, attrs map[string]string, next int, err error) {
+	z := html.NewTokenizer(bytes.NewReader(b))
+	tt := z.Next()
+	if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
+		return nil, nil, 0, fmt.Errorf("标记不在开始标签内")
+	}
+	next = len(z.Raw())
+	name, more := z.TagName()
+	tag := string(name)
+	attrs = map[string]string{}
+	for more {
+		var k, v []byte
+		k, v, more = z.TagAttr()
+		attrs[string(k)] = string(v)
+	}
+	if !inner || tt == html.SelfClosingTagToken {
+		return nil, attrs, next, nil
+	}
+	pos, depth := next, 1
+	for {
+		tt := z.Next()
+		raw := len(z.Raw())
+		switch tt {
+		case html.ErrorToken:
+			return nil, nil, 0, fmt.Errorf("<%s> 没有结束标签", tag)
+		case html.StartTagToken:
+			if n, _ := z.TagName(); string(n) == tag {
+				depth++
+			}
+		case html.EndTagToken:
+			if n, _ := z.TagName(); string(n) == tag {
+				depth--
+				if depth == 0 {
+					return b[next:pos], attrs, next, nil
+				}
+			}
+		}
+		pos += raw
+	}
+}
+
+// Check compares a page's marked fields with version want of the record
+// and returns what differs, one message a field. names resolves
+// department ids (nil: only the ids are compared).
+func Check(p *Page, want *ledger.Version, names ledger.Names) []string {
+	var out []string
+	for _, f := range ledger.Schema(want.Kind) {
+		if !f.Page {
+			continue
+		}
+		val := want.Get(f.Name)
+		marks := p.Fields[f.Name]
+		label := f.Label
+		if len(marks) == 0 {
+			if val != "" {
+				out = append(out, fmt.Sprintf("%s：页面没有显示，发布记录为「%s」", label, short(ledger.Display(f, val, names))))
+			}
+			continue
+		}
+		switch f.Type {
+		case ledger.Progress, ledger.Tags:
+			var got, exp []string
+			for _, m := range marks {
+				got = append(got, oneLine(m.Text))
+			}
+			for _, line := range lines(val) {
+				if f.Type == ledger.Progress {
+					line = ledger.ProgressLine(line)
+				}
+				exp = append(exp, oneLine(line))
+			}
+			if f.Type == ledger.Tags {
+				slices.Sort(got)
+			}
+			if !slices.Equal(got, exp) {
+				out = append(out, fmt.Sprintf("%s：页面显示「%s」，发布记录为「%s」", label, short(strings.Join(got, "；")), short(strings.Join(exp, "；"))))
+			}
+			continue
+		}
+		if len(marks) > 1 {
+			out = append(out, fmt.Sprintf("%s：页面标记了 %d 处", label, len(marks)))
+			continue
+		}
+		m := marks[0]
+		switch f.Type {
+		case ledger.Ref, ledger.Refs:
+			ids := strings.Fields(m.Value)
+			if exp := lines(val); !slices.Equal(ids, exp) {
+				out = append(out, fmt.Sprintf("%s：页面为「%s」，发布记录为「%s」", label, strings.Join(ids, " "), strings.Join(exp, " ")))
+				continue
+			}
+			if names == nil {
+				continue
+			}
+		}
+		var got, exp string
+		if f.Name == "body" {
+			got, exp = m.Text, val
+		} else {
+			got, exp = oneLine(m.Text), oneLine(ledger.Display(f, val, names))
+		}
+		if got != exp {
+			out = append(out, differs(label, got, exp))
+		}
+	}
+	return out
+}
+
+// differs describes a text difference by where it starts.
+func differs(label, got, exp string) string {
+	g, e := []rune(got), []rune(exp)
+	i := 0
+	for i < len(g) && i < len(e) && g[i] == e[i] {
+		i++
+	}
+	if len(g) <= 40 && len(e) <= 40 {
+		return fmt.Sprintf("%s：页面显示「%s」，发布记录为「%s」", label, got, exp)
+	}
+	return fmt.Sprintf("%s：从第 %d 个字起不同：页面「%s」，发布记录「%s」", label, i+1, window(g, i), window(e, i))
+}
+
+func window(r []rune, i int) string {
+	lo := max(0, i-8)
+	hi := min(len(r), i+24)
+	s := string(r[lo:hi])
+	if lo > 0 {
+		s = "…" + s
+	}
+	if hi < len(r) {
+		s += "…"
+	}
+	return s
+}
+
+func short(s string) string {
+	if utf8.RuneCountInString(s) <= 60 {
+		return s
+	}
+	return string([]rune(s)[:60]) + "…"
+}
+
+func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+func lines(s string) []string {
+	if s == "" {
+		return nil
+	}
+	return strings.Split(s, "\n")
+}

@@ -1,0 +1,71 @@
+package verify
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"time"
+
+	"portal/generator/ledger"
+)
+
+// State is what `portal verify -follow STATEFILE` remembers between runs:
+// the site, the key it was signed with, and the last checkpoint verified.
+// The next run must find a log that extends it.
+type State struct {
+	Site       string `json:"site"`
+	Key        string `json:"key"`
+	Size       int64  `json:"size"`
+	Hash       string `json:"hash"` // base64 root hash, as in the checkpoint
+	Checkpoint string `json:"checkpoint"`
+	Seen       string `json:"seen"` // when it was verified (RFC 3339)
+}
+
+// LoadState reads a state file; a missing file is (nil, nil): a first run.
+func LoadState(path string) (*State, error) {
+	b, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var s State
+	if err := json.Unmarshal(b, &s); err != nil {
+		return nil, fmt.Errorf("%s：不是 portal verify 的状态文件：%v", path, err)
+	}
+	return &s, nil
+}
+
+// NewState records a verified checkpoint.
+func NewState(site, key string, cp ledger.Checkpoint, signed []byte, now time.Time) *State {
+	return &State{Site: site, Key: key, Size: cp.N, Hash: cp.Hash.String(), Checkpoint: string(signed), Seen: now.Format(time.RFC3339)}
+}
+
+// Save writes the state file atomically.
+func (s *State) Save(path string) error {
+	b, err := json.MarshalIndent(s, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	if err != nil {
+		return err
+	}
+	if _, err = tmp.Write(append(b, '\n')); err == nil {
+		err = tmp.Sync()
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
