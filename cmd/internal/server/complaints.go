@@ -21,6 +21,10 @@ type ComplaintService interface {
 	Get(ctx context.Context, receipt string) (*intake.Complaint, error)
 	List(ctx context.Context, f intake.Filter) ([]*intake.Complaint, error)
 	Act(ctx context.Context, receipt string, a intake.Action) (*intake.Complaint, error)
+	// The admin API's audited forms (see intake's Who).
+	ActAs(ctx context.Context, who intake.Who, receipt string, a intake.Action) (*intake.Complaint, error)
+	View(ctx context.Context, who intake.Who, receipt string) (*intake.Complaint, error)
+	Export(ctx context.Context, who intake.Who, f intake.Filter) ([]*intake.Complaint, error)
 	Staff(c *intake.Complaint) intake.StaffRecord
 	Departments() []intake.Department
 	Limits() intake.Limits
@@ -50,6 +54,9 @@ type ComplaintFormData struct {
 	DescriptionMin   int
 	DescriptionMax   int
 	TitleMax         int
+	MaxAttachments   int // attachments: how many, how large (MiB), which types
+	AttachmentMiB    int
+	AttachmentTypes  string
 }
 
 // NewComplaintFormData returns the empty form's data.
@@ -62,13 +69,16 @@ func NewComplaintFormData(departments []intake.Department, lim intake.Limits) Co
 		Objection: intake.CategoryObjection, Unknown: intake.DepartmentUnknown,
 		ReplyWorkingDays: lim.ReplyWorkingDays, DescriptionMin: intake.DescriptionMin,
 		DescriptionMax: intake.DescriptionMax, TitleMax: intake.TitleMax,
+		MaxAttachments: intake.MaxAttachments, AttachmentMiB: intake.MaxAttachmentSize >> 20, AttachmentTypes: "PDF、JPEG、PNG",
 	}
 }
 
 // ComplaintReceiptData is the receipt page's .Data.
 type ComplaintReceiptData struct {
-	Receipt   intake.Receipt
-	Duplicate bool
+	Receipt     intake.Receipt
+	Duplicate   bool
+	Attachments []intake.PublicFile // what was received (type and size, no names)
+	Enterprise  bool                // made in an enterprise's name
 }
 
 // ComplaintStatusData is the status page's .Data: the query (receipt only;
@@ -80,14 +90,15 @@ type ComplaintStatusData struct {
 	Result  *intake.PublicStatus
 }
 
-// registerComplaints serves /complaints/… and /api/complaints…, and the
-// admin API under /api/admin/complaints.
+// registerComplaints serves /complaints/… and /api/complaints…. (The admin
+// API is not here: the back office serves it, see NewAdminAPI.)
 func (s *Server) registerComplaints() {
 	post := func(pattern string, h http.HandlerFunc) {
 		s.mux.Handle("POST "+pattern, s.protect(s.needComplaints(h)))
 	}
-	post("/complaints/{$}", s.handleComplaintForm)
-	post("/complaints", s.handleComplaintForm)
+	// The form may carry attachments: its own, larger body limit.
+	s.mux.Handle("POST /complaints/{$}", s.protectUpload(s.needComplaints(s.handleComplaintForm)))
+	s.mux.Handle("POST /complaints", s.protectUpload(s.needComplaints(s.handleComplaintForm)))
 	post("/complaints/status", s.handleComplaintStatusForm)
 	post("/complaints/status/{$}", s.handleComplaintStatusForm)
 	post("/api/complaints", s.handleComplaintAPI)
@@ -97,7 +108,6 @@ func (s *Server) registerComplaints() {
 		// Links such as a disclosure page's 提出异议申诉 pre-fill the form.
 		s.mux.Handle("GET /complaints/{$}", http.HandlerFunc(s.handleComplaintFormPage))
 	}
-	s.registerAdmin()
 }
 
 // needComplaints answers 503 when no store is configured.

@@ -1,7 +1,11 @@
 package server
 
 import (
+	"errors"
+	"io"
+	"mime"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -59,22 +63,43 @@ func firstValue(vs ...string) string {
 // beside each bad field.
 func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	d := s.formData()
-	if !isForm(r) {
+	var values url.Values
+	var files []intake.Attachment
+	var err error
+	switch {
+	case isMultipart(r):
+		values, files, err = readMultipartForm(r)
+	case isForm(r):
+		err = r.ParseForm()
+		values = r.PostForm
+	default:
 		_, msg, _ := s.publicError(r, errNotForm)
 		d.Message = msg
 		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "投诉举报", d)
 		return
 	}
-	if err := r.ParseForm(); err != nil {
+	if err != nil && intake.ErrorCode(err) != intake.EINVALID {
 		status, msg, _ := s.publicError(r, err)
-		if !tooLarge(err) {
+		if tooLarge(err) {
+			msg = tooLargeMessage(MaxUploadBytes)
+		} else {
 			status, msg = http.StatusBadRequest, "表单数据无法解析，请返回重新填写"
 		}
 		d.Message = msg
 		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
 		return
 	}
-	sub := intake.FromForm(r.PostForm)
+	sub := intake.FromForm(values)
+	if err != nil {
+		// A refused attachment: the rest of the form is kept, the files
+		// must be chosen again (a browser never re-sends them).
+		sub.Website = ""
+		d.Values, d.Message = sub, intake.ErrorMessage(err)
+		d.Errors = map[string]string{"attachments": intake.ErrorMessage(err) + "。请重新选择附件后提交"}
+		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "投诉举报", d)
+		return
+	}
+	sub.Attachments = files
 	rec, err := s.opts.Complaints.Submit(r.Context(), sub)
 	if err != nil {
 		status, msg, _ := s.publicError(r, err)
@@ -83,7 +108,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
 		return
 	}
-	s.log.Info("complaint received", "receipt", rec.Receipt, "via", "form", "duplicate", rec.DuplicateOf != "")
+	s.log.Info("complaint received", "receipt", rec.Receipt, "via", "form", "duplicate", rec.DuplicateOf != "", "attachments", len(files))
 	http.SetCookie(w, &http.Cookie{
 		Name: receiptCookie, Value: rec.Receipt + "." + strings.ReplaceAll(rec.QueryCode, "-", ""),
 		Path: receiptCookiePath, MaxAge: int(receiptCookieAge.Seconds()),
@@ -119,8 +144,10 @@ func (s *Server) handleComplaintReceipt(w http.ResponseWriter, r *http.Request) 
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
 	s.render(w, r, http.StatusOK, LayoutComplaintReceipt, "投诉已受理", ComplaintReceiptData{
-		Receipt:   intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
-		Duplicate: st.Duplicate,
+		Receipt:     intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
+		Duplicate:   st.Duplicate,
+		Attachments: st.Attachments,
+		Enterprise:  st.Enterprise,
 	})
 }
 
@@ -155,4 +182,78 @@ func (s *Server) handleComplaintStatusForm(w http.ResponseWriter, r *http.Reques
 		return
 	}
 	s.render(w, r, http.StatusOK, LayoutComplaintStatus, "投诉查询", d)
+}
+
+// isMultipart reports whether the request body is multipart/form-data.
+func isMultipart(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && mt == "multipart/form-data"
+}
+
+// formTextMax bounds the form's text fields together, as for a plain form.
+const formTextMax = MaxBodyBytes
+
+// readMultipartForm reads the complaint form with its attachments as a
+// stream, in memory (nothing personal touches the disk before the store):
+// the text fields up to formTextMax together, and each file part named
+// "attachments" up to the attachment limit, checked by content. A refused
+// file is an EINVALID error naming it; the text fields are returned even
+// then, so the form can be shown again as it was.
+func readMultipartForm(r *http.Request) (url.Values, []intake.Attachment, error) {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return nil, nil, err
+	}
+	values := url.Values{}
+	var files []intake.Attachment
+	var refused error
+	text := 0
+	for {
+		p, err := mr.NextPart()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return values, nil, err
+		}
+		name := p.FormName()
+		if p.FileName() == "" && name != "attachments" {
+			b, err := io.ReadAll(io.LimitReader(p, int64(formTextMax-text)+1))
+			if err != nil {
+				return values, nil, err
+			}
+			if text += len(b); text > formTextMax {
+				return values, nil, &http.MaxBytesError{Limit: formTextMax}
+			}
+			values.Add(name, string(b))
+			continue
+		}
+		if name != "attachments" {
+			continue // a file in a field the form does not have
+		}
+		data, err := io.ReadAll(io.LimitReader(p, intake.MaxAttachmentSize+1))
+		if err != nil {
+			return values, nil, err
+		}
+		if p.FileName() == "" && len(data) == 0 {
+			continue // the file input left empty
+		}
+		if refused != nil {
+			continue
+		}
+		if len(files) == intake.MaxAttachments {
+			refused = intake.Errorf(intake.EINVALID, "最多上传 %d 个附件", intake.MaxAttachments)
+			continue
+		}
+		a, err := intake.CheckAttachment(p.FileName(), p.Header.Get("Content-Type"), data)
+		if err != nil {
+			refused = err
+			continue
+		}
+		files = append(files, a)
+	}
+	if refused != nil {
+		return values, nil, refused
+	}
+	return values, files, nil
 }

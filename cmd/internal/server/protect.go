@@ -2,6 +2,7 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"math"
 	"net"
 	"net/http"
@@ -10,10 +11,16 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"portal/cmd/internal/intake"
 )
 
 // MaxBodyBytes is the largest POST body accepted; more answers 413.
 const MaxBodyBytes = 64 << 10
+
+// MaxUploadBytes is the largest complaint form with attachments: the
+// attachments at their limit plus the form's own fields.
+const MaxUploadBytes = intake.MaxAttachments*intake.MaxAttachmentSize + 1<<20
 
 // Default per-client POST limits: a burst of 10, then one every 6 seconds.
 // A person filing a complaint never meets them; a flood does.
@@ -27,16 +34,21 @@ const (
 // Retry-After), and the body limit (413 when Content-Length says so at
 // once; handlers map a later *http.MaxBytesError to 413 too).
 func (s *Server) protect(h http.Handler) http.Handler {
-	return s.guard(h, true)
+	return s.guard(h, true, MaxBodyBytes)
+}
+
+// protectUpload is protect for the complaint form, which may carry attachments.
+func (s *Server) protectUpload(h http.Handler) http.Handler {
+	return s.guard(h, true, MaxUploadBytes)
 }
 
 // protectAdmin is protect without the rate limit: staff with a valid token
 // may work through a batch quickly; admin refuses bad tokens at the limit.
 func (s *Server) protectAdmin(h http.Handler) http.Handler {
-	return s.guard(h, false)
+	return s.guard(h, false, MaxBodyBytes)
 }
 
-func (s *Server) guard(h http.Handler, limit bool) http.Handler {
+func (s *Server) guard(h http.Handler, limit bool, maxBody int64) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.plainError(w, r, http.StatusForbidden, "跨站提交已被拒绝：请从本站页面提交")
@@ -45,11 +57,11 @@ func (s *Server) guard(h http.Handler, limit bool) http.Handler {
 		if limit && !s.allow(w, r) {
 			return
 		}
-		if r.ContentLength > MaxBodyBytes {
-			s.plainError(w, r, http.StatusRequestEntityTooLarge, "提交内容过大（上限 64 KiB）")
+		if r.ContentLength > maxBody {
+			s.plainError(w, r, http.StatusRequestEntityTooLarge, tooLargeMessage(maxBody))
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
 		h.ServeHTTP(w, r)
 	})
 	return cop.Handler(limited)
@@ -64,6 +76,14 @@ func (s *Server) allow(w http.ResponseWriter, r *http.Request) bool {
 		s.plainError(w, r, http.StatusTooManyRequests, "提交过于频繁，请稍后再试")
 	}
 	return ok
+}
+
+// tooLargeMessage says what the limit is.
+func tooLargeMessage(max int64) string {
+	if max > MaxBodyBytes {
+		return fmt.Sprintf("提交内容过大（附件最多 %d 个、每个不超过 %d MiB）", intake.MaxAttachments, intake.MaxAttachmentSize>>20)
+	}
+	return "提交内容过大（上限 64 KiB）"
 }
 
 // tooLarge reports whether err came from the body limit.

@@ -28,7 +28,7 @@ type Options struct {
 	Pages      PageRenderer     // dynamic pages in the site theme; may be nil in tests
 	Search     SearchService    // nil: search answers 503
 	Complaints ComplaintService // nil: complaint intake answers 503
-	AdminToken string           // bearer token for /api/admin/…; empty disables the admin API
+	AdminToken string           // bearer token of NewAdminAPI (the back office's /api/admin/…); New ignores it
 	Logger     *slog.Logger
 
 	// PostRate and PostBurst set the per-client token bucket every POST
