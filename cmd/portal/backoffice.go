@@ -47,7 +47,9 @@ func backOfficeAddr(flagValue, publicAddr string) (string, error) {
 
 // relatedPages finds the published page of a complaint's related id; it
 // is refreshed by every build.
-type relatedPages struct{ m atomic.Pointer[map[string]backoffice.Related] }
+type relatedPages struct {
+	m atomic.Pointer[map[string]backoffice.Related]
+}
 
 func (p *relatedPages) set(site *model.Site, base string) {
 	if site == nil {
@@ -88,7 +90,7 @@ type backOffice struct {
 // token API) over svc and store, and runs its upkeep: expired sessions
 // are swept and personal data past retention erased at start and hourly.
 func startBackOffice(ctx context.Context, addr string, svc *intake.Service, store intake.Store, cfg model.Config, token string,
-	logger *slog.Logger, stdout io.Writer) (*backOffice, error) {
+	logger *slog.Logger) (*backOffice, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("back office: %w", err)
@@ -106,7 +108,6 @@ func startBackOffice(ctx context.Context, addr string, svc *intake.Service, stor
 	bo.srv = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: time.Minute, WriteTimeout: 5 * time.Minute, IdleTimeout: 2 * time.Minute}
 	go func() { bo.done <- bo.srv.Serve(ln) }()
 	go upkeep(ctx, svc, accounts, logger)
-	fmt.Fprintf(stdout, "投诉办理后台 (back office) http://%s/  — 仅供办理人员，勿经公网代理开放\n", ln.Addr())
 	return bo, nil
 }
 
@@ -131,6 +132,14 @@ func upkeep(ctx context.Context, svc *intake.Service, accounts *staff.Service, l
 			return
 		case <-tick.C:
 		}
+	}
+}
+
+// announce prints where the back office is (after the public address, which
+// scripts read first).
+func (b *backOffice) announce(stdout io.Writer) {
+	if b != nil {
+		fmt.Fprintf(stdout, "投诉办理后台 (back office) http://%s/  — 仅供办理人员，勿经公网代理开放\n", b.ln.Addr())
 	}
 }
 

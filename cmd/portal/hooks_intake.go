@@ -79,15 +79,6 @@ func deptStats(d intake.DepartmentStats) model.DepartmentComplaintStats {
 		MedianDaysToReply: d.MedianDaysToReply, Visited: d.Visited, Satisfied: d.Satisfied, BasicallySatisfied: d.BasicallySatisfied, Unsatisfied: d.Unsatisfied}
 }
 
-// openComplaints opens the complaint store for serve (dsn overrides the config).
-func openComplaints(ctx context.Context, siteDir string, cfg model.Config, dsn string) (server.ComplaintService, io.Closer, error) {
-	svc, closer, err := openService(ctx, siteDir, cfg, complaintDSN(siteDir, cfg, dsn))
-	if err != nil {
-		return nil, nopCloser{}, err
-	}
-	return svc, closer, nil
-}
-
 // complaintPages are the complaint pages the build renders: the form, the
 // status lookup and, when a store exists, the public figures.
 func complaintPages(site *model.Site, stats *model.ComplaintStats) []generator.ExtraPage {

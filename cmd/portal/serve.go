@@ -34,6 +34,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	dsn := fs.String("db", "", "complaint store: a SQLite path or a postgres:// URL (default from portal.toml)")
 	tokenFile := fs.String("admin-token-file", "", "file holding the admin API bearer token (default: $PORTAL_ADMIN_TOKEN; unset disables the admin API)")
+	adminAddr := fs.String("admin-addr", "", "back office address (default: 127.0.0.1 at the -addr port + 1; \"off\" disables it); never expose it through the public proxy")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -66,11 +67,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("search: %w", err)
 	}
 	defer searchCloser.Close()
-	complaints, complaintsCloser, err := openComplaints(ctx, *siteDir, cfg, *dsn)
+	complaints, store, err := openServiceStore(ctx, *siteDir, cfg, complaintDSN(*siteDir, cfg, *dsn))
 	if err != nil {
 		return fmt.Errorf("complaints: %w", err)
 	}
-	defer complaintsCloser.Close()
+	defer store.Close()
 
 	token, err := adminToken(*tokenFile)
 	if err != nil {
@@ -78,6 +79,17 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	officeAddr, err := backOfficeAddr(*adminAddr, *addr)
+	if err != nil {
+		return usageError{err.Error()}
+	}
+	var office *backOffice
+	if officeAddr != "" {
+		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger); err != nil {
+			return err
+		}
+		office.related.set(res.Site, base)
+	}
 	handler := server.New(server.Options{
 		PublicDir:  opts.OutDir,
 		Pages:      pages,
@@ -111,6 +123,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 					return
 				}
 				pages.set(res.Theme)
+				if office != nil {
+					office.related.set(res.Site, base)
+				}
 				printSummary(stdout, res)
 			})
 		}()
@@ -119,6 +134,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	fmt.Fprintf(stdout, "正在提供服务 (serving) %s  — 按 Ctrl+C 停止\n", base)
+	office.announce(stdout)
 
 	select {
 	case err := <-serveErr:
@@ -134,7 +150,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	stopWatch()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	err = srv.Shutdown(shutdownCtx)
+	err = errors.Join(srv.Shutdown(shutdownCtx), office.shutdown(shutdownCtx))
 	wg.Wait()
 	if err != nil {
 		return fmt.Errorf("serve: shutdown: %w", err)

@@ -11,7 +11,7 @@ import (
 )
 
 type auditRow struct {
-	Seq                                         int64
+	Seq                                        int64
 	Time, Login, Addr, Action, Receipt, Detail string
 }
 

@@ -33,8 +33,8 @@ type option struct {
 
 type inboxRow struct {
 	Receipt, Received, Category, Title, Department, Assignee, Status string
-	Due, Warning, WarningText                                       string
-	Duplicate                                                       bool
+	Due, Warning, WarningText                                        string
+	Duplicate                                                        bool
 }
 
 type inboxPage struct {

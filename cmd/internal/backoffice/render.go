@@ -19,11 +19,16 @@ import (
 type page struct {
 	Title    string
 	Site     string
-	Who      *request // nil on the login page
+	User     *user // nil on the login page
 	CSRF     string
 	Nav      []navLink
 	Data     any
 	Retained int // retention days, for the footer
+}
+
+// user is the signed-in person as the header shows them.
+type user struct {
+	Name, Role, Department string
 }
 
 type navLink struct {
@@ -74,8 +79,12 @@ func parsePages() (map[string]*template.Template, error) {
 
 // render writes a page with status.
 func (h *Handler) render(w http.ResponseWriter, r *http.Request, status int, name string, rq *request, title string, data any) {
-	p := page{Title: title, Site: h.opts.Title, Who: rq, Data: data, Retained: h.opts.Complaints.RetentionDays()}
+	p := page{Title: title, Site: h.opts.Title, Data: data, Retained: h.opts.Complaints.RetentionDays()}
 	if rq != nil {
+		p.User = &user{Name: rq.acct.Name, Role: rq.acct.Role.Label()}
+		if rq.acct.Department != "" {
+			p.User.Department = h.opts.Complaints.DepartmentName(rq.acct.Department)
+		}
 		p.CSRF = rq.sess.CSRF
 		p.Nav = h.nav(rq, r.URL.Path)
 	}

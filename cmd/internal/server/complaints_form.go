@@ -79,11 +79,9 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && intake.ErrorCode(err) != intake.EINVALID {
-		status, msg, _ := s.publicError(r, err)
+		status, msg := http.StatusBadRequest, "表单数据无法解析，请返回重新填写"
 		if tooLarge(err) {
-			msg = tooLargeMessage(MaxUploadBytes)
-		} else {
-			status, msg = http.StatusBadRequest, "表单数据无法解析，请返回重新填写"
+			status, msg = http.StatusRequestEntityTooLarge, tooLargeMessage(MaxUploadBytes)
 		}
 		d.Message = msg
 		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)

@@ -362,4 +362,3 @@ func TestInternalErrorsShowOnlyARef(t *testing.T) {
 	assert.NotContains(t, rec.Body.String(), "disk on fire")
 	assert.Contains(t, logs.String(), body.Ref)
 }
-
