@@ -25,26 +25,6 @@ import (
 	"portal/themes"
 )
 
-// Build loads the site in opts.SiteDir and publishes it to opts.OutDir. When
-// the site has errors it writes nothing and returns an error that lists every
-// diagnostic (one per line; errors.Is/As reach each one).
-func Build(ctx context.Context, opts Options) (*Result, error) {
-	start := time.Now()
-	if opts.SiteDir == "" {
-		opts.SiteDir = "."
-	}
-	site, warnings, err := Load(opts)
-	if err != nil {
-		return &Result{Warnings: warnings}, err
-	}
-	res, err := Generate(ctx, site, opts)
-	if res != nil {
-		res.Warnings = append(warnings, res.Warnings...)
-		res.Duration = time.Since(start)
-	}
-	return res, err
-}
-
 // LoadTheme returns the theme the site configures: the embedded default,
 // overridden file by file by <siteDir>/themes/<name>/ when that folder exists.
 // A theme file that is a symbolic link leaving the site folder is refused
@@ -70,73 +50,45 @@ func LoadTheme(siteDir string, cfg *model.Config) (*theme.Theme, error) {
 	return theme.Load(theme.Overlay(top, themes.Default()))
 }
 
-// Generate renders an already loaded site into opts.OutDir (Build without
-// the loading step; tests and benchmarks call it with a model built in Go).
-func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, error) {
-	start := time.Now()
-	if opts.SiteDir == "" {
-		opts.SiteDir = "."
-	}
-	if opts.OutDir == "" {
-		opts.OutDir = filepath.Join(opts.SiteDir, "public")
-	}
+// renderStage is StageRender: every page, feed, open-data file and asset of the
+// site, written into a new output folder that StagePublish makes visible.
+func renderStage(ctx context.Context, r *Result) error {
+	site, opts, now := r.Site, r.Options, r.Today
 	cfg := &site.Config
-	if cfg.Location == nil {
-		loc, err := time.LoadLocation(cfg.TimeZone)
-		if err != nil || cfg.TimeZone == "" {
-			loc = time.UTC
-		}
-		cfg.Location = loc
-	}
-	if opts.BaseURL != "" {
-		cfg.BaseURL = opts.BaseURL
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "/"
-	}
-	if !strings.HasSuffix(cfg.BaseURL, "/") {
-		cfg.BaseURL += "/"
-	}
-	now := opts.Now
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.In(cfg.Location)
-	now = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, cfg.Location)
-
 	th, err := LoadTheme(opts.SiteDir, cfg)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ix, err := prepare(ctx, site, now, markdown.New(), th)
+	ix, err := prepare(ctx, site, markdown.New(), th)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	entries := ix.entries()
 
-	tmp, err := tempOut(opts.OutDir)
+	tmp, err := tempOut(r.OutDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ok := false
-	defer func() {
-		if !ok {
-			os.RemoveAll(tmp)
-		}
-	}()
+	r.tmp = tmp // removed by Run unless published
 	w := &writer{root: tmp, dirs: map[string]bool{}}
+	r.w = w
 	// Pages only need to know which feed files exist; the feeds themselves
 	// are written while the pages render (below).
 	feeds := feedNamesOf(site)
-	sv := siteView(site, now, opts.ExtraPages)
+	sv := siteView(site, now, r.extra)
 	th.SetSite(sv)
-	pl := &planner{site: site, ix: ix, feeds: feeds, opts: opts}
+	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, opts: opts}
 	pl.plan()
 	pl.feedsPage(feedDirectory(site, entries, now))
 	pl.dataPage()
-	for _, ep := range opts.ExtraPages {
+	if r.ComplaintStats != nil {
+		if err := pl.complaintStats(th); err != nil {
+			return err
+		}
+	}
+	for _, ep := range r.extra {
 		if err := pl.extra(ep, th); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	files := map[string][]byte{"robots.txt": robots(cfg.BaseURL)}
@@ -149,24 +101,24 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 			files[p] = b
 			return err
 		}); err != nil {
-			return nil, fmt.Errorf("theme static: %w", err)
+			return fmt.Errorf("theme static: %w", err)
 		}
 	}
 	if err := checkDuplicates(pl.jobs, fixedOutputs(feeds, files, len(pl.sitemap), cfg.Theme)); err != nil {
-		return nil, err
+		return err
 	}
 
 	prog := newProgress(opts.Progress, len(pl.jobs))
 	navs := navVariants(sv.Nav)
 	th.SetNav(navs)
 	if sv.Footer, err = th.Partial("footer.html", theme.Data{Site: sv, Page: &theme.Page{}}); err != nil {
-		return nil, err
+		return err
 	}
 	headers := map[string]template.HTML{}
 	for key, nav := range navs {
 		h, err := th.Partial("header.html", theme.Data{Site: sv, Page: &theme.Page{Nav: nav, SectionURL: key}})
 		if err != nil {
-			return nil, err
+			return err
 		}
 		headers[key] = h
 	}
@@ -222,37 +174,54 @@ func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, err
 	// A feed error is reported first, as when feeds were made before the
 	// pages, unless it is only the cancellation a failed page caused.
 	if extraErrs[0] != nil && (err == nil || !errors.Is(extraErrs[0], context.Canceled)) {
-		return nil, fmt.Errorf("feeds: %w", extraErrs[0])
+		return fmt.Errorf("feeds: %w", extraErrs[0])
 	}
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if extraErrs[1] != nil {
-		return nil, extraErrs[1]
+		return extraErrs[1]
 	}
 	for _, name := range sortedKeys(files) {
 		if err := w.write(name, files[name]); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	old, err := swapAside(tmp, opts.OutDir)
+	r.Entries, r.Profiles, r.Theme = entries, ix.profiles(site), th
+	r.Pages = len(pl.jobs)
+	r.Files = len(pl.jobs) + len(feeds) + extraFiles + len(files)
+	for k, n := range ix.omitted {
+		r.Omitted[k] += n
+	}
+	return nil
+}
+
+// publishStage is StagePublish: the files stages added are written, and the new
+// output replaces the published one; the previous one is removed in the
+// background (Run waits for it before returning).
+func publishStage(_ context.Context, r *Result) error {
+	for _, name := range sortedKeys(r.files) {
+		full := filepath.Join(r.tmp, filepath.FromSlash(name))
+		if _, err := os.Lstat(full); err == nil {
+			return fmt.Errorf("publish: %s was added by a stage but the build already wrote it", name)
+		}
+		if err := r.w.write(name, r.files[name]); err != nil {
+			return err
+		}
+		r.Files++
+	}
+	old, err := swapAside(r.tmp, r.OutDir)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	ok = true
-	res := &Result{Site: site, Entries: entries, Profiles: ix.profiles(site), Pages: len(pl.jobs), Files: len(pl.jobs) + len(feeds) + extraFiles + len(files),
-		Omitted: ix.omitted, Theme: th}
+	r.tmp = ""
 	if old != "" {
-		if opts.DeferCleanup {
-			// The caller overlaps the removal of the previous site with its
-			// own work (the search index); on a slow disk it takes seconds.
-			res.Cleanup = func() error { return os.RemoveAll(old) }
-		} else if err := os.RemoveAll(old); err != nil {
-			return nil, err
-		}
+		// Removing a large previous site is disk work; the stages after
+		// publish (the search index) are CPU work: overlap them.
+		r.cleanup = make(chan error, 1)
+		go func() { r.cleanup <- os.RemoveAll(old) }()
 	}
-	res.Duration = time.Since(start)
-	return res, nil
+	return nil
 }
 
 // siteView builds .Site once per build.
@@ -269,14 +238,14 @@ func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 		}
 	}
 	for _, k := range model.Kinds {
-		sv.Nav = append(sv.Nav, Link{Label: sectionTitle(site, k), URL: urlOf(string(k))})
+		sv.Nav = append(sv.Nav, theme.Link{Label: sectionTitle(site, k), URL: urlOf(string(k))})
 	}
-	sv.Nav = append(sv.Nav, Link{Label: "单位", URL: "/departments/"})
+	sv.Nav = append(sv.Nav, theme.Link{Label: "单位", URL: "/departments/"})
 	if sv.HasSearch {
-		sv.Nav = append(sv.Nav, Link{Label: "搜索", URL: "/search/"})
+		sv.Nav = append(sv.Nav, theme.Link{Label: "搜索", URL: "/search/"})
 	}
 	if sv.HasComplaints {
-		sv.Nav = append(sv.Nav, Link{Label: "投诉建议", URL: "/complaints/"})
+		sv.Nav = append(sv.Nav, theme.Link{Label: "投诉建议", URL: "/complaints/"})
 	}
 	return sv
 }
@@ -284,8 +253,8 @@ func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 // navVariants returns the navigation once per section with that section
 // marked current, keyed by the section's URL ("" = none marked), so no page
 // builds or compares the navigation itself.
-func navVariants(nav []Link) map[string][]theme.Link {
-	nav = append([]Link{{Label: "首页", URL: "/"}}, nav...)
+func navVariants(nav []theme.Link) map[string][]theme.Link {
+	nav = append([]theme.Link{{Label: "首页", URL: "/"}}, nav...)
 	out := map[string][]theme.Link{}
 	for cur := -1; cur < len(nav); cur++ {
 		links := make([]theme.Link, len(nav))
@@ -323,17 +292,17 @@ func (pl *planner) dataPage() {
 	pl.add("/data/", "data/index.html", "terms", true, func() (*theme.Page, any) {
 		p := pl.page("开放数据", "/data/", "", "terms")
 		p.Section, p.SectionURL = "开放数据", "/data/"
-		var g FilterGroup
+		var g theme.FilterGroup
 		for _, k := range openDataKinds {
 			label := "单位名录"
 			if k != "departments" {
 				label = sectionTitle(pl.site, model.Kind(k))
 			}
 			g.Links = append(g.Links,
-				Link{Label: label + "（JSON）", URL: "/data/" + k + ".json"},
-				Link{Label: label + "（CSV）", URL: "/data/" + k + ".csv"})
+				theme.Link{Label: label + "（JSON）", URL: "/data/" + k + ".json"},
+				theme.Link{Label: label + "（CSV）", URL: "/data/" + k + ".csv"})
 		}
-		return p, &TermsData{Groups: []FilterGroup{g}}
+		return p, &TermsData{Groups: []theme.FilterGroup{g}}
 	})
 }
 

@@ -2,12 +2,13 @@ package generator
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"runtime"
 	"runtime/metrics"
 	"runtime/pprof"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -30,19 +31,18 @@ func TestMeasureBuild(t *testing.T) {
 		out = t.TempDir()
 	}
 	opts := Options{SiteDir: dir, OutDir: out, Now: date("2025-07-01")}
-	start := time.Now()
-	site, _, err := Load(opts)
+	res, err := Build(context.Background(), opts)
 	require.NoError(t, err)
-	loaded := time.Now()
-	res, err := Generate(context.Background(), site, opts)
-	require.NoError(t, err)
-	end := time.Now()
 	ms := []metrics.Sample{{Name: "/gc/heap/allocs:bytes"}, {Name: "/gc/cycles/total:gc-cycles"}}
 	metrics.Read(ms)
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)
-	t.Logf("pages %d: load %.2f s, render %.2f s; allocated %d MiB in %d GC cycles; heap now %d MiB, sys %d MiB",
-		res.Pages, loaded.Sub(start).Seconds(), end.Sub(loaded).Seconds(),
+	var stages []string
+	for _, st := range res.Stages {
+		stages = append(stages, fmt.Sprintf("%s %.2f s", st.Name, st.Duration.Seconds()))
+	}
+	t.Logf("pages %d: %s; allocated %d MiB in %d GC cycles; heap now %d MiB, sys %d MiB",
+		res.Pages, strings.Join(stages, ", "),
 		ms[0].Value.Uint64()>>20, ms[1].Value.Uint64(), m.HeapAlloc>>20, m.Sys>>20)
 	if p := os.Getenv("PORTAL_MEASURE_HEAP"); p != "" {
 		// What the build still holds once it is done (the site and the

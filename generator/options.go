@@ -1,12 +1,17 @@
-// Package generator is portal's build pipeline: load the site (generator/loader),
-// derive state as of a date, render every page, feed, chart and open-data file,
-// and publish the output folder whole.
+// Package generator is portal's build pipeline: load the site
+// (generator/loader), derive state as of a date (model.Site.Derive), render
+// every page, feed, chart and open-data file, and publish the output folder
+// whole. Pipeline is the one API that `portal build`, `portal serve` and the
+// tests run; stages that need packages the generator may not import (the
+// search index, the complaint store) are added to it by cmd.
 //
-// Contract: Build never leaves a half-written output folder: it writes to a
-// temporary folder beside Options.OutDir and swaps it in only when every file
-// is written. Two builds of the same site with the same Options.Now produce
-// byte-identical output. generator never imports search, net/http,
-// database/sql or cmd/internal/….
+// Contract: a Pipeline run never leaves a half-written output folder: it
+// writes to a temporary folder beside Options.OutDir and swaps it in only
+// when every file is written. Two runs on the same site with the same
+// Options.Now produce byte-identical output. The site's settings (portal.toml,
+// the registry, the time zone) are read once per run, by the load stage, and
+// reach every later stage through Result.Site. generator never imports
+// search, net/http, database/sql or cmd/internal/….
 package generator
 
 import (
@@ -14,10 +19,9 @@ import (
 	"time"
 
 	"portal/generator/model"
-	"portal/generator/theme"
 )
 
-// Options controls one build.
+// Options controls a pipeline.
 type Options struct {
 	SiteDir  string    // site root (portal.toml, content/, data/, themes/)
 	OutDir   string    // output folder; default <SiteDir>/public
@@ -26,15 +30,15 @@ type Options struct {
 	BaseURL  string    // overrides portal.toml's base_url (serve uses its own address)
 	Progress io.Writer // a terminal for the progress line, or nil for silence
 
+	// Site, when set, is the site to build instead of reading SiteDir's
+	// content (tests and benchmarks build a model in Go). Its Config must
+	// come from model.DefaultConfig or the loader (Location set).
+	Site *model.Site
+
 	// ExtraPages are pages whose data comes from outside the generator (the
-	// search page, the complaint form), rendered in the site theme.
+	// search page, the complaint form), rendered in the site theme. Stages
+	// may add more with Result.AddPage.
 	ExtraPages []ExtraPage
-	// DeferCleanup leaves the removal of the previous output folder (moved
-	// aside by the swap) to the caller through Result.Cleanup.
-	DeferCleanup bool
-	// ComplaintStats, when set, adds complaint figures to department pages and
-	// the home page.
-	ComplaintStats *model.ComplaintStats
 }
 
 // ExtraPage is one page rendered with a theme layout and caller-supplied data.
@@ -45,29 +49,8 @@ type ExtraPage struct {
 	Data     any // the template's .Data
 }
 
-// Result reports what a build did.
-type Result struct {
-	Site    *model.Site
-	Entries []model.Entry // every published record page, for search indexing and feeds
-	// Profiles are the department and subject pages, for search indexing
-	// only (they are not publications, so no feed carries them).
-	Profiles []model.Entry
-	Pages    int            // HTML pages written
-	Files    int            // all files written
-	Omitted  map[string]int // records left out, by reason (公示期满, 信用修复, 草稿 …)
-	Warnings []string       // formatted warnings (file:line:col: key: …)
-	Duration time.Duration
-	Stages   []Stage // where the time went, in order (filled by the caller that runs the stages)
-	// Theme is the build's theme with .Site set, for pages rendered on
-	// request (search, complaints); it satisfies server.PageRenderer.
-	Theme *theme.Theme
-	// Cleanup removes the previous output folder when Options.DeferCleanup
-	// was set and there was one; nil otherwise. Call it once.
-	Cleanup func() error
-}
-
-// Stage is one timed step of a build, for the closing summary.
-type Stage struct {
+// StageTime is how long one stage of a run took, for the closing summary.
+type StageTime struct {
 	Name     string
 	Duration time.Duration
 }

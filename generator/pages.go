@@ -29,6 +29,7 @@ type planner struct {
 	ix      *index
 	feeds   map[string]bool // feed files written, by output path
 	opts    Options
+	stats   *model.ComplaintStats // complaint figures, when a stage supplied them
 	jobs    []job
 	sitemap []string // URL paths of indexable pages
 
@@ -146,7 +147,7 @@ func articleMeta(p *theme.Page, it *item, source string) {
 
 // list adds the paginated pages of items under segs (e.g. commitments,
 // status, overdue).
-func (pl *planner) list(kind model.Kind, title string, items []*item, filters func(cur string) []FilterGroup, intro bool, segs ...string) {
+func (pl *planner) list(kind model.Kind, title string, items []*item, filters func(cur string) []theme.FilterGroup, intro bool, segs ...string) {
 	size := pl.site.Config.PageSize
 	if size <= 0 {
 		size = 20
@@ -234,7 +235,7 @@ func (pl *planner) home() {
 		p := pl.page("", "/", "", "home")
 		p.Description = pl.site.Config.Description
 		cs := ix.byKind[model.KindCommitment]
-		d := &HomeData{Figures: []Link{
+		d := &HomeData{Figures: []theme.Link{
 			{Label: "公开承诺", URL: "/commitments/", Count: len(cs), HasCount: true},
 			{Label: "已兑现", URL: "/commitments/status/fulfilled/", Count: len(ix.byStatus[model.StatusFulfilled]), HasCount: true},
 			{Label: "推进中", URL: "/commitments/status/in_progress/", Count: len(ix.byStatus[model.StatusInProgress]), HasCount: true},
@@ -268,8 +269,8 @@ func (pl *planner) home() {
 		d.Overdue = views(overdue, 8)
 		d.DueSoon = views(soon, 8)
 		d.News = views(ix.byKind[model.KindNews], 6)
-		if pl.opts.ComplaintStats != nil {
-			t := pl.opts.ComplaintStats.Total
+		if pl.stats != nil {
+			t := pl.stats.Total
 			d.Complaints = &t
 		}
 		return p, d
@@ -294,24 +295,24 @@ func (pl *planner) section(k model.Kind) {
 	cats := sortedKeys(ix.byCat[k])
 	catLabel := map[model.Kind]string{model.KindCommitment: "类别", model.KindDisclosure: "类别", model.KindCase: "案例类型",
 		model.KindRecord: "失信类型", model.KindPolicy: "主题分类"}[k]
-	filters := func(cur string) []FilterGroup {
-		var groups []FilterGroup
+	filters := func(cur string) []theme.FilterGroup {
+		var groups []theme.FilterGroup
 		if k == model.KindCommitment {
-			g := FilterGroup{Label: "状态", Links: []Link{{Label: "全部", URL: "/commitments/", Current: cur == "/commitments/"}}}
+			g := theme.FilterGroup{Label: "状态", Links: []theme.Link{{Label: "全部", URL: "/commitments/", Current: cur == "/commitments/"}}}
 			for _, st := range append(append([]model.Status{}, model.Statuses...), model.StatusOverdue) {
 				u := urlOf("commitments", "status", string(st))
-				g.Links = append(g.Links, Link{Label: st.Label(), URL: u, Count: len(ix.byStatus[st]), HasCount: true, Current: cur == u})
+				g.Links = append(g.Links, theme.Link{Label: st.Label(), URL: u, Count: len(ix.byStatus[st]), HasCount: true, Current: cur == u})
 			}
 			groups = append(groups, g)
 		}
 		if len(cats) > 0 {
-			g := FilterGroup{Label: catLabel}
+			g := theme.FilterGroup{Label: catLabel}
 			if k != model.KindCommitment {
-				g.Links = append(g.Links, Link{Label: "全部", URL: urlOf(string(k)), Current: cur == urlOf(string(k))})
+				g.Links = append(g.Links, theme.Link{Label: "全部", URL: urlOf(string(k)), Current: cur == urlOf(string(k))})
 			}
 			for _, c := range cats {
 				u := urlOf(string(k), catSegment(k), c)
-				g.Links = append(g.Links, Link{Label: c, URL: u, Count: len(ix.byCat[k][c]), HasCount: true, Current: cur == u})
+				g.Links = append(g.Links, theme.Link{Label: c, URL: u, Count: len(ix.byCat[k][c]), HasCount: true, Current: cur == u})
 			}
 			groups = append(groups, g)
 		}
@@ -344,10 +345,10 @@ func catSegment(k model.Kind) string {
 	return "category"
 }
 
-func (pl *planner) tagLinks(tags []string) []Link {
-	out := make([]Link, 0, len(tags))
+func (pl *planner) tagLinks(tags []string) []theme.Link {
+	out := make([]theme.Link, 0, len(tags))
 	for _, t := range uniqueStrings(tags) {
-		out = append(out, Link{Label: t, URL: urlOf("tags", t)})
+		out = append(out, theme.Link{Label: t, URL: urlOf("tags", t)})
 	}
 	return out
 }
@@ -360,10 +361,10 @@ func (pl *planner) detail(it *item) {
 			p := pl.page("已停止公示", it.url, it.kind, "unpublished")
 			p.NoIndex = true
 			d := &UnpublishedData{KindLabel: it.kind.Label(), Reason: it.reason, ListURL: urlOf(string(it.kind))}
-			if it.d != nil && !it.d.PublicityUntil.IsZero() && it.reason == "公示期满" {
+			if it.d != nil && !it.d.PublicityUntil.IsZero() && it.reason == model.ReasonExpired {
 				d.Since = it.d.PublicityUntil
 			}
-			if it.r != nil && !it.r.PublicityUntil.IsZero() && it.reason == "公示期满" {
+			if it.r != nil && !it.r.PublicityUntil.IsZero() && it.reason == model.ReasonExpired {
 				d.Since = it.r.PublicityUntil
 			}
 			return p, d
@@ -495,15 +496,15 @@ func (pl *planner) departments() {
 				}
 				return sorted[i].order < sorted[j].order
 			})
-			g := FilterGroup{Label: "排序"}
+			g := theme.FilterGroup{Label: "排序"}
 			for _, o := range deptSorts {
 				ou := "/departments/"
 				if o.key != "" {
 					ou = urlOf("departments", "sort", o.key)
 				}
-				g.Links = append(g.Links, Link{Label: o.label, URL: ou, Current: o.key == s.key})
+				g.Links = append(g.Links, theme.Link{Label: o.label, URL: ou, Current: o.key == s.key})
 			}
-			return p, &DepartmentsData{Rows: sorted, Sorts: []FilterGroup{g}, SortLabel: s.label}
+			return p, &DepartmentsData{Rows: sorted, Sorts: []theme.FilterGroup{g}, SortLabel: s.label}
 		})
 	}
 	const groupSize = 10
@@ -518,7 +519,7 @@ func (pl *planner) departments() {
 			cs := byKind[model.KindCommitment]
 			data := &DepartmentData{D: d, Total: len(cs), FeedURL: pl.feedURL("departments/" + d.ID), Feeds: pl.alternates("departments/" + d.ID)}
 			if par := ix.deptByID[d.Parent]; par != nil {
-				data.Parent = &Link{Name: par.Name, URL: urlOf("departments", par.ID)}
+				data.Parent = &theme.Link{Name: par.Name, URL: urlOf("departments", par.ID)}
 			}
 			byStatus := map[model.Status][]*item{}
 			for _, it := range cs {
@@ -551,7 +552,7 @@ func (pl *planner) departments() {
 				}
 				data.Sections = append(data.Sections, g)
 			}
-			if cstats := pl.opts.ComplaintStats; cstats != nil {
+			if cstats := pl.stats; cstats != nil {
 				if s, ok := cstats.Departments[d.ID]; ok {
 					data.Complaints = &s
 				}
@@ -567,11 +568,11 @@ func (pl *planner) tags() {
 	pl.add("/tags/", "tags/index.html", "terms", true, func() (*theme.Page, any) {
 		p := pl.page("标签", "/tags/", "", "terms")
 		p.Section, p.SectionURL = "标签", "/tags/"
-		g := FilterGroup{}
+		g := theme.FilterGroup{}
 		for _, t := range tags {
-			g.Links = append(g.Links, Link{Label: t, URL: urlOf("tags", t), Count: len(ix.byTag[t]), HasCount: true})
+			g.Links = append(g.Links, theme.Link{Label: t, URL: urlOf("tags", t), Count: len(ix.byTag[t]), HasCount: true})
 		}
-		return p, &TermsData{Groups: []FilterGroup{g}}
+		return p, &TermsData{Groups: []theme.FilterGroup{g}}
 	})
 	for _, t := range tags {
 		pl.list("", "标签："+t, ix.byTag[t], nil, false, "tags", t)

@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strings"
 	"sync"
-	"time"
 
 	"portal/generator/markdown"
 	"portal/generator/model"
@@ -73,10 +72,10 @@ type index struct {
 	intros    map[model.Kind]template.HTML // section introductions (_index.md)
 }
 
-// prepare derives state, renders every Markdown body in parallel and builds
-// the index. Drafts are left out entirely.
-func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.Renderer, th *theme.Theme) (*index, error) {
-	cfg := site.Config
+// prepare renders every Markdown body in parallel and builds the index,
+// from the site's state as derived by StageDerive. Drafts are left out
+// entirely.
+func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *theme.Theme) (*index, error) {
 	ix := &index{
 		byKind:    map[model.Kind][]*item{},
 		byDept:    map[string]map[model.Kind][]*item{},
@@ -110,20 +109,11 @@ func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.
 		return true
 	}
 	for _, c := range site.Commitments {
-		c.Derive(now, cfg.Commitments.DueSoonDays, cfg.Commitments.VeryOverdueDays)
 		it := &item{kind: model.KindCommitment, common: &c.Common, c: c, category: c.Category, status: string(c.DisplayStatus())}
 		it.depts = appendUnique([]string{c.Department}, c.Partners...)
 		add(it)
 	}
 	for _, d := range site.Disclosures {
-		if !d.Unpublished {
-			switch {
-			case d.Withdrawn:
-				d.Unpublished, d.UnpublishedReason = true, "信用修复"
-			case !d.PublicityUntil.IsZero() && model.DaysBetween(now, d.PublicityUntil) < 0:
-				d.Unpublished, d.UnpublishedReason = true, "公示期满"
-			}
-		}
 		it := &item{kind: model.KindDisclosure, common: &d.Common, d: d, category: d.Category, depts: []string{d.Department},
 			unpublished: d.Unpublished, reason: d.UnpublishedReason}
 		add(it)
@@ -138,14 +128,6 @@ func prepare(ctx context.Context, site *model.Site, now time.Time, md *markdown.
 		add(&item{kind: model.KindNews, common: &n.Common, n: n, depts: n.Departments})
 	}
 	for _, r := range site.Records {
-		if !r.Unpublished {
-			switch {
-			case r.Withdrawn:
-				r.Unpublished, r.UnpublishedReason = true, "已撤销"
-			case !r.PublicityUntil.IsZero() && model.DaysBetween(now, r.PublicityUntil) < 0:
-				r.Unpublished, r.UnpublishedReason = true, "公示期满"
-			}
-		}
 		add(&item{kind: model.KindRecord, common: &r.Common, r: r, category: r.RecordType, status: r.Status, depts: []string{r.Department},
 			unpublished: r.Unpublished, reason: r.UnpublishedReason})
 	}
@@ -296,13 +278,13 @@ func (ix *index) deptName(id string) string {
 	return id
 }
 
-func (ix *index) deptLinks(ids []string) []Link {
-	out := make([]Link, 0, len(ids))
+func (ix *index) deptLinks(ids []string) []theme.Link {
+	out := make([]theme.Link, 0, len(ids))
 	for _, id := range ids {
 		if d := ix.deptByID[id]; d != nil {
-			out = append(out, Link{Label: d.Name, Name: d.Name, URL: urlOf("departments", d.ID)})
+			out = append(out, theme.Link{Label: d.Name, Name: d.Name, URL: urlOf("departments", d.ID)})
 		} else if id != "" {
-			out = append(out, Link{Label: id, Name: id})
+			out = append(out, theme.Link{Label: id, Name: id})
 		}
 	}
 	return out

@@ -19,7 +19,7 @@ type SiteView struct {
 	BaseURL       string
 	Language      string
 	Gov           model.GovernmentConfig
-	Nav           []Link
+	Nav           []theme.Link
 	Feeds         []theme.Link // the site-wide feeds
 	BuildDate     time.Time
 	Departments   []*model.Department
@@ -28,24 +28,6 @@ type SiteView struct {
 	// Footer is footer.html rendered once per build (it shows only site
 	// fields), so pages do not repeat the work.
 	Footer template.HTML
-}
-
-// Link is a labelled URL used by navigation, filters, term lists and
-// department names.
-type Link struct {
-	Label    string
-	Name     string // the full name, for departments
-	URL      string
-	Count    int
-	HasCount bool
-	Current  bool
-	Note     string
-}
-
-// FilterGroup is one row of filter links above a list.
-type FilterGroup struct {
-	Label string
-	Links []Link
 }
 
 // Item is one row of a list.
@@ -69,7 +51,7 @@ type Item struct {
 // ListData is the list layout's .Data.
 type ListData struct {
 	Intro   template.HTML
-	Filters []FilterGroup
+	Filters []theme.FilterGroup
 	FeedURL string
 	Feeds   []theme.Link // the section's feeds, one per format
 	Items   []Item
@@ -78,7 +60,7 @@ type ListData struct {
 
 // HomeData is the home layout's .Data.
 type HomeData struct {
-	Figures    []Link
+	Figures    []theme.Link
 	Overdue    []Item
 	DueSoon    []Item
 	News       []Item
@@ -102,11 +84,11 @@ type CommitmentData struct {
 	StatusLabel string
 	StatusClass string
 	State       model.CommitmentState
-	Lead        []Link
-	Partners    []Link
+	Lead        []theme.Link
+	Partners    []theme.Link
 	CategoryURL string
 	Progress    []ProgressView
-	Tags        []Link
+	Tags        []theme.Link
 }
 
 // DeptRow is one row of the departments index.
@@ -119,7 +101,7 @@ type DeptRow struct {
 // DepartmentsData is the departments layout's .Data.
 type DepartmentsData struct {
 	Rows      []DeptRow
-	Sorts     []FilterGroup
+	Sorts     []theme.FilterGroup
 	SortLabel string
 }
 
@@ -135,7 +117,7 @@ type Group struct {
 // DepartmentData is the department layout's .Data.
 type DepartmentData struct {
 	D          *model.Department
-	Parent     *Link
+	Parent     *theme.Link
 	Total      int
 	Chart      template.HTML
 	Groups     []Group // commitments by display status
@@ -149,12 +131,12 @@ type DepartmentData struct {
 type DisclosureData struct {
 	D            *model.Disclosure
 	Body         template.HTML
-	Dept         []Link
+	Dept         []theme.Link
 	Fine         string
 	SubjectURL   string
 	CategoryURL  string
 	ObjectionURL string
-	Tags         []Link
+	Tags         []theme.Link
 }
 
 // UnpublishedData is the stop-notice layout's .Data: no record content.
@@ -175,10 +157,10 @@ type SubjectData struct {
 type PolicyData struct {
 	P        *model.Policy
 	Body     template.HTML
-	Depts    []Link
+	Depts    []theme.Link
 	Validity string
 	Banner   bool
-	Tags     []Link
+	Tags     []theme.Link
 }
 
 // ArticleData is the article layout's .Data (cases and news).
@@ -189,21 +171,21 @@ type ArticleData struct {
 	TypeURL   string
 	Source    string
 	SourceURL string
-	Depts     []Link
-	Tags      []Link
+	Depts     []theme.Link
+	Tags      []theme.Link
 }
 
 // RecordData is the record layout's .Data.
 type RecordData struct {
 	R            *model.Record
 	Body         template.HTML
-	Dept         []Link
+	Dept         []theme.Link
 	TypeURL      string
 	ObjectionURL string
-	Tags         []Link
+	Tags         []theme.Link
 }
 
 // TermsData is the terms layout's .Data (tag index, feed list, open data).
 type TermsData struct {
-	Groups []FilterGroup
+	Groups []theme.FilterGroup
 }

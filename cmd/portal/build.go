@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"sort"
 	"strings"
 	"time"
 
+	"portal/cmd/internal/siteindex"
 	"portal/generator"
+	"portal/generator/diag"
+	"portal/search"
 )
 
 // cmdBuild is `portal build [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]`.
@@ -29,7 +33,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr}
-	res, err := buildSite(ctx, opts, stderr)
+	res, err := runPipeline(ctx, sitePipeline(opts, ""), stderr)
 	if err != nil {
 		return err
 	}
@@ -50,56 +54,30 @@ func parseNow(s string) (time.Time, error) {
 	return t.Add(12 * time.Hour), nil
 }
 
-// buildSite loads the site, gathers the data the hooks supply (complaint
-// figures, search and complaint pages), renders it and indexes it. Content
-// errors are printed to stderr in full and nothing is written.
-func buildSite(ctx context.Context, opts generator.Options, stderr io.Writer) (*generator.Result, error) {
-	start := time.Now()
-	site, warnings, err := generator.Load(opts)
-	loaded := time.Now()
-	for _, w := range warnings {
+// sitePipeline is the whole build that build and serve run: the
+// generator's stages, the complaint pages and figures (from the store, dsn
+// overriding the configured one), the search page, and the search index.
+func sitePipeline(opts generator.Options, dsn string) *generator.Pipeline {
+	opts.ExtraPages = append(opts.ExtraPages, searchPages()...)
+	return generator.New(opts).
+		After(generator.StageDerive, complaintsStage(dsn)).
+		After(generator.StagePublish, siteindex.Stage(search.Options{}))
+}
+
+// runPipeline runs p, printing warnings, and content errors in full, to
+// stderr (then it returns errReported: nothing was written).
+func runPipeline(ctx context.Context, p *generator.Pipeline, stderr io.Writer) (*generator.Result, error) {
+	res, err := p.Run(ctx)
+	for _, w := range res.Warnings {
 		fmt.Fprintln(stderr, w)
 	}
-	if err != nil {
+	var d diag.Diagnostic
+	if errors.As(err, &d) {
 		fmt.Fprintln(stderr, err)
 		return nil, errReported
 	}
-	stats, err := complaintStats(ctx, opts.SiteDir, site.Config)
-	if err != nil {
-		return nil, fmt.Errorf("complaint figures: %w", err)
-	}
-	opts.ComplaintStats = stats
-	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(site, stats)...)
-	opts.DeferCleanup = true
-	res, err := generator.Generate(ctx, site, opts)
 	if err != nil {
 		return nil, err
-	}
-	res.Warnings = append(warnings, res.Warnings...)
-	generated := time.Now()
-	// Removing the previous site is disk work and indexing is CPU work: do
-	// both at once.
-	cleaned := make(chan error, 1)
-	go func() {
-		if res.Cleanup == nil {
-			cleaned <- nil
-			return
-		}
-		cleaned <- res.Cleanup()
-	}()
-	indexErr := buildIndex(ctx, opts.SiteDir, site, res.Entries, res.Profiles)
-	if err := <-cleaned; err != nil {
-		return nil, fmt.Errorf("removing the previous site: %w", err)
-	}
-	if indexErr != nil {
-		return nil, fmt.Errorf("search index: %w", indexErr)
-	}
-	end := time.Now()
-	res.Duration = end.Sub(start)
-	res.Stages = []generator.Stage{
-		{Name: "加载 load", Duration: loaded.Sub(start)},
-		{Name: "生成 render", Duration: generated.Sub(loaded)},
-		{Name: "索引 index", Duration: end.Sub(generated)},
 	}
 	return res, nil
 }

@@ -6,7 +6,7 @@ import (
 	"io"
 	"os"
 
-	"portal/generator/loader"
+	"portal/generator"
 )
 
 // cmdCheck is `portal check [-site DIR] [-now YYYY-MM-DD] [-strict]`: it
@@ -31,7 +31,13 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if st, err := os.Stat(*siteDir); err != nil || !st.IsDir() {
 		return fmt.Errorf("check: site folder %q does not exist", *siteDir)
 	}
-	site, dl := loader.Load(os.DirFS(*siteDir), loader.Options{Now: now, Strict: *strict})
+	// Everything a build does before it writes: load and derive.
+	p := generator.New(generator.Options{SiteDir: *siteDir, Now: now, Strict: *strict})
+	res, err := p.RunThrough(ctx, generator.StageDerive)
+	if res == nil || res.Diagnostics == nil {
+		return err
+	}
+	dl := res.Diagnostics
 	for _, d := range dl.Errors() {
 		fmt.Fprintln(stdout, d)
 	}
@@ -42,6 +48,10 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if dl.Err() != nil {
 		return errReported
 	}
+	if err != nil {
+		return err
+	}
+	site := res.Site
 	fmt.Fprintf(stdout, "已检查：承诺 %d，双公示 %d，政务失信记录 %d，典型案例 %d，政策文件 %d，信用动态 %d，部门 %d\n",
 		len(site.Commitments), len(site.Disclosures), len(site.Records), len(site.Cases), len(site.Policies), len(site.News), len(site.Departments))
 	return nil

@@ -6,15 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strings"
 	"text/tabwriter"
 	"time"
 
-	"github.com/BurntSushi/toml"
-
 	"portal/cmd/internal/intake"
-	"portal/generator/model"
 )
 
 const complaintsUsage = `portal complaints — 投诉办理（受理 → 办理 → 答复 → 回访 → 办结）
@@ -97,11 +93,12 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return usageError{fmt.Sprintf("complaints %s: takes no receipt number", sub)}
 	}
 
-	cfg, err := loadSiteConfig(*siteDir)
+	// The settings only: a content error must not stop complaint work.
+	site, err := loadSettings(*siteDir, stderr)
 	if err != nil {
 		return err
 	}
-	svc, closer, err := openService(ctx, *siteDir, cfg, complaintDSN(*siteDir, cfg, *db))
+	svc, closer, err := openService(ctx, site, complaintDSN(*siteDir, site.Config, *db))
 	if err != nil {
 		return err
 	}
@@ -391,71 +388,4 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
-}
-
-// loadSiteConfig reads the parts of portal.toml the staff tool needs (the
-// store, the zone, the time limits and the calendar) over the defaults,
-// without loading the content: a content error must not stop complaint work.
-// Dates may be quoted or TOML dates, as the build's loader accepts both.
-func loadSiteConfig(siteDir string) (model.Config, error) {
-	cfg := model.DefaultConfig()
-	var raw struct {
-		Title      string `toml:"title"`
-		TimeZone   string `toml:"time_zone"`
-		StateDir   string `toml:"state_dir"`
-		Complaints struct {
-			Store            string `toml:"store"`
-			ReplyWorkingDays int    `toml:"reply_working_days"`
-			ExtensionMaxDays int    `toml:"extension_max_days"`
-			RetentionDays    int    `toml:"retention_days"`
-			Holidays         []any  `toml:"holidays"`
-			ExtraWorkdays    []any  `toml:"extra_workdays"`
-		} `toml:"complaints"`
-	}
-	path := filepath.Join(siteDir, "portal.toml")
-	if _, err := toml.DecodeFile(path, &raw); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return cfg, fmt.Errorf("%s: %w", path, err)
-	}
-	if raw.TimeZone != "" {
-		cfg.TimeZone = raw.TimeZone
-	}
-	if raw.Title != "" {
-		cfg.Title = raw.Title
-	}
-	if raw.StateDir != "" {
-		cfg.StateDir = raw.StateDir
-	}
-	c := raw.Complaints
-	cfg.Complaints.Store = c.Store
-	if c.ReplyWorkingDays > 0 {
-		cfg.Complaints.ReplyWorkingDays = c.ReplyWorkingDays
-	}
-	if c.ExtensionMaxDays > 0 {
-		cfg.Complaints.ExtensionMaxDays = c.ExtensionMaxDays
-	}
-	if c.RetentionDays > 0 {
-		cfg.Complaints.RetentionDays = c.RetentionDays
-	}
-	dates := func(key string, vs []any) ([]string, error) {
-		var out []string
-		for i, v := range vs {
-			switch d := v.(type) {
-			case string:
-				out = append(out, d)
-			case time.Time: // a TOML local date, in the decoder's own zone: its fields are the date
-				out = append(out, d.Format(time.DateOnly))
-			default:
-				return nil, fmt.Errorf("%s: complaints.%s[%d]: %v is not a date (use YYYY-MM-DD)", path, key, i, v)
-			}
-		}
-		return out, nil
-	}
-	var err error
-	if cfg.Complaints.Holidays, err = dates("holidays", c.Holidays); err != nil {
-		return cfg, err
-	}
-	if cfg.Complaints.ExtraWorkdays, err = dates("extra_workdays", c.ExtraWorkdays); err != nil {
-		return cfg, err
-	}
-	return cfg, nil
 }

@@ -16,6 +16,8 @@ import (
 
 	"portal/cmd/internal/intake"
 	"portal/cmd/internal/intake/intaketest"
+	"portal/generator"
+	"portal/generator/model"
 )
 
 // complaintSite writes a tiny site (config and registry) and files one
@@ -36,10 +38,9 @@ short = "市发展改革委"
 level = "市"
 type = "政府工作部门"
 `), 0o644))
-	cfg, err := loadSiteConfig(dir)
-	require.NoError(t, err)
-	assert.Equal(t, []string{"2025-01-01", "2025-01-02"}, cfg.Complaints.Holidays, "quoted and TOML dates")
-	svc, closer, err := openService(context.Background(), dir, cfg, complaintDSN(dir, cfg, ""))
+	site := settings(t, dir)
+	assert.Equal(t, []string{"2025-01-01", "2025-01-02"}, site.Config.Complaints.Holidays, "quoted and TOML dates")
+	svc, closer, err := openService(context.Background(), site, complaintDSN(dir, site.Config, ""))
 	require.NoError(t, err)
 	defer closer.Close()
 	r, err := svc.Submit(context.Background(), intake.Submission{
@@ -143,9 +144,7 @@ func TestComplaintsCLIListAndExport(t *testing.T) {
 	assert.Equal(t, "'=HYPERLINK 工程款拖欠", rows[1][6], "formula-looking cells are defused")
 
 	// An old complaint never answered is past its limit.
-	cfg, err := loadSiteConfig(dir)
-	require.NoError(t, err)
-	store, err := openStore(context.Background(), complaintDSN(dir, cfg, ""))
+	store, err := openStore(context.Background(), complaintDSN(dir, settings(t, dir).Config, ""))
 	require.NoError(t, err)
 	old := intaketest.Sample(1, time.Date(2025, 1, 15, 2, 0, 0, 0, time.UTC))
 	require.NoError(t, store.Create(context.Background(), old, old.CreatedAt, old.CreatedAt))
@@ -157,25 +156,32 @@ func TestComplaintsCLIListAndExport(t *testing.T) {
 	assert.Contains(t, out, "共 1 件")
 }
 
-func TestComplaintStatsHook(t *testing.T) {
+func TestComplaintsStage(t *testing.T) {
+	figures := func(dir string) *model.ComplaintStats {
+		r := &generator.Result{Options: generator.Options{SiteDir: dir}, Site: settings(t, dir)}
+		require.NoError(t, complaintsStage("").Run(context.Background(), r))
+		return r.ComplaintStats
+	}
 	dir := t.TempDir()
-	cfg, err := loadSiteConfig(dir)
-	require.NoError(t, err)
-	st, err := complaintStats(context.Background(), dir, cfg)
-	require.NoError(t, err)
-	assert.Nil(t, st, "no store yet: no figures, and no database created")
-	_, err = os.Stat(filepath.Join(dir, ".portal", "intake.db"))
+	assert.Nil(t, figures(dir), "no store yet: no figures, and no database created")
+	_, err := os.Stat(filepath.Join(dir, ".portal", "intake.db"))
 	assert.True(t, os.IsNotExist(err))
 
 	dir, _ = complaintSite(t)
-	cfg, err = loadSiteConfig(dir)
-	require.NoError(t, err)
-	st, err = complaintStats(context.Background(), dir, cfg)
-	require.NoError(t, err)
+	st := figures(dir)
 	require.NotNil(t, st)
 	assert.Equal(t, 1, st.Departments["fgw"].Received)
 	assert.Equal(t, 1, st.Total.Received)
 	require.Len(t, st.Monthly, 1)
+}
+
+// settings loads the site's settings as the commands do.
+func settings(t *testing.T, dir string) *model.Site {
+	t.Helper()
+	var stderr strings.Builder
+	site, err := loadSettings(dir, &stderr)
+	require.NoError(t, err, stderr.String())
+	return site
 }
 
 func TestAdminToken(t *testing.T) {

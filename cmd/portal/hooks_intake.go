@@ -9,9 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
-
-	"github.com/BurntSushi/toml"
 
 	"portal/cmd/internal/intake"
 	"portal/cmd/internal/intake/postgres"
@@ -22,26 +19,35 @@ import (
 	"portal/generator/model"
 )
 
-// complaintStats reads the public complaint figures from the configured
-// store for the build; nil when no store exists yet (a SQLite file that was
-// never created is not created by a build).
-func complaintStats(ctx context.Context, siteDir string, cfg model.Config) (*model.ComplaintStats, error) {
-	dsn := complaintDSN(siteDir, cfg, "")
-	if !isPostgres(dsn) {
-		if _, err := os.Stat(dsn); errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
+// complaintsStage gives the build the complaint pages (the form and the
+// status lookup) and, when a store exists, the public figures, which the
+// generator shows on the home page, department pages and
+// /complaints/stats/. dsn overrides the configured store (serve's -db).
+// A SQLite file that was never created is not created by a build.
+func complaintsStage(dsn string) generator.Stage {
+	return generator.Stage{Name: "投诉统计 complaint figures", Run: func(ctx context.Context, r *generator.Result) error {
+		site := r.Site
+		for _, p := range complaintPages(site) {
+			r.AddPage(p)
 		}
-	}
-	svc, closer, err := openService(ctx, siteDir, cfg, dsn)
-	if err != nil {
-		return nil, err
-	}
-	defer closer.Close()
-	st, err := svc.Stats(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("complaint figures: %w", err)
-	}
-	return modelStats(st), nil
+		dsn := complaintDSN(r.Options.SiteDir, site.Config, dsn)
+		if !isPostgres(dsn) {
+			if _, err := os.Stat(dsn); errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+		}
+		svc, closer, err := openService(ctx, site, dsn)
+		if err != nil {
+			return fmt.Errorf("complaint figures: %w", err)
+		}
+		defer closer.Close()
+		st, err := svc.Stats(ctx)
+		if err != nil {
+			return fmt.Errorf("complaint figures: %w", err)
+		}
+		r.ComplaintStats = modelStats(st)
+		return nil
+	}}
 }
 
 // modelStats maps the intake figures to the build's model (不确定 is "").
@@ -79,19 +85,15 @@ func deptStats(d intake.DepartmentStats) model.DepartmentComplaintStats {
 		MedianDaysToReply: d.MedianDaysToReply, Visited: d.Visited, Satisfied: d.Satisfied, BasicallySatisfied: d.BasicallySatisfied, Unsatisfied: d.Unsatisfied}
 }
 
-// complaintPages are the complaint pages the build renders: the form, the
-// status lookup and, when a store exists, the public figures.
-func complaintPages(site *model.Site, stats *model.ComplaintStats) []generator.ExtraPage {
+// complaintPages are the complaint pages the build renders: the form and
+// the status lookup.
+func complaintPages(site *model.Site) []generator.ExtraPage {
 	deps := siteDepartments(site)
 	lim := intake.Limits{ReplyWorkingDays: site.Config.Complaints.ReplyWorkingDays, ExtensionMaxDays: site.Config.Complaints.ExtensionMaxDays}
-	pages := []generator.ExtraPage{
+	return []generator.ExtraPage{
 		{Path: "/complaints/", Template: server.LayoutComplaintForm, Title: "投诉举报", Data: server.NewComplaintFormData(deps, lim)},
 		{Path: "/complaints/status/", Template: server.LayoutComplaintStatus, Title: "投诉查询", Data: server.ComplaintStatusData{}},
 	}
-	if stats != nil {
-		pages = append(pages, generator.ExtraPage{Path: "/complaints/stats/", Template: "complaints-stats", Title: "投诉办理统计", Data: statsPage(site, stats)})
-	}
-	return pages
 }
 
 func siteDepartments(site *model.Site) []intake.Department {
@@ -107,19 +109,15 @@ type nopCloser struct{}
 func (nopCloser) Close() error { return nil }
 
 // complaintDSN is where complaints live: the override (-db), else
-// [complaints] store, else <state_dir>/intake.db; relative paths are
-// relative to the site folder.
+// [complaints] store (relative to the site folder), else
+// <state_dir>/intake.db.
 func complaintDSN(siteDir string, cfg model.Config, override string) string {
 	dsn := override
 	if dsn == "" {
 		dsn = cfg.Complaints.Store
 	}
 	if dsn == "" {
-		state := cfg.StateDir
-		if state == "" {
-			state = ".portal"
-		}
-		dsn = filepath.Join(state, "intake.db")
+		return cfg.StatePath(siteDir, "intake.db")
 	}
 	if !isPostgres(dsn) && !filepath.IsAbs(dsn) {
 		dsn = filepath.Join(siteDir, dsn)
@@ -140,9 +138,9 @@ func openStore(ctx context.Context, dsn string) (*sqldb.Store, error) {
 }
 
 // openService opens the store at dsn and wires the service with the site's
-// calendar, limits and department registry.
-func openService(ctx context.Context, siteDir string, cfg model.Config, dsn string) (*intake.Service, io.Closer, error) {
-	svc, store, err := openServiceStore(ctx, siteDir, cfg, dsn)
+// calendar, limits and department registry, as loaded once by the caller.
+func openService(ctx context.Context, site *model.Site, dsn string) (*intake.Service, io.Closer, error) {
+	svc, store, err := openServiceStore(ctx, site, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -151,61 +149,21 @@ func openService(ctx context.Context, siteDir string, cfg model.Config, dsn stri
 
 // openServiceStore is openService that also returns the store, for the
 // back office's accounts.
-func openServiceStore(ctx context.Context, siteDir string, cfg model.Config, dsn string) (*intake.Service, *sqldb.Store, error) {
-	loc := cfg.Location
-	if loc == nil {
-		tz := cfg.TimeZone
-		if tz == "" {
-			tz = "Asia/Shanghai"
-		}
-		var err error
-		if loc, err = time.LoadLocation(tz); err != nil {
-			return nil, nil, fmt.Errorf("portal.toml: time_zone: %w", err)
-		}
-	}
-	cal, err := intake.NewCalendar(loc, cfg.Complaints.Holidays, cfg.Complaints.ExtraWorkdays)
+func openServiceStore(ctx context.Context, site *model.Site, dsn string) (*intake.Service, *sqldb.Store, error) {
+	cfg := site.Config
+	cal, err := intake.NewCalendar(cfg.Location, cfg.Complaints.Holidays, cfg.Complaints.ExtraWorkdays)
 	if err != nil {
 		return nil, nil, fmt.Errorf("portal.toml: %w", err)
-	}
-	deps, err := readDepartments(siteDir)
-	if err != nil {
-		return nil, nil, err
 	}
 	store, err := openStore(ctx, dsn)
 	if err != nil {
 		return nil, nil, err
 	}
 	svc := intake.NewService(intake.Config{
-		Store: store, Calendar: cal, Departments: deps, CreditCode: checkCreditCode, RetentionDays: cfg.Complaints.RetentionDays,
+		Store: store, Calendar: cal, Departments: siteDepartments(site), CreditCode: checkCreditCode, RetentionDays: cfg.Complaints.RetentionDays,
 		Limits: intake.Limits{ReplyWorkingDays: cfg.Complaints.ReplyWorkingDays, ExtensionMaxDays: cfg.Complaints.ExtensionMaxDays},
 	})
 	return svc, store, nil
-}
-
-// readDepartments reads the ids and names of data/departments.toml: all
-// intake needs to validate a target department and name it. (The build's
-// loader validates the registry in full.) A site without one has none.
-func readDepartments(siteDir string) ([]intake.Department, error) {
-	var reg struct {
-		Department []struct {
-			ID   string `toml:"id"`
-			Name string `toml:"name"`
-		} `toml:"department"`
-	}
-	path := filepath.Join(siteDir, "data", "departments.toml")
-	if _, err := toml.DecodeFile(path, &reg); err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, nil
-		}
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	deps := make([]intake.Department, 0, len(reg.Department))
-	for _, d := range reg.Department {
-		if d.ID != "" {
-			deps = append(deps, intake.Department{ID: d.ID, Name: d.Name})
-		}
-	}
-	return deps, nil
 }
 
 // adminToken returns the admin API token: from the file when one is given

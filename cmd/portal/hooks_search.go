@@ -6,46 +6,19 @@ import (
 	"html/template"
 	"io"
 	"os"
-	"path/filepath"
 
 	"portal/cmd/internal/server"
+	"portal/cmd/internal/siteindex"
 	"portal/generator"
 	"portal/generator/model"
 	"portal/search"
 )
 
-// searchDir is the search state folder: <site>/<state_dir>/search.
-func searchDir(siteDir string, cfg model.Config) string {
-	state := cfg.StateDir
-	if state == "" {
-		state = model.DefaultConfig().StateDir
-	}
-	if !filepath.IsAbs(state) {
-		state = filepath.Join(siteDir, state)
-	}
-	return filepath.Join(state, "search")
-}
-
-// buildIndex writes the search index for the build's record and profile
-// pages under the site's state folder, swapping the new index in whole.
-// Called by build after the site is written.
-func buildIndex(ctx context.Context, siteDir string, site *model.Site, entries ...[]model.Entry) error {
-	m := newSearchMapper(site.Departments)
-	var docs []search.Document
-	for _, list := range entries {
-		for _, e := range list {
-			docs = append(docs, m.document(e))
-		}
-	}
-	_, err := search.Build(ctx, searchDir(siteDir, site.Config), docs, search.Options{})
-	return err
-}
-
 // openSearch opens the current index read-only for serve. It succeeds before
 // the first build too: search answers 503 until an index appears, and
 // follows every rebuild.
 func openSearch(siteDir string, cfg model.Config) (server.SearchService, io.Closer, error) {
-	dir := searchDir(siteDir, cfg)
+	dir := siteindex.Dir(siteDir, cfg)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, nopCloser{}, err
 	}

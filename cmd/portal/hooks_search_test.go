@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"portal/cmd/internal/server"
+	"portal/cmd/internal/siteindex"
 	"portal/generator"
 	"portal/generator/model"
 	"portal/search"
@@ -34,9 +35,7 @@ var measuredShipped = struct{ P, R, MRR float64 }{P: 0.67, R: 0.98, MRR: 1}
 func buildShipped(t *testing.T) (string, *generator.Result) {
 	t.Helper()
 	root := filepath.Join("..", "..")
-	if _, err := os.Stat(filepath.Join(root, "portal.toml")); err != nil {
-		t.Skip("no shipped site")
-	}
+	require.FileExists(t, filepath.Join(root, "portal.toml"), "the shipped site")
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join(root, "portal.toml"))
 	require.NoError(t, err)
@@ -44,7 +43,7 @@ func buildShipped(t *testing.T) (string, *generator.Result) {
 	copyTree(t, filepath.Join(root, "content"), filepath.Join(dir, "content"))
 	copyTree(t, filepath.Join(root, "data"), filepath.Join(dir, "data"))
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	res, err := buildSite(context.Background(), generator.Options{SiteDir: dir, OutDir: filepath.Join(dir, "public"), Now: now}, io.Discard)
+	res, err := runPipeline(context.Background(), sitePipeline(generator.Options{SiteDir: dir, OutDir: filepath.Join(dir, "public"), Now: now}, ""), io.Discard)
 	require.NoError(t, err)
 	return dir, res
 }
@@ -77,7 +76,7 @@ func TestSearchShippedSite(t *testing.T) {
 	dir, res := buildShipped(t)
 	judged := loadJudged(t)
 	cfg := res.Site.Config
-	ix, err := search.Open(searchDir(dir, cfg))
+	ix, err := search.Open(siteindex.Dir(dir, cfg))
 	require.NoError(t, err)
 	defer ix.Close()
 	assert.Equal(t, len(res.Entries)+len(res.Profiles), ix.Docs(), "every published page is indexed")
@@ -103,14 +102,11 @@ func TestSearchShippedSite(t *testing.T) {
 	assert.Equal(t, m.TopAsked, m.TopOK, "identifier lookups come first")
 
 	if out := os.Getenv("PORTAL_SEARCH_DUMP"); out != "" {
-		m := newSearchMapper(res.Site.Departments)
 		var dump struct {
 			Docs   []search.Document
 			Judged []searchtest.Judged
 		}
-		for _, e := range append(res.Entries, res.Profiles...) {
-			dump.Docs = append(dump.Docs, m.document(e))
-		}
+		dump.Docs = siteindex.Documents(res)
 		dump.Judged = judged
 		b, err := json.Marshal(dump)
 		require.NoError(t, err)

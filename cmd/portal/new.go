@@ -57,8 +57,8 @@ func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	}
 
 	// The site's zone and registry, even if other files have errors.
-	site, _ := loader.Load(os.DirFS(*siteDir), loader.Options{})
-	today := loader.Today(time.Time{}, site.Config.Location)
+	site, _ := loader.LoadSettings(os.DirFS(*siteDir), loader.Options{})
+	today := model.Today(time.Time{}, site.Config.Location)
 	dept := ""
 	if len(site.Departments) > 0 {
 		dept = site.Departments[0].Short

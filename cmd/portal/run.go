@@ -6,6 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+
+	"portal/generator/loader"
+	"portal/generator/model"
 )
 
 // usageError is a command-line mistake: exit code 2.
@@ -102,4 +106,21 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 		return usageError{err.Error()}
 	}
 	return nil
+}
+
+// loadSettings reads the site's settings (portal.toml and the department
+// registry, not the content) for commands that do not build, printing every
+// problem to stderr; an error stops the command (errReported).
+func loadSettings(siteDir string, stderr io.Writer) (*model.Site, error) {
+	if st, err := os.Stat(siteDir); err != nil || !st.IsDir() {
+		return nil, fmt.Errorf("site folder %q does not exist", siteDir)
+	}
+	site, dl := loader.LoadSettings(os.DirFS(siteDir), loader.Options{})
+	for _, d := range dl.All() {
+		fmt.Fprintln(stderr, d)
+	}
+	if dl.Err() != nil {
+		return nil, errReported
+	}
+	return site, nil
 }

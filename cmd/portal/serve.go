@@ -52,22 +52,26 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	defer ln.Close()
 	base := "http://" + ln.Addr().String() + "/"
 	opts := generator.Options{SiteDir: *siteDir, OutDir: filepath.Join(*siteDir, "public"), BaseURL: base, Progress: stderr}
-
-	res, err := buildSite(ctx, opts, stderr)
+	// One pipeline for the life of the server: every rebuild runs it again.
+	pipeline := sitePipeline(opts, *dsn)
+	res, err := runPipeline(ctx, pipeline, stderr)
 	if err != nil {
 		return err
 	}
 	printSummary(stdout, res)
 	pages := &pageSwitch{}
 	pages.set(res.Theme)
-	cfg := res.Site.Config
+	// The settings of the first build serve until restart: the store, the
+	// calendar and the registry intake validates against.
+	site := res.Site
+	cfg := site.Config
 
 	search, searchCloser, err := openSearch(*siteDir, cfg)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer searchCloser.Close()
-	complaints, store, err := openServiceStore(ctx, *siteDir, cfg, complaintDSN(*siteDir, cfg, *dsn))
+	complaints, store, err := openServiceStore(ctx, site, complaintDSN(*siteDir, cfg, *dsn))
 	if err != nil {
 		return fmt.Errorf("complaints: %w", err)
 	}
@@ -114,7 +118,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			defer w.Close()
 			w.run(watchCtx, 300*time.Millisecond, func() {
 				fmt.Fprintln(stdout, "检测到修改，重新生成…")
-				res, err := buildSite(watchCtx, opts, stderr)
+				res, err := runPipeline(watchCtx, pipeline, stderr)
 				if err != nil {
 					if !errors.Is(err, errReported) {
 						fmt.Fprintln(stderr, "portal:", err)

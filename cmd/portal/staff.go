@@ -93,11 +93,13 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{fmt.Sprintf("-format %q: use table or csv", *format)}
 	}
 
-	cfg, err := loadSiteConfig(*siteDir)
+	// The settings only: a content error must not stop staff work.
+	site, err := loadSettings(*siteDir, stderr)
 	if err != nil {
 		return err
 	}
-	svc, store, err := openServiceStore(ctx, *siteDir, cfg, complaintDSN(*siteDir, cfg, *db))
+	cfg := site.Config
+	svc, store, err := openServiceStore(ctx, site, complaintDSN(*siteDir, cfg, *db))
 	if err != nil {
 		return err
 	}

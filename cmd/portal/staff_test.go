@@ -43,9 +43,8 @@ func TestStaffCLI(t *testing.T) {
 	assert.ErrorContains(t, err, "已被使用")
 
 	// The printed credentials work.
-	cfg, err := loadSiteConfig(dir)
-	require.NoError(t, err)
-	svc, store, err := openServiceStore(context.Background(), dir, cfg, complaintDSN(dir, cfg, ""))
+	site := settings(t, dir)
+	svc, store, err := openServiceStore(context.Background(), site, complaintDSN(dir, site.Config, ""))
 	require.NoError(t, err)
 	acc := staff.New(staff.Config{Store: store, Known: svc.Known})
 	_, _, _, err = acc.Login(context.Background(), "li.si", pw[1], "", "127.0.0.1")

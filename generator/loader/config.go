@@ -18,11 +18,10 @@ import (
 const ConfigFile = "portal.toml"
 
 // loadConfig reads portal.toml over model.DefaultConfig. A missing file means
-// the defaults. Config.Location is always set (UTC only when the configured
-// zone is wrong, which is reported).
+// the defaults. Config.Location is always set (the default zone when the
+// configured one is wrong, which is reported as an error).
 func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	cfg := model.DefaultConfig()
-	cfg.Location = mustZone(cfg.TimeZone)
 	data, err := fs.ReadFile(fsys, ConfigFile)
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
@@ -156,11 +155,4 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	}
 	t.Finish()
 	return cfg
-}
-
-func mustZone(name string) *time.Location {
-	if loc, err := time.LoadLocation(name); err == nil {
-		return loc
-	}
-	return time.FixedZone(name, 8*3600)
 }

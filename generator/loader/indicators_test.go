@@ -88,7 +88,7 @@ func TestIndicatorConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, dl := Load(site(map[string]string{"portal.toml": head + tt.toml}), Options{Now: now})
+			s, dl := Load(site(map[string]string{"portal.toml": head + tt.toml}), Options{})
 			require.NotNil(t, s)
 			assert.Equal(t, tt.errors, strs(dl.Errors()))
 			if tt.check != nil {

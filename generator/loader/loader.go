@@ -1,7 +1,8 @@
 // Package loader reads a whole site folder into a validated model.Site:
 // portal.toml, the department registry, every content file under content/
 // and the disclosure data files, with department names resolved to registry
-// ids and state derived as of a date.
+// ids. Deriving state as of a date is not its job (model.Site.Derive, run by
+// the generator's pipeline once per build).
 //
 // Contract: Load reports every problem it finds (never only the first) as
 // positioned diagnostics, and returns a Site whenever the files could be
@@ -10,9 +11,8 @@
 // GOMAXPROCS) but collected in path order, every kind is sorted by date
 // (newest first) then id, and diagnostics are sorted. Local dates are read in
 // the site's zone. Drafts stay in the Site with Draft set; renderers skip
-// them. Derived state: Commitment.Derive with the configured windows, and
-// Unpublished/UnpublishedReason for disclosures and records (withdrawn wins
-// over an expired publicity period).
+// them. LoadSettings reads only portal.toml and the registry, for commands
+// that need the site's settings without its content.
 package loader
 
 import (
@@ -25,7 +25,6 @@ import (
 	"slices"
 	"strings"
 	"sync"
-	"time"
 
 	"portal/generator/dataset"
 	"portal/generator/diag"
@@ -33,31 +32,10 @@ import (
 	"portal/generator/page"
 )
 
-// Reasons a record is not published.
-const (
-	ReasonExpired   = "公示期满"    // past publicity_until
-	ReasonWithdrawn = "信用修复/撤销" // withdrawn after 信用修复, objection or correction
-)
-
 // Options controls Load.
 type Options struct {
-	// Now is the build instant for derived state: its calendar date in the
-	// site's zone is used (a plain date is best passed as noon UTC, as the
-	// CLI's -now does, so every zone within ±12 h keeps the day). Zero means
-	// today in the site's zone.
-	Now time.Time
 	// Strict turns warnings into errors.
 	Strict bool
-}
-
-// Today returns the build date: midnight in loc of now's date in loc (of
-// the current time when now is zero).
-func Today(now time.Time, loc *time.Location) time.Time {
-	if now.IsZero() {
-		now = time.Now()
-	}
-	now = now.In(loc)
-	return time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, loc)
 }
 
 type jobKind int
@@ -79,22 +57,38 @@ type result struct {
 	dl    diag.List
 }
 
-// Load reads the site in fsys (its root is the site root).
-func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
+// LoadSettings reads the site's settings in fsys: portal.toml over the
+// defaults (Config.Location always set) and the department registry. The
+// returned Site has no content. Commands that do not build (complaints,
+// new) use it, so every command reads the settings the same way.
+func LoadSettings(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	dl := &diag.List{Strict: opts.Strict}
+	site, _, _ := loadSettings(fsys, dl)
+	return site, dl
+}
+
+// loadSettings reads portal.toml and the registry; it returns the file
+// system to read the rest through (guarded against symbolic links leaving
+// the site unless the config allows them).
+func loadSettings(fsys fs.FS, dl *diag.List) (*model.Site, *dataset.Registry, fs.FS) {
 	cfg := loadConfig(fsys, dl)
 	if !cfg.AllowOutsideSymlinks {
 		fsys = Guard(fsys)
 	}
-	loc := cfg.Location
-	now := Today(opts.Now, loc)
-
 	reg := &dataset.Registry{}
 	if data, err := fs.ReadFile(fsys, dataset.RegistryFile); err == nil {
 		reg = dataset.ParseRegistry(dataset.RegistryFile, data, dl)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		dl.Errorf(dataset.RegistryFile, 0, 0, "", "%s", readError(err))
 	}
+	return &model.Site{Config: cfg, Departments: reg.Departments, Sections: map[model.Kind]*model.Section{}}, reg, fsys
+}
+
+// Load reads the site in fsys (its root is the site root).
+func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
+	dl := &diag.List{Strict: opts.Strict}
+	site, reg, fsys := loadSettings(fsys, dl)
+	loc := site.Config.Location
 
 	jobs := listFiles(fsys, dl)
 	results := make([]result, len(jobs))
@@ -115,7 +109,6 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	close(next)
 	wg.Wait()
 
-	site := &model.Site{Config: cfg, Departments: reg.Departments, Sections: map[model.Kind]*model.Section{}}
 	ids := map[model.Kind]map[string]model.Source{}
 	for i := range results {
 		r := &results[i]
@@ -167,7 +160,6 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 			add(site, p)
 		}
 	}
-	derive(site, now)
 	sortSite(site)
 	return site, dl
 }
@@ -322,29 +314,6 @@ func entryIsDir(fsys fs.FS, name string, e fs.DirEntry) (bool, error) {
 		return false, err
 	}
 	return st.IsDir(), nil
-}
-
-// derive computes state as of now.
-func derive(site *model.Site, now time.Time) {
-	cc := site.Config.Commitments
-	for _, c := range site.Commitments {
-		c.Derive(now, cc.DueSoonDays, cc.VeryOverdueDays)
-	}
-	unpublished := func(withdrawn bool, until time.Time) (bool, string) {
-		switch {
-		case withdrawn:
-			return true, ReasonWithdrawn
-		case !until.IsZero() && model.DaysBetween(now, until) < 0:
-			return true, ReasonExpired
-		}
-		return false, ""
-	}
-	for _, d := range site.Disclosures {
-		d.Unpublished, d.UnpublishedReason = unpublished(d.Withdrawn, d.PublicityUntil)
-	}
-	for _, r := range site.Records {
-		r.Unpublished, r.UnpublishedReason = unpublished(r.Withdrawn, r.PublicityUntil)
-	}
 }
 
 func newestFirst(a, b *model.Common) int {

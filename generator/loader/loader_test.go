@@ -98,7 +98,7 @@ func strs(ds []diag.Diagnostic) []string {
 
 func TestLoadGoodSite(t *testing.T) {
 	t.Parallel()
-	s, dl := Load(site(nil), Options{Now: now})
+	s, dl := loadAt(site(nil), Options{}, now)
 	require.Empty(t, strs(dl.All()))
 	loc := s.Config.Location
 	require.NotNil(t, loc)
@@ -119,14 +119,14 @@ func TestLoadGoodSite(t *testing.T) {
 	require.Len(t, s.Disclosures, 2)
 	assert.Equal(t, "md-1", s.Disclosures[0].ID, "newest first")
 	assert.True(t, s.Disclosures[0].Unpublished)
-	assert.Equal(t, ReasonWithdrawn, s.Disclosures[0].UnpublishedReason)
+	assert.Equal(t, model.ReasonWithdrawn, s.Disclosures[0].UnpublishedReason)
 	assert.Equal(t, "x1", s.Disclosures[1].ID)
 	assert.Equal(t, "scjg", s.Disclosures[1].Department)
 	assert.False(t, s.Disclosures[1].Unpublished)
 
 	require.Len(t, s.Records, 1)
 	assert.True(t, s.Records[0].Unpublished)
-	assert.Equal(t, ReasonExpired, s.Records[0].UnpublishedReason)
+	assert.Equal(t, model.ReasonExpired, s.Records[0].UnpublishedReason)
 
 	require.Len(t, s.News, 2, "drafts stay in the model")
 	assert.Equal(t, "n1", s.News[0].ID)
@@ -161,7 +161,7 @@ func TestDerivedState(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			s, dl := Load(site(map[string]string{"content/commitments/c01.md": cm(tt.deadline, tt.status)}), Options{Now: tt.now})
+			s, dl := loadAt(site(map[string]string{"content/commitments/c01.md": cm(tt.deadline, tt.status)}), Options{}, tt.now)
 			require.Empty(t, strs(dl.All()))
 			assert.Equal(t, tt.want, s.Commitments[0].Derived)
 		})
@@ -316,7 +316,7 @@ func TestErrorKinds(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			_, dl := Load(site(tt.files), Options{Now: now, Strict: tt.strict})
+			_, dl := loadAt(site(tt.files), Options{Strict: tt.strict}, now)
 			assertPrefixes(t, tt.errors, strs(dl.Errors()))
 			assertPrefixes(t, tt.warnings, strs(dl.Warnings()))
 			if len(tt.errors) == 0 {
@@ -354,7 +354,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 		"data/disclosures/b.json":     `[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
 		"data/disclosures/readme.txt": "notes",
 	})
-	_, dl := Load(fsys, Options{Now: now})
+	_, dl := loadAt(fsys, Options{}, now)
 	got := strings.Join(strs(dl.All()), "\n") + "\n" + dl.Summary() + "\n"
 	golden := filepath.Join("testdata", "all-problems.golden")
 	if *update {
@@ -370,9 +370,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 func TestShippedSiteLoads(t *testing.T) {
 	t.Parallel()
 	root := filepath.Join("..", "..")
-	if _, err := os.Stat(filepath.Join(root, "content")); err != nil {
-		t.Skip("no shipped content in this checkout")
-	}
+	require.DirExists(t, filepath.Join(root, "content"), "the shipped site")
 	s, dl := Load(os.DirFS(root), Options{})
 	for _, w := range dl.Warnings() {
 		t.Log(w)
@@ -385,8 +383,8 @@ func TestShippedSiteLoads(t *testing.T) {
 func TestDeterministic(t *testing.T) {
 	t.Parallel()
 	fsys := genSite(t, 300)
-	a, dla := Load(fsys, Options{Now: now})
-	b, dlb := Load(fsys, Options{Now: now})
+	a, dla := loadAt(fsys, Options{}, now)
+	b, dlb := loadAt(fsys, Options{}, now)
 	require.NoError(t, dla.Err())
 	assert.Equal(t, strs(dla.All()), strs(dlb.All()))
 	assert.Equal(t, a, b)
@@ -398,7 +396,7 @@ func TestDeterministic(t *testing.T) {
 
 func TestDefaultsWithoutConfig(t *testing.T) {
 	t.Parallel()
-	s, dl := Load(site(map[string]string{"portal.toml": ""}), Options{Now: now})
+	s, dl := loadAt(site(map[string]string{"portal.toml": ""}), Options{}, now)
 	require.NoError(t, dl.Err())
 	want := model.DefaultConfig()
 	want.Location = s.Config.Location
@@ -406,14 +404,37 @@ func TestDefaultsWithoutConfig(t *testing.T) {
 	assert.Equal(t, "Asia/Shanghai", s.Config.Location.String())
 }
 
+// loadAt loads fsys and derives its state as of now, as the pipeline's
+// load and derive stages do.
+func loadAt(fsys fs.FS, opts Options, now time.Time) (*model.Site, *diag.List) {
+	s, dl := Load(fsys, opts)
+	if s != nil {
+		s.Derive(model.Today(now, s.Config.Location))
+	}
+	return s, dl
+}
+
 func TestToday(t *testing.T) {
 	t.Parallel()
 	loc := shanghai(t)
-	assert.Equal(t, time.Date(2025, 3, 2, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 22, 0, 0, 0, time.UTC), loc))
-	assert.Equal(t, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), Today(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), loc))
-	got := Today(time.Time{}, loc)
+	assert.Equal(t, time.Date(2025, 3, 2, 0, 0, 0, 0, loc), model.Today(time.Date(2025, 3, 1, 22, 0, 0, 0, time.UTC), loc))
+	assert.Equal(t, time.Date(2025, 3, 1, 0, 0, 0, 0, loc), model.Today(time.Date(2025, 3, 1, 12, 0, 0, 0, time.UTC), loc))
+	got := model.Today(time.Time{}, loc)
 	assert.Equal(t, loc, got.Location())
 	assert.Zero(t, got.Hour())
+}
+
+func TestLoadSettings(t *testing.T) {
+	t.Parallel()
+	s, dl := LoadSettings(site(map[string]string{"portal.toml": "time_zone = \"Asia/Urumqi\"\n"}), Options{})
+	require.NoError(t, dl.Err())
+	assert.Equal(t, "Asia/Urumqi", s.Config.Location.String())
+	assert.Len(t, s.Departments, 2)
+	assert.Empty(t, s.Commitments, "settings only: no content is read")
+
+	_, dl = LoadSettings(site(map[string]string{"portal.toml": "time_zone = \"Mars/Olympus\"\n"}), Options{})
+	require.Error(t, dl.Err(), "a wrong zone is an error, never a silent fallback")
+	assert.Contains(t, dl.Err().Error(), "portal.toml:1")
 }
 
 // genSite makes a site of n Markdown pages of realistic Chinese content
@@ -463,7 +484,7 @@ func BenchmarkLoad(b *testing.B) {
 func benchLoad(b *testing.B, fsys fs.FS, n int) {
 	b.ResetTimer()
 	for b.Loop() {
-		s, dl := Load(fsys, Options{Now: now})
+		s, dl := loadAt(fsys, Options{}, now)
 		if dl.Err() != nil || len(s.Commitments) == 0 {
 			b.Fatal(dl.Err())
 		}

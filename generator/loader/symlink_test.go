@@ -70,7 +70,7 @@ func TestSymlinks(t *testing.T) {
 				f.WriteString(tt.config)
 				f.Close()
 			}
-			site, dl := Load(os.DirFS(dir), Options{Now: now})
+			site, dl := loadAt(os.DirFS(dir), Options{}, now)
 			all := strings.Join(strs(dl.Errors()), "\n")
 			if tt.err == "" {
 				require.NoError(t, dl.Err())

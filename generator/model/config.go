@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"path/filepath"
+	"time"
+)
 
 // Config is portal.toml, the site configuration. Zero values are replaced by
 // the defaults in DefaultConfig by the loader.
@@ -26,7 +29,8 @@ type Config struct {
 	Indicators  IndicatorConfig  `toml:"indicators"`
 	Ledger      LedgerConfig     `toml:"ledger"`
 
-	// Location is TimeZone loaded; set by the loader.
+	// Location is TimeZone loaded: never nil in a Config from DefaultConfig
+	// or the loader, so no reader needs a fallback zone.
 	Location *time.Location `toml:"-"`
 }
 
@@ -77,12 +81,25 @@ type LedgerConfig struct {
 	PublicKey string `toml:"public_key"`
 }
 
+// DefaultTimeZone is the zone of a site that names none.
+const DefaultTimeZone = "Asia/Shanghai"
+
+func defaultLocation() *time.Location {
+	loc, err := time.LoadLocation(DefaultTimeZone)
+	if err != nil {
+		// Unreachable: time/tzdata is linked in (derive.go).
+		panic("model: " + err.Error())
+	}
+	return loc
+}
+
 // DefaultConfig returns the configuration used for every unset key.
 func DefaultConfig() Config {
 	return Config{
 		Title:       "政务诚信公开平台",
 		Language:    "zh-CN",
-		TimeZone:    "Asia/Shanghai",
+		TimeZone:    DefaultTimeZone,
+		Location:    defaultLocation(),
 		Theme:       "default",
 		PageSize:    20,
 		StateDir:    ".portal",
@@ -91,4 +108,18 @@ func DefaultConfig() Config {
 		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
 		Indicators:  DefaultIndicators(),
 	}
+}
+
+// StatePath returns a path under the site's runtime state folder
+// (state_dir, relative to siteDir unless absolute), e.g.
+// StatePath(dir, "search") for the search index.
+func (c Config) StatePath(siteDir string, elem ...string) string {
+	state := c.StateDir
+	if state == "" {
+		state = DefaultConfig().StateDir
+	}
+	if !filepath.IsAbs(state) {
+		state = filepath.Join(siteDir, state)
+	}
+	return filepath.Join(append([]string{state}, elem...)...)
 }

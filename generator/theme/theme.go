@@ -25,13 +25,27 @@ import (
 	"time"
 )
 
-// Link is a labelled URL, e.g. an alternate feed link.
+// Link is a labelled URL: navigation, filters, term lists, department
+// names, feed alternates. One type serves every template that shows links,
+// built pages and served ones (search) alike.
 type Link struct {
-	Label string
-	URL   string
-	Type  string // MIME type for <link rel="alternate">, optional
-	// Current marks the navigation entry of the page's own section.
+	Label    string
+	Name     string // the full name, for departments
+	URL      string
+	Type     string // MIME type for <link rel="alternate">, optional
+	Count    int
+	HasCount bool
+	// Current marks the entry of the page itself (its section in the
+	// navigation, the filter or sort in effect).
 	Current bool
+	Note    string
+}
+
+// FilterGroup is one labelled row of links above a list (filters, sorts),
+// shown by the filters.html partial.
+type FilterGroup struct {
+	Label string
+	Links []Link
 }
 
 // Meta is one <meta name content> tag.

@@ -92,27 +92,11 @@ type SearchPageData struct {
 	Asked   bool   // a query or a filter was given
 	Error   string // a message instead of results (bad input, unavailable)
 	Result  *SearchResult
-	Filters []SearchFilterGroup // facets as links, for the filters partial
-	Sorts   []SearchLink
+	Filters []theme.FilterGroup // facets as links, for the filters partial
+	Sorts   []theme.Link
 	Pager   *theme.Pager
 	Tips    []string
 	Took    string // e.g. 3 毫秒
-}
-
-// SearchFilterGroup and SearchLink have the field names of the theme's
-// filters partial (generator.FilterGroup, generator.Link).
-type SearchFilterGroup struct {
-	Label string
-	Links []SearchLink
-}
-
-// SearchLink is one filter, sort or page link.
-type SearchLink struct {
-	Label    string
-	URL      string
-	Count    int
-	HasCount bool
-	Current  bool
 }
 
 // searchTips are shown on the empty search page.
@@ -277,14 +261,14 @@ func (s *Server) decorate(d *SearchPageData) {
 	base := q
 	base.Page = 0
 	for _, f := range res.Facets {
-		g := SearchFilterGroup{Label: facetLabels[f.Field]}
+		g := theme.FilterGroup{Label: facetLabels[f.Field]}
 		if g.Label == "" {
 			g.Label = f.Field
 		}
 		all := withFilter(base, f.Field, "")
-		g.Links = append(g.Links, SearchLink{Label: "全部", URL: searchURL(all), Current: filterValue(q, f.Field) == ""})
+		g.Links = append(g.Links, theme.Link{Label: "全部", URL: searchURL(all), Current: filterValue(q, f.Field) == ""})
 		for _, v := range f.Values {
-			g.Links = append(g.Links, SearchLink{
+			g.Links = append(g.Links, theme.Link{
 				Label: v.Label, URL: searchURL(withFilter(base, f.Field, v.Value)),
 				Count: v.Count, HasCount: true, Current: v.Selected,
 			})
@@ -294,7 +278,7 @@ func (s *Server) decorate(d *SearchPageData) {
 	if q.Text != "" {
 		rel, byDate := base, base
 		rel.Sort, byDate.Sort = "", "date"
-		d.Sorts = []SearchLink{
+		d.Sorts = []theme.Link{
 			{Label: "按相关度", URL: searchURL(rel), Current: q.Sort != "date"},
 			{Label: "按日期", URL: searchURL(byDate), Current: q.Sort == "date"},
 		}

@@ -16,6 +16,7 @@ import (
 	"portal/generator/ledger"
 	"portal/generator/loader"
 	"portal/generator/markdown"
+	"portal/generator/model"
 )
 
 const registry = "[[department]]\nid = \"fgw\"\nname = \"临沂市发展和改革委员会\"\nshort = \"市发展改革委\"\nlevel = \"市\"\ntype = \"政府工作部门\"\n"
@@ -61,10 +62,11 @@ func repo(t *testing.T, states []map[string]string, dates []string) string {
 func versions(ctx context.Context) func(fsys fs.FS, date time.Time) ([]ledger.Version, error) {
 	md := markdown.New()
 	return func(fsys fs.FS, date time.Time) ([]ledger.Version, error) {
-		site, dl := loader.Load(fsys, loader.Options{Now: date})
+		site, dl := loader.Load(fsys, loader.Options{})
 		if err := dl.Err(); err != nil {
 			return nil, err
 		}
+		site.Derive(model.Today(date, site.Config.Location))
 		return ledger.SiteVersions(ctx, site, func(s string) (string, error) {
 			doc, err := md.Render(s)
 			return doc.HTML, err

@@ -1,4 +1,4 @@
-package main
+package generator
 
 import (
 	"fmt"
@@ -7,9 +7,11 @@ import (
 
 	"portal/generator/chart"
 	"portal/generator/model"
+	"portal/generator/theme"
 )
 
-// ComplaintStatsPage is the /complaints/stats/ page's .Data: the public
+// ComplaintStatsPage is the /complaints/stats/ page's .Data (layout
+// complaints-stats), made when a stage sets Result.ComplaintStats: the public
 // figures, already formatted, and two static SVG charts. It carries no
 // personal data: counts, rates, and the replies whose complainants consented
 // (masked for phone, ID and e-mail patterns by intake).
@@ -112,4 +114,20 @@ func statsPage(site *model.Site, st *model.ComplaintStats) ComplaintStatsPage {
 		p.Replies = append(p.Replies, row)
 	}
 	return p
+}
+
+// complaintStats adds /complaints/stats/ (投诉办理统计) when the theme has its
+// layout.
+func (pl *planner) complaintStats(th *theme.Theme) error {
+	const layout = "complaints-stats"
+	if !th.Has(layout) {
+		return fmt.Errorf("complaint figures: the theme has no layout %q (layouts/%s.html)", layout, layout)
+	}
+	const path = "/complaints/stats/"
+	pl.add(path, "complaints/stats/index.html", layout, false, func() (*theme.Page, any) {
+		p := pl.page("投诉办理统计", path, "", layout)
+		p.Section, p.SectionURL = "投诉办理统计", path
+		return p, statsPage(pl.site, pl.stats)
+	})
+	return nil
 }

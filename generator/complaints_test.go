@@ -1,4 +1,4 @@
-package main
+package generator
 
 import (
 	"strings"
@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"portal/generator"
 	"portal/generator/model"
 	"portal/generator/theme"
 	"portal/themes"
@@ -37,7 +36,7 @@ func TestComplaintStatsPage(t *testing.T) {
 	th, err := theme.Load(themes.Default())
 	require.NoError(t, err)
 	var b strings.Builder
-	require.NoError(t, th.Render(&b, "complaints-stats", &theme.Page{Title: "投诉办理统计", Path: "/complaints/stats/"}, &generator.SiteView{Title: "测试"}, p))
+	require.NoError(t, th.Render(&b, "complaints-stats", &theme.Page{Title: "投诉办理统计", Path: "/complaints/stats/"}, &SiteView{Title: "测试"}, p))
 	html := b.String()
 	for _, want := range []string{"<svg", `aria-labelledby="complaints-by-dept-t`, "complaints-by-month", "市发展改革委", "4.5 个工作日", "2025-01", "28.6%",
 		"拖欠&lt;工程款&gt;", "已支付。", `<a href="/departments/fgw/">临沂市发展和改革委员会</a>`} {

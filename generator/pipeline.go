@@ -1,0 +1,278 @@
+package generator
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"portal/generator/diag"
+	"portal/generator/loader"
+	"portal/generator/model"
+	"portal/generator/theme"
+)
+
+// The core stages, in the order they run. Added stages are placed relative
+// to these names (Pipeline.After, Pipeline.Before).
+const (
+	// StageLoad reads and validates the site (portal.toml, the registry,
+	// content and data) into Result.Site; content errors stop the run here
+	// with every diagnostic.
+	StageLoad = "加载 load"
+	// StageDerive sets Result.Today and derives the site's state as of it
+	// (overdue, due soon, unpublished).
+	StageDerive = "推算 derive"
+	// StageRender renders every page, feed, open-data file and asset into
+	// the new output (not yet visible) and sets Result.Entries and
+	// Result.Theme. Pages and figures added before it are rendered with the
+	// rest.
+	StageRender = "生成 render"
+	// StagePublish makes the new output the published one in one step.
+	StagePublish = "发布 publish"
+)
+
+// Stage is one step of a pipeline: a name for the summary and for placing
+// other stages, and the work, which reads and adds to the run's Result.
+// A stage that fails stops the run; nothing is published unless every
+// stage before StagePublish succeeded.
+type Stage struct {
+	Name string
+	Run  func(ctx context.Context, r *Result) error
+}
+
+// Pipeline is the build as an ordered list of stages: the core ones (load,
+// derive, render, publish) and those added by the caller. A Pipeline is run
+// once by `portal build` and again after every change by `portal serve`.
+type Pipeline struct {
+	opts   Options
+	stages []Stage
+	anchor map[string]string // added stage → the stage it was placed after
+}
+
+// New returns the core pipeline for opts.
+func New(opts Options) *Pipeline {
+	if opts.SiteDir == "" {
+		opts.SiteDir = "."
+	}
+	if opts.OutDir == "" {
+		opts.OutDir = filepath.Join(opts.SiteDir, "public")
+	}
+	return &Pipeline{opts: opts, stages: []Stage{
+		{StageLoad, loadStage},
+		{StageDerive, deriveStage},
+		{StageRender, renderStage},
+		{StagePublish, publishStage},
+	}}
+}
+
+// Options returns the options the pipeline runs with (defaults filled).
+func (p *Pipeline) Options() Options { return p.opts }
+
+// After inserts s right after the stage named after (after earlier stages
+// inserted there). It panics on an unknown or duplicate name: stages are
+// wired once, in code, and a mistake must not build a site silently
+// without them.
+func (p *Pipeline) After(after string, s Stage) *Pipeline {
+	return p.insert(after, 1, s)
+}
+
+// Before inserts s right before the stage named before.
+func (p *Pipeline) Before(before string, s Stage) *Pipeline {
+	return p.insert(before, 0, s)
+}
+
+func (p *Pipeline) insert(name string, offset int, s Stage) *Pipeline {
+	if s.Name == "" || s.Run == nil || slices.ContainsFunc(p.stages, func(x Stage) bool { return x.Name == s.Name }) {
+		panic(fmt.Sprintf("generator: stage %q is unnamed, empty or already in the pipeline", s.Name))
+	}
+	i := slices.IndexFunc(p.stages, func(x Stage) bool { return x.Name == name })
+	if i < 0 {
+		panic(fmt.Sprintf("generator: no stage %q to place %q by", name, s.Name))
+	}
+	if offset == 1 {
+		// After the stages added after the same one before it, so stages
+		// placed at one spot run in the order they were added.
+		i++
+		for i < len(p.stages) && p.anchor[p.stages[i].Name] == name {
+			i++
+		}
+		if p.anchor == nil {
+			p.anchor = map[string]string{}
+		}
+		p.anchor[s.Name] = name
+	}
+	p.stages = slices.Insert(p.stages, i, s)
+	return p
+}
+
+// Stages returns the stage names in order.
+func (p *Pipeline) Stages() []string {
+	out := make([]string, len(p.stages))
+	for i, s := range p.stages {
+		out[i] = s.Name
+	}
+	return out
+}
+
+// RunThrough runs the stages up to and including the one named last (portal
+// check runs through StageDerive: everything but the output).
+func (p *Pipeline) RunThrough(ctx context.Context, last string) (*Result, error) {
+	i := slices.IndexFunc(p.stages, func(x Stage) bool { return x.Name == last })
+	if i < 0 {
+		return nil, fmt.Errorf("generator: no stage %q", last)
+	}
+	q := *p
+	q.stages = p.stages[:i+1]
+	return q.Run(ctx)
+}
+
+// Run runs every stage in order. Content errors come back as one error
+// listing every diagnostic (errors.As reaches each diag.Diagnostic); the
+// Result is returned even then, with the warnings found.
+func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
+	start := time.Now()
+	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}}
+	defer r.discard()
+	for _, s := range p.stages {
+		t := time.Now()
+		if err := s.Run(ctx, r); err != nil {
+			return r, err
+		}
+		r.Stages = append(r.Stages, StageTime{Name: s.Name, Duration: time.Since(t)})
+	}
+	if err := r.waitCleanup(); err != nil {
+		return r, fmt.Errorf("removing the previous site: %w", err)
+	}
+	r.Duration = time.Since(start)
+	return r, nil
+}
+
+// Build runs the core pipeline once: load the site in opts.SiteDir and
+// publish it to opts.OutDir. When the site has errors it writes nothing
+// and returns an error that lists every diagnostic.
+func Build(ctx context.Context, opts Options) (*Result, error) {
+	return New(opts).Run(ctx)
+}
+
+// Generate runs the core pipeline on a site built in Go (Options.Site).
+func Generate(ctx context.Context, site *model.Site, opts Options) (*Result, error) {
+	opts.Site = site
+	return New(opts).Run(ctx)
+}
+
+// Result is one run of a pipeline: what the stages have read and made so
+// far. Each stage reads the fields earlier stages set (documented on each
+// field) and may set its own; when Run returns it is the build's summary.
+type Result struct {
+	Options Options // as given to New, defaults filled
+	OutDir  string  // the published output folder
+
+	// Set by StageLoad.
+	Site        *model.Site
+	Warnings    []string   // formatted warnings (file:line:col: key: …)
+	Diagnostics *diag.List // every error and warning of the site's files (nil for Options.Site)
+
+	// Set by StageDerive.
+	Today time.Time // the build date: midnight in the site's zone
+
+	// ComplaintStats, when a stage sets it before StageRender, adds
+	// complaint figures to the home page, department pages and
+	// /complaints/stats/.
+	ComplaintStats *model.ComplaintStats
+
+	// Set by StageRender.
+	Entries []model.Entry // every published record page, for search indexing and feeds
+	// Profiles are the department and subject pages, for search indexing
+	// only (they are not publications, so no feed carries them).
+	Profiles []model.Entry
+	Pages    int            // HTML pages written
+	Files    int            // all files written
+	Omitted  map[string]int // records left out, by reason (公示期满, 信用修复, 草稿 …)
+	// Theme is the build's theme with .Site set, for pages rendered on
+	// request (search, complaints); it satisfies server.PageRenderer.
+	Theme *theme.Theme
+
+	// Set by Run.
+	Duration time.Duration
+	Stages   []StageTime // where the time went, in order
+
+	extra   []ExtraPage
+	tmp     string            // the new output being written (StageRender → StagePublish)
+	w       *writer           // writes into tmp
+	cleanup chan error        // the previous output's removal, after publish
+	files   map[string][]byte // files added by stages, written at publish
+}
+
+// AddPage adds a page rendered in the site theme with caller data. Stages
+// call it before StageRender.
+func (r *Result) AddPage(p ExtraPage) { r.extra = append(r.extra, p) }
+
+// AddFile adds a file to the output (name relative to its root, slash
+// separated). Stages call it between StageRender and StagePublish; a name
+// the build already wrote is an error at publish.
+func (r *Result) AddFile(name string, data []byte) {
+	if r.files == nil {
+		r.files = map[string][]byte{}
+	}
+	r.files[name] = data
+}
+
+// discard removes the unpublished output of a failed run.
+func (r *Result) discard() {
+	if r.tmp != "" {
+		os.RemoveAll(r.tmp)
+		r.tmp = ""
+	}
+}
+
+func (r *Result) waitCleanup() error {
+	if r.cleanup == nil {
+		return nil
+	}
+	err := <-r.cleanup
+	r.cleanup = nil
+	return err
+}
+
+// loadStage is StageLoad.
+func loadStage(_ context.Context, r *Result) error {
+	opts := r.Options
+	site := opts.Site
+	if site == nil {
+		s, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict})
+		r.Diagnostics = dl
+		for _, w := range dl.Warnings() {
+			r.Warnings = append(r.Warnings, w.Error())
+		}
+		if err := dl.Err(); err != nil {
+			return err
+		}
+		site = s
+	}
+	cfg := &site.Config
+	if cfg.Location == nil {
+		return errors.New("generator: the site's Config has no Location (start from model.DefaultConfig)")
+	}
+	if opts.BaseURL != "" {
+		cfg.BaseURL = opts.BaseURL
+	}
+	if cfg.BaseURL == "" {
+		cfg.BaseURL = "/"
+	}
+	if !strings.HasSuffix(cfg.BaseURL, "/") {
+		cfg.BaseURL += "/"
+	}
+	r.Site = site
+	return nil
+}
+
+// deriveStage is StageDerive.
+func deriveStage(_ context.Context, r *Result) error {
+	r.Today = model.Today(r.Options.Now, r.Site.Config.Location)
+	r.Site.Derive(r.Today)
+	return nil
+}
