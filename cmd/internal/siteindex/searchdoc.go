@@ -108,6 +108,7 @@ var searchFields = map[string]fieldRule{
 	"Disclosure.Content":           {use: useText, label: "内容"},
 	"Disclosure.ValidUntil":        skip("a date, shown on the page"),
 	"Disclosure.PublicityUntil":    skip("a date; past it the record is not published"),
+	"Disclosure.Published":         skip("a date (公示日期), shown on the page; the year facet uses Entry.Date"),
 	"Disclosure.Department":        {use: useDepts, label: "决定机关"},
 	"Disclosure.LegalBasis":        {use: useText, label: "依据"},
 	"Disclosure.Fine":              skip("a number; the content states the penalty in words"),

@@ -45,7 +45,7 @@ func TestSearchFieldsCoverModel(t *testing.T) {
 		walkTypes(reflect.TypeOf(rec), func(key string, f reflect.StructField) {
 			seen[key] = true
 			rule, ok := searchFields[key]
-			if !assert.True(t, ok, "%s (%s) is neither indexed nor excluded: classify it in searchFields (cmd/portal/searchdoc.go)", key, f.Type) {
+			if !assert.True(t, ok, "%s (%s) is neither indexed nor excluded: classify it in searchFields (cmd/internal/siteindex/searchdoc.go)", key, f.Type) {
 				return
 			}
 			if rule.use == useSkip || rule.use == useEntry {
