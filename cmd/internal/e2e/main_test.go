@@ -37,6 +37,10 @@ var env struct {
 	skip     string // non-empty: why the package is skipped
 	setupErr error  // set-up failed: every test fails with it
 	base     string // the server's base URL, without the trailing slash
+	office   string // the back office's base URL, without the trailing slash
+	bin      string // the portal binary
+	site     string // the served site folder
+	db       string // the complaint store
 	browser  context.Context
 	logs     *syncBuffer // the server's output, shown when a test fails
 }
@@ -74,7 +78,7 @@ func run(m *testing.M) int {
 		env.setupErr = err
 		return m.Run()
 	}
-	env.base = srv.base
+	env.base, env.office = srv.base, srv.office
 
 	browser, stop, err := startBrowser(chromium, filepath.Join(tmp, "profile"))
 	defer stop()
@@ -110,9 +114,10 @@ func moduleRoot() (string, error) {
 
 // server is a running `portal serve`.
 type server struct {
-	cmd  *exec.Cmd
-	base string
-	done chan struct{} // closed when the process has exited
+	cmd    *exec.Cmd
+	base   string
+	office string
+	done   chan struct{} // closed when the process has exited
 }
 
 // startServer builds the binary, copies the shipped site into tmp and runs
@@ -158,7 +163,8 @@ func startServer(tmp string) (*server, error) {
 	}
 
 	// -addr 127.0.0.1:0: serve listens first and prints its real address.
-	cmd := exec.Command(bin, "serve", "-site", site, "-addr", "127.0.0.1:0", "-db", filepath.Join(tmp, "intake.db"))
+	env.bin, env.site, env.db = bin, site, filepath.Join(tmp, "intake.db")
+	cmd := exec.Command(bin, "serve", "-site", site, "-addr", "127.0.0.1:0", "-db", env.db)
 	cmd.Stderr = env.logs
 	dieWithParent(cmd)
 	stdout, err := cmd.StdoutPipe()
@@ -170,12 +176,20 @@ func startServer(tmp string) (*server, error) {
 	}
 	s := &server{cmd: cmd, done: make(chan struct{})}
 	addr := make(chan string, 1)
+	office := make(chan string, 1)
 	go func() {
 		// Keep reading to the end so the server never blocks on a full pipe.
 		sc := bufio.NewScanner(stdout)
 		for sc.Scan() {
 			line := sc.Text()
 			fmt.Fprintln(env.logs, line)
+			if i := strings.Index(line, "http://"); i >= 0 && strings.Contains(line, "back office") {
+				u, _, _ := strings.Cut(line[i:], " ")
+				select {
+				case office <- strings.TrimSuffix(u, "/"):
+				default:
+				}
+			}
 			if i := strings.Index(line, "http://"); i >= 0 && strings.Contains(line, "serving") {
 				u, _, _ := strings.Cut(line[i:], " ")
 				select {
@@ -193,6 +207,11 @@ func startServer(tmp string) (*server, error) {
 
 	select {
 	case s.base = <-addr:
+		select {
+		case s.office = <-office:
+		case <-time.After(10 * time.Second):
+			return s, fmt.Errorf("portal serve did not print the back office's address:\n%s", env.logs.String())
+		}
 	case <-s.done:
 		return s, fmt.Errorf("portal serve exited before serving:\n%s", env.logs.String())
 	case <-time.After(serveTimeout):

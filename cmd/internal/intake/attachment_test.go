@@ -67,7 +67,7 @@ func TestCheckAttachment(t *testing.T) {
 
 func TestEnterpriseFields(t *testing.T) {
 	code := func(c string) error {
-		if c != "91371300MA3C8L1X1Y" {
+		if c != "91371300MA3C8L1X1A" {
 			return assert.AnError
 		}
 		return nil
@@ -78,13 +78,13 @@ func TestEnterpriseFields(t *testing.T) {
 	tests := []struct {
 		name, ent, code, field string
 	}{
-		{"both good", "临沂某某建设有限公司", "91371300ma3c8l1x1y", ""},
+		{"both good", "临沂某某建设有限公司", "91371300ma3c8l1x1a", ""},
 		{"neither", "", "", ""},
 		{"name only", "临沂某某建设有限公司", "", "credit_code"},
-		{"code only", "", "91371300MA3C8L1X1Y", "enterprise_name"},
+		{"code only", "", "91371300MA3C8L1X1A", "enterprise_name"},
 		{"short code", "某公司", "9137130", "credit_code"},
 		{"bad check character", "某公司", "91371300MA3C8L1X1X", "credit_code"},
-		{"name too long", strings.Repeat("企", intake.EnterpriseMax+1), "91371300MA3C8L1X1Y", "enterprise_name"},
+		{"name too long", strings.Repeat("企", intake.EnterpriseMax+1), "91371300MA3C8L1X1A", "enterprise_name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -66,7 +66,7 @@ func TestComplaintFormAttachments(t *testing.T) {
 	ctx := context.Background()
 	t.Run("files and enterprise stored, receipt says what came", func(t *testing.T) {
 		f := newFixture(t, Options{})
-		ctype, body := multipartForm(t, map[string]string{"enterprise_name": "临沂某某建设有限公司", "credit_code": "91371300MA3C8L1X1Y"},
+		ctype, body := multipartForm(t, map[string]string{"enterprise_name": "临沂某某建设有限公司", "credit_code": "91371300MA3C8L1X1A"},
 			upload{"合同.pdf", "application/pdf", intaketest.PDF}, upload{"现场.png", "image/png", intaketest.PNG})
 		rec := f.post(ctype, body)
 		require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())

@@ -22,7 +22,7 @@ var PDF = []byte("%PDF-1.4\n1 0 obj <</Type /Catalog /Pages 2 0 R>> endobj\n2 0 
 func testAttachments(t *testing.T, s intake.Store) {
 	ctx := context.Background()
 	c := Sample(1, base)
-	c.EnterpriseName, c.CreditCode = "临沂某某建设有限公司", "91371300MA3C8L1X1Y"
+	c.EnterpriseName, c.CreditCode = "临沂某某建设有限公司", "91371300MA3C8L1X1A"
 	png, err := intake.CheckAttachment("合同.png", "image/png", PNG)
 	require.NoError(t, err)
 	pdf, err := intake.CheckAttachment("发票.pdf", "", PDF)
@@ -33,7 +33,7 @@ func testAttachments(t *testing.T, s intake.Store) {
 	got, err := s.Get(ctx, c.Receipt)
 	require.NoError(t, err)
 	assert.Equal(t, "临沂某某建设有限公司", got.EnterpriseName)
-	assert.Equal(t, "91371300MA3C8L1X1Y", got.CreditCode)
+	assert.Equal(t, "91371300MA3C8L1X1A", got.CreditCode)
 	require.Len(t, got.Attachments, 2)
 	assert.Nil(t, got.Attachments[0].Data, "Get carries no file data")
 	assert.Equal(t, "合同.png", got.Attachments[0].Name)
@@ -139,7 +139,7 @@ func testRetention(t *testing.T, s intake.Store) {
 	require.NoError(t, err)
 	png.ID = 1
 	closed.Attachments = []intake.Attachment{png}
-	closed.EnterpriseName, closed.CreditCode = "某公司", "91371300MA3C8L1X1Y"
+	closed.EnterpriseName, closed.CreditCode = "某公司", "91371300MA3C8L1X1A"
 	create(t, s, open)
 	create(t, s, closed)
 	closedAt := base.Add(2 * time.Hour)
