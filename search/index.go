@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -108,49 +109,6 @@ func (ix *Index) Docs() int { return ix.meta.Docs }
 // Dir returns the index folder.
 func (ix *Index) Dir() string { return ix.dir }
 
-// Result is one page of answers.
-type Result struct {
-	Query  Query // validated, defaults filled
-	Total  int
-	Hits   []Hit
-	Facets []Facet // kind, department, year, status; only those with values
-	Took   time.Duration
-}
-
-// Pages returns the number of pages of Total hits, at most MaxPage.
-func (r Result) Pages() int {
-	if r.Query.Size <= 0 {
-		return 0
-	}
-	return min((r.Total+r.Query.Size-1)/r.Query.Size, MaxPage)
-}
-
-// Hit is one answer.
-type Hit struct {
-	URL         string
-	Title       string
-	Kind        string
-	KindLabel   string
-	Departments []string // display names, lead first
-	Date        string   // YYYY-MM-DD, or empty
-	Snippet     string   // HTML: escaped text with <mark> around matches
-	Score       float64
-}
-
-// Facet counts the hits per value of one field.
-type Facet struct {
-	Field  string // kind, department, year, status (the Query field it filters)
-	Values []FacetValue
-}
-
-// FacetValue is one value of a facet.
-type FacetValue struct {
-	Value    string
-	Label    string
-	Count    int
-	Selected bool
-}
-
 // facetFields are the Query filter names with facets, in display order,
 // the index field holding labels, and how many values each shows.
 var facetFields = []struct {
@@ -207,7 +165,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if hit.URL == "" {
 			hit.URL = id
 		}
-		hit.Snippet = snippet(first(sText), first(sSumm), plan.needles, snippetRunes)
+		hit.Snippet = template.HTML(snippet(first(sText), first(sSumm), plan.needles, snippetRunes)) // escaped but for <mark>
 		res.Hits = append(res.Hits, hit)
 	}
 	selected := map[string]string{"kind": q.Kind, "department": q.Department, "status": q.Status}

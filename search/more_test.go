@@ -213,7 +213,7 @@ func FuzzSearch(f *testing.F) {
 		}
 		require.LessOrEqual(t, len(r.Hits), r.Query.Size)
 		for _, h := range r.Hits {
-			require.True(t, utf8.ValidString(h.Snippet))
+			require.True(t, utf8.ValidString(string(h.Snippet)))
 		}
 	})
 }

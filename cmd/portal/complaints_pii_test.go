@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"portal/cmd/internal/intake"
-	"portal/cmd/internal/server"
+	"portal/search"
 )
 
 // Personal-data patterns that must never appear in public output: mainland
@@ -127,11 +127,11 @@ func TestBuiltSiteHasNoPersonalData(t *testing.T) {
 	idx, idxCloser, err := openSearch(dir, cfg)
 	require.NoError(t, err)
 	defer idxCloser.Close()
-	res, err := idx.Search(ctx, server.SearchQuery{Text: "诚信"})
+	res, err := idx.Search(ctx, search.Query{Text: "诚信"})
 	require.NoError(t, err)
 	require.Positive(t, res.Total, "the index answers")
 	for _, s := range planted {
-		res, err := idx.Search(ctx, server.SearchQuery{Text: s})
+		res, err := idx.Search(ctx, search.Query{Text: s})
 		require.NoError(t, err)
 		for _, h := range res.Hits {
 			assert.NotContains(t, string(h.Snippet)+h.Title, s, "search for %q finds %s", s, h.URL)

@@ -192,7 +192,7 @@ func BenchmarkSearchHTTP(b *testing.B) {
 	}
 	f := search.Follow(dir)
 	defer f.Close()
-	srv := httptest.NewServer(server.New(server.Options{Search: searchService{f}}))
+	srv := httptest.NewServer(server.New(server.Options{Search: f}))
 	defer srv.Close()
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 	conc := 16

@@ -47,6 +47,8 @@ func TestImportRules(t *testing.T) {
 	}{
 		{"portal/generator", []string{"portal/search", "portal/cmd/", "net/http", "database/sql", "github.com/blevesearch/"}},
 		{"portal/search", []string{"portal/generator", "portal/cmd/"}},
+		// The HTTP server answers through interfaces: no index, no SQL.
+		{"portal/cmd/internal/server", []string{"github.com/blevesearch/", "database/sql", "portal/search/searchtest"}},
 	}
 	for _, p := range pkgs {
 		if strings.HasSuffix(p.ImportPath, ".test") {
@@ -71,6 +73,17 @@ func TestImportRules(t *testing.T) {
 				}
 			}
 		}
+		// Every package is in the layer table, and imports only the
+		// portal packages its row allows.
+		allowed, listed := layers[p.ImportPath]
+		if !assert.True(t, listed, "%s is not in the layer table (cmd/portal/imports_test.go): add it with the portal packages it may import", p.ImportPath) {
+			continue
+		}
+		for _, imp := range p.Imports {
+			if strings.HasPrefix(imp, "portal/") && !mayImport(allowed, imp) {
+				assert.Failf(t, "import outside the package's layer", "%s imports %s; its row allows %v", p.ImportPath, imp, allowed)
+			}
+		}
 		// Domain packages stay on the standard library; the complaint domain
 		// may also use the working-day calendar it shares with the build
 		// (itself standard library only).
@@ -93,6 +106,57 @@ var stdlibOnly = map[string]string{
 	"portal/generator/diag":      "",
 	"portal/generator/workday":   "",
 	"portal/cmd/internal/intake": "portal/generator/workday",
+}
+
+// layers lists every package of the module with the portal packages it may
+// import directly ("x/..." is x and everything under it). Imports point down:
+// cmd above generator and search; generator's parts below generator; the
+// domain packages (model, diag, workday, intake) at the bottom.
+var layers = map[string][]string{
+	"portal/cmd/portal":                     {"portal/cmd/internal/...", "portal/generator/...", "portal/search/..."},
+	"portal/cmd/internal/e2e":               {}, // tests only: it runs the program
+	"portal/cmd/internal/backoffice":        {"portal/cmd/internal/intake", "portal/cmd/internal/staff", "portal/generator/theme"},
+	"portal/cmd/internal/server":            {"portal/cmd/internal/intake", "portal/generator/theme", "portal/search/searchapi"},
+	"portal/cmd/internal/siteindex":         {"portal/generator", "portal/generator/model", "portal/search"},
+	"portal/cmd/internal/staff":             {"portal/cmd/internal/intake"},
+	"portal/cmd/internal/intake":            {"portal/generator/workday"},
+	"portal/cmd/internal/intake/sqldb":      {"portal/cmd/internal/intake"},
+	"portal/cmd/internal/intake/sqlite":     {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
+	"portal/cmd/internal/intake/postgres":   {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
+	"portal/cmd/internal/intake/intaketest": {"portal/cmd/internal/intake"},
+	"portal/generator":                      {"portal/generator/...", "portal/themes"},
+	"portal/generator/chart":                {},
+	"portal/generator/dataset":              {"portal/generator/diag", "portal/generator/model", "portal/generator/page"},
+	"portal/generator/diag":                 {},
+	"portal/generator/feed":                 {},
+	"portal/generator/indicators":           {"portal/generator/diag", "portal/generator/model", "portal/generator/workday"},
+	"portal/generator/ledger":               {"portal/generator/model"},
+	"portal/generator/ledger/gitseed":       {"portal/generator/ledger"},
+	"portal/generator/ledger/verify":        {"portal/generator/ledger", "portal/generator/model"},
+	"portal/generator/loader":               {"portal/generator/dataset", "portal/generator/diag", "portal/generator/ledger", "portal/generator/model", "portal/generator/page"},
+	"portal/generator/markdown":             {},
+	"portal/generator/model":                {},
+	"portal/generator/page":                 {"portal/generator/diag", "portal/generator/model"},
+	"portal/generator/theme":                {},
+	"portal/generator/workday":              {},
+	"portal/search":                         {"portal/search/searchapi"},
+	"portal/search/searchapi":               {},
+	"portal/search/searchtest":              {"portal/search", "portal/search/searchapi"},
+	"portal/search/searchtest/load":         {"portal/search/searchtest"},
+	"portal/themes":                         {},
+}
+
+func mayImport(allowed []string, imp string) bool {
+	for _, a := range allowed {
+		if base, ok := strings.CutSuffix(a, "/..."); ok {
+			if imp == base || strings.HasPrefix(imp, base+"/") {
+				return true
+			}
+		} else if imp == a {
+			return true
+		}
+	}
+	return false
 }
 
 func underAny(path string, homes []string) bool {

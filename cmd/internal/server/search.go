@@ -3,95 +3,31 @@ package server
 import (
 	"context"
 	"errors"
-	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"time"
 
 	"portal/generator/theme"
+	"portal/search/searchapi"
 )
 
-// SearchService answers search queries (implemented over the search
-// package by cmd, which maps its types to these).
-type SearchService interface {
-	Search(ctx context.Context, q SearchQuery) (SearchResult, error)
-}
+// SearchService answers search queries: package search's follower, or a
+// fake in tests. The query and answer types are searchapi's, shared with
+// the index.
+type SearchService = searchapi.Searcher
 
 // LayoutSearch is the search page's layout under themes/<name>/layouts.
 const LayoutSearch = "search"
 
-// SearchQuery is one request, as parsed from the URL.
-type SearchQuery struct {
-	Text       string // q
-	Kind       string
-	Department string
-	Year       int
-	Status     string
-	Sort       string // relevance (default) | date
-	Page       int    // 1-based
-	Size       int    // 0: the service's default
-}
-
-// SearchResult is one page of answers.
-type SearchResult struct {
-	Total  int
-	Page   int
-	Pages  int
-	Hits   []SearchHit
-	Facets []SearchFacet // kind, department, year, status
-	Took   time.Duration
-}
-
-// SearchHit is one answer. Snippet is HTML the service has escaped, with
-// <mark> around matches.
-type SearchHit struct {
-	URL         string
-	Title       string
-	Kind        string
-	KindLabel   string
-	Departments []string // display names, lead first
-	Date        string   // YYYY-MM-DD or empty
-	Snippet     template.HTML
-}
-
-// SearchFacet counts hits per value of one filter.
-type SearchFacet struct {
-	Field  string // kind | department | year | status
-	Values []SearchFacetValue
-}
-
-// SearchFacetValue is one value of a facet.
-type SearchFacetValue struct {
-	Value    string
-	Label    string
-	Count    int
-	Selected bool
-}
-
-// SearchInputError is a bad parameter: the service or the parser returns
-// it and the handler answers 400 with both messages.
-type SearchInputError struct {
-	Field string // the URL parameter
-	Msg   string // English
-	MsgZH string // Chinese
-}
-
-func (e *SearchInputError) Error() string { return e.Field + ": " + e.Msg }
-
-// ErrSearchUnavailable means there is no index yet (or it cannot answer
-// now): the handler answers 503.
-var ErrSearchUnavailable = errors.New("search index unavailable")
-
 // SearchPageData is the search layout's .Data, both for the page built with
 // the site (no query: tips only) and for served results.
 type SearchPageData struct {
-	Query   SearchQuery
+	Query   searchapi.Query
 	Action  string // the form's action, /search/
 	Asked   bool   // a query or a filter was given
 	Error   string // a message instead of results (bad input, unavailable)
-	Result  *SearchResult
+	Result  *searchapi.Result
 	Filters []theme.FilterGroup // facets as links, for the filters partial
 	Sorts   []theme.Link
 	Pager   *theme.Pager
@@ -124,8 +60,8 @@ func (s *Server) registerSearch() {
 }
 
 // parseSearchQuery reads the URL parameters; unknown ones are ignored.
-func parseSearchQuery(v url.Values) (SearchQuery, error) {
-	q := SearchQuery{
+func parseSearchQuery(v url.Values) (searchapi.Query, error) {
+	q := searchapi.Query{
 		Text:       strings.TrimSpace(v.Get("q")),
 		Kind:       v.Get("kind"),
 		Department: v.Get("department"),
@@ -139,7 +75,7 @@ func parseSearchQuery(v url.Values) (SearchQuery, error) {
 		}
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 || n > max {
-			return 0, &SearchInputError{Field: name, Msg: "must be a whole number from 1 to " + strconv.Itoa(max),
+			return 0, &searchapi.QueryError{Field: name, Msg: "must be a whole number from 1 to " + strconv.Itoa(max),
 				MsgZH: zh + "须为 1 至 " + strconv.Itoa(max) + " 之间的整数"}
 		}
 		return n, nil
@@ -157,18 +93,19 @@ func parseSearchQuery(v url.Values) (SearchQuery, error) {
 	return q, nil
 }
 
-func (q SearchQuery) asked() bool {
+// asked reports whether q asks anything: text or a filter.
+func asked(q searchapi.Query) bool {
 	return q.Text != "" || q.Kind != "" || q.Department != "" || q.Year != 0 || q.Status != ""
 }
 
 // searchError maps an error to a status and a user-safe message (Chinese,
 // then English), logging internal errors with a reference id.
 func (s *Server) searchError(r *http.Request, err error) (int, string, map[string]string) {
-	var ie *SearchInputError
+	var ie *searchapi.QueryError
 	switch {
 	case errors.As(err, &ie):
 		return http.StatusBadRequest, ie.MsgZH + "（" + ie.Field + ": " + ie.Msg + "）", map[string]string{ie.Field: ie.MsgZH}
-	case errors.Is(err, ErrSearchUnavailable):
+	case errors.Is(err, searchapi.ErrNoIndex):
 		return http.StatusServiceUnavailable, "搜索服务暂不可用，请稍后再试（search is unavailable: no index yet）", nil
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return http.StatusServiceUnavailable, "搜索超时，请换用更具体的词语再试（search timed out）", nil
@@ -185,15 +122,15 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 	status := http.StatusOK
 	q, err := parseSearchQuery(r.URL.Query())
 	data.Query = q
-	data.Asked = q.asked()
+	data.Asked = asked(q)
 	switch {
 	case err != nil:
 	case !data.Asked:
 		// The tips page needs no index.
 	case s.opts.Search == nil:
-		err = ErrSearchUnavailable
+		err = searchapi.ErrNoIndex
 	default:
-		var res SearchResult
+		var res searchapi.Result
 		res, err = s.opts.Search.Search(r.Context(), q)
 		if err == nil {
 			data.Result = &res
@@ -226,7 +163,7 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 }
 
 // searchURL returns /search/?… for q, keeping only set parameters.
-func searchURL(q SearchQuery) string {
+func searchURL(q searchapi.Query) string {
 	v := url.Values{}
 	set := func(k, s string) {
 		if s != "" {
@@ -283,13 +220,13 @@ func (s *Server) decorate(d *SearchPageData) {
 			{Label: "按日期", URL: searchURL(byDate), Current: q.Sort == "date"},
 		}
 	}
-	d.Pager = searchPager(base, res.Page, res.Pages, res.Total)
+	d.Pager = searchPager(base, res.Query.Page, res.Pages(), res.Total)
 	if res.Took > 0 {
 		d.Took = strconv.FormatFloat(float64(res.Took.Microseconds())/1000, 'f', 1, 64) + " 毫秒"
 	}
 }
 
-func withFilter(q SearchQuery, field, value string) SearchQuery {
+func withFilter(q searchapi.Query, field, value string) searchapi.Query {
 	switch field {
 	case "kind":
 		q.Kind = value
@@ -303,7 +240,7 @@ func withFilter(q SearchQuery, field, value string) SearchQuery {
 	return q
 }
 
-func filterValue(q SearchQuery, field string) string {
+func filterValue(q searchapi.Query, field string) string {
 	switch field {
 	case "kind":
 		return q.Kind
@@ -320,7 +257,7 @@ func filterValue(q SearchQuery, field string) string {
 }
 
 // searchPager pages through results with the same window as built lists.
-func searchPager(base SearchQuery, cur, pages, total int) *theme.Pager {
+func searchPager(base searchapi.Query, cur, pages, total int) *theme.Pager {
 	return theme.NewPager(cur, pages, total, func(n int) string {
 		q := base
 		q.Page = n
@@ -355,13 +292,13 @@ type apiSearchBody struct {
 // handleSearchAPI answers JSON. The query or a filter is required.
 func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 	q, err := parseSearchQuery(r.URL.Query())
-	if err == nil && !q.asked() {
-		err = &SearchInputError{Field: "q", Msg: "is required (or a filter)", MsgZH: "请输入搜索词或筛选条件"}
+	if err == nil && !asked(q) {
+		err = &searchapi.QueryError{Field: "q", Msg: "is required (or a filter)", MsgZH: "请输入搜索词或筛选条件"}
 	}
 	if err == nil && s.opts.Search == nil {
-		err = ErrSearchUnavailable
+		err = searchapi.ErrNoIndex
 	}
-	var res SearchResult
+	var res searchapi.Result
 	if err == nil {
 		res, err = s.opts.Search.Search(r.Context(), q)
 	}
@@ -370,7 +307,7 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, status, apiErrorBody{Error: msg, Errors: fields})
 		return
 	}
-	body := apiSearchBody{Total: res.Total, Page: res.Page, Pages: res.Pages, Hits: []apiSearchHit{}, Facets: map[string][]apiFacetValue{}}
+	body := apiSearchBody{Total: res.Total, Page: res.Query.Page, Pages: res.Pages(), Hits: []apiSearchHit{}, Facets: map[string][]apiFacetValue{}}
 	for _, h := range res.Hits {
 		dept := ""
 		if len(h.Departments) > 0 {

@@ -16,25 +16,26 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"portal/generator/theme"
+	"portal/search/searchapi"
 	"portal/themes"
 )
 
 // fakeSearch answers every query with res (or err) and records the queries.
 type fakeSearch struct {
 	mu  sync.Mutex
-	qs  []SearchQuery
-	res SearchResult
+	qs  []searchapi.Query
+	res searchapi.Result
 	err error
 }
 
-func (f *fakeSearch) Search(ctx context.Context, q SearchQuery) (SearchResult, error) {
+func (f *fakeSearch) Search(ctx context.Context, q searchapi.Query) (searchapi.Result, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.qs = append(f.qs, q)
 	return f.res, f.err
 }
 
-func (f *fakeSearch) last(t *testing.T) SearchQuery {
+func (f *fakeSearch) last(t *testing.T) searchapi.Query {
 	t.Helper()
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -56,16 +57,16 @@ func defaultTheme(t *testing.T) *theme.Theme {
 	return th
 }
 
-var cannedResult = SearchResult{
-	Total: 23, Page: 2, Pages: 3,
-	Hits: []SearchHit{{
+var cannedResult = searchapi.Result{
+	Query: searchapi.Query{Page: 2, Size: 10}, Total: 23, // 3 pages
+	Hits: []searchapi.Hit{{
 		URL: "/commitments/c01/", Title: "惠企政策<兑现>", Kind: "commitments", KindLabel: "承诺践诺",
 		Departments: []string{"市发展改革委", "市财政局"}, Date: "2024-11-25",
 		Snippet: template.HTML("推动<mark>政策兑现</mark>&lt;b&gt;"),
 	}},
-	Facets: []SearchFacet{
-		{Field: "kind", Values: []SearchFacetValue{{Value: "commitments", Label: "承诺践诺", Count: 20, Selected: true}, {Value: "news", Label: "信用动态", Count: 3}}},
-		{Field: "year", Values: []SearchFacetValue{{Value: "2024", Label: "2024", Count: 23}}},
+	Facets: []searchapi.Facet{
+		{Field: "kind", Values: []searchapi.FacetValue{{Value: "commitments", Label: "承诺践诺", Count: 20, Selected: true}, {Value: "news", Label: "信用动态", Count: 3}}},
+		{Field: "year", Values: []searchapi.FacetValue{{Value: "2024", Label: "2024", Count: 23}}},
 	},
 }
 
@@ -82,7 +83,7 @@ func TestSearchAPI(t *testing.T) {
 	srv := New(Options{Search: fs})
 	rec := get(t, srv, "/api/search?q=%E6%94%BF%E7%AD%96&kind=commitments&department=fgw&year=2024&status=in_progress&sort=date&page=2&size=5")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	assert.Equal(t, SearchQuery{Text: "政策", Kind: "commitments", Department: "fgw", Year: 2024, Status: "in_progress", Sort: "date", Page: 2, Size: 5}, fs.last(t))
+	assert.Equal(t, searchapi.Query{Text: "政策", Kind: "commitments", Department: "fgw", Year: 2024, Status: "in_progress", Sort: "date", Page: 2, Size: 5}, fs.last(t))
 	assert.Equal(t, "application/json; charset=utf-8", rec.Header().Get("Content-Type"))
 	body := decode[map[string]any](t, rec)
 	assert.EqualValues(t, 23, body["total"])
@@ -115,9 +116,9 @@ func TestSearchAPIErrors(t *testing.T) {
 		{"page zero", "/api/search?q=a&page=0", &fakeSearch{}, 400, "page", "页码"},
 		{"year not a number", "/api/search?q=a&year=二〇二四", &fakeSearch{}, 400, "year", "年份"},
 		{"size too large", "/api/search?q=a&size=100000", &fakeSearch{}, 400, "size", "每页条数"},
-		{"service refuses", "/api/search?q=a", &fakeSearch{err: &SearchInputError{Field: "q", Msg: "is 201 characters long", MsgZH: "搜索词过长"}}, 400, "q", "搜索词过长"},
+		{"service refuses", "/api/search?q=a", &fakeSearch{err: &searchapi.QueryError{Field: "q", Msg: "is 201 characters long", MsgZH: "搜索词过长"}}, 400, "q", "搜索词过长"},
 		{"no service", "/api/search?q=a", nil, 503, "", "暂不可用"},
-		{"no index", "/api/search?q=a", &fakeSearch{err: ErrSearchUnavailable}, 503, "", "暂不可用"},
+		{"no index", "/api/search?q=a", &fakeSearch{err: searchapi.ErrNoIndex}, 503, "", "暂不可用"},
 		{"timeout", "/api/search?q=a", &fakeSearch{err: context.DeadlineExceeded}, 503, "", "超时"},
 		{"internal", "/api/search?q=a", &fakeSearch{err: errors.New("disk on fire at /var/x")}, 500, "", "参考编号"},
 	}
@@ -177,11 +178,11 @@ func TestSearchPage(t *testing.T) {
 			notWant: []string{"搜索提示"},
 		},
 		{
-			name: "no results", target: "/search/?q=zzz", svc: &fakeSearch{res: SearchResult{Page: 1}}, status: 200,
+			name: "no results", target: "/search/?q=zzz", svc: &fakeSearch{res: searchapi.Result{Query: searchapi.Query{Page: 1, Size: 10}}}, status: 200,
 			want: []string{"没有找到相关内容"},
 		},
 		{
-			name: "query is escaped", target: "/search/?q=%3Cscript%3Ealert(1)%3C/script%3E", svc: &fakeSearch{res: SearchResult{Page: 1}}, status: 200,
+			name: "query is escaped", target: "/search/?q=%3Cscript%3Ealert(1)%3C/script%3E", svc: &fakeSearch{res: searchapi.Result{Query: searchapi.Query{Page: 1, Size: 10}}}, status: 200,
 			want: []string{"&lt;script&gt;alert(1)&lt;/script&gt;"}, notWant: []string{"<script>alert"},
 		},
 		{
@@ -189,11 +190,11 @@ func TestSearchPage(t *testing.T) {
 			want: []string{"页码须为 1 至", `role="alert"`},
 		},
 		{
-			name: "no index", target: "/search/?q=a", svc: &fakeSearch{err: ErrSearchUnavailable}, status: 503,
+			name: "no index", target: "/search/?q=a", svc: &fakeSearch{err: searchapi.ErrNoIndex}, status: 503,
 			want: []string{"搜索服务暂不可用"},
 		},
 		{
-			name: "no slash", target: "/search?q=a", svc: &fakeSearch{res: SearchResult{Page: 1}}, status: 200,
+			name: "no slash", target: "/search?q=a", svc: &fakeSearch{res: searchapi.Result{Query: searchapi.Query{Page: 1, Size: 10}}}, status: 200,
 			want: []string{"共找到 0 条结果"},
 		},
 	}
@@ -224,12 +225,12 @@ func TestSearchURL(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		name string
-		q    SearchQuery
+		q    searchapi.Query
 		want string
 	}{
-		{"empty", SearchQuery{}, "/search/"},
-		{"relevance is the default", SearchQuery{Text: "税", Sort: "relevance", Page: 1}, "/search/?q=%E7%A8%8E"},
-		{"everything", SearchQuery{Text: "a b", Kind: "news", Department: "fgw", Year: 2025, Status: "整改中", Sort: "date", Page: 3, Size: 20},
+		{"empty", searchapi.Query{}, "/search/"},
+		{"relevance is the default", searchapi.Query{Text: "税", Sort: "relevance", Page: 1}, "/search/?q=%E7%A8%8E"},
+		{"everything", searchapi.Query{Text: "a b", Kind: "news", Department: "fgw", Year: 2025, Status: "整改中", Sort: "date", Page: 3, Size: 20},
 			"/search/?department=fgw&kind=news&page=3&q=a+b&size=20&sort=date&status=%E6%95%B4%E6%94%B9%E4%B8%AD&year=2025"},
 	}
 	for _, tt := range tests {
