@@ -71,7 +71,7 @@ func TestCheck(t *testing.T) {
 				"2 个错误，0 个警告 (2 errors, 0 warnings)",
 			}},
 		{name: "a wrong check character is only a warning", files: withCode("91350100M000100Y44"), code: 0,
-			stdout: []string{`data/disclosures/a.csv:2:2: 统一社会信用代码: "91350100M000100Y44": the check character is 4`, "0 个错误，1 个警告 (0 errors, 1 warning)", "已检查"}},
+			stdout: []string{`data/disclosures/a.csv:2:2: 统一社会信用代码: "91350100M000100Y44" 的校验码是 4`, "0 个错误，1 个警告 (0 errors, 1 warning)", "已检查"}},
 		{name: "strict makes it an error", files: withCode("91350100M000100Y44"), args: []string{"-strict"}, code: 1,
 			stdout: []string{`data/disclosures/a.csv:2:2: 统一社会信用代码: `, "1 个错误，0 个警告 (1 error, 0 warnings)"}},
 		{name: "a valid -now is accepted", code: 0, args: []string{"-now", "2024-01-01"}, files: good,

@@ -1,6 +1,7 @@
 package dataset
 
 import (
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -140,116 +141,6 @@ func TestRegistryErrors(t *testing.T) {
 	}
 }
 
-const csvHeader = "subject_name,统一社会信用代码,决定文书号,类别,title,date,publicity_until,决定机关,罚款金额\n"
-
-func TestReadCSV(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name string
-		src  string
-		want []string
-		rows int
-	}{
-		{"good with bom crlf and blank lines", "\ufeff" + strings.ReplaceAll(csvHeader+"某公司,91350100M000100Y43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,2027-03-01,市市场监管局,5000\n\n\n", "\n", "\r\n"), nil, 1},
-		{"wrong check character is a warning", csvHeader + "某公司,91350100M000100Y44,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,,市市场监管局,\n",
-			[]string{`data/disclosures/x.csv:2:2: 统一社会信用代码: "91350100M000100Y44": the check character is 4, GB 32100-2015 expects 3 (correct it, or keep it if the code was issued so) (warning)`}, 1},
-		{"malformed code, bad date, bad category", csvHeader + "某公司,9135,号,处罚,罚款,2024-02-30,,市市场监管局,五千\n",
-			[]string{
-				`data/disclosures/x.csv:2:2: 统一社会信用代码: "9135" has 4 characters; a 统一社会信用代码 has 18 (digits and capitals except I O Z S V)`,
-				`data/disclosures/x.csv:2:4: 类别: "处罚" is not allowed (use one of: 行政许可 | 行政处罚 | 行政强制 | 行政征收 | 行政检查 | 行政确认 | 行政奖励 | 其他)`,
-				`data/disclosures/x.csv:2:6: date: "2024-02-30" is not a date (use YYYY-MM-DD)`,
-				`data/disclosures/x.csv:2:9: 罚款金额: "五千" is not an amount in 元 (use a number such as 5000 or 1250.50)`,
-			}, 1},
-		{"published before the decision", "subject_name,doc_number,category,title,date,department,公示日期\n某公司,临市监罚〔2024〕4号,行政处罚,罚款,2024-03-01,市市场监管局,2024-02-28\n",
-			[]string{`data/disclosures/x.csv:2:7: 公示日期: 2024-02-28 is before the decision date 2024-03-01 (公示日期 cannot precede 决定日期)`}, 1},
-		{"empty required and short row", csvHeader + ",,临市监罚〔2024〕2号,行政处罚,罚款,2024-03-01,,市市场监管局,\n\"a\",b\n",
-			[]string{
-				`data/disclosures/x.csv:2:1: subject_name: must not be empty`,
-				`data/disclosures/x.csv:3:1: this row has 2 columns, the header has 9 (check for a missing or extra comma, or quote values containing commas)`,
-			}, 1},
-		{"unknown and missing columns", "subject_name,doc_numbr\n",
-			[]string{
-				`data/disclosures/x.csv:1:1: category: required column is missing (name it category or 类别)`,
-				`data/disclosures/x.csv:1:1: date: required column is missing (name it date or 决定日期 or 许可决定日期 or 处罚决定日期)`,
-				`data/disclosures/x.csv:1:1: department: required column is missing (name it department or 决定机关 or 许可机关 or 处罚机关)`,
-				`data/disclosures/x.csv:1:1: doc_number: required column is missing (name it doc_number or 决定文书号 or 行政许可决定文书号 or 行政处罚决定书文号)`,
-				`data/disclosures/x.csv:1:1: title: required column is missing (name it title or 名称 or 项目名称)`,
-				`data/disclosures/x.csv:1:2: doc_numbr: unknown column (did you mean doc_number?); allowed: id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, published/公示日期/上网公示日期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例`,
-			}, 0},
-		{"bare quote in a chinese row", csvHeader + "某\"公司,,临市监罚〔2024〕3号,行政处罚,罚款,2024-03-01,,市市场监管局,\n",
-			[]string{`data/disclosures/x.csv:2:2: CSV: bare " in non-quoted-field (a value containing " must be quoted as a whole and its quotes doubled: "say ""hello""")`}, 0},
-		{"empty file", "", []string{`data/disclosures/x.csv:1:1: the file is empty: the first row must name the columns (id, subject_name/行政相对人名称, credit_code/统一社会信用代码, doc_number/决定文书号/行政许可决定文书号/行政处罚决定书文号, category/类别, title/名称/项目名称, content/处罚内容/许可内容, date/决定日期/许可决定日期/处罚决定日期, valid_until/有效期至, publicity_until/公示截止期, published/公示日期/上网公示日期, department/决定机关/许可机关/处罚机关, legal_basis/依据/处罚依据/许可依据, fine/罚款金额, withdrawn/已撤销, withdrawn_note/撤销说明, example/示例)`}, 0},
-		{"gbk", csvHeader + "\xb9\xab\xcb\xbe,", []string{`data/disclosures/x.csv:2:1: the file is not UTF-8 text (save it as UTF-8; GBK/GB18030 is not accepted)`}, 0},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			t.Parallel()
-			var dl diag.List
-			pages := ReadCSV("data/disclosures/x.csv", []byte(tt.src), cst, &dl)
-			assert.Equal(t, tt.want, strs(&dl))
-			assert.Len(t, pages, tt.rows)
-		})
-	}
-}
-
-func TestReadCSVValues(t *testing.T) {
-	t.Parallel()
-	var dl diag.List
-	src := "id,subject_name,doc_number,category,title,date,department,withdrawn,example,公示日期\n" +
-		"x1,甲,临市监罚〔2024〕1号,行政处罚,罚款,2024/3/1,scjg,是,true,2024-03-06\n" +
-		",乙,临市监罚〔2024〕2号,行政许可,许可,2024-03-02,市市场监管局,,,\n"
-	pages := ReadCSV("data/disclosures/y.csv", []byte(src), cst, &dl)
-	require.Empty(t, strs(&dl))
-	require.Len(t, pages, 2)
-	d := pages[0].Disclosure
-	assert.Equal(t, "x1", d.ID)
-	assert.True(t, d.Withdrawn)
-	assert.True(t, d.Example)
-	assert.Equal(t, time.Date(2024, 3, 1, 0, 0, 0, 0, cst), d.Date)
-	assert.Equal(t, time.Date(2024, 3, 6, 0, 0, 0, 0, cst), d.Published)
-	assert.Equal(t, 2, d.Source.Line)
-	require.Len(t, pages[0].Refs, 1)
-	assert.Equal(t, "scjg", pages[0].Refs[0].Name)
-	assert.Equal(t, [2]int{2, 7}, [2]int{pages[0].Refs[0].Line, pages[0].Refs[0].Col})
-	d2 := pages[1].Disclosure
-	assert.True(t, d2.Published.IsZero())
-	assert.Equal(t, DerivedID("临市监罚〔2024〕2号"), d2.ID)
-	assert.Regexp(t, `^d-[0-9a-f]{10}$`, d2.ID)
-	assert.NotEqual(t, DerivedID("临市监罚〔2024〕1号"), d2.ID)
-}
-
-func TestReadJSON(t *testing.T) {
-	t.Parallel()
-	src := `[
-  {"subject_name": "甲", "doc_number": "临市监罚〔2024〕1号", "category": "行政处罚",
-   "title": "罚款", "date": "2024-03-01", "department": "scjg", "fine": 500, "withdrawn": true},
-  {"subject_name": "乙", "doc_number": "临市监罚〔2024〕2号", "category": "行政处罚",
-   "title": "罚款", "date": "2024-13-01", "决定机关": "scjg", "credit_code": "91350100M000100Y44"},
-  {"subject_name": "丙", "doc_number": "n", "category": "行政处罚", "title": "t", "date": "2024-03-01"},
-  {"subject_name": ["x"], "doc_number": "n2", "category": "行政处罚", "title": "t", "date": "2024-03-01", "department": "scjg"}
-]`
-	var dl diag.List
-	pages := ReadJSON("data/disclosures/z.json", []byte(src), cst, &dl)
-	assert.Equal(t, []string{
-		`data/disclosures/z.json:5:19: date: "2024-13-01" is not a date (use YYYY-MM-DD)`,
-		`data/disclosures/z.json:5:57: credit_code: "91350100M000100Y44": the check character is 4, GB 32100-2015 expects 3 (correct it, or keep it if the code was issued so) (warning)`,
-		`data/disclosures/z.json:6:3: department: required column is missing (name it department or 决定机关 or 许可机关 or 处罚机关)`,
-		`data/disclosures/z.json:7:4: subject_name: must be text, a number or true/false, not an array or object`,
-	}, strs(&dl))
-	require.Len(t, pages, 3)
-	assert.Equal(t, 500.0, pages[0].Disclosure.Fine)
-	assert.True(t, pages[0].Disclosure.Withdrawn)
-	assert.Equal(t, 2, pages[0].Disclosure.Source.Line)
-
-	dl = diag.List{}
-	assert.Empty(t, ReadJSON("data/disclosures/o.json", []byte(`{"a": 1}`), cst, &dl))
-	assert.Equal(t, []string{`data/disclosures/o.json:1:1: JSON: the file must be an array of objects: [{"doc_number": "…", …}, …]`}, strs(&dl))
-	dl = diag.List{}
-	ReadJSON("data/disclosures/t.json", []byte("[\n {\"title\": \"中文\" \"x\"}]"), cst, &dl)
-	require.Len(t, dl.Errors(), 1)
-	assert.Contains(t, dl.Errors()[0].String(), "data/disclosures/t.json:2:")
-}
-
 func FuzzCSV(f *testing.F) {
 	for _, s := range []string{
 		csvHeader + "某公司,91350100M000100Y43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,2027-03-01,市市场监管局,5000\n",
@@ -258,12 +149,16 @@ func FuzzCSV(f *testing.F) {
 		csvHeader + "\"unterminated\n",
 		",,,\n,,,\n",
 		"",
+		nationalLicences,
+		nationalPenalties,
+		"标题\n" + strings.ReplaceAll(nationalPenalties, ",", "\t"),
 	} {
 		f.Add([]byte(s))
 	}
+	f.Add(append([]byte{0xB9, 0xAB, 0xCB, 0xBE, ','}, []byte(csvHeader)...)) // GBK text
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var dl diag.List
-		pages := ReadCSV("data/disclosures/f.csv", data, cst, &dl)
+		pages := ReadCSV("data/disclosures/f.csv", data, Options{Location: cst}, &dl)
 		lines := strings.Count(string(data), "\n") + 1
 		for _, p := range pages {
 			require.NotNil(t, p.Disclosure)
@@ -306,11 +201,32 @@ func FuzzJSON(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		var dl diag.List
-		pages := ReadJSON("data/disclosures/f.json", data, cst, &dl)
+		pages := ReadJSON("data/disclosures/f.json", data, Options{Location: cst}, &dl)
 		requireSanePositions(t, "data/disclosures/f.json", data, &dl)
 		for _, p := range pages {
 			require.NotNil(t, p.Disclosure)
 			require.Equal(t, model.KindDisclosure, p.Kind)
+		}
+	})
+}
+
+func FuzzXLSX(f *testing.F) {
+	f.Add(testWorkbook(&testing.T{}, false, nil))
+	f.Add(testWorkbook(&testing.T{}, true, nil))
+	if b, err := os.ReadFile("testdata/excelize-v2.11.1.xlsx"); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("PK\x03\x04"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var dl diag.List
+		pages := ReadXLSX("data/disclosures/f.xlsx", data, Options{Location: cst}, &dl)
+		for _, d := range dl.All() {
+			require.Equal(t, "data/disclosures/f.xlsx", d.File)
+			require.GreaterOrEqual(t, d.Line, 0, d.String())
+		}
+		for _, p := range pages {
+			require.NotNil(t, p.Disclosure)
+			require.GreaterOrEqual(t, p.Disclosure.Source.Line, 1)
 		}
 	})
 }

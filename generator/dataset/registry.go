@@ -1,15 +1,21 @@
 // Package dataset reads the site's data/ files: the registry of government
 // bodies (data/departments.toml) and bulk disclosure records
-// (data/disclosures/*.csv and *.json), and validates 统一社会信用代码.
+// (data/disclosures/*.csv, *.xlsx and *.json, in the national 双公示 data
+// standard's columns), and validates 统一社会信用代码.
 //
 // Contract: every reader reports all problems to a diag.List with the file's
 // line and column and the key or column concerned (CSV: the file line of the
-// row and the 1-based column number; JSON: the line and character column of
-// the key), never stops at the first, and never panics on any input. The
-// Registry resolves a department given by id, full name, short name or alias
-// to its id, and suggests the closest names when it cannot. Disclosure rows
-// come back as page.Page values (Kind disclosures) with department Refs for
-// the loader to resolve, so Markdown and data records go through one path.
+// row and the 1-based column number; Excel: the sheet, its row and column;
+// JSON: the line and character column of the key), never stops at the
+// first, and never panics on any input. Messages about data files are in
+// Chinese with the English after them. CSV text may be UTF-8 (with or
+// without BOM), GB18030/GBK or UTF-16 with a BOM, detected or declared per
+// file. Personal data never leaves a reader (see generator/disclosure). The
+// Registry resolves a department given by id, full name, short name or
+// alias to its id, and suggests the closest names when it cannot.
+// Disclosure rows come back as page.Page values (Kind disclosures) with
+// department Refs for the loader to resolve, so Markdown and data records
+// go through one path.
 package dataset
 
 import (

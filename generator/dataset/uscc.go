@@ -40,20 +40,20 @@ func CreditCodeCheckChar(first17 string) (byte, error) {
 func CheckCreditCode(code string) (bad, warn error) {
 	n := len([]rune(code))
 	if n != 18 {
-		return fmt.Errorf("%q has %d characters; a 统一社会信用代码 has 18 (digits and capitals except I O Z S V)", code, n), nil
+		return fmt.Errorf("%q 有 %d 个字符，统一社会信用代码为 18 位（数字和除 I O Z S V 外的大写字母） (%q has %d characters; a 统一社会信用代码 has 18: digits and capitals except I O Z S V)", code, n, code, n), nil
 	}
 	for i, r := range []rune(code) {
 		if r >= 0x80 || !strings.ContainsRune(creditCharset, r) {
-			hint := ""
-			if strings.ContainsRune(strings.ToUpper(creditCharset), r-'a'+'A') && r >= 'a' && r <= 'z' {
-				hint = "; use capital letters"
+			zh, en := "", ""
+			if r >= 'a' && r <= 'z' && strings.ContainsRune(creditCharset, r-'a'+'A') {
+				zh, en = "，字母须大写", "; use capital letters"
 			}
-			return fmt.Errorf("%q: character %d (%q) is not allowed (digits and capitals except I O Z S V%s)", code, i+1, r, hint), nil
+			return fmt.Errorf("%q 的第 %d 个字符 %q 不允许（只能是数字和除 I O Z S V 外的大写字母%s） (%q: character %d (%q) is not allowed: digits and capitals except I O Z S V%s)", code, i+1, r, zh, code, i+1, r, en), nil
 		}
 	}
 	want, _ := CreditCodeCheckChar(code[:17])
 	if code[17] != want {
-		return nil, fmt.Errorf("%q: the check character is %c, GB 32100-2015 expects %c (correct it, or keep it if the code was issued so)", code, code[17], want)
+		return nil, fmt.Errorf("%q 的校验码是 %c，按 GB 32100-2015 应为 %c（请更正；如代码确系如此核发，可保留） (%q: the check character is %c, GB 32100-2015 expects %c: correct it, or keep it if the code was issued so)", code, code[17], want, code, code[17], want)
 	}
 	return nil, nil
 }

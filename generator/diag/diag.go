@@ -10,10 +10,15 @@
 //
 //	content/commitments/x.md:7:10: deadline: "2025-13-01" is not a date (use YYYY-MM-DD)
 //
-// and a warning adds " (warning)" at the end. A List collects any number of
-// diagnostics and always hands them out sorted by file, line, column, key and
-// message, so output never depends on the order in which files were read. A
-// List is not safe for concurrent use: give each goroutine its own and Merge.
+// and a warning adds " (warning)" at the end. A diagnostic in a sheet of a
+// workbook names the sheet after the file, its line being the sheet's row:
+//
+//	data/disclosures/2025.xlsx[行政处罚]:12:5: 处罚决定日期: …
+//
+// A List collects any number of diagnostics and always hands them out
+// sorted by file, sheet, line, column, key and message, so output never
+// depends on the order in which files were read. A List is not safe for
+// concurrent use: give each goroutine its own and Merge.
 package diag
 
 import (
@@ -46,17 +51,24 @@ func (s Severity) String() string {
 // Diagnostic is one problem at one place.
 type Diagnostic struct {
 	File     string // slash path relative to the site root
-	Line     int    // 1-based; 0 = unknown
+	Sheet    string // the workbook sheet (Excel files), or ""
+	Line     int    // 1-based; 0 = unknown (the row, in a sheet)
 	Col      int    // 1-based, in characters; 0 = unknown
 	Key      string // the key, column or field concerned; may be empty
 	Message  string // what is wrong and what is allowed
 	Severity Severity
 }
 
-// Position returns "file:line:col", leaving out unknown parts.
+// Position returns "file:line:col" ("file[sheet]:row:col" in a workbook),
+// leaving out unknown parts.
 func (d Diagnostic) Position() string {
 	var b strings.Builder
 	b.WriteString(d.File)
+	if d.Sheet != "" {
+		b.WriteByte('[')
+		b.WriteString(d.Sheet)
+		b.WriteByte(']')
+	}
 	if d.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(d.Line))
@@ -94,10 +106,11 @@ func (d Diagnostic) Error() string {
 	return b.String()
 }
 
-// compare orders diagnostics by file, line, column, key, message, severity.
+// compare orders diagnostics by file, sheet, line, column, key, message, severity.
 func compare(a, b Diagnostic) int {
 	return cmp.Or(
 		strings.Compare(a.File, b.File),
+		strings.Compare(a.Sheet, b.Sheet),
 		cmp.Compare(a.Line, b.Line),
 		cmp.Compare(a.Col, b.Col),
 		strings.Compare(a.Key, b.Key),

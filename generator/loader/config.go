@@ -8,6 +8,7 @@ import (
 	"time"
 	_ "time/tzdata" // the site's zone must load on machines without a zoneinfo database
 
+	"portal/generator/dataset"
 	"portal/generator/diag"
 	"portal/generator/ledger"
 	"portal/generator/model"
@@ -153,6 +154,8 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		}
 		l.Finish()
 	}
+	dataset.ParseDisclosureConfig(t.Table("disclosures"), &cfg.Disclosures)
+	dataset.ParseVocabularyConfig(t.Table("vocabulary"), &cfg.Vocabulary)
 	t.Finish()
 	return cfg
 }

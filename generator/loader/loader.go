@@ -42,8 +42,7 @@ type jobKind int
 
 const (
 	jobPage jobKind = iota
-	jobCSV
-	jobJSON
+	jobData // a disclosure data file: .csv, .xlsx or .json
 )
 
 type job struct {
@@ -92,14 +91,16 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 
 	jobs := listFiles(fsys, dl)
 	results := make([]result, len(jobs))
-	popts := page.Options{Location: loc, CheckCreditCode: dataset.CheckCreditCode}
+	cfg := site.Config
+	popts := page.Options{Location: loc, CheckCreditCode: dataset.CheckCreditCode, Disclosures: cfg.Disclosures, Vocabulary: cfg.Vocabulary}
+	dopts := dataset.Options{Location: loc, Config: cfg.Disclosures, Categories: cfg.Vocabulary.DisclosureCategories}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	workers := min(runtime.GOMAXPROCS(0), max(len(jobs), 1))
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = parseJob(fsys, jobs[i], popts)
+				results[i] = parseJob(fsys, jobs[i], popts, dopts)
 			}
 		})
 	}
@@ -118,7 +119,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 			for _, ref := range p.Refs {
 				id, err := reg.Resolve(ref.Name)
 				if err != nil {
-					dl.Errorf(ref.File, ref.Line, ref.Col, ref.Key, "%v", err)
+					dl.Add(diag.Diagnostic{File: ref.File, Sheet: ref.Sheet, Line: ref.Line, Col: ref.Col, Key: ref.Key, Message: err.Error(), Severity: diag.Error})
 					continue
 				}
 				if prev, dup := seen[id]; dup {
@@ -181,17 +182,15 @@ func add(site *model.Site, p *page.Page) {
 	}
 }
 
-func parseJob(fsys fs.FS, j job, opts page.Options) (r result) {
+func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options) (r result) {
 	data, err := fs.ReadFile(fsys, j.path)
 	if err != nil {
 		r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
 		return r
 	}
 	switch j.what {
-	case jobCSV:
-		r.pages = dataset.ReadCSV(j.path, data, opts.Location, &r.dl)
-	case jobJSON:
-		r.pages = dataset.ReadJSON(j.path, data, opts.Location, &r.dl)
+	case jobData:
+		r.pages = dataset.ReadFile(j.path, data, dopts, &r.dl)
 	default:
 		if p := page.Parse(j.path, j.kind, data, opts, &r.dl); p != nil {
 			r.pages = []*page.Page{p}
@@ -273,7 +272,7 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 	}
 	for _, f := range files {
 		fp := dataDir + "/" + f.Name()
-		if strings.HasPrefix(f.Name(), ".") {
+		if strings.HasPrefix(f.Name(), ".") || strings.HasPrefix(f.Name(), "~$") { // hidden, or an open workbook's lock file
 			continue
 		}
 		isDir, err := entryIsDir(fsys, fp, f)
@@ -281,13 +280,13 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 		case err != nil:
 			dl.Errorf(fp, 0, 0, "", "%s", readError(err))
 		case isDir:
-			dl.Errorf(fp, 0, 0, "", "subfolders are not read; put .csv and .json files directly in %s/", dataDir)
-		case ext == ".csv":
-			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobCSV})
-		case ext == ".json":
-			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobJSON})
+			dl.Errorf(fp, 0, 0, "", "subfolders are not read; put .csv, .xlsx and .json files directly in %s/", dataDir)
+		case slices.Contains(dataset.DataFileExts, ext):
+			jobs = append(jobs, job{path: fp, kind: model.KindDisclosure, what: jobData})
+		case ext == ".xls":
+			dl.Errorf(fp, 0, 0, "", "旧版 Excel 文件（.xls）无法读取，请在 Excel 或 WPS 中另存为 .xlsx (old .xls workbooks are not read: save it as .xlsx in Excel or WPS)")
 		default:
-			dl.Warnf(fp, 0, 0, "", "not a .csv or .json file: ignored")
+			dl.Warnf(fp, 0, 0, "", "not a .csv, .xlsx or .json file: ignored")
 		}
 	}
 	return jobs

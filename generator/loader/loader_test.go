@@ -66,13 +66,13 @@ func site(extra map[string]string) fstest.MapFS {
 		"data/departments.toml":           {Data: []byte(registry)},
 		"content/commitments/c01.md":      {Data: []byte(goodCommitment)},
 		"content/commitments/_index.md":   {Data: []byte("+++\ntitle = \"承诺践诺\"\n+++\n介绍\n")},
-		"data/disclosures/2024.csv":       {Data: []byte(csvHeader + "x1,某公司,91350100M000100Y43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n")},
+		"data/disclosures/2024.csv":       {Data: []byte(csvHeader + "x1,某公司,91350100M000100Y43,临市监罚〔2024〕1号,行政处罚,罚款,2024-04-01,scjg\n")},
 		"content/news/n1.md":              {Data: []byte("+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n")},
 		"content/news/n0.md":              {Data: []byte("+++\ntitle = \"更早\"\ndate = 2024-01-02\ndraft = true\n+++\n")},
 		"content/policies/p.md":           {Data: []byte("+++\ntitle = \"措施\"\ndate = 2024-11-25\ndepartments = [\"fgw\"]\n+++\n")},
 		"content/records/r.md":            {Data: []byte("+++\ntitle = \"记录\"\ndate = 2024-01-01\ndepartment = \"fgw\"\nrecord_type = \"其他\"\nbasis = \"判决\"\nstatus = \"已整改\"\npublicity_until = 2024-12-31\n+++\n")},
 		"content/cases/k.md":              {Data: []byte("+++\ntitle = \"案例\"\ndate = 2024-06-01\ncase_type = \"信用修复\"\n+++\n")},
-		"content/disclosures/md-1.md":     {Data: []byte("+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\nwithdrawn = true\n+++\n")},
+		"content/disclosures/md-1.md":     {Data: []byte("+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ncredit_code = \"91350100M000100Y43\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\nwithdrawn = true\n+++\n")},
 		"content/disclosures/.DS_Store":   {Data: []byte{0xff}},
 		"content/commitments/.hidden.md~": {Data: []byte{0xff}},
 	}
@@ -123,6 +123,10 @@ func TestLoadGoodSite(t *testing.T) {
 	assert.Equal(t, "x1", s.Disclosures[1].ID)
 	assert.Equal(t, "scjg", s.Disclosures[1].Department)
 	assert.False(t, s.Disclosures[1].Unpublished)
+	// No 公示截止期 in the file: the default rule for a penalty that names
+	// no kind (一般失信信息, one year) gives it one.
+	assert.Equal(t, time.Date(2025, 3, 31, 0, 0, 0, 0, loc), s.Disclosures[1].PublicityUntil)
+	assert.Contains(t, s.Disclosures[1].PublicityBasis, "行政处罚·一般")
 
 	require.Len(t, s.Records, 1)
 	assert.True(t, s.Records[0].Unpublished)
@@ -192,8 +196,8 @@ func TestErrorKinds(t *testing.T) {
 		},
 		{
 			name:   "missing required key",
-			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "category = \"服务承诺\"\n", "", 1)},
-			errors: []string{"content/commitments/c01.md:1:1: category: required key is missing"},
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nsource", "source", 1)},
+			errors: []string{"content/commitments/c01.md:1:1: status: required key is missing"},
 		},
 		{
 			name:   "bad date",
@@ -207,12 +211,12 @@ func TestErrorKinds(t *testing.T) {
 		},
 		{
 			name:   "duplicate id across markdown and csv",
-			files:  map[string]string{"content/disclosures/x1.md": "+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\n+++\n"},
+			files:  map[string]string{"content/disclosures/x1.md": "+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ncredit_code = \"91350100M000100Y43\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\n+++\n"},
 			errors: []string{`data/disclosures/2024.csv:2:1: id: duplicate disclosures id "x1": also used by content/disclosures/x1.md:1`},
 		},
 		{
 			name:   "duplicate derived id",
-			files:  map[string]string{"data/disclosures/2025.csv": "subject_name,决定文书号,类别,title,date,department\n乙,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n丙,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-02,scjg\n"},
+			files:  map[string]string{"data/disclosures/2025.csv": "subject_name,行政相对人类别,决定文书号,类别,title,date,department\n乙,法人,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n丙,法人,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-02,scjg\n"},
 			errors: []string{`data/disclosures/2025.csv:3:1: id: duplicate disclosures id "d-`},
 		},
 		{
@@ -248,18 +252,18 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "malformed credit code",
 			files:  map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M00010OY43,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
-			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M00010OY43": character 15 ('O') is not allowed`},
+			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M00010OY43" 的第 15 个字符 'O' 不允许`},
 		},
 		{
 			name:     "wrong check character is a warning",
 			files:    map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M000100Y44,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
-			warnings: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44": the check character is 4, GB 32100-2015 expects 3`},
+			warnings: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44" 的校验码是 4，按 GB 32100-2015 应为 3`},
 		},
 		{
 			name:   "strict makes the warning an error",
 			files:  map[string]string{"data/disclosures/2024.csv": csvHeader + "x1,某公司,91350100M000100Y44,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n"},
 			strict: true,
-			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44": the check character is 4`},
+			errors: []string{`data/disclosures/2024.csv:2:3: 统一社会信用代码: "91350100M000100Y44" 的校验码是 4`},
 		},
 		{
 			name:  "bom and crlf accepted",
@@ -351,7 +355,7 @@ func TestAllProblemsAtOnce(t *testing.T) {
 		"content/other/x.md":          "+++\n+++\n",
 		"content/policies/p.md":       "+++\ntitle = \"措施\"\ndate = 2024-11-25\nvalidity = \"作废\"\n+++\n",
 		"data/disclosures/bad.csv":    "subject_name,doc_number,category,title,date,department,colour\n",
-		"data/disclosures/b.json":     `[{"subject_name": "甲", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
+		"data/disclosures/b.json":     `[{"subject_name": "甲", "subject_type": "法人及非法人组织", "doc_number": "n", "category": "行政许可", "title": "t", "date": "2024-01-01", "department": "nobody"}]`,
 		"data/disclosures/readme.txt": "notes",
 	})
 	_, dl := loadAt(fsys, Options{}, now)

@@ -28,6 +28,8 @@ type Config struct {
 	Complaints  ComplaintConfig  `toml:"complaints"`
 	Indicators  IndicatorConfig  `toml:"indicators"`
 	Ledger      LedgerConfig     `toml:"ledger"`
+	Disclosures DisclosureConfig `toml:"disclosures"`
+	Vocabulary  VocabularyConfig `toml:"vocabulary"`
 
 	// Location is TimeZone loaded: never nil in a Config from DefaultConfig
 	// or the loader, so no reader needs a fallback zone.
@@ -93,6 +95,59 @@ func defaultLocation() *time.Location {
 	return loc
 }
 
+// DisclosureConfig is [disclosures]: how data files are read and what the
+// site publishes of them.
+type DisclosureConfig struct {
+	// PersonNames is how names of natural persons (自然人 subjects, and the
+	// operator of a 个体工商户) are shown: "mask" (default: 张*, 欧阳**),
+	// "full" (only where a law requires the full name), or "hide" (自然人).
+	PersonNames string `toml:"person_names"`
+	// IgnoreColumns are extra columns of the offices' exports that are read
+	// and dropped (序号, 地方编码 …) instead of being errors.
+	IgnoreColumns []string `toml:"ignore_columns"`
+	// Encodings declares the text encoding of data files by file name
+	// (relative to data/disclosures/): "utf-8", "gb18030" or "gbk". Files
+	// not listed are detected (UTF-8 with or without BOM, else GB18030).
+	Encodings map[string]string `toml:"encodings"`
+	// Publicity are the rules that compute a 公示截止期 when a record has
+	// none, first match wins; DefaultPublicityRules when not configured.
+	Publicity []PublicityRule `toml:"publicity"`
+}
+
+// PublicityRule computes the end of a record's publicity period from its
+// decision date. A rule with neither Months nor UntilValid means 长期公示
+// (no end); Months 0 with Withhold means the record is not published.
+type PublicityRule struct {
+	Category   string `toml:"category"`    // 类别 the rule is for, e.g. 行政处罚
+	Severity   string `toml:"severity"`    // 失信严重程度 (轻微 | 一般 | 严重); "" matches any
+	Months     int    `toml:"months"`      // publicity ends this many months after the decision date
+	UntilValid bool   `toml:"until_valid"` // publicity ends at 有效期至 when the record has one
+	Withhold   bool   `toml:"withhold"`    // not published at all (轻微失信信息原则上不予公示)
+	Basis      string `toml:"basis"`       // the rule's legal basis, shown on the page
+}
+
+// DefaultPublicityRules follow 《信用修复管理办法》(国家发展改革委令2025年第36号,
+// in force since 2026-04-01): the longest publicity period of a penalty by
+// its 失信严重程度. Licences are published while valid.
+func DefaultPublicityRules() []PublicityRule {
+	const decree = "《信用修复管理办法》（国家发展改革委令2025年第36号）"
+	return []PublicityRule{
+		{Category: "行政处罚", Severity: "轻微", Withhold: true, Basis: decree + "：轻微失信信息原则上不予公示（确有必要公示的，公示期最长不超过3个月）"},
+		{Category: "行政处罚", Severity: "一般", Months: 12, Basis: decree + "：一般失信信息最短公示期为3个月，最长为1年"},
+		{Category: "行政处罚", Severity: "严重", Months: 36, Basis: decree + "：严重失信信息最短公示期为1年，最长为3年"},
+		{Category: "行政许可", UntilValid: true, Basis: "行政许可信息在许可有效期内公示；未写有效期至的，长期公示"},
+	}
+}
+
+// VocabularyConfig is [vocabulary]: the categories and case types a site
+// uses. A value outside its list is a warning naming the known ones (an
+// error with -strict). Each list replaces its default when set.
+type VocabularyConfig struct {
+	CommitmentCategories []string `toml:"commitment_categories"`
+	DisclosureCategories []string `toml:"disclosure_categories"`
+	CaseTypes            []string `toml:"case_types"`
+}
+
 // DefaultConfig returns the configuration used for every unset key.
 func DefaultConfig() Config {
 	return Config{
@@ -107,6 +162,12 @@ func DefaultConfig() Config {
 		Feeds:       FeedConfig{Items: 50},
 		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
 		Indicators:  DefaultIndicators(),
+		Disclosures: DisclosureConfig{PersonNames: "mask", Publicity: DefaultPublicityRules()},
+		Vocabulary: VocabularyConfig{
+			CommitmentCategories: append([]string(nil), CommitmentCategories...),
+			DisclosureCategories: append([]string(nil), DisclosureCategories...),
+			CaseTypes:            append([]string(nil), CaseTypes...),
+		},
 	}
 }
 

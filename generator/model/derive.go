@@ -9,6 +9,7 @@ import (
 const (
 	ReasonExpired   = "公示期满"    // past its publicity_until (公示截止期)
 	ReasonWithdrawn = "信用修复/撤销" // withdrawn after 信用修复, objection or correction
+	ReasonWithheld  = "不予公示"    // a publicity rule keeps it off the site (轻微失信信息)
 )
 
 // Today returns the build date: midnight in loc of now's calendar date in
@@ -26,7 +27,8 @@ func Today(now time.Time, loc *time.Location) time.Time {
 // Derive computes every fact the site states as of today (a date in the
 // site's zone, see Today): each commitment's state with the configured
 // windows, and whether each disclosure and record is still published
-// (withdrawn wins over an expired publicity period). It is the only place
+// (withdrawn wins over an expired publicity period, which wins over a
+// publicity rule withholding it). It is the only place
 // derived state is computed; it reads nothing but the site and today, and
 // calling it again with another date replaces every derived value.
 func (s *Site) Derive(today time.Time) {
@@ -36,6 +38,9 @@ func (s *Site) Derive(today time.Time) {
 	}
 	for _, d := range s.Disclosures {
 		d.Unpublished, d.UnpublishedReason = unpublished(today, d.Withdrawn, d.PublicityUntil)
+		if !d.Unpublished && d.Withheld {
+			d.Unpublished, d.UnpublishedReason = true, ReasonWithheld
+		}
 	}
 	for _, r := range s.Records {
 		r.Unpublished, r.UnpublishedReason = unpublished(today, r.Withdrawn, r.PublicityUntil)

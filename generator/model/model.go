@@ -213,27 +213,89 @@ func DaysBetween(a, b time.Time) int {
 var DisclosureCategories = []string{"行政许可", "行政处罚", "行政强制", "行政征收", "行政检查", "行政确认", "行政奖励", "其他"}
 
 // Disclosure (公示) is one administrative licence, penalty or other act,
-// following the national 双公示 data fields.
+// following the national 双公示 data standard (行政许可信息 and 行政处罚信息
+// 数据标准; docs/CONTENT.md maps every column).
+//
+// Personal data never reaches this type: a natural person's or a sole
+// trader's 证件号码 and a legal representative's ID number are dropped by
+// the readers, and names of natural persons arrive already shown as the
+// site's rule says (masked by default), so every output built from a
+// Disclosure is safe to publish.
 type Disclosure struct {
 	Common
-	SubjectName    string    // 行政相对人名称, required
-	CreditCode     string    // 统一社会信用代码, optional (natural persons have none)
-	DocNumber      string    // 决定文书号, required
-	Category       string    // 类别, one of DisclosureCategories
+	SubjectName    string    // 行政相对人名称, required (a natural person's name as the name rule shows it)
+	CreditCode     string    // 统一社会信用代码 (行政相对人代码_1), optional (natural persons have none)
+	DocNumber      string    // 决定文书号 / 行政许可决定文书号 / 行政处罚决定书文号, required
+	Category       string    // 类别: 行政许可, 行政处罚 … (an open vocabulary, see VocabularyConfig)
 	Content        string    // 处罚内容 / 许可内容
 	ValidUntil     time.Time // 有效期至, optional
-	PublicityUntil time.Time // 公示截止期, optional; past it the record is not published
+	PublicityUntil time.Time // 公示截止期, optional (derived by the publicity rules when absent); past it the record is not published
 	Published      time.Time // 公示日期 (day it went online), optional; else the publication log's date
-	Department     string    // 决定机关, resolved registry id
-	LegalBasis     string    // 依据
-	Fine           float64   // 罚款金额 (元), optional
+	Department     string    // 决定机关 (许可机关 / 处罚机关), resolved registry id
+	LegalBasis     string    // 依据 (许可依据 / 处罚依据)
+	Fine           float64   // 罚款金额 in 元, optional (FineAmount keeps the unit written)
 	Withdrawn      bool      // withdrawn after 信用修复 or correction
 	WithdrawnNote  string    // why, shown on the stop-notice page
 
+	// The other fields of the national standard, each optional.
+	SubjectType        string    // 行政相对人类别: one of SubjectTypes
+	RegistrationNumber string    // 行政相对人代码_2 工商注册号
+	OrgCode            string    // 行政相对人代码_3 组织机构代码
+	TaxNumber          string    // 行政相对人代码_4 税务登记号
+	InstitutionCode    string    // 行政相对人代码_5 事业单位证书号
+	SocialOrgCode      string    // 行政相对人代码_6 社会组织登记证号
+	LegalRep           string    // 法定代表人 (a sole trader's operator is shown as the name rule says)
+	DocName            string    // 行政许可决定文书名称
+	LicenceKind        string    // 许可类别: 普通 | 特许 | 认可 | 核准 | 登记 | 其他
+	LicenceName        string    // 许可证书名称
+	LicenceNumber      string    // 许可编号
+	ValidFrom          time.Time // 有效期自
+	ViolationType      string    // 违法行为类型
+	ViolationFacts     string    // 违法事实
+	PenaltyKind        string    // 处罚类别 (several joined by ；)
+	FineAmount         Amount    // 罚款金额 with the unit the source used (罚款金额（万元）)
+	Confiscated        Amount    // 没收违法所得、没收非法财物的金额
+	SuspendedLicence   string    // 暂扣或吊销证照名称及编号
+	PenaltyUntil       time.Time // 处罚有效期
+	DepartmentCode     string    // 许可机关 / 处罚机关统一社会信用代码
+	Status             string    // 当前状态: 有效 | 无效 (the standard's codes 1 and 2 are read as these)
+	DataSource         string    // 数据来源单位
+	DataSourceCode     string    // 数据来源单位统一社会信用代码
+	Remarks            string    // 备注
+	Severity           string    // 失信严重程度 of a penalty: one of Severities, written or derived (see PublicityBasis)
+
+	// PublicityBasis says how PublicityUntil was derived when the source
+	// gave no 公示截止期 (empty when it did): the rule, its legal basis and
+	// how the severity was judged. Pages show it beside the date.
+	PublicityBasis string
+	// Withheld says a publicity rule keeps the record off the site
+	// (不予公示, e.g. 轻微失信信息 by default).
+	Withheld bool
+
 	// Derived by the build.
-	Unpublished       bool   // past its publicity period, or withdrawn
-	UnpublishedReason string // 公示期满 | 信用修复 | … (no record content)
+	Unpublished       bool   // past its publicity period, withdrawn, or withheld by a rule
+	UnpublishedReason string // 公示期满 | 信用修复 | 不予公示 … (no record content)
 }
+
+// Subject types (行政相对人类别) of the national standard.
+const (
+	SubjectOrganization = "法人及非法人组织"
+	SubjectPerson       = "自然人"
+	SubjectSoleTrader   = "个体工商户"
+)
+
+// SubjectTypes lists the 行政相对人类别 values in the standard's order.
+var SubjectTypes = []string{SubjectOrganization, SubjectPerson, SubjectSoleTrader}
+
+// IsPerson reports whether the subject is a natural person or a sole trader,
+// whose names and ID numbers are personal data.
+func (d *Disclosure) IsPerson() bool {
+	return d.SubjectType == SubjectPerson || d.SubjectType == SubjectSoleTrader
+}
+
+// Severities are the 失信严重程度 classes of 《信用修复管理办法》
+// (国家发展改革委令2025年第36号), which set a penalty's publicity period.
+var Severities = []string{"轻微", "一般", "严重"}
 
 // CaseTypes are the allowed typical-case types.
 var CaseTypes = []string{"守信激励", "失信惩戒", "信用修复", "政务失信治理", "承诺践诺"}

@@ -20,10 +20,12 @@ import (
 	"path"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
 	"portal/generator/diag"
+	"portal/generator/disclosure"
 	"portal/generator/model"
 )
 
@@ -34,11 +36,24 @@ type Options struct {
 	// CheckCreditCode validates a 统一社会信用代码: bad is an error, warn a
 	// warning (a wrong check character). Nil skips the check.
 	CheckCreditCode func(code string) (bad, warn error)
+	// Disclosures is the site's [disclosures]: the person-name rule and the
+	// publicity rules (nil Publicity: model.DefaultPublicityRules).
+	Disclosures model.DisclosureConfig
+	// Vocabulary is the site's [vocabulary]; a nil list means its default.
+	Vocabulary model.VocabularyConfig
+}
+
+func (o Options) publicityRules() []model.PublicityRule {
+	if o.Disclosures.Publicity == nil {
+		return model.DefaultPublicityRules()
+	}
+	return o.Disclosures.Publicity
 }
 
 // Ref is a department name to resolve against the registry.
 type Ref struct {
 	File      string
+	Sheet     string // the workbook sheet of a data row, or ""
 	Line, Col int
 	Key       string
 	Name      string
@@ -77,47 +92,9 @@ func (p *Page) Common() *model.Common {
 	return nil
 }
 
-// Field is one disclosure field: its English key and the national field
-// names accepted for it (front-matter keys and CSV/JSON columns alike).
-type Field struct {
-	Key      string
-	Names    []string // Key first, then national names
-	Required bool
-}
-
-// DisclosureFields lists the 双公示 fields in the order of docs/CONTENT.md.
-// In TOML front matter a national name is a non-ASCII key and must be
-// quoted ("行政相对人名称" = "…"); a bare one is a syntax error, which Parse
-// reports with that hint.
-var DisclosureFields = []Field{
-	{"id", []string{"id"}, false},
-	{"subject_name", []string{"subject_name", "行政相对人名称"}, true},
-	{"credit_code", []string{"credit_code", "统一社会信用代码"}, false},
-	{"doc_number", []string{"doc_number", "决定文书号", "行政许可决定文书号", "行政处罚决定书文号"}, true},
-	{"category", []string{"category", "类别"}, true},
-	{"title", []string{"title", "名称", "项目名称"}, true},
-	{"content", []string{"content", "处罚内容", "许可内容"}, false},
-	{"date", []string{"date", "决定日期", "许可决定日期", "处罚决定日期"}, true},
-	{"valid_until", []string{"valid_until", "有效期至"}, false},
-	{"publicity_until", []string{"publicity_until", "公示截止期"}, false},
-	{"published", []string{"published", "公示日期", "上网公示日期"}, false},
-	{"department", []string{"department", "决定机关", "许可机关", "处罚机关"}, true},
-	{"legal_basis", []string{"legal_basis", "依据", "处罚依据", "许可依据"}, false},
-	{"fine", []string{"fine", "罚款金额"}, false},
-	{"withdrawn", []string{"withdrawn", "已撤销"}, false},
-	{"withdrawn_note", []string{"withdrawn_note", "撤销说明"}, false},
-	{"example", []string{"example", "示例"}, false},
-}
-
-// DisclosureNames returns the accepted names of the disclosure field key.
-func DisclosureNames(key string) []string {
-	for _, f := range DisclosureFields {
-		if f.Key == key {
-			return f.Names
-		}
-	}
-	return []string{key}
-}
+// DisclosureNames returns the accepted names of the disclosure field key
+// (the English key, then the national column names).
+func DisclosureNames(key string) []string { return disclosure.NamesOf(key) }
 
 // Parse reads the content file file (a slash path relative to the site root)
 // of the given kind. It returns nil when the file cannot be read at all
@@ -296,7 +273,7 @@ func (pp *parser) commitment() {
 	pp.ref(t, "department", true, func(id string) { c.Department = id })
 	pp.refs("partners", &c.Partners)
 	c.PartnersNote = t.Str(false, "partners_note")
-	c.Category = t.Enum(true, model.CommitmentCategories, "category")
+	c.Category = pp.vocab(false, pp.opts.Vocabulary.CommitmentCategories, model.CommitmentCategories, "commitment_categories", "category")
 	c.Deadline = t.Date(false, "deadline")
 	c.Status = pp.status(t, "status")
 	c.SourceDoc = t.Str(false, "source")
@@ -349,38 +326,171 @@ func (pp *parser) disclosure() {
 	}
 	d.Common = pp.common(n("title"), n("date"))
 	d.SubjectName = t.Str(true, n("subject_name")...)
-	d.CreditCode = t.Str(false, n("credit_code")...)
-	if d.CreditCode != "" && pp.opts.CheckCreditCode != nil {
-		name := pp.present(n("credit_code"))
-		bad, warn := pp.opts.CheckCreditCode(d.CreditCode)
-		if bad != nil {
-			t.Errorf(name, "%v", bad)
-		} else if warn != nil {
-			t.Warnf(name, "%v", warn)
+	if v := t.Str(false, n("subject_type")...); v != "" {
+		st, ok := disclosure.SubjectType(v)
+		if !ok {
+			t.Errorf(pp.present(n("subject_type")), "%q is not a subject type (use one of: %s)", v, strings.Join(model.SubjectTypes, " | "))
 		}
+		d.SubjectType = st
 	}
+	d.CreditCode = pp.code("credit_code")
+	d.RegistrationNumber = t.Str(false, n("registration_number")...)
+	d.OrgCode = t.Str(false, n("org_code")...)
+	d.TaxNumber = t.Str(false, n("tax_number")...)
+	d.InstitutionCode = t.Str(false, n("institution_code")...)
+	d.SocialOrgCode = t.Str(false, n("social_org_code")...)
+	d.LegalRep = t.Str(false, n("legal_rep")...)
+	// Personal data: accepted so exports carrying it read cleanly, never kept.
+	t.Str(false, n("legal_rep_id_type")...)
+	t.Str(false, n("legal_rep_id_number")...)
+	t.Str(false, n("id_type")...)
+	personalID := t.Str(false, n("id_number")...) != ""
+	d.DocName = t.Str(false, n("doc_name")...)
 	d.DocNumber = t.Str(true, n("doc_number")...)
-	d.Category = t.Enum(true, model.DisclosureCategories, n("category")...)
+	implied := pp.impliedCategory()
+	d.Category = pp.vocab(implied == "", pp.opts.Vocabulary.DisclosureCategories, model.DisclosureCategories, "disclosure_categories", n("category")...)
+	if d.Category == "" {
+		d.Category = implied
+	}
+	d.LicenceKind = t.Str(false, n("licence_kind")...)
+	d.LicenceName = t.Str(false, n("licence_name")...)
+	d.LicenceNumber = t.Str(false, n("licence_number")...)
 	d.Content = t.Str(false, n("content")...)
+	d.ViolationType = t.Str(false, n("violation_type")...)
+	d.ViolationFacts = t.Str(false, n("violation_facts")...)
+	d.LegalBasis = t.Str(false, n("legal_basis")...)
+	d.PenaltyKind = t.Str(false, n("penalty_kind")...)
+	d.FineAmount = pp.amount("fine")
+	d.Fine = d.FineAmount.Yuan()
+	d.Confiscated = pp.amount("confiscated")
+	d.SuspendedLicence = t.Str(false, n("suspended_licence")...)
+	d.ValidFrom = t.Date(false, n("valid_from")...)
 	d.ValidUntil = t.Date(false, n("valid_until")...)
+	d.PenaltyUntil = t.Date(false, n("penalty_until")...)
 	d.PublicityUntil = t.Date(false, n("publicity_until")...)
 	d.Published = t.Date(false, n("published")...)
 	if !d.Published.IsZero() && !d.Date.IsZero() && d.Published.Before(d.Date) {
 		t.Errorf(pp.present(n("published")), "%s is before the decision date %s (公示日期 cannot precede 决定日期)", d.Published.Format(time.DateOnly), d.Date.Format(time.DateOnly))
 	}
 	pp.refNames(n("department"), true, func(id string) { d.Department = id })
-	d.LegalBasis = t.Str(false, n("legal_basis")...)
-	if f, ok := t.Float(n("fine")...); ok {
-		if f < 0 {
-			t.Errorf(pp.present(n("fine")), "must not be negative")
-		}
-		d.Fine = f
+	d.DepartmentCode = pp.code("department_code")
+	d.Status = t.Str(false, n("status")...)
+	switch d.Status {
+	case "1":
+		d.Status = "有效"
+	case "2":
+		d.Status = "无效"
 	}
+	d.DataSource = t.Str(false, n("data_source")...)
+	d.DataSourceCode = pp.code("data_source_code")
+	d.Severity = t.Enum(false, model.Severities, n("severity")...)
+	d.Remarks = t.Str(false, n("remarks")...)
 	d.Withdrawn = t.Bool(n("withdrawn")...)
 	d.WithdrawnNote = t.Str(false, n("withdrawn_note")...)
 	if !d.PublicityUntil.IsZero() && !d.Date.IsZero() && d.PublicityUntil.Before(d.Date) {
 		t.Errorf(pp.present(n("publicity_until")), "%s is before the decision date %s", d.PublicityUntil.Format(time.DateOnly), d.Date.Format(time.DateOnly))
 	}
+	if !d.ValidUntil.IsZero() && !d.ValidFrom.IsZero() && d.ValidUntil.Before(d.ValidFrom) {
+		t.Errorf(pp.present(n("valid_until")), "%s is before valid_from %s", d.ValidUntil.Format(time.DateOnly), d.ValidFrom.Format(time.DateOnly))
+	}
+	d.Withheld = disclosure.Finish(d, disclosure.Options{Names: pp.opts.Disclosures.PersonNames, Rules: pp.opts.publicityRules(), PersonalID: personalID},
+		func(key, format string, args ...any) {
+			if key == "body" {
+				t.d.dl.Warnf(t.d.file, 1, 1, "body", format, args...)
+				return
+			}
+			t.Warnf(pp.present(n(key)), format, args...)
+		})
+}
+
+// impliedCategory returns the category the front matter's keys imply
+// (行政处罚决定书文号 → 行政处罚), or "" when they imply none or both.
+func (pp *parser) impliedCategory() string {
+	found := ""
+	for k := range pp.t.m {
+		m, ok := disclosure.Lookup(k)
+		if !ok || m.Implies == "" {
+			continue
+		}
+		if found != "" && found != m.Implies {
+			return ""
+		}
+		found = m.Implies
+	}
+	return found
+}
+
+// code reads and checks a 统一社会信用代码 field.
+func (pp *parser) code(key string) string {
+	t := pp.t
+	names := DisclosureNames(key)
+	v := t.Str(false, names...)
+	if v != "" && pp.opts.CheckCreditCode != nil {
+		name := pp.present(names)
+		bad, warn := pp.opts.CheckCreditCode(v)
+		if bad != nil {
+			t.Errorf(name, "%v", bad)
+		} else if warn != nil {
+			t.Warnf(name, "%v", warn)
+		}
+	}
+	return v
+}
+
+// amount reads a sum of money: a number in the unit of the key used (元,
+// or 万元 for 罚款金额（万元）), or text such as "20万元".
+func (pp *parser) amount(key string) model.Amount {
+	t := pp.t
+	names := DisclosureNames(key)
+	name, v, ok := t.lookup(names...)
+	if !ok {
+		return model.Amount{}
+	}
+	var s string
+	switch v := v.(type) {
+	case int64:
+		s = strconv.FormatInt(v, 10)
+	case float64:
+		s = strconv.FormatFloat(v, 'f', -1, 64)
+	case string:
+		s = v
+	default:
+		t.Errorf(name, "must be an amount such as 5000, 1250.5 or \"20万元\", not %s", typeName(v))
+		return model.Amount{}
+	}
+	m, _ := disclosure.Lookup(name)
+	a, err := disclosure.ParseAmount(s, m.Unit)
+	if err != nil {
+		t.Errorf(name, "%q %v", s, err)
+	}
+	return a
+}
+
+// vocab reads a value of an open vocabulary (categories, case types): a
+// value outside the known ones (configured, else the defaults) is a warning
+// that lists them, so -strict makes it an error.
+func (pp *parser) vocab(required bool, configured, defaults []string, configKey string, names ...string) string {
+	known := configured
+	if known == nil {
+		known = defaults
+	}
+	example := names[0] + " = \"…\""
+	if len(known) > 0 {
+		example = fmt.Sprintf("%s = %q (known: %s)", names[0], known[0], strings.Join(known, " | "))
+	}
+	name, v := pp.t.str(required, names, example)
+	if v == "" {
+		return v
+	}
+	if err := CheckSegment(v); err != nil {
+		pp.t.Errorf(name, "%v; the value names its own list page", err)
+		return ""
+	}
+	if !slices.Contains(known, v) {
+		pp.t.Warnf(name, "%q is not one of the known values (%s); if it is a new one, add it to portal.toml [vocabulary] %s",
+			v, strings.Join(known, " | "), configKey)
+	}
+	return v
 }
 
 // present returns the first of names present in the front matter.
@@ -425,7 +535,7 @@ func (pp *parser) caseFile() {
 	c := &model.Case{}
 	pp.p.Case = c
 	c.Common = pp.common([]string{"title"}, []string{"date"})
-	c.CaseType = t.Enum(true, model.CaseTypes, "case_type")
+	c.CaseType = pp.vocab(false, pp.opts.Vocabulary.CaseTypes, model.CaseTypes, "case_types", "case_type")
 	pp.refs("departments", &c.Departments)
 	c.SourceDoc = t.Str(false, "source")
 }

@@ -210,7 +210,7 @@ func TestParseKinds(t *testing.T) {
 		{
 			name: "disclosure with national names",
 			kind: model.KindDisclosure, file: "content/disclosures/d1.md",
-			src: "+++\n\"名称\" = \"食品经营许可\"\n\"决定日期\" = 2024-05-06\n\"行政相对人名称\" = \"某公司\"\n\"决定文书号\" = \"临市监许〔2024〕1号\"\n\"类别\" = \"行政许可\"\n\"决定机关\" = \"市市场监管局\"\n\"罚款金额\" = 500\n+++\n",
+			src: "+++\n\"名称\" = \"食品经营许可\"\n\"决定日期\" = 2024-05-06\n\"行政相对人名称\" = \"某公司\"\n\"行政相对人类别\" = \"法人及非法人组织\"\n\"决定文书号\" = \"临市监许〔2024〕1号\"\n\"类别\" = \"行政许可\"\n\"决定机关\" = \"市市场监管局\"\n\"罚款金额\" = 500\n+++\n",
 			check: func(t *testing.T, p *Page) {
 				d := p.Disclosure
 				assert.Equal(t, "食品经营许可", d.Title)
@@ -219,13 +219,13 @@ func TestParseKinds(t *testing.T) {
 				assert.Equal(t, time.Date(2024, 5, 6, 0, 0, 0, 0, loc), d.Date)
 				require.Len(t, p.Refs, 1)
 				assert.Equal(t, "决定机关", p.Refs[0].Key)
-				assert.Equal(t, [2]int{7, 10}, [2]int{p.Refs[0].Line, p.Refs[0].Col})
+				assert.Equal(t, [2]int{8, 10}, [2]int{p.Refs[0].Line, p.Refs[0].Col})
 			},
 		},
 		{
 			name: "publication date",
 			kind: model.KindDisclosure, file: "content/disclosures/d4.md",
-			src: "+++\ntitle = \"x\"\ndate = 2024-05-06\npublished = 2024-05-08\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
+			src: "+++\ntitle = \"x\"\ndate = 2024-05-06\npublished = 2024-05-08\nsubject_name = \"s\"\nsubject_type = \"法人\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
 			check: func(t *testing.T, p *Page) {
 				assert.Equal(t, time.Date(2024, 5, 8, 0, 0, 0, 0, loc), p.Disclosure.Published)
 			},
@@ -233,14 +233,14 @@ func TestParseKinds(t *testing.T) {
 		{
 			name: "published before the decision",
 			kind: model.KindDisclosure, file: "content/disclosures/d5.md",
-			src:   "+++\ntitle = \"x\"\ndate = 2024-05-06\n\"公示日期\" = 2024-05-01\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
+			src:   "+++\ntitle = \"x\"\ndate = 2024-05-06\n\"公示日期\" = 2024-05-01\nsubject_name = \"s\"\nsubject_type = \"法人\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
 			diags: []string{`content/disclosures/d5.md:4:10: 公示日期: 2024-05-01 is before the decision date 2024-05-06 (公示日期 cannot precede 决定日期)`},
 		},
 		{
 			name: "both alias and key",
 			kind: model.KindDisclosure, file: "content/disclosures/d2.md",
-			src:   "+++\ntitle = \"x\"\n\"名称\" = \"y\"\ndate = 2024-05-06\nsubject_name = \"s\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
-			diags: []string{`content/disclosures/d2.md:3:8: 名称: duplicates title (give only one of title, 名称, 项目名称)`},
+			src:   "+++\ntitle = \"x\"\n\"名称\" = \"y\"\ndate = 2024-05-06\nsubject_name = \"s\"\nsubject_type = \"法人\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
+			diags: []string{`content/disclosures/d2.md:3:8: 名称: duplicates title (give only one of title, 名称, 项目名称, 处罚名称, 案件名称)`},
 		},
 		{
 			name: "bare chinese key gets a hint",
@@ -260,7 +260,7 @@ func TestParseKinds(t *testing.T) {
 			name: "case type enum",
 			kind: model.KindCase, file: "content/cases/c.md",
 			src:   "+++\ntitle = \"c\"\ndate = 2024-05-06\ncase_type = \"其它\"\n+++\n",
-			diags: []string{`content/cases/c.md:4:13: case_type: "其它" is not allowed (use one of: 守信激励 | 失信惩戒 | 信用修复 | 政务失信治理 | 承诺践诺)`},
+			diags: []string{`content/cases/c.md:4:13: case_type: "其它" is not one of the known values (守信激励 | 失信惩戒 | 信用修复 | 政务失信治理 | 承诺践诺); if it is a new one, add it to portal.toml [vocabulary] case_types (warning)`},
 		},
 		{
 			name: "news source url",

@@ -3,6 +3,7 @@ package page
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/BurntSushi/toml"
+	"golang.org/x/text/unicode/norm"
 
 	"portal/generator/diag"
 )
@@ -187,6 +189,16 @@ func runeByteOffset(s string, runes int) int {
 		runes--
 	}
 	return len(s)
+}
+
+// Keys returns the table's keys, sorted.
+func (t *Table) Keys() []string {
+	keys := make([]string, 0, len(t.m))
+	for k := range t.m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // File returns the file the table comes from.
@@ -423,18 +435,67 @@ func (t *Table) Date(required bool, names ...string) time.Time {
 	return time.Time{}
 }
 
-// ParseDate reads YYYY-MM-DD (also YYYY/MM/DD, one-digit month or day
-// allowed) as midnight in loc.
+// ParseDate reads a calendar date as offices write it, as midnight in loc:
+// 2024-03-05, 2024-3-5, 2024/3/5, 2024.03.05, 2024年3月5日 and 20240305,
+// full-width digits too, optionally followed by a time of day (ignored), or
+// an RFC 3339 date-time (its date in loc). Impossible dates (2024-02-30)
+// are errors.
 func ParseDate(s string, loc *time.Location) (time.Time, error) {
 	s = strings.TrimSpace(s)
-	s = strings.ReplaceAll(s, "/", "-")
-	for _, layout := range []string{"2006-01-02", "2006-1-2"} {
-		if d, err := time.ParseInLocation(layout, s, loc); err == nil {
-			return d, nil
+	if t, ok := isoDate(s, loc); ok {
+		return t, nil
+	}
+	s = norm.NFKC.String(s)
+	if t, err := time.Parse(time.RFC3339Nano, s); err == nil {
+		t = t.In(loc)
+		return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc), nil
+	}
+	m := dateRE.FindStringSubmatch(s)
+	if m == nil {
+		m = compactDateRE.FindStringSubmatch(s)
+	}
+	if m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		d, _ := strconv.Atoi(m[3])
+		t := time.Date(y, time.Month(mo), d, 0, 0, 0, 0, loc)
+		if t.Year() == y && int(t.Month()) == mo && t.Day() == d {
+			return t, nil
 		}
 	}
 	return time.Time{}, fmt.Errorf("%q is not a date (use YYYY-MM-DD)", s)
 }
+
+// isoDate is ParseDate's fast path for the common YYYY-MM-DD.
+func isoDate(s string, loc *time.Location) (time.Time, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return time.Time{}, false
+	}
+	n := func(from, to int) int {
+		v := 0
+		for i := from; i < to; i++ {
+			if s[i] < '0' || s[i] > '9' {
+				return -1
+			}
+			v = v*10 + int(s[i]-'0')
+		}
+		return v
+	}
+	y, m, d := n(0, 4), n(5, 7), n(8, 10)
+	if y < 0 || m < 1 || m > 12 || d < 1 {
+		return time.Time{}, false
+	}
+	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, loc)
+	if t.Day() != d {
+		return time.Time{}, false
+	}
+	return t, true
+}
+
+var (
+	dateRE        = regexp.MustCompile(`^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:(?:\s+|T)\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?$`)
+	compactDateRE = regexp.MustCompile(`^(\d{4})(\d{2})(\d{2})$`)
+)
 
 // Table returns the sub-table key (nil when absent or not a table).
 func (t *Table) Table(key string) *Table {
