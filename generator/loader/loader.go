@@ -42,7 +42,7 @@ type jobKind int
 
 const (
 	jobPage jobKind = iota
-	jobData // a disclosure data file: .csv, .xlsx or .json
+	jobData         // a disclosure data file: .csv, .xlsx or .json
 )
 
 type job struct {
