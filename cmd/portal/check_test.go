@@ -211,3 +211,21 @@ func TestVersion(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckShippedPlaceholders: the shipped site keeps placeholder
+// registration numbers; check lists them as warnings and passes, -strict
+// refuses them.
+func TestCheckShippedPlaceholders(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..")
+	code, stdout, stderr := runExit(t, "check", "-site", root)
+	require.Equal(t, 0, code, "stdout:\n%s\nstderr:\n%s", stdout, stderr)
+	for _, key := range []string{"government.site_id_code", "government.icp", "government.police_record"} {
+		assert.Contains(t, stdout, "portal.toml:")
+		assert.Contains(t, stdout, key+": ")
+	}
+	assert.Contains(t, stdout, "0 个错误，3 个警告")
+	code, stdout, _ = runExit(t, "check", "-strict", "-site", root)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stdout, "3 个错误，0 个警告")
+}

@@ -115,6 +115,7 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		} {
 			str(g, key, dst)
 		}
+		checkGovernment(g, *gc)
 		g.Finish()
 	}
 	if c := t.Table("commitments"); c != nil {
