@@ -96,7 +96,6 @@ func (ix *index) profiles(site *model.Site) []model.Entry {
 			Date: items[0].common.Date, Updated: items[0].common.Date, Record: s}
 		for _, it := range items {
 			s.Names = appendUnique(s.Names, it.d.SubjectName)
-			e.Departments = appendUnique(e.Departments, it.depts...)
 		}
 		e.Summary = "统一社会信用代码 " + code + " · 公示信息 " + itoa(len(items)) + " 条"
 		out = append(out, e)

@@ -199,9 +199,7 @@ func toIndexDoc(d *Document) indexDoc {
 	canon := func(in []string) []string {
 		out := make([]string, 0, len(in))
 		for _, id := range in {
-			if c := canonicalID(id); c != "" {
-				out = append(out, c)
-			}
+			out = append(out, idKeys(id)...)
 		}
 		return out
 	}

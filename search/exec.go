@@ -3,8 +3,11 @@ package search
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
+	"strings"
 	"sync"
+	"unicode/utf8"
 
 	bsearch "github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
@@ -26,11 +29,17 @@ type shardView struct {
 	r      index.IndexReader
 	facets [][]uint16 // doc number → ids of its facet values (Index.facetTerms)
 	dates  []int32    // doc number → rank of its date (higher is newer); -1 without a date
+	// deptPage maps the doc number of each department's own page to its
+	// department facet id.
+	deptPage map[uint64]uint16
 }
 
 // loadTables opens a reader per shard and fills the facet and date tables.
 func (ix *Index) loadTables() error {
 	facetIDs := map[string]uint16{}
+	ix.facetIDs = facetIDs
+	ix.names = map[string]bool{}
+	ix.deptForms = map[string][]uint16{}
 	dateRank := map[string]int32{}
 	var dates []string
 	for _, sh := range ix.shards {
@@ -42,7 +51,7 @@ func (ix *Index) loadTables() error {
 		if err != nil {
 			return err
 		}
-		v := &shardView{r: r}
+		v := &shardView{r: r, deptPage: map[uint64]uint16{}}
 		ix.views = append(ix.views, v) // closed by Close from here on
 		n, err := r.DocCount()
 		if err != nil {
@@ -71,6 +80,32 @@ func (ix *Index) loadTables() error {
 		}
 		if len(ix.facetTerms) > 1<<16-1 {
 			return fmt.Errorf("search: %d facet values, at most 65535", len(ix.facetTerms))
+		}
+		err = visitPostings(r, fNames, func(term string, docs []uint64) {
+			if strings.HasPrefix(term, keyDocNumber) || strings.HasPrefix(term, keyDocNo) || strings.HasPrefix(term, keyCredit) {
+				return
+			}
+			ix.names[term] = true
+			ix.maxNameRunes = max(ix.maxNameRunes, utf8.RuneCountInString(term))
+			for _, d := range docs {
+				if d >= uint64(len(v.facets)) {
+					continue
+				}
+				for _, f := range v.facets[d] {
+					if !strings.HasPrefix(ix.facetTerms[f], "department"+facetSep) {
+						continue
+					}
+					v.deptPage[d] = f
+					for _, form := range suffixes(term) {
+						if utf8.RuneCountInString(form) >= 3 && !slices.Contains(ix.deptForms[form], f) {
+							ix.deptForms[form] = append(ix.deptForms[form], f)
+						}
+					}
+				}
+			}
+		})
+		if err != nil {
+			return err
 		}
 		err = visitPostings(r, fDate, func(term string, _ []uint64) {
 			if _, ok := dateRank[term]; !ok {
@@ -168,9 +203,126 @@ type shardAnswer struct {
 // ctxCheckEvery is how many hits pass between deadline checks.
 const ctxCheckEvery = 1024
 
-// runShard finds the k best hits of q in one shard (by score, or by date
-// when byDate), the number of hits, and the hits per facet value.
-func (ix *Index) runShard(ctx context.Context, v *shardView, q query.Query, byDate bool, k int) (ans shardAnswer) {
+// Ranking tiers: a hit's key is tier×tierStep + bonus×bonusStep + its
+// text score, so a profile page named by the query comes first, then pages
+// whose own identifier matched, then pages citing it, then text hits
+// holding every clause whole, then the rest; a bonus (the department the
+// query names, how much of a 文号 matched) orders hits inside a tier.
+const (
+	tierStep  = 1e9
+	bonusStep = 1e3
+
+	tierName   = 4
+	tierID     = 3
+	tierRef    = 2
+	tierPhrase = 1
+
+	deptBonus = 50 // a page of the department the query names
+)
+
+// shardBoost is what the identifier and name branches found in one shard,
+// and how text hits are keyed.
+type shardBoost struct {
+	docs       map[uint64]float64 // doc → tier×tierStep + bonus×bonusStep
+	deptFacets []uint16           // departments the query names
+	filters    []uint16           // facet ids a branch hit must carry (the user's filters)
+	textTier   float64            // added to every text hit: tierPhrase×tierStep when no clause needs checking
+	noText     bool               // only branch hits answer (the text has no terms)
+}
+
+// collector counts the hits of one shard and keeps the k best.
+type collector struct {
+	ix     *Index
+	v      *shardView
+	byDate bool
+	boost  *shardBoost
+	top    *topK
+	ans    *shardAnswer
+	seen   map[uint64]bool
+}
+
+func (ix *Index) newCollector(v *shardView, byDate bool, boost *shardBoost, k int, ans *shardAnswer) *collector {
+	ans.counts = make([]int, len(ix.facetTerms))
+	if boost == nil {
+		boost = &shardBoost{}
+	}
+	return &collector{ix: ix, v: v, byDate: byDate, boost: boost, top: newTopK(k), ans: ans}
+}
+
+func (c *collector) add(doc uint64, score float64) {
+	c.ans.total++
+	var facets []uint16
+	if doc < uint64(len(c.v.facets)) {
+		facets = c.v.facets[doc]
+		for _, f := range facets {
+			c.ans.counts[f]++
+		}
+	}
+	key := score
+	switch {
+	case c.byDate:
+		key = -1
+		if doc < uint64(len(c.v.dates)) {
+			key = float64(c.v.dates[doc])
+		}
+	default:
+		tier := c.boost.textTier
+		if b, ok := c.boost.docs[doc]; ok {
+			tier = max(tier, b)
+		}
+		key += tier
+		for _, f := range c.boost.deptFacets {
+			if slices.Contains(facets, f) {
+				key += deptBonus * bonusStep
+				break
+			}
+		}
+	}
+	if len(c.boost.docs) > 0 {
+		if c.seen == nil {
+			c.seen = map[uint64]bool{}
+		}
+		c.seen[doc] = true
+	}
+	c.top.add(doc, key)
+}
+
+// finish adds the branch hits the text did not find (when they pass the
+// filters) and returns the shard's answer.
+func (c *collector) finish() shardAnswer {
+	docs := make([]uint64, 0, len(c.boost.docs))
+	for d := range c.boost.docs {
+		if !c.seen[d] {
+			docs = append(docs, d)
+		}
+	}
+	slices.Sort(docs)
+	for _, d := range docs {
+		if d >= uint64(len(c.v.facets)) {
+			continue
+		}
+		ok := true
+		for _, f := range c.boost.filters {
+			if !slices.Contains(c.v.facets[d], f) {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			c.add(d, 0)
+		}
+	}
+	c.ans.hits = c.top.sorted()
+	return *c.ans
+}
+
+// runShard finds the k best hits of q in one shard through bleve's
+// searchers (queries the fast path cannot take, and tests).
+func (ix *Index) runShard(ctx context.Context, v *shardView, q query.Query, byDate bool, boost *shardBoost, k int) (ans shardAnswer) {
+	c := ix.newCollector(v, byDate, boost, k, &ans)
+	if c.boost.noText {
+		return c.finish()
+	}
 	opts := bsearch.SearcherOptions{}
 	if byDate {
 		opts.Score = "none" // no frequencies or norms are decoded
@@ -185,9 +337,6 @@ func (ix *Index) runShard(ctx context.Context, v *shardView, q query.Query, byDa
 		DocumentMatchPool: bsearch.NewDocumentMatchPool(s.DocumentMatchPoolSize()+1, 0),
 		IndexReader:       v.r,
 	}
-	ans.counts = make([]int, len(ix.facetTerms))
-	// A min-heap of the k best: heap[0] is the worst kept.
-	heap := make([]shardHit, 0, min(k, 1024))
 	for {
 		dm, err := s.Next(sctx)
 		if err != nil {
@@ -197,37 +346,14 @@ func (ix *Index) runShard(ctx context.Context, v *shardView, q query.Query, byDa
 		if dm == nil {
 			break
 		}
-		ans.total++
 		if ans.total%ctxCheckEvery == 0 && ctx.Err() != nil {
 			ans.err = ctx.Err()
 			return ans
 		}
-		doc := dm.IndexInternalID.Value()
-		h := shardHit{key: dm.Score, doc: doc}
-		if doc < uint64(len(v.facets)) {
-			for _, f := range v.facets[doc] {
-				ans.counts[f]++
-			}
-			if byDate {
-				h.key = float64(v.dates[doc])
-			}
-		}
-		switch {
-		case k <= 0:
-		case len(heap) < k:
-			h.id = append(index.IndexInternalID(nil), dm.IndexInternalID...)
-			heap = append(heap, h)
-			siftUp(heap, len(heap)-1)
-		case h.better(&heap[0]):
-			h.id = append(heap[0].id[:0], dm.IndexInternalID...)
-			heap[0] = h
-			siftDown(heap, 0)
-		}
+		c.add(dm.IndexInternalID.Value(), dm.Score)
 		sctx.DocumentMatchPool.Put(dm)
 	}
-	sort.Slice(heap, func(i, j int) bool { return heap[i].better(&heap[j]) })
-	ans.hits = heap
-	return ans
+	return c.finish()
 }
 
 // siftUp and siftDown keep the worst hit at the root.
@@ -267,11 +393,12 @@ type pageHit struct {
 	score float64
 }
 
-// execute runs q on every shard at once and returns the hits from..from+size
-// in order, the total, and the hits per facet term. Ties between shards go
-// to the better rank inside its shard, then to the lower shard, so pages of
-// tied hits (same date, same score) never repeat or skip.
-func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, from int) ([]pageHit, int, map[string]int, error) {
+// execute runs q on every shard at once, with each shard's branch hits,
+// and returns the k best hits in order, the total, and the hits per facet
+// term. Ties between shards go to the better rank inside its shard, then
+// to the lower shard, so pages of tied hits (same date, same score) never
+// repeat or skip.
+func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoost, byDate bool, k int) ([]pageHit, int, map[string]int, error) {
 	answers := make([]shardAnswer, len(ix.views))
 	terms, fast := flatten(q)
 	fast = fast && !slowPathOnly
@@ -280,10 +407,14 @@ func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var b *shardBoost
+			if i < len(boosts) {
+				b = boosts[i]
+			}
 			if fast {
-				answers[i] = ix.runFast(ctx, v, terms, byDate, from+size)
+				answers[i] = ix.runFast(ctx, v, terms, byDate, b, k)
 			} else {
-				answers[i] = ix.runShard(ctx, v, q, byDate, from+size)
+				answers[i] = ix.runShard(ctx, v, q, byDate, b, k)
 			}
 		}()
 	}
@@ -318,13 +449,9 @@ func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, 
 		}
 		return a.shard < b.shard
 	})
-	var page []pageHit
-	for i := from; i < len(all) && i < from+size; i++ {
-		h := pageHit{shard: all[i].shard, id: all[i].id, score: all[i].key}
-		if byDate {
-			h.score = 0 // the key is a date rank, not a score
-		}
-		page = append(page, h)
+	var hits []pageHit
+	for i := 0; i < len(all) && i < k; i++ {
+		hits = append(hits, pageHit{shard: all[i].shard, id: all[i].id, score: all[i].key})
 	}
 	byTerm := make(map[string]int)
 	for i, c := range counts {
@@ -332,7 +459,7 @@ func (ix *Index) execute(ctx context.Context, q query.Query, byDate bool, size, 
 			byTerm[ix.facetTerms[i]] = c
 		}
 	}
-	return page, total, byTerm, nil
+	return hits, total, byTerm, nil
 }
 
 // storedFields reads the stored fields of one hit: name → values.

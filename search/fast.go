@@ -70,22 +70,13 @@ type fastReader struct {
 
 // runFast is runShard for a conjunction of terms. matchAll with no terms
 // means every document.
-func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, byDate bool, k int) (ans shardAnswer) {
-	ans.counts = make([]int, len(ix.facetTerms))
-	top := newTopK(k)
-	n := uint64(len(v.facets))
-	add := func(doc uint64, score float64) {
-		ans.total++
-		if doc < n {
-			for _, f := range v.facets[doc] {
-				ans.counts[f]++
-			}
-			if byDate {
-				score = float64(v.dates[doc])
-			}
-		}
-		top.add(doc, score)
+func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, byDate bool, boost *shardBoost, k int) (ans shardAnswer) {
+	c := ix.newCollector(v, byDate, boost, k, &ans)
+	if c.boost.noText {
+		return c.finish()
 	}
+	n := uint64(len(v.facets))
+	add := c.add
 	every := func() shardAnswer {
 		for d := range n {
 			if d%ctxCheckEvery == 0 && ctx.Err() != nil {
@@ -94,8 +85,7 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 			}
 			add(d, 1)
 		}
-		ans.hits = top.sorted()
-		return ans
+		return c.finish()
 	}
 	if len(terms) == 0 {
 		return every()
@@ -123,8 +113,7 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 		r := &fastReader{tfr: tfr, count: tfr.Count(), scored: scored}
 		rs = append(rs, r)
 		if r.count == 0 {
-			ans.hits = top.sorted()
-			return ans // a conjunction with an absent term matches nothing
+			return c.finish() // a conjunction with an absent term matches nothing
 		}
 		if scored {
 			r.idf = 1.0 + math.Log(float64(docTotal)/float64(r.count+1))
@@ -174,8 +163,7 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 					return ans
 				}
 				if o == nil { // this term has no more documents
-					ans.hits = top.sorted()
-					return ans
+					return c.finish()
 				}
 				r.at, r.cur, r.freq, r.norm = true, o.ID.Value(), o.Freq, o.Norm
 			}
@@ -204,8 +192,7 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 		ans.err = err
 		return ans
 	}
-	ans.hits = top.sorted()
-	return ans
+	return c.finish()
 }
 
 // topK keeps the k best hits in a min-heap: h[0] is the worst kept.

@@ -138,7 +138,7 @@ func TestParseQuery(t *testing.T) {
 		{"words", "政策  兑现\u3000企业", []clause{{text: "政策"}, {text: "兑现"}, {text: "企业"}}},
 		{"quoted phrase", `"免申 即享" 税`, []clause{{text: "免申 即享", phrase: true}, {text: "税"}}},
 		{"chinese quotes", "“政策兑现”「企业」", []clause{{text: "政策兑现", phrase: true}, {text: "企业", phrase: true}}},
-		{"unclosed quote runs to the end", `"拖欠 账款`, []clause{{text: "拖欠 账款", phrase: true}}},
+		{"unclosed quote runs to the end (账 folds to 帐)", `"拖欠 账款`, []clause{{text: "拖欠 帐款", phrase: true}}},
 		{"empty quotes dropped", `"" 税`, []clause{{text: "税"}}},
 		{"full-width folded", "ＡＢＣ１２３", []clause{{text: "abc123"}}},
 		{"clause limit", strings.Repeat("a ", 40), func() []clause {

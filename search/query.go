@@ -3,6 +3,7 @@ package search
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"portal/search/searchapi"
 )
@@ -16,6 +17,7 @@ type (
 	Hit        = searchapi.Hit
 	Facet      = searchapi.Facet
 	FacetValue = searchapi.FacetValue
+	Relaxation = searchapi.Relaxation
 )
 
 // Limits and sort orders (see searchapi).
@@ -74,4 +76,56 @@ func parseQuery(text string) []clause {
 		}
 	}
 	return out
+}
+
+// questionWords need not match: they ask, they do not name what is asked
+// about. Particles count only at the end of a clause (了解 keeps its 了).
+var (
+	questionWords = []string{"为什么", "怎么办", "怎么样", "怎么", "怎样", "如何", "哪里", "哪儿", "哪些", "在哪", "去哪", "什么",
+		"是否", "能否", "可否", "请问", "我要", "我想", "应该", "可以", "找谁", "的"}
+	endParticles = "吗呢吧啊了么"
+)
+
+// stripQuestionWords removes question words from a normalised clause and
+// returns what is left, in parts, and the words removed.
+func stripQuestionWords(text string) (parts, removed []string) {
+	rest := text
+	for {
+		r, n := utf8.DecodeLastRuneInString(rest)
+		if n == 0 || !strings.ContainsRune(endParticles, r) || utf8.RuneCountInString(rest) < 2 || !isHan(r) {
+			break
+		}
+		removed = append(removed, string(r))
+		rest = rest[:len(rest)-n]
+	}
+	var cur strings.Builder
+	for i := 0; i < len(rest); {
+		hit := ""
+		for _, w := range questionWords {
+			if strings.HasPrefix(rest[i:], w) {
+				hit = w
+				break
+			}
+		}
+		if hit == "" {
+			_, n := utf8.DecodeRuneInString(rest[i:])
+			cur.WriteString(rest[i : i+n])
+			i += n
+			continue
+		}
+		removed = append(removed, hit)
+		if cur.Len() > 0 {
+			parts = append(parts, cur.String())
+			cur.Reset()
+		}
+		i += len(hit)
+	}
+	if cur.Len() > 0 {
+		parts = append(parts, cur.String())
+	}
+	if len(parts) == 0 && len(removed) > 0 {
+		// Only question words: search them as typed.
+		return []string{text}, nil
+	}
+	return parts, removed
 }

@@ -144,7 +144,7 @@ func runesEqual(a, b []rune) bool {
 func stableRune(r rune) bool {
 	switch {
 	case r >= 0x4E00 && r <= 0x9FFF:
-		return true
+		return foldDense[r-foldBase] == 0
 	case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
 		return true
 	case r < 0x80:

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"strings"
 	"unicode"
 	"unicode/utf8"
 
@@ -63,25 +64,38 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			if prevWordEnd == i { // word then character: 295号
 				join(input[prevWordStart:prevWordEnd], input[i:i+n], prevWordStart, i+n)
 			}
-			// Find the run.
+			// Find the run. Punctuation, quotes and spaces between two
+			// Chinese characters do not end it (双随机、一公开 is found by
+			// 双随机一公开, “一把手”亮承诺 by 一把手亮承诺); a line break or
+			// a longer gap does.
 			start := i
 			var bounds [2]int
 			count := 0
 			j := i
-			prev := -1
+			prev, prevEnd := -1, -1
 			for j < len(input) {
 				r2, n2 := utf8.DecodeRune(input[j:])
 				if !isHan(r2) {
-					break
+					next, ok := gapThenHan(input, j)
+					if !ok {
+						break
+					}
+					j = next
+					continue
 				}
 				if z.unigrams {
 					emit(input[j:j+n2], j, j+n2, analysis.Ideographic)
 				}
 				if prev >= 0 {
-					emit(input[prev:j+n2], prev, j+n2, analysis.Ideographic)
+					if prevEnd == j {
+						emit(input[prev:j+n2], prev, j+n2, analysis.Ideographic)
+					} else {
+						t := make([]byte, 0, prevEnd-prev+n2)
+						emit(append(append(t, input[prev:prevEnd]...), input[j:j+n2]...), prev, j+n2, analysis.Ideographic)
+					}
 				}
 				bounds = [2]int{j, j + n2}
-				prev = j
+				prev, prevEnd = j, j+n2
 				count++
 				j += n2
 			}
@@ -114,6 +128,33 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 		}
 	}
 	return out
+}
+
+// sentenceEnd and line breaks separate Chinese text (after NFKC, full-width
+// ！？； are ASCII).
+const sentenceEnd = "。!?;\n\r\u2029"
+
+// maxGap is the longest run of punctuation and spaces inside Chinese text
+// that does not separate words.
+const maxGap = 2
+
+// gapThenHan reports whether input[i:] starts with at most maxGap
+// punctuation, symbol or space characters (no line break, letter or digit)
+// followed by a Chinese character, and returns that character's offset.
+func gapThenHan(input []byte, i int) (int, bool) {
+	for k := 0; k < maxGap && i < len(input); k++ {
+		r, n := utf8.DecodeRune(input[i:])
+		if strings.ContainsRune(sentenceEnd, r) || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+			return 0, false
+		}
+		i += n
+		if i < len(input) {
+			if r2, _ := utf8.DecodeRune(input[i:]); isHan(r2) {
+				return i, true
+			}
+		}
+	}
+	return 0, false
 }
 
 func init() {

@@ -1,7 +1,9 @@
 package search
 
 import (
+	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
@@ -22,7 +24,12 @@ func TestZhTokenizer(t *testing.T) {
 		{"document number", "临发改信用〔2024〕295号", false, []string{"临发", "发改", "改信", "信用", "2024", "295", "295号", "号"}},
 		{"character then number", "罚2022年", false, []string{"罚", "2022", "罚2022", "2022年", "年"}},
 		{"latin words and digits", "gb 32100-2015 abc1", false, []string{"gb", "32100", "2015", "abc1"}},
-		{"punctuation separates", "税。费", true, []string{"税", "费"}},
+		{"sentence end separates", "税。费", true, []string{"税", "费"}},
+		{"line break separates", "税\n费", false, []string{"税", "费"}},
+		{"enumeration comma joins", "机、一", false, []string{"机一"}},
+		{"quotes join", "“手”亮", false, []string{"手亮"}},
+		{"space joins", "信用 修复", false, []string{"信用", "用修", "修复"}},
+		{"long gap separates", "税 —— 费", false, []string{"税", "费"}},
 		{"empty", "", true, nil},
 		{"invalid utf-8 skipped", "\xff税", true, []string{"税"}},
 	}
@@ -31,7 +38,14 @@ func TestZhTokenizer(t *testing.T) {
 			var got []string
 			for _, tok := range (zhTokenizer{unigrams: tt.unigrams}).Tokenize([]byte(tt.in)) {
 				got = append(got, string(tok.Term))
-				assert.Equal(t, string(tok.Term), tt.in[tok.Start:tok.End], "offsets of %q", tok.Term)
+				// A bigram joined across punctuation spans it.
+				span := strings.Map(func(r rune) rune {
+					if isHan(r) || unicode.IsLetter(r) || unicode.IsDigit(r) {
+						return r
+					}
+					return -1
+				}, tt.in[tok.Start:tok.End])
+				assert.Equal(t, string(tok.Term), span, "offsets of %q", tok.Term)
 			}
 			assert.Equal(t, tt.want, got)
 		})
@@ -62,5 +76,25 @@ func TestStableRune(t *testing.T) {
 			continue
 		}
 		require.Equal(t, string(r), bracketFold.Replace(normalize(string(r))), "U+%04X", r)
+	}
+}
+
+// TestFold checks the generated folding on the pairs people type.
+func TestFold(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ a, b string }{
+		{"誠信", "诚信"}, {"拖欠中小企業賬款", "拖欠中小企业账款"}, {"新官不理旧帐", "新官不理旧账"},
+		{"帳款", "账款"}, {"裡", "里"}, {"裏", "里"}, {"著", "着"}, {"臺", "台"}, {"後", "后"},
+		{"政務誠信", "政务诚信"}, {"ＡＢＣ１２３", "abc123"},
+	} {
+		assert.Equal(t, normalize(tc.b), normalize(tc.a), "%s ~ %s", tc.a, tc.b)
+	}
+	for _, tc := range []struct{ a, b string }{{"欠", "缺"}, {"干", "千"}, {"账", "帐篷"}} {
+		assert.NotEqual(t, normalize(tc.b), normalize(tc.a), "%s !~ %s", tc.a, tc.b)
+	}
+	// Folding is idempotent and never leaves the ideograph blocks.
+	for r := rune(foldBase); r < foldEnd; r++ {
+		f := foldRune(r)
+		require.Equal(t, f, foldRune(f), "U+%04X", r)
 	}
 }

@@ -111,6 +111,20 @@ type Result struct {
 	Hits   []Hit
 	Facets []Facet // kind, department, year, status; only those with values
 	Took   time.Duration
+	// Relaxed is set when no page held every word: the hits answer the
+	// loosened query it describes.
+	Relaxed *Relaxation
+	// Folded is the query as searched when folding changed its characters
+	// (誠信 is searched as 诚信).
+	Folded string
+	// Ignored are the question words that did not have to match (怎么, 吗).
+	Ignored []string
+}
+
+// Relaxation says how a query that found nothing was loosened.
+type Relaxation struct {
+	Query   string   // the words searched instead, space-separated
+	Dropped []string // words left out
 }
 
 // Pages returns the number of pages of Total hits, at most MaxPage.

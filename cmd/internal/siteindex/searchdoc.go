@@ -245,6 +245,10 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 	if d.StatusLabel != "" {
 		line("状态", d.StatusLabel)
 	}
+	// The category and tags are in the text too, so a page filed under
+	// 政策兑现 holds the phrase 政策兑现 when search checks for it.
+	line("类别", e.Category)
+	line("标签", e.Tags...)
 	if e.Record != nil {
 		walkRecord(reflect.ValueOf(e.Record), func(rule fieldRule, values []string) {
 			switch rule.use {
