@@ -118,7 +118,17 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		if hit.URL == "" {
 			hit.URL = id
 		}
-		hit.Snippet = template.HTML(snippet(first(sText), first(sSumm), p.needles, snippetRunes)) // escaped but for <mark>
+		// A match in the page's own text reads best; the facts (labelled
+		// lines: 决定机关, 依据 …) are shown when only they match.
+		sn, found := excerpt(first(sText), "", p.needles, snippetRunes)
+		if !found {
+			if s, ok := excerpt(first(sFacts), "", p.needles, snippetRunes); ok {
+				sn = s
+			} else {
+				sn = snippet(first(sText), first(sSumm), p.needles, snippetRunes)
+			}
+		}
+		hit.Snippet = template.HTML(sn) // escaped but for <mark>
 		res.Hits = append(res.Hits, hit)
 	}
 	res.Facets = ix.facets(q, facetCounts)
@@ -556,7 +566,7 @@ func (ix *Index) checkPhrases(p plan, hits []pageHit, total, need int, byDate bo
 				return nil, 0, err
 			}
 			c.fields = fields
-			text := squash(strings.Join(fields[sTitle], "") + strings.Join(fields[sText], ""))
+			text := squash(strings.Join(fields[sTitle], "") + strings.Join(fields[sText], "") + "\n" + strings.Join(fields[sFacts], ""))
 			all := true
 			for _, ph := range p.phrases {
 				if !strings.Contains(text, ph.squashed) {

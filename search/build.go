@@ -190,7 +190,7 @@ func toIndexDoc(d *Document) indexDoc {
 	var body strings.Builder
 	// The summary is left out: it repeats the start of the text (and is
 	// shown when no match is found in the text).
-	for _, s := range []string{d.Title, d.Title, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text} {
+	for _, s := range []string{d.Title, d.Title, d.Category, strings.Join(d.Tags, " "), strings.Join(d.DepartmentNames, " "), d.Text, d.Facts} {
 		if s != "" {
 			body.WriteString(s)
 			body.WriteString("\n")
@@ -215,6 +215,7 @@ func toIndexDoc(d *Document) indexDoc {
 		RawTitle:  d.Title,
 		DeptNames: d.DepartmentNames,
 		Text:      d.Text,
+		Facts:     d.Facts,
 		Summary:   d.Summary,
 	}
 	if !d.Date.IsZero() {

@@ -38,10 +38,13 @@ import "time"
 
 // Document is one published page as the index sees it.
 type Document struct {
-	URL             string   // site-relative path; unique, the document's id
-	Title           string   // shown as written
-	Summary         string   // plain text, shown when no match falls in Text
-	Text            string   // the whole body as plain text
+	URL     string // site-relative path; unique, the document's id
+	Title   string // shown as written
+	Summary string // plain text, shown when no match falls in Text
+	Text    string // the whole body as plain text
+	// Facts are the record's other facts as labelled lines (决定机关：…,
+	// 依据：…): searched like the text, shown when only they match.
+	Facts           string
 	Kind            string   // content kind, e.g. commitments
 	KindLabel       string   // its Chinese name, for facets
 	Departments     []string // registry ids, lead first

@@ -45,6 +45,7 @@ const (
 	sTitle = "t"
 	sDept  = "dn"
 	sText  = "x"
+	sFacts = "f"
 	sSumm  = "s"
 )
 
@@ -67,6 +68,7 @@ type indexDoc struct {
 	RawTitle  string   `json:"t"`
 	DeptNames []string `json:"dn"`
 	Text      string   `json:"x"`
+	Facts     string   `json:"f"`
 	Summary   string   `json:"s"`
 }
 
@@ -149,7 +151,7 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 		k.Store = f == fKind || f == fDate
 		dm.AddFieldMappingsAt(f, k)
 	}
-	for _, f := range []string{sURL, sTitle, sDept, sText, sSumm} {
+	for _, f := range []string{sURL, sTitle, sDept, sText, sFacts, sSumm} {
 		dm.AddFieldMappingsAt(f, stored())
 	}
 	m.DefaultMapping = dm

@@ -22,6 +22,12 @@ const maxMarksPerNeedle = 64
 // needles holds one list per query clause: the clause itself, then its
 // terms; the terms are marked only where the whole clause does not occur.
 func snippet(text, summary string, needles [][]string, maxRunes int) string {
+	s, _ := excerpt(text, summary, needles, maxRunes)
+	return s
+}
+
+// excerpt is snippet, and whether a needle was found in text.
+func excerpt(text, summary string, needles [][]string, maxRunes int) (string, bool) {
 	if strings.TrimSpace(text) == "" {
 		text = summary
 	}
@@ -77,7 +83,7 @@ func snippet(text, summary string, needles [][]string, maxRunes int) string {
 	}
 
 	if first < 0 && summary != "" && text != summary {
-		return snippet(summary, "", nil, maxRunes)
+		return snippet(summary, "", nil, maxRunes), false
 	}
 	start := 0
 	if first > 0 {
@@ -118,7 +124,7 @@ func snippet(text, summary string, needles [][]string, maxRunes int) string {
 	if end < len(orig) {
 		b.WriteString("…")
 	}
-	return b.String()
+	return b.String(), first >= 0
 }
 
 // collapseSpace turns every run of white space into one space, so line

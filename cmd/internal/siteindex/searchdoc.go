@@ -224,8 +224,8 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 	if l := model.Status(e.Status).Label(); l != "" && e.Kind == model.KindCommitment {
 		d.StatusLabel = l
 	}
+	d.Text = e.Text
 	var text strings.Builder
-	text.WriteString(e.Text)
 	line := func(label string, values ...string) {
 		var vs []string
 		for _, v := range values {
@@ -236,7 +236,9 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 		if len(vs) == 0 {
 			return
 		}
-		text.WriteString("\n")
+		if text.Len() > 0 {
+			text.WriteString("\n")
+		}
 		if label != "" {
 			text.WriteString(label + "：")
 		}
@@ -261,7 +263,8 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 			case useDepts:
 				var names []string
 				for _, id := range values {
-					names = append(names, strings.Join(m.names(id), " "))
+					ns := m.names(id)
+					names = append(names, ns[0]+"（"+strings.Join(ns[1:], "、")+"）")
 				}
 				values = names
 			case useEntry, useSkip:
@@ -272,7 +275,7 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 			}
 		})
 	}
-	d.Text = text.String()
+	d.Facts = text.String()
 	return d
 }
 

@@ -124,27 +124,27 @@ func TestSearchDocumentCarriesEveryFact(t *testing.T) {
 				for _, val := range vals {
 					switch rule.use {
 					case useText:
-						assert.Contains(t, d.Text, val, key)
+						assert.Contains(t, d.Facts, val, key)
 					case useID:
 						assert.Contains(t, d.Identifiers, val, key)
 					case useRef:
 						assert.Contains(t, d.References, val, key)
-						assert.Contains(t, d.Text, val, key)
+						assert.Contains(t, d.Facts, val, key)
 					case useName:
 						assert.Contains(t, d.Names, val, key)
-						assert.Contains(t, d.Text, val, key)
+						assert.Contains(t, d.Facts, val, key)
 					case useDepts:
 						for _, name := range []string{"临沂市发展和改革委员会", "市发展改革委", "市发改委"} {
-							assert.Contains(t, d.Text, name, key)
+							assert.Contains(t, d.Facts, name, key)
 						}
 					case useSkip:
 						if !strings.HasPrefix(val, "第") && val != "fgw" {
-							assert.NotContains(t, d.Text, val, key)
+							assert.NotContains(t, d.Facts+d.Text, val, key)
 						}
 					}
 				}
 			}
-			require.NotEmpty(t, d.Text)
+			require.NotEmpty(t, d.Facts)
 		})
 	}
 }
