@@ -141,6 +141,7 @@ var layers = map[string][]string{
 	"portal/generator/workday":              {},
 	"portal/search":                         {"portal/search/searchapi"},
 	"portal/search/searchapi":               {},
+	"portal/search/internal/foldgen":        {}, // a go:generate program: reads OpenCC and Unihan, writes fold_table.go
 	"portal/search/searchtest":              {"portal/search", "portal/search/searchapi"},
 	"portal/search/searchtest/load":         {"portal/search/searchtest"},
 	"portal/themes":                         {},
