@@ -77,8 +77,9 @@ func renderStage(ctx context.Context, r *Result) error {
 	feeds := feedNamesOf(site)
 	sv := siteView(site, now, r.extra)
 	th.SetSite(sv)
-	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, opts: opts}
+	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, opts: opts, today: now}
 	pl.plan()
+	pl.furniture(sv, r.extra)
 	pl.feedsPage(feedDirectory(site, entries, now))
 	pl.dataPage()
 	if r.ComplaintStats != nil {
@@ -245,8 +246,10 @@ func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 		sv.Nav = append(sv.Nav, theme.Link{Label: "搜索", URL: "/search/"})
 	}
 	if sv.HasComplaints {
-		sv.Nav = append(sv.Nav, theme.Link{Label: "投诉建议", URL: "/complaints/"})
+		sv.Nav = append(sv.Nav, theme.Link{Label: ComplaintsName, URL: "/complaints/"})
 	}
+	sv.Furniture = furnitureLinks(sv)
+	sv.ErrorReportURL = errorReportURL(cfg.Government)
 	return sv
 }
 

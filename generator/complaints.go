@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"sort"
+	"time"
 
 	"portal/generator/chart"
 	"portal/generator/model"
@@ -16,6 +17,7 @@ import (
 // personal data: counts, rates, and the replies whose complainants consented
 // (masked for phone, ID and e-mail patterns by intake).
 type ComplaintStatsPage struct {
+	AsOf        time.Time // the build date the figures are counted on
 	Total       StatsRow
 	Departments []StatsRow // registry order, only bodies with complaints; 不确定 last
 	Monthly     []MonthRow // oldest first
@@ -46,6 +48,35 @@ type ReplyRow struct {
 	DepartmentName, DepartmentURL string
 }
 
+// rate formats a ratio already computed over base items: "—" when there
+// were none, never 0.0%.
+func rate(r float64, base int) string {
+	if base == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.1f%%", 100*r)
+}
+
+// monthLabel writes YYYY-MM as 2025年3月 (the site's one date style).
+func monthLabel(m string) string {
+	t, err := time.Parse("2006-01", m)
+	if err != nil {
+		return m
+	}
+	return theme.Month(t)
+}
+
+// dayLabel writes YYYY-MM-DD as 2025年3月1日.
+func dayLabel(d string) string {
+	t, err := time.Parse(time.DateOnly, d)
+	if err != nil {
+		return d
+	}
+	return theme.Date(t)
+}
+
+// percent is num/den as a percentage, or "—" when den is 0: a rate with
+// nothing to divide is not 0.0% (the page says why in its notes).
 func percent(num, den int) string {
 	if den == 0 {
 		return "—"
@@ -95,19 +126,20 @@ func statsPage(site *model.Site, st *model.ComplaintStats) ComplaintStatsPage {
 		bars = append(bars, chart.Bar{Label: "不确定", Value: s.Received, Class: "pending"})
 	}
 	if len(bars) > 0 {
-		p.DeptChart = chart.HBar("complaints-by-dept", "各单位投诉留言数", bars)
+		p.DeptChart = chart.HBar("complaints-by-dept", "各单位收到的投诉数", bars)
 	}
 	var months []chart.Bar
 	for _, m := range st.Monthly {
-		p.Monthly = append(p.Monthly, MonthRow{Month: m.Month, Received: m.Received, Replied: m.Replied,
-			ReplyRate: fmt.Sprintf("%.1f%%", 100*m.ReplyRate), Satisfaction: fmt.Sprintf("%.1f%%", 100*m.Satisfaction)})
+		p.Monthly = append(p.Monthly, MonthRow{Month: monthLabel(m.Month), Received: m.Received, Replied: m.Replied,
+			ReplyRate: percent(m.Replied, m.Received), Satisfaction: rate(m.Satisfaction, m.Visited)})
 		months = append(months, chart.Bar{Label: m.Month, Value: m.Received, Class: "in_progress"})
 	}
 	if len(months) > 0 {
-		p.MonthChart = chart.HBar("complaints-by-month", "每月投诉留言数", months)
+		p.MonthChart = chart.HBar("complaints-by-month", "每月收到的投诉数", months)
 	}
 	for _, r := range st.Replies {
 		row := ReplyRow{PublicReply: r, DepartmentName: r.Department}
+		row.AcceptedDate, row.RepliedDate = dayLabel(r.AcceptedDate), dayLabel(r.RepliedDate)
 		if d := site.DepartmentByID(r.Department); d != nil {
 			row.DepartmentName, row.DepartmentURL = d.Name, "/departments/"+d.ID+"/"
 		}
@@ -126,8 +158,10 @@ func (pl *planner) complaintStats(th *theme.Theme) error {
 	const path = "/complaints/stats/"
 	pl.add(path, "complaints/stats/index.html", layout, false, func() (*theme.Page, any) {
 		p := pl.page("投诉办理统计", path, "", layout)
-		p.Section, p.SectionURL = "投诉办理统计", path
-		return p, statsPage(pl.site, pl.stats)
+		p.Section, p.SectionURL = ComplaintsName, "/complaints/"
+		sp := statsPage(pl.site, pl.stats)
+		sp.AsOf = pl.today
+		return p, sp
 	})
 	return nil
 }

@@ -91,10 +91,10 @@ func TestPages(t *testing.T) {
 		absent     []string
 	}{
 		{"commitment: overdue state, bodies linked, evidence", "commitments/c01/index.html", []string{
-			"已逾期 1 天", `href="/departments/xzsp/"`, `href="/departments/sj/"`, "市直有关部门单位配合", "临发改信用〔2024〕295号",
+			"推进中</span> · <strong class=\"late\">逾期 1 天</strong>", `href="/departments/xzsp/"`, `href="/departments/sj/"`, "市直有关部门单位配合", "临发改信用〔2024〕295号",
 			`<a href="https://www.example.gov.cn/a?x=1&amp;y=2"`, "佐证：临审批发〔2025〕3号", `badge-example`, `<h2 id="承诺内容">`,
 			`<meta name="ArticleTitle" content="企业开办全流程1个工作日内办结">`, `<meta name="PubDate"`, `<meta name="ContentSource" content="临发改信用〔2024〕295号">`}, nil},
-		{"commitment: due soon, chinese id", "commitments/兑现惠企政策/index.html", []string{"距截止还有 19 天", "惠企政策&lt;兑现&gt;"}, nil},
+		{"commitment: due soon, chinese id", "commitments/兑现惠企政策/index.html", []string{"剩余 19 天", "惠企政策&lt;兑现&gt;"}, nil},
 		{"government meta and footer", "index.html", []string{`<meta name="SiteName"`, `<meta name="SiteDomain" content="xyxx.example.gov.cn">`,
 			`<meta name="SiteIDCode" content="3713000001">`, `<meta name="ColumnName" content="首页">`, "主办单位", "联系方式", "网站标识码", "鲁ICP备00000000号",
 			`href="/feeds/"`, `action="/search/"`, `lang="zh-CN"`}, nil},
@@ -110,7 +110,7 @@ func TestPages(t *testing.T) {
 		{"raw html dropped", "news/n1/index.html", []string{"动态 &amp; 正文"}, []string{"<script>"}},
 		{"department chart accessible", "departments/fgw/index.html", []string{`role="img"`, "<title id=\"chart-fgw-t\">", "共3项"}, nil},
 		{"departments sorted", "departments/sort/overdue/index.html", []string{`aria-current="page">按已逾期`}, nil},
-		{"open data derived status", "data/commitments.csv", []string{"c01,企业开办全流程1个工作日内办结,xzsp,sj,服务承诺,2024-11-25,2025-06-30,in_progress,overdue,true,1"}, nil},
+		{"open data derived status", "data/commitments.csv", []string{"c01,企业开办全流程1个工作日内办结,xzsp,sj,服务承诺,2024-11-25,2025-06-30,in_progress,推进中 · 逾期 1 天,true,false,1"}, nil},
 		{"robots names the sitemap", "robots.txt", []string{"Sitemap: https://xyxx.example.gov.cn/sitemap.xml"}, nil},
 		{"sitemap encodes chinese once", "sitemap.xml", []string{"https://xyxx.example.gov.cn/tags/%E8%90%A5%E5%95%86%E7%8E%AF%E5%A2%83/"}, []string{"%25E8", "/404.html"}},
 	}

@@ -132,31 +132,33 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 		t.json = append(t.json, obj)
 	}
 	type commitment struct {
-		ID            string   `json:"id"`
-		Title         string   `json:"title"`
-		Department    string   `json:"department"`
-		Partners      []string `json:"partners"`
-		PartnersNote  string   `json:"partners_note,omitempty"`
-		Category      string   `json:"category"`
-		Date          string   `json:"date"`
-		Deadline      string   `json:"deadline,omitempty"`
-		Status        string   `json:"status"`
-		DisplayStatus string   `json:"display_status"`
-		Overdue       bool     `json:"overdue"`
-		DaysLate      int      `json:"days_late,omitempty"`
-		Source        string   `json:"source,omitempty"`
-		URL           string   `json:"url"`
-		Example       bool     `json:"example,omitempty"`
+		ID           string   `json:"id"`
+		Title        string   `json:"title"`
+		Department   string   `json:"department"`
+		Partners     []string `json:"partners"`
+		PartnersNote string   `json:"partners_note,omitempty"`
+		Category     string   `json:"category"`
+		Date         string   `json:"date"`
+		Deadline     string   `json:"deadline,omitempty"`
+		Status       string   `json:"status"`       // the official status, always
+		StatusLabel  string   `json:"status_label"` // its name with the lateness: 未兑现 · 逾期 428 天
+		Overdue      bool     `json:"overdue"`
+		VeryOverdue  bool     `json:"very_overdue,omitempty"`
+		DaysLate     int      `json:"days_late,omitempty"`
+		Source       string   `json:"source,omitempty"`
+		URL          string   `json:"url"`
+		Example      bool     `json:"example,omitempty"`
 	}
-	hdr := []string{"id", "title", "department", "partners", "category", "date", "deadline", "status", "display_status", "overdue", "days_late", "source", "url", "example"}
+	hdr := []string{"id", "title", "department", "partners", "category", "date", "deadline", "status", "status_label", "overdue", "very_overdue", "days_late", "source", "url", "example"}
 	for _, it := range ix.byKind[model.KindCommitment] {
 		c := it.c
+		st := c.Standing()
 		partners := append([]string{}, c.Partners...)
 		o := commitment{ID: c.ID, Title: c.Title, Department: c.Department, Partners: partners, PartnersNote: c.PartnersNote,
-			Category: c.Category, Date: day(c.Date), Deadline: day(c.Deadline), Status: string(c.Status), DisplayStatus: it.status,
-			Overdue: c.Derived.Overdue, DaysLate: c.Derived.DaysLate, Source: c.SourceDoc, URL: it.url, Example: c.Example}
-		add("commitments", hdr, []string{o.ID, o.Title, o.Department, join(partners), o.Category, o.Date, o.Deadline, o.Status, o.DisplayStatus,
-			strconv.FormatBool(o.Overdue), strconv.Itoa(o.DaysLate), o.Source, o.URL, strconv.FormatBool(o.Example)}, o)
+			Category: c.Category, Date: day(c.Date), Deadline: day(c.Deadline), Status: string(st.Status), StatusLabel: st.Label(),
+			Overdue: st.Overdue, VeryOverdue: st.VeryOverdue, DaysLate: st.DaysLate, Source: c.SourceDoc, URL: it.url, Example: c.Example}
+		add("commitments", hdr, []string{o.ID, o.Title, o.Department, join(partners), o.Category, o.Date, o.Deadline, o.Status, o.StatusLabel,
+			strconv.FormatBool(o.Overdue), strconv.FormatBool(o.VeryOverdue), strconv.Itoa(o.DaysLate), o.Source, o.URL, strconv.FormatBool(o.Example)}, o)
 	}
 	type disclosure struct {
 		ID             string  `json:"id"`

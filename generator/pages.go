@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"portal/generator/chart"
 	"portal/generator/model"
@@ -29,6 +30,7 @@ type planner struct {
 	ix      *index
 	feeds   map[string]bool // feed files written, by output path
 	opts    Options
+	today   time.Time             // the build date: every figure is counted as of it
 	stats   *model.ComplaintStats // complaint figures, when a stage supplied them
 	jobs    []job
 	sitemap []string // URL paths of indexable pages
@@ -235,16 +237,22 @@ func (pl *planner) home() {
 		p := pl.page("", "/", "", "home")
 		p.Description = pl.site.Config.Description
 		cs := ix.byKind[model.KindCommitment]
-		d := &HomeData{Figures: []theme.Link{
+		d := &HomeData{AsOf: pl.today, Figures: []theme.Link{
 			{Label: "公开承诺", URL: "/commitments/", Count: len(cs), HasCount: true},
-			{Label: "已兑现", URL: "/commitments/status/fulfilled/", Count: len(ix.byStatus[model.StatusFulfilled]), HasCount: true},
-			{Label: "推进中", URL: "/commitments/status/in_progress/", Count: len(ix.byStatus[model.StatusInProgress]), HasCount: true},
-			{Label: "已逾期", URL: "/commitments/status/overdue/", Count: len(ix.byStatus[model.StatusOverdue]), HasCount: true},
-			{Label: "双公示信息", URL: "/disclosures/", Count: len(ix.byKind[model.KindDisclosure]), HasCount: true},
-			{Label: "政务失信记录", URL: "/records/", Count: len(ix.byKind[model.KindRecord]), HasCount: true},
-			{Label: "典型案例", URL: "/cases/", Count: len(ix.byKind[model.KindCase]), HasCount: true},
-			{Label: "政策文件", URL: "/policies/", Count: len(ix.byKind[model.KindPolicy]), HasCount: true},
 		}}
+		for _, st := range model.ListedStatuses() {
+			f := theme.Link{Label: st.Label(), URL: urlOf("commitments", "status", string(st)), Count: len(ix.byStatus[st]), HasCount: true}
+			if st == model.StatusOverdue {
+				f.Label, f.Note = "其中已逾期", "已过完成时限仍未兑现，与上列状态交叉计数"
+			}
+			d.Figures = append(d.Figures, f)
+		}
+		d.Figures = append(d.Figures,
+			theme.Link{Label: "双公示信息", URL: "/disclosures/", Count: len(ix.byKind[model.KindDisclosure]), HasCount: true},
+			theme.Link{Label: "政务失信记录", URL: "/records/", Count: len(ix.byKind[model.KindRecord]), HasCount: true},
+			theme.Link{Label: "典型案例", URL: "/cases/", Count: len(ix.byKind[model.KindCase]), HasCount: true},
+			theme.Link{Label: "政策文件", URL: "/policies/", Count: len(ix.byKind[model.KindPolicy]), HasCount: true},
+		)
 		overdue := append([]*item(nil), ix.byStatus[model.StatusOverdue]...)
 		sort.SliceStable(overdue, func(i, j int) bool {
 			a, b := overdue[i].c.Derived.DaysLate, overdue[j].c.Derived.DaysLate
@@ -298,8 +306,8 @@ func (pl *planner) section(k model.Kind) {
 	filters := func(cur string) []theme.FilterGroup {
 		var groups []theme.FilterGroup
 		if k == model.KindCommitment {
-			g := theme.FilterGroup{Label: "状态", Links: []theme.Link{{Label: "全部", URL: "/commitments/", Current: cur == "/commitments/"}}}
-			for _, st := range append(append([]model.Status{}, model.Statuses...), model.StatusOverdue) {
+			g := theme.FilterGroup{Label: "状态", Links: []theme.Link{{Label: "全部", URL: "/commitments/", Count: len(ix.byKind[k]), HasCount: true, Current: cur == "/commitments/"}}}
+			for _, st := range model.ListedStatuses() {
 				u := urlOf("commitments", "status", string(st))
 				g.Links = append(g.Links, theme.Link{Label: st.Label(), URL: u, Count: len(ix.byStatus[st]), HasCount: true, Current: cur == u})
 			}
@@ -320,8 +328,8 @@ func (pl *planner) section(k model.Kind) {
 	}
 	pl.list(k, title, ix.byKind[k], filters, true, string(k))
 	if k == model.KindCommitment {
-		for _, st := range append(append([]model.Status{}, model.Statuses...), model.StatusOverdue) {
-			pl.list(k, "承诺："+st.Label(), ix.byStatus[st], filters, false, "commitments", "status", string(st))
+		for _, st := range model.ListedStatuses() {
+			pl.list(k, "承诺："+statusListLabel(st), ix.byStatus[st], filters, false, "commitments", "status", string(st))
 		}
 	}
 	for _, c := range cats {
@@ -380,8 +388,9 @@ func (pl *planner) detail(it *item) {
 		case it.c != nil:
 			c := it.c
 			articleMeta(p, it, c.SourceDoc)
-			st := c.DisplayStatus()
-			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.Label(), StatusClass: string(st), State: c.Derived,
+			st := c.Standing()
+			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status), State: c.Derived,
+				Standing: st, Lateness: st.Lateness(),
 				Lead: ix.deptLinks([]string{c.Department}), Partners: ix.deptLinks(c.Partners),
 				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags}
 			for _, pr := range c.Progress {
@@ -441,7 +450,7 @@ func safeLink(u string) string {
 
 // deptSorts are the pre-rendered sort orders of the departments index.
 var deptSorts = []struct{ key, label string }{
-	{"", "默认顺序"}, {"kept", "按已兑现"}, {"in_progress", "按推进中"}, {"overdue", "按已逾期"}, {"broken", "按未兑现"}, {"total", "按承诺总数"},
+	{"", "默认顺序"}, {"kept", "按已兑现"}, {"in_progress", "按推进中"}, {"partial", "按部分兑现"}, {"broken", "按未兑现"}, {"overdue", "按已逾期"}, {"total", "按承诺总数"},
 }
 
 func (pl *planner) departments() {
@@ -451,15 +460,23 @@ func (pl *planner) departments() {
 		r := DeptRow{ID: d.ID, Name: d.Name, URL: urlOf("departments", d.ID), Type: d.Type, order: i}
 		for _, it := range ix.byDept[d.ID][model.KindCommitment] {
 			r.Total++
-			switch model.Status(it.status) {
-			case model.StatusFulfilled:
-				r.Kept++
-			case model.StatusInProgress:
-				r.InProgress++
-			case model.StatusOverdue:
-				r.Overdue++
-			case model.StatusBroken:
-				r.Broken++
+			for _, st := range it.c.Standing().Lists() {
+				switch st {
+				case model.StatusPending:
+					r.Pending++
+				case model.StatusInProgress:
+					r.InProgress++
+				case model.StatusFulfilled:
+					r.Kept++
+				case model.StatusPartial:
+					r.Partial++
+				case model.StatusBroken:
+					r.Broken++
+				case model.StatusWithdrawn:
+					r.Withdrawn++
+				case model.StatusOverdue:
+					r.Overdue++
+				}
 			}
 		}
 		rows = append(rows, r)
@@ -481,6 +498,8 @@ func (pl *planner) departments() {
 					return r.Kept
 				case "in_progress":
 					return r.InProgress
+				case "partial":
+					return r.Partial
 				case "overdue":
 					return r.Overdue
 				case "broken":
@@ -504,7 +523,7 @@ func (pl *planner) departments() {
 				}
 				g.Links = append(g.Links, theme.Link{Label: o.label, URL: ou, Current: o.key == s.key})
 			}
-			return p, &DepartmentsData{Rows: sorted, Sorts: []theme.FilterGroup{g}, SortLabel: s.label}
+			return p, &DepartmentsData{AsOf: pl.today, Rows: sorted, Sorts: []theme.FilterGroup{g}, SortLabel: s.label}
 		})
 	}
 	const groupSize = 10
@@ -523,14 +542,20 @@ func (pl *planner) departments() {
 			}
 			byStatus := map[model.Status][]*item{}
 			for _, it := range cs {
-				byStatus[model.Status(it.status)] = append(byStatus[model.Status(it.status)], it)
+				for _, st := range it.c.Standing().Lists() {
+					byStatus[st] = append(byStatus[st], it)
+				}
 			}
 			var bars []chart.Bar
-			for _, st := range []model.Status{model.StatusOverdue, model.StatusInProgress, model.StatusPending, model.StatusPartial, model.StatusBroken, model.StatusFulfilled, model.StatusWithdrawn} {
+			for _, st := range model.ListedStatuses() {
 				items := byStatus[st]
-				bars = append(bars, chart.Bar{Label: st.Label(), Value: len(items), Class: string(st)})
-				if len(items) == 0 {
-					continue
+				label := st.Label()
+				if st == model.StatusOverdue {
+					label = "其中已逾期"
+				}
+				bars = append(bars, chart.Bar{Label: label, Value: len(items), Class: string(st), Part: st == model.StatusOverdue})
+				if len(items) == 0 || st == model.StatusOverdue {
+					continue // the late ones are shown in their status's group, marked
 				}
 				g := Group{Label: st.Label(), Class: string(st), Total: len(items), Items: views(items, groupSize)}
 				if len(items) > groupSize {
@@ -538,6 +563,7 @@ func (pl *planner) departments() {
 				}
 				data.Groups = append(data.Groups, g)
 			}
+			data.Overdue = len(byStatus[model.StatusOverdue])
 			if len(cs) > 0 {
 				data.Chart = chart.HBar("chart-"+d.ID, d.Name+"承诺履行情况", bars)
 			}

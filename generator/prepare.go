@@ -29,7 +29,7 @@ type item struct {
 	summary string
 
 	depts    []string // registry ids, lead first
-	status   string   // display status (commitments), record status
+	status   string   // official status (commitments, see model.Standing), record status
 	category string   // category, case type, record type, policy topic
 
 	unpublished bool
@@ -62,7 +62,7 @@ type index struct {
 	items     []*item // every published or stop-notice record, in kind order
 	byKind    map[model.Kind][]*item
 	byDept    map[string]map[model.Kind][]*item
-	byStatus  map[model.Status][]*item // commitments by display status
+	byStatus  map[model.Status][]*item // commitments by each list of their model.Standing
 	byCat     map[model.Kind]map[string][]*item
 	byTag     map[string][]*item
 	bySubject map[string][]*item
@@ -109,7 +109,7 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 		return true
 	}
 	for _, c := range site.Commitments {
-		it := &item{kind: model.KindCommitment, common: &c.Common, c: c, category: c.Category, status: string(c.DisplayStatus())}
+		it := &item{kind: model.KindCommitment, common: &c.Common, c: c, category: c.Category, status: string(c.Status)}
 		it.depts = appendUnique([]string{c.Department}, c.Partners...)
 		add(it)
 	}
@@ -180,8 +180,9 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 			m[it.kind] = append(m[it.kind], it)
 		}
 		if it.c != nil {
-			st := model.Status(it.status)
-			ix.byStatus[st] = append(ix.byStatus[st], it)
+			for _, st := range it.c.Standing().Lists() {
+				ix.byStatus[st] = append(ix.byStatus[st], it)
+			}
 		}
 		if it.category != "" {
 			m := ix.byCat[it.kind]
@@ -243,22 +244,17 @@ func (ix *index) itemView(it *item) Item {
 	if !it.common.Date.IsZero() {
 		d := it.common.Date
 		v.DateISO = d.Format("2006-01-02")
-		v.DateText = itoa(d.Year()) + "年" + itoa(int(d.Month())) + "月" + itoa(d.Day()) + "日"
+		v.DateText = theme.Date(d)
 	}
 	if len(it.depts) > 0 {
 		v.Department = ix.deptName(it.depts[0])
 	}
 	switch {
 	case it.c != nil:
-		st := it.c.DisplayStatus()
-		v.StatusLabel, v.StatusClass = st.Label(), string(st)
-		switch s := it.c.Derived; {
-		case s.Overdue:
-			v.Note = "已逾期" + itoa(s.DaysLate) + "天"
-		case s.DueSoon && s.DaysLeft == 0:
-			v.Note = "今日到期"
-		case s.DueSoon:
-			v.Note = "剩余" + itoa(s.DaysLeft) + "天"
+		st := it.c.Standing()
+		v.StatusLabel, v.StatusClass, v.Note = st.StatusLabel(), string(st.Status), st.Lateness()
+		if st.Overdue {
+			v.NoteClass = "late"
 		}
 	case it.r != nil:
 		v.StatusLabel, v.StatusClass = it.r.Status, "record"

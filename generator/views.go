@@ -25,6 +25,10 @@ type SiteView struct {
 	Departments   []*model.Department
 	HasSearch     bool // a /search/ page exists
 	HasComplaints bool // a /complaints/ page exists
+	// Furniture are the footer's service links (网站地图, 网站声明, 隐私政策,
+	// 联系我们, 我为政府网站找错, 无障碍与长者模式 …), see furniture.go.
+	Furniture      []theme.Link
+	ErrorReportURL string // 我为政府网站找错
 	// Footer is footer.html rendered once per build (it shows only site
 	// fields), so pages do not repeat the work.
 	Footer template.HTML
@@ -43,7 +47,8 @@ type Item struct {
 	Category    string
 	StatusLabel string
 	StatusClass string
-	Note        string
+	Note        string // beside the status: a commitment's lateness (逾期 428 天)
+	NoteClass   string // "late" when Note says the commitment is overdue
 	Example     bool
 	Row         template.HTML // partials/item.html rendered once: a row appears in several lists
 }
@@ -60,7 +65,8 @@ type ListData struct {
 
 // HomeData is the home layout's .Data.
 type HomeData struct {
-	Figures    []theme.Link
+	AsOf       time.Time    // the build date the figures are counted on
+	Figures    []theme.Link // commitments by official status, then 其中已逾期, then the other kinds
 	Overdue    []Item
 	DueSoon    []Item
 	News       []Item
@@ -84,6 +90,8 @@ type CommitmentData struct {
 	StatusLabel string
 	StatusClass string
 	State       model.CommitmentState
+	Standing    model.Standing // official status and lateness: the one way it is shown
+	Lateness    string         // 逾期 428 天, 剩余 12 天 … ("" when nothing to say)
 	Lead        []theme.Link
 	Partners    []theme.Link
 	CategoryURL string
@@ -93,13 +101,17 @@ type CommitmentData struct {
 
 // DeptRow is one row of the departments index.
 type DeptRow struct {
-	ID, Name, URL, Type                      string
-	Kept, InProgress, Overdue, Broken, Total int
-	order                                    int
+	ID, Name, URL, Type string
+	// Commitments by official status (they add up to Total) and, across
+	// them, how many are overdue (model.Standing).
+	Pending, InProgress, Kept, Partial, Broken, Withdrawn int
+	Overdue, Total                                        int
+	order                                                 int
 }
 
 // DepartmentsData is the departments layout's .Data.
 type DepartmentsData struct {
+	AsOf      time.Time
 	Rows      []DeptRow
 	Sorts     []theme.FilterGroup
 	SortLabel string
@@ -120,7 +132,8 @@ type DepartmentData struct {
 	Parent     *theme.Link
 	Total      int
 	Chart      template.HTML
-	Groups     []Group // commitments by display status
+	Groups     []Group // commitments by official status
+	Overdue    int     // of them, how many are overdue
 	Sections   []Group // disclosures, records, cases, news, policies
 	FeedURL    string
 	Feeds      []theme.Link // the department's feeds, one per format

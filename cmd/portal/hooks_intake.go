@@ -60,7 +60,7 @@ func modelStats(st *intake.Stats) *model.ComplaintStats {
 		out.Departments[id] = deptStats(d)
 	}
 	for _, m := range st.Monthly {
-		out.Monthly = append(out.Monthly, model.MonthlyComplaintStats{Month: m.Month, Received: m.Received, Replied: m.Replied, ReplyRate: m.ReplyRate, Satisfaction: m.Satisfaction})
+		out.Monthly = append(out.Monthly, model.MonthlyComplaintStats{Month: m.Month, Received: m.Received, Replied: m.Replied, ReplyRate: m.ReplyRate, Satisfaction: m.Satisfaction, Visited: m.Visited})
 	}
 	for _, r := range st.Replies {
 		out.Replies = append(out.Replies, model.PublicReply{Receipt: r.Receipt, Category: r.Category, Department: r.Department,

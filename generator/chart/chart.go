@@ -16,6 +16,9 @@ type Bar struct {
 	Label string
 	Value int
 	Class string // CSS class suffix, e.g. a status name; colours come from Colors
+	// Part marks a bar that counts some of the others again (其中已逾期):
+	// it is drawn, but not added to the total the description states.
+	Part bool
 }
 
 // Colors maps a bar class to a fill colour with at least 3:1 contrast on
@@ -34,10 +37,12 @@ var defaultColors = map[string]string{
 // the bar, and the value as text at its end. id must be unique on the page.
 func HBar(id, title string, bars []Bar) template.HTML {
 	const (
+		// 360 units wide: on a 390 px phone (358 px of text column) the
+		// chart is drawn at 0.99×, so its 15-unit labels stay above 14 px.
 		rowH   = 28
-		labelW = 110
-		barMax = 300
-		width  = labelW + barMax + 60
+		labelW = 120
+		barMax = 190
+		width  = labelW + barMax + 50
 	)
 	max := 0
 	total := 0
@@ -45,7 +50,9 @@ func HBar(id, title string, bars []Bar) template.HTML {
 		if b.Value > max {
 			max = b.Value
 		}
-		total += b.Value
+		if !b.Part {
+			total += b.Value
+		}
 	}
 	height := rowH*len(bars) + 8
 	var desc []string
@@ -70,9 +77,9 @@ func HBar(id, title string, bars []Bar) template.HTML {
 		if color == "" {
 			color = "#0b4f8a"
 		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="14" fill="#1f2328">%s</text>`, labelW-8, y+18, esc(b.Label))
+		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="end" font-size="15" fill="#1f2328">%s</text>`, labelW-8, y+18, esc(b.Label))
 		fmt.Fprintf(&s, `<rect x="%d" y="%d" width="%d" height="20" fill="%s"></rect>`, labelW, y+3, w, color)
-		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="14" fill="#1f2328">%d</text>`, labelW+w+6, y+18, b.Value)
+		fmt.Fprintf(&s, `<text x="%d" y="%d" font-size="15" fill="#1f2328">%d</text>`, labelW+w+6, y+18, b.Value)
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String()) // every interpolated string is escaped above

@@ -13,10 +13,11 @@ func TestHBar(t *testing.T) {
 		bars     []Bar
 		contains []string
 	}{
-		{"accessible with figures as text", []Bar{{"已兑现", 3, "fulfilled"}, {"已逾期", 1, "overdue"}},
-			[]string{`role="img"`, `<title id="c-t">承诺状态</title>`, "共4项：已兑现 3项，已逾期 1项", `>3</text>`, `>1</text>`, `fill="#b3261e"`, `width="300"`}},
-		{"all zero draws no bars", []Bar{{"已兑现", 0, "fulfilled"}}, []string{`width="0"`, "共0项"}},
-		{"labels escaped", []Bar{{"<b>", 1, ""}}, []string{"&lt;b&gt;"}},
+		{"accessible with figures as text", []Bar{{"已兑现", 3, "fulfilled", false}, {"已逾期", 1, "overdue", false}},
+			[]string{`role="img"`, `<title id="c-t">承诺状态</title>`, "共4项：已兑现 3项，已逾期 1项", `>3</text>`, `>1</text>`, `fill="#b3261e"`, `width="190"`}},
+		{"a part is not added to the total", []Bar{{"未兑现", 2, "broken", false}, {"其中已逾期", 2, "overdue", true}}, []string{"共2项：未兑现 2项，其中已逾期 2项"}},
+		{"all zero draws no bars", []Bar{{"已兑现", 0, "fulfilled", false}}, []string{`width="0"`, "共0项"}},
+		{"labels escaped", []Bar{{"<b>", 1, "", false}}, []string{"&lt;b&gt;"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -112,10 +112,20 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 			"site_name": &gc.SiteName, "site_domain": &gc.SiteDomain, "site_id_code": &gc.SiteIDCode,
 			"sponsor": &gc.Sponsor, "organizer": &gc.Organizer, "contact": &gc.Contact,
 			"address": &gc.Address, "icp": &gc.ICP, "police_record": &gc.PoliceRecord,
+			"logo": &gc.Logo, "conac_mark": &gc.ConacMark, "conac_url": &gc.ConacURL, "error_report": &gc.ErrorReport,
+			"phone": &gc.Phone, "email": &gc.Email, "hours": &gc.Hours, "police_record_url": &gc.PoliceRecordURL,
 		} {
 			str(g, key, dst)
 		}
 		checkGovernment(g, *gc)
+		// Links the footer and header show: a site path or a web address,
+		// never javascript: or a relative path that breaks on deeper pages.
+		for key, v := range map[string]string{"logo": gc.Logo, "conac_mark": gc.ConacMark, "conac_url": gc.ConacURL,
+			"error_report": gc.ErrorReport, "police_record_url": gc.PoliceRecordURL} {
+			if v != "" && !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+				g.Errorf(key, "%q is not a link (use a site path starting with / or an http(s):// address)", v)
+			}
+		}
 		g.Finish()
 	}
 	if c := t.Table("commitments"); c != nil {

@@ -54,6 +54,7 @@ type MonthlyComplaintStats struct {
 	Replied      int     // 答复数
 	ReplyRate    float64 // 答复率, 0..1
 	Satisfaction float64 // 满意率, 0..1 over visited
+	Visited      int     // 回访数: with none, there is no 满意率 ("—")
 }
 
 // PublicReply is a reply the complainant consented to publish.

@@ -48,6 +48,19 @@ type GovernmentConfig struct {
 	Address      string `toml:"address"`       // 地址, optional
 	ICP          string `toml:"icp"`           // ICP备案号
 	PoliceRecord string `toml:"police_record"` // 公安机关备案号, optional
+
+	// The furniture every government site carries (政府网站发展指引,
+	// 国办发〔2017〕47号: the header's 网站标识 and the footer's 党政机关网站标识,
+	// 我为政府网站找错, 网站地图, 联系我们). Each is optional; pages show what
+	// is set.
+	Logo            string `toml:"logo"`              // 网站标识: an image path under the theme's static/ or an https URL
+	ConacMark       string `toml:"conac_mark"`        // 党政机关网站标识 (开办单位标识) image, issued with the registration
+	ConacURL        string `toml:"conac_url"`         // where the mark links (the registration's check page)
+	ErrorReport     string `toml:"error_report"`      // 我为政府网站找错: default the complaint form's 网站纠错 category
+	Phone           string `toml:"phone"`             // 联系电话 on 联系我们
+	Email           string `toml:"email"`             // 电子邮箱 on 联系我们
+	Hours           string `toml:"hours"`             // 办公时间 on 联系我们
+	PoliceRecordURL string `toml:"police_record_url"` // the 公安机关备案 check page, optional
 }
 
 // CommitmentConfig sets the windows used to derive commitment state.

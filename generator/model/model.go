@@ -9,7 +9,10 @@
 // Every time value is a calendar date or instant in the site's time zone.
 package model
 
-import "time"
+import (
+	"strconv"
+	"time"
+)
 
 // Kind names a content section; it is also the URL's first path segment.
 type Kind string
@@ -99,8 +102,9 @@ const (
 	StatusPartial    Status = "partial"     // 部分兑现
 	StatusBroken     Status = "broken"      // 未兑现
 	StatusWithdrawn  Status = "withdrawn"   // 依法变更/撤回
-	// StatusOverdue is never written by hand: it is derived (see Commitment.Derive)
-	// and used for the /commitments/status/overdue/ list.
+	// StatusOverdue is never written by hand: it is derived (see
+	// Commitment.Derive) and names the /commitments/status/overdue/ list,
+	// which holds late commitments of every official status (see Standing).
 	StatusOverdue Status = "overdue"
 )
 
@@ -191,13 +195,69 @@ func (c *Commitment) Derive(now time.Time, dueSoonDays, veryOverdueDays int) {
 	}
 }
 
-// DisplayStatus is the status a list files the commitment under: overdue
-// wins over the written status for open commitments.
-func (c *Commitment) DisplayStatus() Status {
-	if c.Derived.Overdue {
-		return StatusOverdue
+// Standing is how a commitment stands as of the build date: its official
+// status, always, and its lateness beside it, never instead of it. Every
+// page, list, count, chart, feed and open-data row reads a commitment
+// through Standing, so they cannot disagree: a commitment officially
+// 未兑现 and 428 days past its deadline is counted under 未兑现 and under
+// 已逾期, and shown as "未兑现 · 逾期 428 天".
+type Standing struct {
+	Status      Status // the official (written) status
+	Overdue     bool   // past its deadline and not fulfilled or withdrawn
+	VeryOverdue bool   // overdue by more than the very-overdue window
+	DaysLate    int    // days past the deadline when overdue
+	DueSoon     bool   // deadline within the due-soon window, not yet kept
+	DaysLeft    int    // days until the deadline when DueSoon (0 = today)
+}
+
+// Standing returns the commitment's standing as derived for the build date.
+func (c *Commitment) Standing() Standing {
+	d := c.Derived
+	return Standing{Status: c.Status, Overdue: d.Overdue, VeryOverdue: d.VeryOverdue, DaysLate: d.DaysLate, DueSoon: d.DueSoon, DaysLeft: d.DaysLeft}
+}
+
+// StatusLabel is the official status's name (未兑现).
+func (s Standing) StatusLabel() string { return s.Status.Label() }
+
+// Lateness is what the deadline says beside the status: 逾期 428 天,
+// 严重逾期 428 天, 今日到期, 剩余 12 天, or "" when there is nothing to say.
+func (s Standing) Lateness() string {
+	switch {
+	case s.VeryOverdue:
+		return "严重逾期 " + strconv.Itoa(s.DaysLate) + " 天"
+	case s.Overdue:
+		return "逾期 " + strconv.Itoa(s.DaysLate) + " 天"
+	case s.DueSoon && s.DaysLeft == 0:
+		return "今日到期"
+	case s.DueSoon:
+		return "剩余 " + strconv.Itoa(s.DaysLeft) + " 天"
 	}
-	return c.Status
+	return ""
+}
+
+// Label is the status with its lateness: 未兑现 · 逾期 428 天.
+func (s Standing) Label() string {
+	if l := s.Lateness(); l != "" {
+		return s.StatusLabel() + " · " + l
+	}
+	return s.StatusLabel()
+}
+
+// Lists are the status lists the commitment is counted in: its official
+// status, and StatusOverdue as well when it is late. The counts of the
+// official statuses add up to the number of commitments; 已逾期 is a count
+// of its own across them.
+func (s Standing) Lists() []Status {
+	if s.Overdue {
+		return []Status{s.Status, StatusOverdue}
+	}
+	return []Status{s.Status}
+}
+
+// ListedStatuses are the status lists in display order: every official
+// status, then 已逾期 (which cuts across them).
+func ListedStatuses() []Status {
+	return append(append([]Status{}, Statuses...), StatusOverdue)
 }
 
 // DaysBetween returns the whole calendar days from a to b (b-a), comparing

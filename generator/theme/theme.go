@@ -281,19 +281,51 @@ func (t *Theme) RenderPage(w io.Writer, name, title, urlPath string, data any) e
 // Funcs are the template functions every layout may use.
 func Funcs() template.FuncMap {
 	return template.FuncMap{
-		"date":    formatDate,
-		"isodate": isoDate,
-		"add":     func(a, b int) int { return a + b },
-		"sub":     func(a, b int) int { return a - b },
+		"date":     Date,
+		"datetime": DateTime,
+		"isodate":  isoDate,
+		"isotime":  isoTime,
+		"add":      func(a, b int) int { return a + b },
+		"sub":      func(a, b int) int { return a - b },
 	}
 }
 
-// formatDate writes a date as 2024年11月25日; zero dates are empty.
-func formatDate(t time.Time) string {
+// The site's one date style (年月日, with the time where it matters):
+// built pages, served pages (search, complaints), receipts and the back
+// office all format dates with these, so a reader never meets 2025-06-30
+// on one page and 2025年6月30日 on the next. Machine-readable values
+// (<time datetime>, open data, APIs) stay ISO 8601.
+
+// Date writes a date as 2024年11月25日; a zero date is empty.
+func Date(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
+
+// DateTime writes an instant as 2024年11月25日 14:05 in t's zone; a zero
+// time is empty.
+func DateTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return Date(t) + t.Format(" 15:04")
+}
+
+// Month writes a month as 2024年11月.
+func Month(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+}
+
+func isoTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format("2006-01-02T15:04")
 }
 
 func isoDate(t time.Time) string {

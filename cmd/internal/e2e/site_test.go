@@ -68,13 +68,13 @@ func TestHome(t *testing.T) {
 
 	// The key figures agree with the open data of the same build.
 	commitments := openData[struct {
-		DisplayStatus string `json:"display_status"`
-		Overdue       bool   `json:"overdue"`
+		Status  string `json:"status"`
+		Overdue bool   `json:"overdue"`
 	}](t, "commitments")
 	count := func(status string) int {
 		n := 0
 		for _, c := range commitments {
-			if c.DisplayStatus == status {
+			if c.Status == status {
 				n++
 			}
 		}
@@ -90,7 +90,9 @@ func TestHome(t *testing.T) {
 		"公开承诺":   len(commitments),
 		"已兑现":    count("fulfilled"),
 		"推进中":    count("in_progress"),
-		"已逾期":    overdue,
+		"部分兑现":   count("partial"),
+		"未兑现":    count("broken"),
+		"其中已逾期":  overdue,
 		"双公示信息":  len(openData[anyRecord](t, "disclosures")),
 		"政务失信记录": len(openData[anyRecord](t, "records")),
 		"典型案例":   len(openData[anyRecord](t, "cases")),
@@ -190,20 +192,25 @@ func TestCommitmentsByStatus(t *testing.T) {
 	n, _ := strconv.Atoi(m[1])
 	require.Positive(t, n, "the shipped site has overdue commitments")
 
+	// The filters are folded so the first result shows on a phone's first
+	// screen: open them as a person would.
+	_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(".filters-fold > summary")))
+	require.NoError(t, err)
 	follow(t, ctx, "status link", chromedp.Click(chromedp.CSS(overdueLink)))
 	assert.Equal(t, "/commitments/status/overdue/", location(t, ctx))
 	assert.Contains(t, text(t, ctx, "h1"), "已逾期")
 	items := texts(t, ctx, ".items > .item")
 	assert.Len(t, items, min(n, 20), "one row per overdue commitment (page size 20)")
-	assert.Len(t, texts(t, ctx, ".items > .item .status-overdue"), len(items), "every row carries the overdue badge")
+	assert.Len(t, texts(t, ctx, ".items > .item .standing .late"), len(items), "every row says how late it is beside its status")
 
 	// Open the first one: the badge, the days late and the progress timeline.
 	title := text(t, ctx, ".items > .item .item-title")
 	follow(t, ctx, "open a commitment", chromedp.Click(chromedp.CSS(".items > .item .item-title")))
 	assert.True(t, strings.HasPrefix(location(t, ctx), "/commitments/"), location(t, ctx))
 	assert.Contains(t, text(t, ctx, "h1"), strings.TrimSpace(strings.TrimSuffix(title, "示例")))
-	assert.Equal(t, "已逾期", text(t, ctx, ".status-line .badge"))
-	assert.Regexp(t, `已逾期 \d+ 天`, text(t, ctx, ".status-line .late"))
+	// The official status is shown, the lateness beside it, never instead.
+	assert.Contains(t, []string{"未启动", "推进中", "部分兑现", "未兑现"}, text(t, ctx, ".status-line .badge"))
+	assert.Regexp(t, `^(严重)?逾期 \d+ 天$`, text(t, ctx, ".status-line .late"))
 	assert.Equal(t, "推进情况", text(t, ctx, "#progress-h"))
 	steps := texts(t, ctx, "section[aria-labelledby=progress-h] .timeline > li")
 	require.NotEmpty(t, steps, "the progress timeline")

@@ -62,7 +62,10 @@ type MonthStats struct {
 	Replied      int
 	ReplyRate    float64 // replied / received, 0..1
 	Satisfaction float64 // (满意 + 基本满意) / visited, 0..1
-	visited, ok  int
+	// Visited is how many of the month's complaints were visited: with
+	// none, Satisfaction has nothing to divide and pages show "—".
+	Visited int
+	ok      int
 }
 
 // PublicReply is a consented reply, without personal data.
@@ -138,7 +141,7 @@ func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string
 			m.Replied++
 		}
 		if v, ok := c.Last(EventVisited); ok {
-			m.visited++
+			m.Visited++
 			if v.Satisfaction != Unsatisfied {
 				m.ok++
 			}
@@ -174,10 +177,10 @@ func ComputeStats(all []*Complaint, cal *Calendar, lim Limits, known func(string
 		if m.Received > 0 {
 			m.ReplyRate = float64(m.Replied) / float64(m.Received)
 		}
-		if m.visited > 0 {
-			m.Satisfaction = float64(m.ok) / float64(m.visited)
+		if m.Visited > 0 {
+			m.Satisfaction = float64(m.ok) / float64(m.Visited)
 		}
-		m.visited, m.ok = 0, 0
+		m.ok = 0
 		st.Monthly = append(st.Monthly, *m)
 	}
 	sort.Slice(st.Monthly, func(i, j int) bool { return st.Monthly[i].Month < st.Monthly[j].Month })

@@ -59,8 +59,8 @@ func TestComputeStats(t *testing.T) {
 	assert.Equal(t, 1, st.Departments["sj"].Received, "the duplicate does not count")
 	assert.Equal(t, 5, st.Total.Received)
 	require.Len(t, st.Monthly, 2)
-	assert.Equal(t, MonthStats{Month: "2025-01", Received: 3, Replied: 2, ReplyRate: 2.0 / 3, Satisfaction: 0.5}, st.Monthly[0])
-	assert.Equal(t, MonthStats{Month: "2025-02", Received: 2, Replied: 1, ReplyRate: 0.5, Satisfaction: 1}, st.Monthly[1])
+	assert.Equal(t, MonthStats{Month: "2025-01", Received: 3, Replied: 2, ReplyRate: 2.0 / 3, Satisfaction: 0.5, Visited: 2}, st.Monthly[0])
+	assert.Equal(t, MonthStats{Month: "2025-02", Received: 2, Replied: 1, ReplyRate: 0.5, Satisfaction: 1, Visited: 1}, st.Monthly[1])
 	require.Len(t, st.Replies, 1, "only the consented reply")
 	r := st.Replies[0]
 	assert.Equal(t, PublicReply{Receipt: "TS-20250115-000001", Department: "fgw", AcceptedDate: "2025-01-16",
