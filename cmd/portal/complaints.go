@@ -27,6 +27,8 @@ Usage:
   portal complaints close  [flags] -actor NAME [-note TEXT] RECEIPT
   portal complaints export [flags] [-format csv|json] [-o FILE] [list filters]
   portal complaints erase-expired [flags] [-dry-run]   erase personal data retention_days after closing
+  portal complaints backup  [flags] [-o FILE] [-keep N]  copy the whole SQLite store while it is in use (0600)
+  portal complaints restore [flags] -from FILE          put a backup in place (portal serve stopped)
 
 Common flags: -site DIR (default .), -db PATH|postgres://… (default from portal.toml).
 -actor defaults to $PORTAL_ACTOR, then $USER.
@@ -40,6 +42,9 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return usageError{"complaints: no subcommand given"}
 	}
 	sub, rest := args[0], args[1:]
+	if sub == "backup" || sub == "restore" {
+		return cmdComplaintsBackup(ctx, sub, rest, stdout, stderr)
+	}
 	fs := newFlagSet("complaints "+sub, "portal complaints "+sub+" [flags] …", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml)")
 	db := fs.String("db", "", "complaint store: SQLite path or postgres:// URL (default from portal.toml)")

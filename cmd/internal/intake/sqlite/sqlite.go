@@ -1,7 +1,8 @@
 // Package sqlite is the complaint Store on SQLite (modernc.org/sqlite, no
 // cgo), portal's default at <state_dir>/intake.db.
 //
-// Contract: Open creates the file and its folder if missing, applies the
+// Contract: Open creates the file (0600: it holds personal data; an existing
+// file readable by others is narrowed to that) and its folder if missing, applies the
 // embedded migrations, and returns a store whose writes are committed with
 // WAL and synchronous=FULL before they return, so an acknowledged complaint
 // survives a crash or power loss. Writers begin IMMEDIATE transactions, so
@@ -13,7 +14,9 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -46,6 +49,9 @@ func Open(ctx context.Context, path string) (*sqldb.Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return nil, fmt.Errorf("complaint store: %w", err)
 	}
+	if err := ownerOnly(path); err != nil {
+		return nil, fmt.Errorf("complaint store: %w", err)
+	}
 	db, err := sql.Open("sqlite", DSN(path))
 	if err != nil {
 		return nil, fmt.Errorf("complaint store %s: %w", path, err)
@@ -59,4 +65,33 @@ func Open(ctx context.Context, path string) (*sqldb.Store, error) {
 		return nil, fmt.Errorf("complaint store %s: %w", path, err)
 	}
 	return sqldb.New(db, Dialect), nil
+}
+
+// ownerOnly creates the database file readable by its owner only (0600),
+// or narrows an existing one (and its WAL and shared-memory files) to that:
+// it holds personal data. SQLite gives the files it creates beside the
+// database (-wal, -shm) the database's own mode.
+func ownerOnly(path string) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		return f.Close()
+	}
+	if !errors.Is(err, fs.ErrExist) {
+		return err
+	}
+	for _, name := range []string{path, path + "-wal", path + "-shm"} {
+		st, err := os.Stat(name)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			if err := os.Chmod(name, st.Mode().Perm()&0o700); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
