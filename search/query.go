@@ -86,6 +86,15 @@ var (
 	endParticles = "吗呢吧啊了么"
 )
 
+func init() {
+	// Queries are folded before they are split (怎么 is searched as 怎幺
+	// only if the fold table says so): fold the words the same way.
+	for i, w := range questionWords {
+		questionWords[i] = normalize(w)
+	}
+	endParticles = normalize(endParticles)
+}
+
 // stripQuestionWords removes question words from a normalised clause and
 // returns what is left, in parts, and the words removed.
 func stripQuestionWords(text string) (parts, removed []string) {

@@ -174,6 +174,48 @@ func TestSearchServed(t *testing.T) {
 	rec = get("/search/?q=" + url.QueryEscape(strings.Repeat("税", 201)))
 	assert.Equal(t, http.StatusBadRequest, rec.Code)
 	assert.Contains(t, rec.Body.String(), "搜索词过长")
+
+	// Filters the index does not hold are errors naming what is allowed; a
+	// department or status given by name is understood.
+	for _, tc := range []struct{ target, field, allowed string }{
+		{"/api/search?q=a&kind=laws", "kind", "承诺践诺（commitments）"},
+		{"/api/search?q=a&department=nosuch", "department", "市发展改革委（fgw）"},
+		{"/api/search?q=a&status=lost", "status", "已逾期（overdue）"},
+		{"/api/search?q=a&year=1990", "year", "2025"},
+	} {
+		rec = get(tc.target)
+		assert.Equal(t, http.StatusBadRequest, rec.Code, tc.target)
+		var e struct {
+			Error  string
+			Errors map[string]string
+		}
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &e))
+		assert.Contains(t, e.Errors[tc.field], tc.allowed, tc.target)
+	}
+	for _, target := range []string{"/api/search?q=" + url.QueryEscape("承诺") + "&department=" + url.QueryEscape("市发改委"),
+		"/api/search?status=" + url.QueryEscape("已逾期")} {
+		rec = get(target)
+		require.Equal(t, http.StatusOK, rec.Code, target)
+		body.Total = 0
+		require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+		assert.Positive(t, body.Total, target)
+	}
+	rec = get("/search/?q=a&kind=laws")
+	assert.Equal(t, http.StatusBadRequest, rec.Code)
+	assert.Contains(t, rec.Body.String(), "筛选条件有误")
+
+	// A question about a complaint offers the form with its category.
+	rec = get("/api/search?q=" + url.QueryEscape("政府拖欠企业工程款怎么投诉"))
+	require.Equal(t, http.StatusOK, rec.Code)
+	var explained struct {
+		Total   int
+		Intent  struct{ URL string }
+		Ignored []string
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &explained))
+	assert.Equal(t, "/complaints/?category="+url.QueryEscape("拖欠账款"), explained.Intent.URL)
+	assert.Contains(t, explained.Ignored, "怎么")
+	assert.Positive(t, explained.Total)
 }
 
 // BenchmarkSearchHTTP measures queries per second through the real handler

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"portal/cmd/internal/intake"
 	"portal/generator/theme"
 	"portal/search/searchapi"
 )
@@ -33,6 +34,16 @@ type SearchPageData struct {
 	Pager   *theme.Pager
 	Tips    []string
 	Took    string // e.g. 3 毫秒
+	// ErrorField is the parameter Error is about; ClearURL is the same
+	// search without it, shown beside the filters.
+	ErrorField string
+	ClearURL   string
+	// Intent links to the complaint form with its category chosen, for a
+	// query about a complaint, an objection or credit repair.
+	Intent *theme.Link
+	// Notes say how the query was read: words relaxed, spelling folded,
+	// question words left out.
+	Notes []string
 }
 
 // searchTips are shown on the empty search page.
@@ -138,7 +149,17 @@ func (s *Server) handleSearchPage(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		status, data.Error, _ = s.searchError(r, err)
+		var fields map[string]string
+		status, data.Error, fields = s.searchError(r, err)
+		for f := range fields {
+			if f != "q" && f != "page" && f != "size" && f != "sort" {
+				data.ErrorField = f
+				data.ClearURL = searchURL(withFilter(q, f, ""))
+			}
+		}
+	}
+	if link := complaintIntent(q.Text); link != nil && q.Text != "" {
+		data.Intent = link
 	}
 	title := "搜索"
 	if q.Text != "" {
@@ -221,6 +242,7 @@ func (s *Server) decorate(d *SearchPageData) {
 		}
 	}
 	d.Pager = searchPager(base, res.Query.Page, res.Pages(), res.Total)
+	d.Notes = searchNotes(q.Text, *res)
 	if res.Took > 0 {
 		d.Took = strconv.FormatFloat(float64(res.Took.Microseconds())/1000, 'f', 1, 64) + " 毫秒"
 	}
@@ -287,6 +309,22 @@ type apiSearchBody struct {
 	Pages  int                        `json:"pages"`
 	Hits   []apiSearchHit             `json:"hits"`
 	Facets map[string][]apiFacetValue `json:"facets"`
+	// Relaxed: no page held every word; the hits answer these words.
+	Relaxed *apiRelaxed `json:"relaxed,omitempty"`
+	Folded  string      `json:"folded,omitempty"`  // the query as searched (誠信 → 诚信)
+	Ignored []string    `json:"ignored,omitempty"` // question words left out
+	Intent  *apiIntent  `json:"intent,omitempty"`  // the complaint form, for a query about one
+	Notes   []string    `json:"notes,omitempty"`   // the above, in Chinese sentences
+}
+
+type apiRelaxed struct {
+	Query   string   `json:"query"`
+	Dropped []string `json:"dropped"`
+}
+
+type apiIntent struct {
+	Label string `json:"label"`
+	URL   string `json:"url"`
 }
 
 // handleSearchAPI answers JSON. The query or a filter is required.
@@ -315,6 +353,16 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		}
 		body.Hits = append(body.Hits, apiSearchHit{URL: h.URL, Title: h.Title, Kind: h.Kind, Department: dept, Date: h.Date, Snippet: string(h.Snippet)})
 	}
+	if r := res.Relaxed; r != nil {
+		body.Relaxed = &apiRelaxed{Query: r.Query, Dropped: r.Dropped}
+	}
+	body.Folded, body.Ignored, body.Notes = res.Folded, res.Ignored, searchNotes(q.Text, res)
+	if res.Total == 0 {
+		body.Notes = append(body.Notes, "没有找到相关内容：请检查错别字，减少或更换关键词，或去掉筛选条件再试；如需反映问题，可通过投诉建议（/complaints/）提交。")
+	}
+	if link := complaintIntent(q.Text); link != nil {
+		body.Intent = &apiIntent{Label: link.Label, URL: link.URL}
+	}
 	for _, f := range res.Facets {
 		vs := make([]apiFacetValue, 0, len(f.Values))
 		for _, v := range f.Values {
@@ -323,4 +371,74 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 		body.Facets[f.Field] = vs
 	}
 	writeJSON(w, http.StatusOK, body)
+}
+
+// searchNotes says, in Chinese, how the query was read.
+func searchNotes(text string, res searchapi.Result) []string {
+	var notes []string
+	if r := res.Relaxed; r != nil {
+		n := "没有同时包含全部词语的结果，以下为放宽后的结果：" + r.Query
+		if len(r.Dropped) > 0 {
+			n += "（未要求包含：" + strings.Join(r.Dropped, "、") + "）"
+		}
+		notes = append(notes, n)
+	}
+	if res.Folded != "" {
+		notes = append(notes, "已按简体和通用写法查找：“"+res.Folded+"”（繁体字、异体字与简体字视为相同）。")
+	}
+	if len(res.Ignored) > 0 {
+		notes = append(notes, "疑问词不要求出现在结果中："+strings.Join(res.Ignored, "、")+"。")
+	}
+	return notes
+}
+
+// categoryOther is the complaint category when none fits (the last of
+// intake.Categories).
+var categoryOther = intake.Categories[len(intake.Categories)-1]
+
+// intentWords lead a query to the complaint form: a word, and the category
+// it chooses ("" lets the query's words choose among the categories).
+var intentWords = []struct{ word, category string }{
+	{"信用修复", intake.CategoryObjection},
+	{"异议", intake.CategoryObjection},
+	{"申诉", intake.CategoryObjection},
+	{"纠错", intake.CategoryObjection},
+	{"投诉", ""},
+	{"举报", ""},
+	{"反映", ""},
+}
+
+// complaintIntent returns a link to the complaint form when the query is
+// about a complaint, an objection or credit repair, with the category
+// preselected: the one named by the intent word, or the category sharing
+// most two-character words with the query (政府拖欠企业工程款怎么投诉 → 拖欠账款).
+func complaintIntent(text string) *theme.Link {
+	category, found := "", false
+	for _, w := range intentWords {
+		if strings.Contains(text, w.word) {
+			category, found = w.category, true
+			break
+		}
+	}
+	if !found {
+		return nil
+	}
+	if category == "" {
+		category = categoryOther
+		best := 0
+		for _, c := range intake.Categories {
+			n := 0
+			rs := []rune(c)
+			for i := 0; i+1 < len(rs); i++ {
+				if strings.Contains(text, string(rs[i:i+2])) {
+					n++
+				}
+			}
+			if n > best {
+				best, category = n, c
+			}
+		}
+	}
+	return &theme.Link{Label: "我要投诉：" + category, Name: category,
+		URL: "/complaints/?" + url.Values{"category": {category}}.Encode()}
 }

@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"html/template"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -241,4 +243,70 @@ func TestSearchURL(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestComplaintIntent(t *testing.T) {
+	t.Parallel()
+	tests := []struct{ q, category string }{
+		{"政府拖欠企业工程款怎么投诉", "拖欠账款"},
+		{"投诉", "其他"},
+		{"举报新官不理旧账", "新官不理旧账"},
+		{"行政处罚信用修复", "异议申诉"},
+		{"对公示信息有异议", "异议申诉"},
+		{"政务诚信", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			link := complaintIntent(tt.q)
+			if tt.category == "" {
+				assert.Nil(t, link)
+				return
+			}
+			require.NotNil(t, link)
+			assert.Equal(t, "/complaints/?category="+url.QueryEscape(tt.category), link.URL)
+			assert.Contains(t, link.Label, tt.category)
+		})
+	}
+}
+
+// TestSearchExplains: the JSON answer and the page say how the query was
+// read (relaxed words, folded spelling, question words) and offer the
+// complaint form for a query about a complaint.
+func TestSearchExplains(t *testing.T) {
+	t.Parallel()
+	res := cannedResult
+	res.Relaxed = &searchapi.Relaxation{Query: "政府 拖欠 工程", Dropped: []string{"投诉"}}
+	res.Folded = "政府拖欠工程款"
+	res.Ignored = []string{"怎么"}
+	fs := &fakeSearch{res: res}
+	rec := get(t, New(Options{Search: fs}), "/api/search?q="+url.QueryEscape("政府拖欠工程款怎么投诉"))
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var body apiSearchBody
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &body))
+	require.NotNil(t, body.Relaxed)
+	assert.Equal(t, []string{"投诉"}, body.Relaxed.Dropped)
+	assert.Equal(t, []string{"怎么"}, body.Ignored)
+	require.NotNil(t, body.Intent)
+	assert.Equal(t, "/complaints/?category="+url.QueryEscape("拖欠账款"), body.Intent.URL)
+	assert.Len(t, body.Notes, 3)
+
+	page := get(t, New(Options{Search: fs, Pages: defaultTheme(t)}), "/search/?q="+url.QueryEscape("政府拖欠工程款怎么投诉"))
+	html := page.Body.String()
+	assert.Contains(t, html, `class="search-intent"`)
+	assert.Contains(t, html, "/complaints/?category="+url.QueryEscape("拖欠账款"))
+	assert.Contains(t, html, "未要求包含：投诉")
+	assert.Contains(t, html, "疑问词不要求出现在结果中：怎么")
+}
+
+// TestSearchFilterErrorBesideFilters: a filter the index refuses is a 400
+// page with the message beside the filters and a link without it.
+func TestSearchFilterErrorBesideFilters(t *testing.T) {
+	t.Parallel()
+	fs := &fakeSearch{err: &searchapi.QueryError{Field: "kind", Msg: `"x" is not a known kind; allowed: news`, MsgZH: "栏目“x”不存在，可选：信用动态（news）"}}
+	rec := get(t, New(Options{Search: fs, Pages: defaultTheme(t)}), "/search/?q=a&kind=x")
+	require.Equal(t, http.StatusBadRequest, rec.Code)
+	html := rec.Body.String()
+	assert.Contains(t, html, "筛选条件有误")
+	assert.Contains(t, html, "栏目“x”不存在，可选：信用动态（news）")
+	assert.Contains(t, html, `href="/search/?q=a"`)
 }

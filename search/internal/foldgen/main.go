@@ -7,10 +7,11 @@
 //     module that ships them): TSCharacters (traditional → simplified) and
 //     the Taiwan and Hong Kong variant tables (variant →
 //     standard traditional);
-//   - Unicode's Unihan_Variants.txt and Unihan_Readings.txt (Debian package
-//     unicode-data): kSemanticVariant pairs of traditional characters that
-//     both directions list and that read the same (kMandarin), which link
-//     the simplified forms of variant characters (帳~賬 gives 帐~账).
+//   - Unicode's Unihan (Debian package unicode-data): kSemanticVariant pairs
+//     of traditional characters that both directions list and that read
+//     the same (kMandarin), which link the simplified forms of variant
+//     characters (帳~賬 gives 帐~账); a class folds to its most frequent
+//     member (kFrequency).
 //
 // Run it from the repository root:
 //
@@ -94,8 +95,17 @@ func main() {
 	for r := range ts {
 		fold[r] = simplify(r)
 	}
+	// A regional variant that is also a standard simplified character (么
+	// is Hong Kong's variant of 幺, and simplified Chinese's 麼) keeps its
+	// simplified meaning.
+	standard := map[rune]bool{}
+	for _, s := range ts {
+		standard[s] = true
+	}
 	for r := range variant {
-		fold[r] = simplify(r)
+		if !standard[r] {
+			fold[r] = simplify(r)
+		}
 	}
 
 	// Variant characters: union the simplified forms of Unihan semantic
@@ -107,6 +117,38 @@ func main() {
 	readings, err := unihanField(filepath.Join(*unihan, "Unihan_Readings.txt.bz2"), "kMandarin")
 	if err != nil {
 		log.Fatal(err)
+	}
+	freq, err := unihanField(filepath.Join(*unihan, "Unihan_DictionaryLikeData.txt.bz2"), "kFrequency")
+	if err != nil {
+		log.Fatal(err)
+	}
+	// rank orders a class's members: the most frequent (kFrequency 1 is the
+	// most common) is the form the class folds to, so common characters
+	// stay as they are; ties go to the lower code point.
+	// A simplified character often has no kFrequency: it takes its
+	// traditional form's.
+	known := map[rune]int{}
+	rank := func(r rune) int {
+		if f, err := strconv.Atoi(freq[r]); err == nil {
+			return f
+		}
+		if f, ok := known[r]; ok {
+			return f
+		}
+		return 9
+	}
+	for t, s := range ts {
+		if f, err := strconv.Atoi(freq[t]); err == nil {
+			if old, ok := known[s]; !ok || f < old {
+				known[s] = f
+			}
+		}
+	}
+	better := func(a, b rune) bool {
+		if ra, rb := rank(a), rank(b); ra != rb {
+			return ra < rb
+		}
+		return a < b
 	}
 	parent := map[rune]rune{}
 	var find func(r rune) rune
@@ -144,8 +186,7 @@ func main() {
 		if ra == rb {
 			continue
 		}
-		// The lower code point is the class's form (deterministic).
-		if rb < ra {
+		if better(rb, ra) {
 			ra, rb = rb, ra
 		}
 		parent[rb] = ra
@@ -186,6 +227,14 @@ func main() {
 		if r == to || !unicode.Is(unicode.Han, r) {
 			delete(fold, r)
 		}
+	}
+	if os.Getenv("FOLDGEN_DEBUG") != "" {
+		for r, to := range fold {
+			if standard[r] {
+				fmt.Printf("%c→%c ", r, to)
+			}
+		}
+		fmt.Println()
 	}
 	keys := make([]rune, 0, len(fold))
 	for r := range fold {
