@@ -41,6 +41,9 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	for _, d := range dl.Errors() {
 		fmt.Fprintln(stdout, d)
 	}
+	if more, _ := dl.More(); more > 0 {
+		fmt.Fprintf(stdout, "……另有 %d 个错误未列出，请先改正以上错误，或在 portal.toml 的 [limits] 中调高 diagnostics (and %d more errors not listed)\n", more, more)
+	}
 	for _, d := range dl.Warnings() {
 		fmt.Fprintln(stdout, d)
 	}

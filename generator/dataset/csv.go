@@ -126,6 +126,13 @@ func ReadCSV(file string, data []byte, opts Options, dl *diag.List) []*page.Page
 		}
 		return nil
 	}
+	lim := page.LimitsOrDefault(opts.Limits)
+	if line, n := page.LongLine(text, lim.LineBytes); line > 0 {
+		w.errorf(dl, line, 1, "", "%s", bi(fmt.Sprintf("这一行长 %d 字节，一行最多读取 %d 字节（请检查文件，或在 portal.toml 的 [limits] 中调高 line_bytes）", n, lim.LineBytes),
+			fmt.Sprintf("this line is %d bytes long; at most %d bytes are read in one line (check the file, or raise [limits] line_bytes in portal.toml)", n, lim.LineBytes)))
+		return nil
+	}
+	lines := &lazyLines{data: text}
 	r := csv.NewReader(bytes.NewReader(text))
 	r.FieldsPerRecord = -1
 	r.ReuseRecord = true
@@ -153,7 +160,7 @@ func ReadCSV(file string, data []byte, opts Options, dl *diag.List) []*page.Page
 			if pe != nil {
 				lastErrLine = pe.Line
 			}
-			reportCSV(w, text, err, dl)
+			reportCSV(w, lines, err, dl)
 			if !haveHeader {
 				return nil
 			}
@@ -179,6 +186,10 @@ func ReadCSV(file string, data []byte, opts Options, dl *diag.List) []*page.Page
 			haveHeader = true
 			continue
 		}
+		b.start(line, 1) // every row counts against rows_per_file, good or bad
+		if b.full() {
+			break
+		}
 		if len(rec) != len(hdrNames) {
 			if len(rec) > len(hdrNames) && blank(rec[len(hdrNames):]) {
 				rec = rec[:len(hdrNames)] // trailing empty cells, as spreadsheets export them
@@ -188,7 +199,6 @@ func ReadCSV(file string, data []byte, opts Options, dl *diag.List) []*page.Page
 				continue
 			}
 		}
-		b.start(line, 1)
 		for i, v := range rec {
 			if h.keys[i] == "" {
 				continue
@@ -211,7 +221,15 @@ func disclosure0() string {
 	return "行政相对人名称,统一社会信用代码,行政处罚决定书文号,处罚决定日期,处罚机关"
 }
 
-func reportCSV(w where, data []byte, err error, dl *diag.List) {
+// lazyLines indexes a file's lines the first time an error needs one, once
+// per file: splitting the file once per error made a file of millions of bad
+// rows quadratic.
+type lazyLines struct {
+	data []byte
+	lc   *lineCounter
+}
+
+func reportCSV(w where, lines *lazyLines, err error, dl *diag.List) {
 	var pe *csv.ParseError
 	if !errors.As(err, &pe) {
 		w.errorf(dl, 1, 1, "", "%s: %v", bi("无法读取 CSV", "cannot read CSV"), err)
@@ -219,9 +237,11 @@ func reportCSV(w where, data []byte, err error, dl *diag.List) {
 	}
 	line, col := pe.Line, pe.Column
 	// csv counts columns in bytes; count characters as editors do.
-	if lines := bytes.Split(data, []byte("\n")); line >= 1 && line <= len(lines) && col >= 1 {
-		l := lines[line-1]
-		col = utf8.RuneCount(l[:min(col-1, len(l))]) + 1
+	if lines.lc == nil {
+		lines.lc = newLineCounter(lines.data)
+	}
+	if starts := lines.lc.starts; line >= 1 && line <= len(starts) && col >= 1 {
+		_, col = lines.lc.pos(min(starts[line-1]+col-1, len(lines.data)))
 	}
 	msg := pe.Err.Error()
 	zh := "CSV 格式错误"

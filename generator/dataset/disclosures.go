@@ -29,6 +29,10 @@ type Options struct {
 	// Encoding overrides the declared or detected text encoding of CSV
 	// files: "utf-8", "gb18030" or "gbk" ("" = as declared, else detected).
 	Encoding string
+	// Limits bound a file's work: a value longer than LineBytes is an error
+	// in its cell, and reading stops after RowsPerFile rows. Zero values
+	// take the defaults (model.DefaultLimits).
+	Limits model.Limits
 }
 
 // rules returns the publicity rules (the defaults when none are configured).
@@ -207,6 +211,7 @@ var fieldIndex = func() map[string]int {
 // are indexed like disclosure.Fields (a slice, not a map: at 100,000 rows
 // the per-row map was a quarter of the reading time).
 type rowBuilder struct {
+	rows  int // rows started, against opts.Limits.RowsPerFile
 	w     where
 	line  int // the row's line (CSV file line, sheet row, JSON object line)
 	col   int
@@ -222,13 +227,32 @@ type rowBuilder struct {
 func (b *rowBuilder) start(line, col int) {
 	if b.cells == nil {
 		b.cells = make([]cell, len(disclosure.Fields))
+		b.opts.Limits = page.LimitsOrDefault(b.opts.Limits)
 	}
 	clear(b.cells)
 	b.line, b.col = line, col
+	b.rows++
 }
 
-// set stores the cell of field key.
+// full reports, once, that the file holds more rows than
+// [limits] rows_per_file, at the row just started; the reader stops there.
+func (b *rowBuilder) full() bool {
+	if b.rows <= b.opts.Limits.RowsPerFile {
+		return false
+	}
+	n := b.opts.Limits.RowsPerFile
+	b.w.errorf(b.dl, b.line, b.col, "", "%s", bi(fmt.Sprintf("文件超过 %d 行，其余各行未读取（请拆分为多个文件，或在 portal.toml 的 [limits] 中调高 rows_per_file）", n),
+		fmt.Sprintf("the file has more than %d rows; the rest is not read (split it into several files, or raise [limits] rows_per_file in portal.toml)", n)))
+	return true
+}
+
+// set stores the cell of field key; a value longer than [limits]
+// line_bytes is refused in its cell.
 func (b *rowBuilder) set(key string, c cell) {
+	if n, max := len(c.val), b.opts.Limits.LineBytes; n > max {
+		c.val, c.bad = "", bi(fmt.Sprintf("这个值长 %d 字节，一个单元格最多读取 %d 字节（请缩短，或在 portal.toml 的 [limits] 中调高 line_bytes）", n, max),
+			fmt.Sprintf("this value is %d bytes long; at most %d bytes are read in one cell (shorten it, or raise [limits] line_bytes in portal.toml)", n, max))
+	}
 	b.cells[fieldIndex[key]] = c
 }
 

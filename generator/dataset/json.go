@@ -57,6 +57,10 @@ func ReadJSON(file string, data []byte, opts Options, dl *diag.List) []*page.Pag
 			return pages
 		}
 		line, col := lc.pos(start)
+		b.start(line, col) // every element counts against rows_per_file
+		if b.full() {
+			return pages
+		}
 		var obj map[string]any
 		d2 := json.NewDecoder(bytes.NewReader(raw))
 		d2.UseNumber()
@@ -76,7 +80,6 @@ func ReadJSON(file string, data []byte, opts Options, dl *diag.List) []*page.Pag
 		if !ok {
 			continue
 		}
-		b.start(line, col)
 		for i, n := range names {
 			if h.keys[i] == "" {
 				continue

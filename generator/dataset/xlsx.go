@@ -408,6 +408,11 @@ func (wb *workbook) readSheet(sh sheetInfo, w where, opts Options, dl *diag.List
 			skip = !ok
 			return
 		}
+		b.start(row, 1) // every row counts against rows_per_file
+		if b.full() {
+			skip = true
+			return
+		}
 		if len(rec) > len(hdrNames) {
 			if !blank(rec[len(hdrNames):]) {
 				w.errorf(dl, row, len(hdrNames)+1, "", "%s", bi(fmt.Sprintf("这一行在表头之外的第 %d 列还有内容", len(hdrNames)+1),
@@ -416,7 +421,6 @@ func (wb *workbook) readSheet(sh sheetInfo, w where, opts Options, dl *diag.List
 			}
 			rec = rec[:len(hdrNames)]
 		}
-		b.start(row, 1)
 		for i := range hdrNames {
 			if h.keys[i] == "" {
 				continue

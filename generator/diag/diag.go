@@ -123,36 +123,78 @@ func compare(a, b Diagnostic) int {
 type List struct {
 	// Strict turns every warning into an error when the list is read.
 	Strict bool
+	// Max, when positive, is how many diagnostics the list keeps: later ones
+	// are only counted (a file of millions of bad rows must not hold
+	// millions of messages), and Err and Summary say how many more there were.
+	Max int
 
 	items []Diagnostic
+	// more counts the diagnostics past Max, by severity.
+	more [2]int
 }
 
-// Add appends d.
-func (l *List) Add(d Diagnostic) { l.items = append(l.items, d) }
+// full reports whether the list keeps no more diagnostics.
+func (l *List) full() bool { return l.Max > 0 && len(l.items) >= l.Max }
+
+// Add appends d (or only counts it once the list is full).
+func (l *List) Add(d Diagnostic) {
+	if l.full() {
+		l.more[d.Severity]++
+		return
+	}
+	l.items = append(l.items, d)
+}
 
 // Errorf adds an error at file:line:col for key.
 func (l *List) Errorf(file string, line, col int, key, format string, args ...any) {
+	if l.full() {
+		l.more[Error]++
+		return
+	}
 	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: fmt.Sprintf(format, args...), Severity: Error})
 }
 
 // Warnf adds a warning at file:line:col for key.
 func (l *List) Warnf(file string, line, col int, key, format string, args ...any) {
+	if l.full() {
+		l.more[Warning]++
+		return
+	}
 	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: fmt.Sprintf(format, args...), Severity: Warning})
 }
 
-// Merge appends every diagnostic of o (nil is allowed).
+// Merge appends every diagnostic of o (nil is allowed), and o's count of
+// those it did not keep.
 func (l *List) Merge(o *List) {
-	if o != nil {
-		l.items = append(l.items, o.items...)
+	if o == nil {
+		return
 	}
+	for _, d := range o.items {
+		l.Add(d)
+	}
+	l.more[Error] += o.more[Error]
+	l.more[Warning] += o.more[Warning]
 }
 
-// Len returns the number of diagnostics of either severity.
+// Len returns the number of diagnostics of either severity that the list
+// holds (not those only counted past Max).
 func (l *List) Len() int {
 	if l == nil {
 		return 0
 	}
 	return len(l.items)
+}
+
+// More returns how many errors and warnings were counted but not kept
+// because the list was full (warnings count as errors when Strict).
+func (l *List) More() (errors, warnings int) {
+	if l == nil {
+		return 0, 0
+	}
+	if l.Strict {
+		return l.more[Error] + l.more[Warning], 0
+	}
+	return l.more[Error], l.more[Warning]
 }
 
 // All returns every diagnostic sorted, with warnings promoted to errors when
@@ -191,20 +233,25 @@ func (l *List) Warnings() []Diagnostic { return l.filter(Warning) }
 // every error, one per line, and which unwraps to each Diagnostic.
 func (l *List) Err() error {
 	errs := l.Errors()
-	if len(errs) == 0 {
+	moreErrs, _ := l.More()
+	if len(errs) == 0 && moreErrs == 0 {
 		return nil
 	}
-	joined := make([]error, len(errs))
+	joined := make([]error, len(errs), len(errs)+1)
 	for i, d := range errs {
 		joined[i] = d
+	}
+	if moreErrs > 0 {
+		joined = append(joined, fmt.Errorf("… and %d more errors not listed: only the first %d diagnostics are kept (fix these first, or raise [limits] diagnostics in portal.toml)", moreErrs, l.Max))
 	}
 	return errors.Join(joined...)
 }
 
 // Summary returns a count line in Chinese and English, such as
-// "3 个错误，1 个警告 (3 errors, 1 warning)".
+// "3 个错误，1 个警告 (3 errors, 1 warning)", counting those past Max too.
 func (l *List) Summary() string {
-	e, w := len(l.Errors()), len(l.Warnings())
+	moreErrs, moreWarns := l.More()
+	e, w := len(l.Errors())+moreErrs, len(l.Warnings())+moreWarns
 	return fmt.Sprintf("%d 个错误，%d 个警告 (%s, %s)", e, w, plural(e, "error"), plural(w, "warning"))
 }
 

@@ -23,18 +23,21 @@ const ConfigFile = "portal.toml"
 // configured one is wrong, which is reported as an error).
 func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	cfg := model.DefaultConfig()
-	data, err := fs.ReadFile(fsys, ConfigFile)
+	data, err := readBounded(fsys, ConfigFile, model.DefaultLimits().FileBytes, "file_bytes")
 	if errors.Is(err, fs.ErrNotExist) {
 		return cfg
 	}
 	if err != nil {
-		dl.Errorf(ConfigFile, 0, 0, "", "cannot read: %v", err)
+		dl.Errorf(ConfigFile, 0, 0, "", "%s", readError(err))
 		return cfg
 	}
 	data, err = page.Normalize(data)
 	if err != nil {
 		se := err.(*page.SplitError)
 		dl.Errorf(ConfigFile, se.Line, se.Col, "", "%s", se.Msg)
+		return cfg
+	}
+	if !page.CheckLines(ConfigFile, data, model.DefaultLimits().LineBytes, dl) {
 		return cfg
 	}
 	// Dates in portal.toml are read once the zone is known; the first pass
@@ -167,6 +170,18 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	}
 	dataset.ParseDisclosureConfig(t.Table("disclosures"), &cfg.Disclosures)
 	dataset.ParseVocabularyConfig(t.Table("vocabulary"), &cfg.Vocabulary)
+	if l := t.Table("limits"); l != nil {
+		lim := &cfg.Limits
+		positive(l, "file_bytes", &lim.FileBytes, 1024)
+		positive(l, "data_file_bytes", &lim.DataFileBytes, 1024)
+		positive(l, "front_matter_bytes", &lim.FrontMatterBytes, 256)
+		positive(l, "front_matter_depth", &lim.FrontMatterDepth, 2)
+		positive(l, "markdown_depth", &lim.MarkdownDepth, 2)
+		positive(l, "line_bytes", &lim.LineBytes, 256)
+		positive(l, "rows_per_file", &lim.RowsPerFile, 1)
+		positive(l, "diagnostics", &lim.Diagnostics, 1)
+		l.Finish()
+	}
 	t.Finish()
 	return cfg
 }

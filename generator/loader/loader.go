@@ -19,6 +19,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"runtime"
@@ -74,9 +75,14 @@ func loadSettings(fsys fs.FS, dl *diag.List) (*model.Site, *dataset.Registry, fs
 	if !cfg.AllowOutsideSymlinks {
 		fsys = Guard(fsys)
 	}
+	lim := page.LimitsOrDefault(cfg.Limits)
+	dl.Max = lim.Diagnostics
+
 	reg := &dataset.Registry{}
-	if data, err := fs.ReadFile(fsys, dataset.RegistryFile); err == nil {
-		reg = dataset.ParseRegistry(dataset.RegistryFile, data, dl)
+	if data, err := readBounded(fsys, dataset.RegistryFile, lim.FileBytes, "file_bytes"); err == nil {
+		if page.CheckLines(dataset.RegistryFile, data, lim.LineBytes, dl) {
+			reg = dataset.ParseRegistry(dataset.RegistryFile, data, dl)
+		}
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		dl.Errorf(dataset.RegistryFile, 0, 0, "", "%s", readError(err))
 	}
@@ -88,12 +94,13 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	dl := &diag.List{Strict: opts.Strict}
 	site, reg, fsys := loadSettings(fsys, dl)
 	loc := site.Config.Location
+	lim := page.LimitsOrDefault(site.Config.Limits)
 
 	jobs := listFiles(fsys, dl)
 	results := make([]result, len(jobs))
 	cfg := site.Config
-	popts := page.Options{Location: loc, CheckCreditCode: dataset.CheckCreditCode, Disclosures: cfg.Disclosures, Vocabulary: cfg.Vocabulary}
-	dopts := dataset.Options{Location: loc, Config: cfg.Disclosures, Categories: cfg.Vocabulary.DisclosureCategories}
+	popts := page.Options{Location: loc, CheckCreditCode: dataset.CheckCreditCode, Disclosures: cfg.Disclosures, Vocabulary: cfg.Vocabulary, Limits: lim}
+	dopts := dataset.Options{Location: loc, Config: cfg.Disclosures, Categories: cfg.Vocabulary.DisclosureCategories, Limits: lim}
 	var wg sync.WaitGroup
 	next := make(chan int)
 	workers := min(runtime.GOMAXPROCS(0), max(len(jobs), 1))
@@ -183,7 +190,12 @@ func add(site *model.Site, p *page.Page) {
 }
 
 func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options) (r result) {
-	data, err := fs.ReadFile(fsys, j.path)
+	r.dl.Max = opts.Limits.Diagnostics
+	limit, key := opts.Limits.FileBytes, "file_bytes"
+	if j.what != jobPage {
+		limit, key = opts.Limits.DataFileBytes, "data_file_bytes"
+	}
+	data, err := readBounded(fsys, j.path, limit, key)
 	if err != nil {
 		r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
 		return r
@@ -296,10 +308,58 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 // already names the file.
 func readError(err error) string {
 	var le *OutsideLinkError
-	if errors.As(err, &le) {
+	var tb *tooBigError
+	switch {
+	case errors.As(err, &le):
 		return le.Error()
+	case errors.As(err, &tb):
+		return tb.Error()
 	}
 	return "cannot read: " + err.Error()
+}
+
+// tooBigError refuses a file larger than its limit, or one that is not a
+// regular file (a pipe or device would block or never end).
+type tooBigError struct {
+	size, limit int64
+	key         string // the [limits] key that sets limit
+	irregular   bool
+}
+
+func (e *tooBigError) Error() string {
+	if e.irregular {
+		return "not a regular file (a pipe, socket or device is never read; use a plain file)"
+	}
+	return fmt.Sprintf("the file is %d bytes; at most %d bytes are read from one file (split it, or raise [limits] %s in portal.toml)", e.size, e.limit, e.key)
+}
+
+// readBounded reads name unless it is larger than limit bytes (checked
+// before reading, and again while reading, in case it grows) or not a
+// regular file.
+func readBounded(fsys fs.FS, name string, limit int, key string) ([]byte, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, &tooBigError{irregular: true}
+	}
+	if st.Size() > int64(limit) {
+		return nil, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
+	}
+	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(data) > limit {
+		return nil, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
+	}
+	return data, nil
 }
 
 // entryIsDir reports whether a folder entry is a folder, following a

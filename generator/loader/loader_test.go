@@ -202,7 +202,12 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "bad date",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", `deadline = "2025-13-01"`, 1)},
-			errors: []string{`content/commitments/c01.md:7:12: deadline: "2025-13-01" is not a date (use YYYY-MM-DD)`},
+			errors: []string{`content/commitments/c01.md:7:12: deadline: "2025-13-01" is not a date (write it without quotes as YYYY-MM-DD, e.g. deadline = 2025-01-31)`},
+		},
+		{
+			name:   "quoted date",
+			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "date = 2024-11-25", `date = "2025-01-10"`, 1)},
+			errors: []string{`content/commitments/c01.md:6:8: date: "2025-01-10" is text in quotes, not a date: write it without quotes, date = 2025-01-10`},
 		},
 		{
 			name:   "unknown department",

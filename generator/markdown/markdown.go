@@ -13,6 +13,7 @@ package markdown
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"sync"
 	"unicode"
@@ -68,8 +69,20 @@ type scratch struct {
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
 
-// Render converts src to HTML and plain text in one parse.
-func (r *Renderer) Render(src string) (Doc, error) {
+// Render converts src to HTML and plain text in one parse. Invalid UTF-8
+// is replaced by U+FFFD first: goldmark's util.ToRune panics on a leading
+// continuation byte when a line-break strategy is set (yuin/goldmark#597,
+// unfixed in v1.8.7). The loader refuses such files anyway; this keeps every
+// other caller safe. Any other panic inside goldmark becomes an error.
+func (r *Renderer) Render(src string) (doc Doc, err error) {
+	if !utf8.ValidString(src) {
+		src = strings.ToValidUTF8(src, "\uFFFD")
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			doc, err = Doc{}, fmt.Errorf("the Markdown could not be rendered (%v); simplify the text around unusual markup", p)
+		}
+	}()
 	sc := scratches.Get().(*scratch)
 	defer scratches.Put(sc)
 	// goldmark reads a []byte; the tree points into it, so it lives as
@@ -77,18 +90,18 @@ func (r *Renderer) Render(src string) (Doc, error) {
 	sc.src = append(sc.src[:0], src...)
 	source := sc.src
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
-	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+	tree := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	sc.html.Reset()
-	if err := r.md.Renderer().Render(&sc.html, source, doc); err != nil {
+	if err := r.md.Renderer().Render(&sc.html, source, tree); err != nil {
 		return Doc{}, err
 	}
-	sc.text = appendPlainText(sc.text[:0], doc, source)
+	sc.text = appendPlainText(sc.text[:0], tree, source)
 	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
 }
 
 // PlainText returns src's text without markup.
 func (r *Renderer) PlainText(src string) string {
-	source := []byte(src)
+	source := []byte(strings.ToValidUTF8(src, "\uFFFD"))
 	ctx := parser.NewContext(parser.WithIDs(newIDs()))
 	doc := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	return plainText(doc, source)
@@ -280,9 +293,10 @@ func Summary(text string, n int) string {
 // hyphen. Repeated ids get -1, -2 … suffixes.
 type ids struct {
 	used map[string]bool
+	next map[string]int // the last number given to each base
 }
 
-func newIDs() *ids { return &ids{used: map[string]bool{}} }
+func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
 // Generate implements parser.IDs.
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
@@ -291,8 +305,12 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		base = "section"
 	}
 	id := base
-	for i := 1; s.used[id]; i++ {
+	// Numbering resumes where this base left off: counting from 1 for
+	// every heading made n equal headings cost n² lookups (10,000 "# 标题"
+	// lines took over a minute).
+	for i := s.next[base] + 1; s.used[id]; i++ {
 		id = base + "-" + itoa(i)
+		s.next[base] = i
 	}
 	s.used[id] = true
 	return []byte(id)

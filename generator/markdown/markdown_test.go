@@ -102,7 +102,8 @@ func TestSlug(t *testing.T) {
 }
 
 func FuzzRender(f *testing.F) {
-	for _, s := range []string{"", "# 标题\n\n正文", "| a |\n|---|\n| b |", "[^1]\n\n[^1]: x", "<div>x</div>", "~~a~~ https://x.cn"} {
+	for _, s := range []string{"", "# 标题\n\n正文", "| a |\n|---|\n| b |", "[^1]\n\n[^1]: x", "<div>x</div>", "~~a~~ https://x.cn",
+		"\x80", "中\n\x80文", "a\n\xbf", "- a\n  - b\n    - c"} { // the \x80 cases panicked in goldmark (yuin/goldmark#597)
 		f.Add(s)
 	}
 	r := New()

@@ -26,6 +26,7 @@ type Config struct {
 	Commitments CommitmentConfig `toml:"commitments"`
 	Feeds       FeedConfig       `toml:"feeds"`
 	Complaints  ComplaintConfig  `toml:"complaints"`
+	Limits      Limits           `toml:"limits"`
 	Indicators  IndicatorConfig  `toml:"indicators"`
 	Ledger      LedgerConfig     `toml:"ledger"`
 	Disclosures DisclosureConfig `toml:"disclosures"`
@@ -161,6 +162,34 @@ type VocabularyConfig struct {
 	CaseTypes            []string `toml:"case_types"`
 }
 
+// Limits bound the work one input file can cause. Each is checked before the
+// expensive parser runs, and each refusal is a positioned content error.
+type Limits struct {
+	FileBytes        int `toml:"file_bytes"`         // one Markdown or TOML file; default 1 MiB
+	DataFileBytes    int `toml:"data_file_bytes"`    // one CSV/JSON data file; default 256 MiB
+	FrontMatterBytes int `toml:"front_matter_bytes"` // the +++ block of one page; default 256 KiB
+	FrontMatterDepth int `toml:"front_matter_depth"` // nesting of tables, arrays and dotted keys; default 16
+	MarkdownDepth    int `toml:"markdown_depth"`     // nesting of lists and block quotes; default 32
+	LineBytes        int `toml:"line_bytes"`         // one line of a content file, one CSV cell; default 256 KiB
+	RowsPerFile      int `toml:"rows_per_file"`      // records in one data file; default 1,000,000
+	Diagnostics      int `toml:"diagnostics"`        // errors and warnings listed; the rest are counted; default 1,000
+}
+
+// DefaultLimits are the limits of a site that sets none. Real content stays
+// far below them (the shipped site's largest page is under 20 KiB, nested 3 deep).
+func DefaultLimits() Limits {
+	return Limits{
+		FileBytes:        1 << 20,
+		DataFileBytes:    256 << 20,
+		FrontMatterBytes: 256 << 10,
+		FrontMatterDepth: 16,
+		MarkdownDepth:    32,
+		LineBytes:        256 << 10,
+		RowsPerFile:      1_000_000,
+		Diagnostics:      1000,
+	}
+}
+
 // DefaultConfig returns the configuration used for every unset key.
 func DefaultConfig() Config {
 	return Config{
@@ -174,6 +203,7 @@ func DefaultConfig() Config {
 		Commitments: CommitmentConfig{DueSoonDays: 30, VeryOverdueDays: 90},
 		Feeds:       FeedConfig{Items: 50},
 		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
+		Limits:      DefaultLimits(),
 		Indicators:  DefaultIndicators(),
 		Disclosures: DisclosureConfig{PersonNames: "mask", Publicity: DefaultPublicityRules()},
 		Vocabulary: VocabularyConfig{

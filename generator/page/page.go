@@ -15,6 +15,7 @@
 package page
 
 import (
+	"bytes"
 	"fmt"
 	"net/url"
 	"path"
@@ -41,6 +42,9 @@ type Options struct {
 	Disclosures model.DisclosureConfig
 	// Vocabulary is the site's [vocabulary]; a nil list means its default.
 	Vocabulary model.VocabularyConfig
+	// Limits bound the file before it is parsed; zero values take the
+	// defaults (model.DefaultLimits).
+	Limits model.Limits
 }
 
 func (o Options) publicityRules() []model.PublicityRule {
@@ -108,9 +112,17 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 			dl.Errorf(file, 1, 1, "", "%v", err)
 		}
 	}
+	lim := limitsOrDefault(opts.Limits)
+	if len(data) > lim.FileBytes {
+		dl.Errorf(file, 1, 1, "", "the file is %d bytes; at most %d bytes are read from one content file (split it, or raise [limits] file_bytes in portal.toml)", len(data), lim.FileBytes)
+		return nil
+	}
 	data, err := Normalize(data)
 	if err != nil {
 		reportSplit(file, err, dl)
+		return nil
+	}
+	if !CheckLines(file, data, lim.LineBytes, dl) {
 		return nil
 	}
 	front, body, frontLine, err := Split(data)
@@ -118,7 +130,20 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 		reportSplit(file, err, dl)
 		return nil
 	}
-	t := DecodeTOML(file, front, frontLine, opts.Location, dl)
+	if len(front) > lim.FrontMatterBytes {
+		dl.Errorf(file, frontLine, 1, "", "the front matter is %d bytes; at most %d bytes are read (move long text into the body below the closing +++, or raise [limits] front_matter_bytes in portal.toml)", len(front), lim.FrontMatterBytes)
+		return nil
+	}
+	bodyLine := 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
+	if line, depth := MarkdownDepth(body, lim.MarkdownDepth); line > 0 {
+		dl.Errorf(file, bodyLine+line-1, 1, "", "%s", depthError("the lists and block quotes are", depth, lim.MarkdownDepth, "markdown_depth"))
+		return nil
+	}
+	if line := LinkScan(body); line > 0 {
+		dl.Errorf(file, bodyLine+line-1, 1, "", "this line holds so many links without spaces between them that rendering it would take minutes; put a space or a line break between links")
+		return nil
+	}
+	t := DecodeTOMLDepth(file, front, frontLine, opts.Location, lim.FrontMatterDepth, dl)
 	if t == nil {
 		return nil
 	}

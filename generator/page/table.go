@@ -15,6 +15,7 @@ import (
 	"golang.org/x/text/unicode/norm"
 
 	"portal/generator/diag"
+	"portal/generator/model"
 )
 
 // doc is what every Table of one TOML document shares.
@@ -45,6 +46,17 @@ type Table struct {
 // error is reported at its file line and character column with the key of
 // that line, and DecodeTOML returns nil.
 func DecodeTOML(file string, src []byte, firstLine int, loc *time.Location, dl *diag.List) *Table {
+	return DecodeTOMLDepth(file, src, firstLine, loc, model.DefaultLimits().FrontMatterDepth, dl)
+}
+
+// DecodeTOMLDepth is DecodeTOML refusing, before decoding, a document that
+// nests deeper than maxDepth (see TOMLDepth): the decoder's memory grows with
+// the square of the depth.
+func DecodeTOMLDepth(file string, src []byte, firstLine int, loc *time.Location, maxDepth int, dl *diag.List) *Table {
+	if line, col, depth := TOMLDepth(src, maxDepth); line > 0 {
+		dl.Errorf(file, firstLine+line-1, col, "", "%s", depthError("the TOML is", depth, maxDepth, "front_matter_depth"))
+		return nil
+	}
 	if loc == nil {
 		loc = time.UTC
 	}
@@ -402,8 +414,9 @@ func (t *Table) Float(names ...string) (f float64, ok bool) {
 }
 
 // Date returns a calendar date at midnight in the table's zone. TOML local
-// dates (unquoted YYYY-MM-DD) are the normal form; a quoted YYYY-MM-DD is
-// accepted too; date-times keep their date in the site's zone.
+// dates (unquoted YYYY-MM-DD) are the form; date-times keep their date in
+// the site's zone. A date in quotes is text, and text is not a date: the
+// error says how to write it, so a wrong type never passes silently.
 func (t *Table) Date(required bool, names ...string) time.Time {
 	name, v, ok := t.lookup(names...)
 	if !ok {
@@ -424,12 +437,12 @@ func (t *Table) Date(required bool, names ...string) time.Time {
 		v = v.In(t.d.loc)
 		return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, t.d.loc)
 	case string:
-		d, err := ParseDate(v, t.d.loc)
-		if err != nil {
-			t.Errorf(name, "%q is not a date (use YYYY-MM-DD)", v)
+		if d, err := ParseDate(v, t.d.loc); err == nil {
+			t.Errorf(name, "%q is text in quotes, not a date: write it without quotes, %s = %s", v, name, d.Format(time.DateOnly))
 			return time.Time{}
 		}
-		return d
+		t.Errorf(name, "%q is not a date (write it without quotes as YYYY-MM-DD, e.g. %s = 2025-01-31)", v, name)
+		return time.Time{}
 	}
 	t.Errorf(name, "must be a date written YYYY-MM-DD (unquoted), not %s", typeName(v))
 	return time.Time{}
