@@ -305,6 +305,9 @@ func (pl *planner) dataPage() {
 				theme.Link{Label: label + "（JSON）", URL: "/data/" + k + ".json"},
 				theme.Link{Label: label + "（CSV）", URL: "/data/" + k + ".csv"})
 		}
+		for _, f := range nationalOpenFiles {
+			g.Links = append(g.Links, theme.Link{Label: f.label + "（CSV）", URL: "/" + f.name})
+		}
 		return p, &TermsData{Groups: []theme.FilterGroup{g}}
 	})
 }
@@ -319,6 +322,9 @@ func fixedOutputs(feeds map[string]bool, files map[string][]byte, sitemapURLs in
 	for _, k := range openDataKinds {
 		out["data/"+k+".json"] = "the open data file data/" + k + ".json"
 		out["data/"+k+".csv"] = "the open data file data/" + k + ".csv"
+	}
+	for _, f := range nationalOpenFiles {
+		out[f.name] = "the open data file " + f.name
 	}
 	out["sitemap.xml"] = "the sitemap"
 	if sitemapURLs > sitemapMax {

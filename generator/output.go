@@ -160,35 +160,9 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 		add("commitments", hdr, []string{o.ID, o.Title, o.Department, join(partners), o.Category, o.Date, o.Deadline, o.Status, o.StatusLabel,
 			strconv.FormatBool(o.Overdue), strconv.FormatBool(o.VeryOverdue), strconv.Itoa(o.DaysLate), o.Source, o.URL, strconv.FormatBool(o.Example)}, o)
 	}
-	type disclosure struct {
-		ID             string  `json:"id"`
-		SubjectName    string  `json:"subject_name"`
-		CreditCode     string  `json:"credit_code,omitempty"`
-		DocNumber      string  `json:"doc_number"`
-		Category       string  `json:"category"`
-		Title          string  `json:"title"`
-		Content        string  `json:"content,omitempty"`
-		Date           string  `json:"date"`
-		ValidUntil     string  `json:"valid_until,omitempty"`
-		PublicityUntil string  `json:"publicity_until,omitempty"`
-		Published      string  `json:"published,omitempty"`
-		Department     string  `json:"department"`
-		LegalBasis     string  `json:"legal_basis,omitempty"`
-		Fine           float64 `json:"fine,omitempty"`
-		URL            string  `json:"url"`
-		Example        bool    `json:"example,omitempty"`
-	}
-	hdr = []string{"id", "subject_name", "credit_code", "doc_number", "category", "title", "content", "date", "valid_until", "publicity_until", "published", "department", "legal_basis", "fine", "url", "example"}
 	for _, it := range ix.byKind[model.KindDisclosure] {
-		d := it.d
-		o := disclosure{d.ID, d.SubjectName, d.CreditCode, d.DocNumber, d.Category, d.Title, d.Content, day(d.Date), day(d.ValidUntil),
-			day(d.PublicityUntil), day(d.Published), d.Department, d.LegalBasis, d.Fine, it.url, d.Example}
-		fine := ""
-		if d.Fine != 0 {
-			fine = strconv.FormatFloat(d.Fine, 'f', -1, 64)
-		}
-		add("disclosures", hdr, []string{o.ID, o.SubjectName, o.CreditCode, o.DocNumber, o.Category, o.Title, o.Content, o.Date, o.ValidUntil,
-			o.PublicityUntil, o.Published, o.Department, o.LegalBasis, fine, o.URL, strconv.FormatBool(o.Example)}, o)
+		hdr, row, obj := disclosureOpenData(it)
+		add("disclosures", hdr, row, obj)
 	}
 	type record struct {
 		ID            string `json:"id"`
@@ -298,7 +272,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 		}
 		files["data/"+k+".csv"] = buf.Bytes()
 	}
-	return nil
+	return nationalOpenData(ix, files)
 }
 
 func join(s []string) string {

@@ -150,10 +150,23 @@ func articleMeta(p *theme.Page, it *item, source string) {
 // list adds the paginated pages of items under segs (e.g. commitments,
 // status, overdue).
 func (pl *planner) list(kind model.Kind, title string, items []*item, filters func(cur string) []theme.FilterGroup, intro bool, segs ...string) {
+	pl.paged("list", 1, kind, title, items, filters, intro, segs...)
+}
+
+// table adds the table view of a list: the same rows, tableEvery pages'
+// worth at a time, under segs + "table".
+func (pl *planner) table(kind model.Kind, title string, items []*item, filters func(cur string) []theme.FilterGroup, segs ...string) {
+	pl.paged("table", tableEvery, kind, title+"（表格）", items, filters, false, append(append([]string{}, segs...), "table")...)
+}
+
+// paged adds the pages of items under segs in layout, pageSizes page sizes
+// a page.
+func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title string, items []*item, filters func(cur string) []theme.FilterGroup, intro bool, segs ...string) {
 	size := pl.site.Config.PageSize
 	if size <= 0 {
 		size = 20
 	}
+	size *= pageSizes
 	pages := (len(items) + size - 1) / size
 	if pages == 0 {
 		pages = 1
@@ -171,12 +184,12 @@ func (pl *planner) list(kind model.Kind, title string, items []*item, filters fu
 		}
 		u, f := pagePath(s...)
 		lo, hi := (n-1)*size, min(n*size, len(items))
-		pl.addFrom(src, u, f, "list", true, func() (*theme.Page, any) {
+		pl.addFrom(src, u, f, layout, true, func() (*theme.Page, any) {
 			t := title
 			if n > 1 {
 				t = fmt.Sprintf("%s（第%d页）", title, n)
 			}
-			p := pl.page(t, u, kind, "list")
+			p := pl.page(t, u, kind, layout)
 			if kind == "" && segs[0] == "tags" {
 				p.Section, p.SectionURL = "标签", "/tags/"
 			}
@@ -303,6 +316,11 @@ func (pl *planner) section(k model.Kind) {
 	cats := sortedKeys(ix.byCat[k])
 	catLabel := map[model.Kind]string{model.KindCommitment: "类别", model.KindDisclosure: "类别", model.KindCase: "案例类型",
 		model.KindRecord: "失信类型", model.KindPolicy: "主题分类"}[k]
+	var years []string
+	var byYear map[string][]*item
+	if k == model.KindDisclosure {
+		years, byYear = disclosureYears(ix.byKind[k])
+	}
 	filters := func(cur string) []theme.FilterGroup {
 		var groups []theme.FilterGroup
 		if k == model.KindCommitment {
@@ -324,21 +342,47 @@ func (pl *planner) section(k model.Kind) {
 			}
 			groups = append(groups, g)
 		}
+		if k == model.KindDisclosure {
+			groups = append(groups, pl.disclosureFilters(cur, years, byYear)...)
+		}
 		return groups
 	}
-	pl.list(k, title, ix.byKind[k], filters, true, string(k))
+	lists, deptFilters := filters, (func(string) []theme.FilterGroup)(nil)
+	if k == model.KindDisclosure {
+		lists = withListView(filters)
+		deptFilters = lists
+	}
+	pl.list(k, title, ix.byKind[k], lists, true, string(k))
 	if k == model.KindCommitment {
 		for _, st := range model.ListedStatuses() {
 			pl.list(k, "承诺："+statusListLabel(st), ix.byStatus[st], filters, false, "commitments", "status", string(st))
 		}
 	}
 	for _, c := range cats {
-		pl.list(k, title+"："+c, ix.byCat[k][c], filters, false, string(k), catSegment(k), c)
+		pl.list(k, title+"："+c, ix.byCat[k][c], lists, false, string(k), catSegment(k), c)
 	}
 	// Per-department lists, linked from the department pages.
 	for _, d := range pl.site.Departments {
 		if items := ix.byDept[d.ID][k]; len(items) > 0 {
-			pl.list(k, d.Name+"："+title, items, nil, false, string(k), "department", d.ID)
+			pl.list(k, d.Name+"："+title, items, deptFilters, false, string(k), "department", d.ID)
+		}
+	}
+	if k == model.KindDisclosure {
+		for _, y := range years {
+			pl.list(k, title+"："+y+"年", byYear[y], lists, false, string(k), "year", y)
+		}
+		tables := asTable(filters)
+		pl.table(k, title, ix.byKind[k], tables, string(k))
+		for _, c := range cats {
+			pl.table(k, title+"："+c, ix.byCat[k][c], tables, string(k), catSegment(k), c)
+		}
+		for _, d := range pl.site.Departments {
+			if items := ix.byDept[d.ID][k]; len(items) > 0 {
+				pl.table(k, d.Name+"："+title, items, tables, string(k), "department", d.ID)
+			}
+		}
+		for _, y := range years {
+			pl.table(k, title+"："+y+"年", byYear[y], tables, string(k), "year", y)
 		}
 	}
 }
@@ -413,6 +457,7 @@ func (pl *planner) detail(it *item) {
 			if dd.CreditCode != "" {
 				d.SubjectURL = urlOf("subjects", dd.CreditCode)
 			}
+			d.Fields = ix.disclosureFields(dd, d.SubjectURL, d.CategoryURL)
 			return p, d
 		case it.p != nil:
 			pp := it.p

@@ -256,6 +256,8 @@ func (ix *index) itemView(it *item) Item {
 		if st.Overdue {
 			v.NoteClass = "late"
 		}
+	case it.d != nil:
+		disclosureItem(it.d, &v)
 	case it.r != nil:
 		v.StatusLabel, v.StatusClass = it.r.Status, "record"
 	case it.p != nil && (it.p.Validity == "废止" || it.p.Validity == "失效"):

@@ -51,6 +51,11 @@ type Item struct {
 	NoteClass   string // "late" when Note says the commitment is overdue
 	Example     bool
 	Row         template.HTML // partials/item.html rendered once: a row appears in several lists
+	// Disclosures: what a row must show so sixteen licences do not read as
+	// sixteen identical titles.
+	Subject    string // 行政相对人名称
+	CreditCode string // 统一社会信用代码
+	DocNumber  string // 文号
 }
 
 // ListData is the list layout's .Data.
@@ -150,6 +155,18 @@ type DisclosureData struct {
 	CategoryURL  string
 	ObjectionURL string
 	Tags         []theme.Link
+	// Fields are every national field that has a value, labelled as the
+	// standard names them for the record's table, in the standard's order.
+	Fields []FieldRow
+}
+
+// FieldRow is one labelled value of a record's detail page.
+type FieldRow struct {
+	Label string
+	Value string
+	URL   string    // a link for the value, optional
+	Date  time.Time // set instead of Value for a date
+	Note  string    // how the value was derived, optional (the 公示期 rule)
 }
 
 // UnpublishedData is the stop-notice layout's .Data: no record content.

@@ -12,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/require"
 
+	"portal/generator/dataset/xlsxtest"
 	"portal/generator/diag"
 )
 
@@ -37,7 +38,7 @@ func bigRow(i int) []string {
 }
 
 // WriteBigFiles writes the n-row penalty file as CSV and as xlsx (through
-// writeXLSX) into dir.
+// xlsxtest) into dir.
 func writeBigFiles(tb testing.TB, dir string, n int) (csvPath, xlsxPath string) {
 	tb.Helper()
 	var buf bytes.Buffer
@@ -73,7 +74,7 @@ func writeBigFiles(tb testing.TB, dir string, n int) (csvPath, xlsxPath string) 
 	xlsxPath = filepath.Join(dir, fmt.Sprintf("penalties-%d.xlsx", n))
 	f, err := os.Create(xlsxPath)
 	require.NoError(tb, err)
-	writeXLSX(tb, f, []testSheet{{name: "行政处罚", rows: rows}}, false)
+	require.NoError(tb, xlsxtest.Write(f, []xlsxtest.Sheet{{Name: "行政处罚", Rows: rows}}, false))
 	require.NoError(tb, f.Close())
 	return csvPath, xlsxPath
 }

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/text/encoding/simplifiedchinese"
 	"golang.org/x/text/encoding/unicode"
 
+	"portal/generator/dataset/xlsxtest"
 	"portal/generator/diag"
 	"portal/generator/model"
 	"portal/generator/page"
@@ -393,28 +394,28 @@ func TestPublicityRules(t *testing.T) {
 // testWorkbook builds an .xlsx file the way offices' systems export one: a
 // licence sheet and a penalty sheet, each under a title row, real Excel
 // dates and numbers, an instructions sheet and a hidden list sheet.
-func testWorkbook(t *testing.T, date1904 bool, mutate func(sheets []testSheet)) []byte {
+func testWorkbook(t *testing.T, date1904 bool, mutate func(sheets []xlsxtest.Sheet)) []byte {
 	t.Helper()
-	sheets := []testSheet{
-		{name: "填表说明", rows: [][]any{{"请按国家双公示数据标准填写"}, {"日期请填写为日期格式"}}},
-		{name: "行政许可", rows: [][]any{
+	sheets := []xlsxtest.Sheet{
+		{Name: "填表说明", Rows: [][]any{{"请按国家双公示数据标准填写"}, {"日期请填写为日期格式"}}},
+		{Name: "行政许可", Rows: [][]any{
 			{"2025年行政许可信息"},
 			{"行政相对人名称", "行政相对人类别", "行政相对人代码_1（统一社会信用代码）", "行政许可决定文书号", "许可证书名称", "许可决定日期", "有效期至", "许可机关"},
 			{"临沂市兰山区某商贸有限公司", "法人及非法人组织", "91371302MA0LY1012T", "临审服食经〔2025〕0108号", "食品经营许可证", time.Date(2025, 1, 8, 0, 0, 0, 0, time.UTC), time.Date(2030, 1, 7, 0, 0, 0, 0, time.UTC), "临沂市行政审批服务局"},
 			{},
 			{"沂南县某建筑工程有限公司", "法人及非法人组织", "91371321MA0LY1047X", "临住建资〔2025〕0327号", "建筑业企业资质证书", "2025/3/27", "2030年3月26日", "临沂市行政审批服务局"},
 		}},
-		{name: "行政处罚", rows: [][]any{
+		{Name: "行政处罚", Rows: [][]any{
 			{"行政相对人名称", "行政相对人类别", "证件号码", "行政处罚决定书文号", "处罚类别", "罚款金额（万元）", "处罚决定日期", "处罚机关"},
 			{"张三", "自然人", "370102199003071238", "临市监罚〔2025〕0312号", "罚款", 0.2, time.Date(2025, 3, 10, 0, 0, 0, 0, time.UTC), "临沂市市场监督管理局"},
 		}},
-		{name: "选项", hidden: true, rows: [][]any{{"法人及非法人组织"}, {"自然人"}, {"个体工商户"}}},
+		{Name: "选项", Hidden: true, Rows: [][]any{{"法人及非法人组织"}, {"自然人"}, {"个体工商户"}}},
 	}
 	if mutate != nil {
 		mutate(sheets)
 	}
 	var buf bytes.Buffer
-	writeXLSX(t, &buf, sheets, date1904)
+	require.NoError(t, xlsxtest.Write(&buf, sheets, date1904))
 	return buf.Bytes()
 }
 
@@ -445,11 +446,11 @@ func TestReadXLSX(t *testing.T) {
 		assert.Equal(t, "行政处罚", pages[2].Refs[0].Sheet, name)
 	}
 	// Errors name the sheet, the row and the column, all at once.
-	data := testWorkbook(t, false, func(sheets []testSheet) {
-		sheets[2].rows[1][6] = "2025-02-30"
-		sheets[2].rows[1][5] = "很多"
-		sheets[1].rows[2][3] = nil
-		sheets[0].rows[1] = []any{"日期请填写为日期格式", "另一列"}
+	data := testWorkbook(t, false, func(sheets []xlsxtest.Sheet) {
+		sheets[2].Rows[1][6] = "2025-02-30"
+		sheets[2].Rows[1][5] = "很多"
+		sheets[1].Rows[2][3] = nil
+		sheets[0].Rows[1] = []any{"日期请填写为日期格式", "另一列"}
 	})
 	var dl diag.List
 	ReadXLSX("data/disclosures/2025.xlsx", data, opts, &dl)

@@ -9,7 +9,7 @@ import (
 )
 
 // reserved ids would collide with list pages and feeds inside a section.
-var reserved = []string{"status", "page", "category", "categories", "department", "departments",
+var reserved = []string{"status", "page", "category", "categories", "department", "departments", "year", "table", "type", "topic",
 	"feed.xml", "atom.xml", "feed.json", "changes.xml", "index.html"}
 
 // idRune reports whether r may appear in an id: letters (Chinese included),

@@ -1,4 +1,9 @@
-package dataset
+// Package xlsxtest writes .xlsx workbooks the way Excel saves them, for
+// tests and benchmarks of the readers (portal itself only reads workbooks).
+//
+// Contract: standard library only; rows are streamed, so a 100,000-row
+// sheet is cheap to write.
+package xlsxtest
 
 import (
 	"archive/zip"
@@ -7,42 +12,42 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"testing"
 	"time"
-
-	"github.com/stretchr/testify/require"
 )
 
-// testSheet is one sheet of a workbook written by writeXLSX.
-type testSheet struct {
-	name   string
-	hidden bool
-	rows   [][]any // string, int, float64, bool, time.Time (a date cell), nil
+// Sheet is one sheet of a workbook.
+type Sheet struct {
+	Name   string
+	Hidden bool
+	Rows   [][]any // string, int, float64, bool, time.Time (a date cell), nil; an empty row is left out
 }
 
-// writeXLSX writes a workbook as Excel saves one: shared strings, dates as
+// Write writes a workbook as Excel saves one: shared strings, dates as
 // serial numbers with a date number format (numFmtId 14), the 1904 date
 // system when asked. Rows are streamed, so a 100,000-row sheet is cheap.
-// testdata/excelize-v2.11.1.xlsx is the same shape written by another
-// implementation (github.com/xuri/excelize/v2), read in TestReadXLSX.
-func writeXLSX(tb testing.TB, w io.Writer, sheets []testSheet, date1904 bool) {
-	tb.Helper()
+// generator/dataset/testdata/excelize-v2.11.1.xlsx is the same shape written
+// by another implementation (github.com/xuri/excelize/v2), read in the
+// dataset tests.
+func Write(w io.Writer, sheets []Sheet, date1904 bool) (err error) {
 	zw := zip.NewWriter(w)
 	part := func(name, body string) {
-		f, err := zw.Create(name)
-		require.NoError(tb, err)
-		_, err = io.WriteString(f, body)
-		require.NoError(tb, err)
+		if err != nil {
+			return
+		}
+		var f io.Writer
+		if f, err = zw.Create(name); err == nil {
+			_, err = io.WriteString(f, body)
+		}
 	}
 	const hdr = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
 	var ct, wbSheets, wbRels bytes.Buffer
 	for i, s := range sheets {
 		fmt.Fprintf(&ct, `<Override PartName="/xl/worksheets/sheet%d.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>`, i+1)
 		state := ""
-		if s.hidden {
+		if s.Hidden {
 			state = ` state="hidden"`
 		}
-		fmt.Fprintf(&wbSheets, `<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, esc(s.name), i+1, state, i+1)
+		fmt.Fprintf(&wbSheets, `<sheet name="%s" sheetId="%d"%s r:id="rId%d"/>`, esc(s.Name), i+1, state, i+1)
 		fmt.Fprintf(&wbRels, `<Relationship Id="rId%d" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet%d.xml"/>`, i+1, i+1)
 	}
 	n := len(sheets)
@@ -65,11 +70,16 @@ func writeXLSX(tb testing.TB, w io.Writer, sheets []testSheet, date1904 bool) {
 		base = time.Date(1904, 1, 1, 0, 0, 0, 0, time.UTC)
 	}
 	for i, s := range sheets {
+		if err != nil {
+			return err
+		}
 		f, err := zw.Create(fmt.Sprintf("xl/worksheets/sheet%d.xml", i+1))
-		require.NoError(tb, err)
+		if err != nil {
+			return err
+		}
 		var b bytes.Buffer
 		b.WriteString(hdr + `<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
-		for r, row := range s.rows {
+		for r, row := range s.Rows {
 			if len(row) == 0 {
 				continue // a blank row is simply absent, as Excel writes it
 			}
@@ -100,19 +110,21 @@ func writeXLSX(tb testing.TB, w io.Writer, sheets []testSheet, date1904 bool) {
 					days := v.Sub(base).Hours() / 24
 					fmt.Fprintf(&b, `<c r="%s" s="1"><v>%s</v></c>`, ref, strconv.FormatFloat(days, 'f', -1, 64))
 				default:
-					tb.Fatalf("writeXLSX: unsupported cell %T", v)
+					return fmt.Errorf("xlsxtest: unsupported cell %T", v)
 				}
 			}
 			b.WriteString(`</row>`)
 			if b.Len() > 1<<20 {
-				_, err := f.Write(b.Bytes())
-				require.NoError(tb, err)
+				if _, err := f.Write(b.Bytes()); err != nil {
+					return err
+				}
 				b.Reset()
 			}
 		}
 		b.WriteString(`</sheetData></worksheet>`)
-		_, err = f.Write(b.Bytes())
-		require.NoError(tb, err)
+		if _, err := f.Write(b.Bytes()); err != nil {
+			return err
+		}
 	}
 	var ss bytes.Buffer
 	fmt.Fprintf(&ss, hdr+`<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">`, len(strs), len(strs))
@@ -121,7 +133,10 @@ func writeXLSX(tb testing.TB, w io.Writer, sheets []testSheet, date1904 bool) {
 	}
 	ss.WriteString(`</sst>`)
 	part("xl/sharedStrings.xml", ss.String())
-	require.NoError(tb, zw.Close())
+	if err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
 func esc(s string) string {
