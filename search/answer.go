@@ -309,6 +309,19 @@ func (ix *Index) plan(ctx context.Context, q Query) plan {
 	}
 	for _, c := range clauses {
 		br.namedDepts(c.text)
+		// A state word (已逾期, 未兑现) puts the pages in that state first.
+		br.lookup(ctx, fStates, []string{canonicalID(c.text)}, tierRef, 1)
+	}
+	// A clause naming a department inside a longer word (罗庄区某新材料) is
+	// more likely part of an enterprise's name: that enterprise comes first.
+	for _, c := range raw {
+		if s := squash(c.text); !c.phrase && utf8.RuneCountInString(s) >= 4 && !ix.names[s] {
+			if names := ix.namesContaining(s, 5); len(names) > 0 {
+				for _, n := range names {
+					br.lookup(ctx, fNames, []string{n}, tierName, 80)
+				}
+			}
+		}
 	}
 	p.boosts = br.shards
 
@@ -491,6 +504,21 @@ func (ix *Index) namesIn(s string) []string {
 			}
 		}
 	}
+	return out
+}
+
+// namesContaining returns the profile names holding s, when there are at
+// most limit of them (more means s is too common a part to name one).
+func (ix *Index) namesContaining(s string, limit int) []string {
+	var out []string
+	for n := range ix.names {
+		if len(n) > len(s) && strings.Contains(n, s) {
+			if out = append(out, n); len(out) > limit {
+				return nil
+			}
+		}
+	}
+	sort.Strings(out)
 	return out
 }
 

@@ -27,7 +27,7 @@ const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
 // way an older reader cannot use.
-const formatVersion = 6
+const formatVersion = 7
 
 // Options tune Build.
 type Options struct {
@@ -208,6 +208,7 @@ func toIndexDoc(d *Document) indexDoc {
 		IDs:       canon(d.Identifiers),
 		Refs:      canon(d.References),
 		Names:     canon(d.Names),
+		States:    canon(d.States),
 		Kind:      d.Kind,
 		Dept:      d.Departments,
 		Status:    d.Status,

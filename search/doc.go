@@ -60,5 +60,8 @@ type Document struct {
 	// name and credit code): a query that is or contains one puts the page
 	// first, above every other hit.
 	Names []string
-	Date  time.Time // in the site's zone; the year facet uses it
+	// States are words for the page's state (已逾期, 推进中, 整改中): a
+	// query that is one of them puts the pages in that state first.
+	States []string
+	Date   time.Time // in the site's zone; the year facet uses it
 }

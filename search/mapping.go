@@ -30,6 +30,7 @@ const (
 	fIDs    = "ids"  // canonical identifiers; exact keywords
 	fRefs   = "refs" // canonical identifiers of cited documents
 	fNames  = "nm"   // canonical names of the body or subject a profile page is about
+	fStates = "st"   // words for the page's state (已逾期); exact keywords
 	fKind   = "kind" // keyword, facet
 	fDept   = "dept" // registry ids; keyword, facet
 	fStatus = "status"
@@ -57,6 +58,7 @@ type indexDoc struct {
 	IDs    []string `json:"ids"`
 	Refs   []string `json:"refs"`
 	Names  []string `json:"nm"`
+	States []string `json:"st"`
 	Kind   string   `json:"kind"`
 	Dept   []string `json:"dept"`
 	Status string   `json:"status"`
@@ -144,6 +146,7 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	names := kw(false)
 	names.SkipFreqNorm = false
 	dm.AddFieldMappingsAt(fNames, names)
+	dm.AddFieldMappingsAt(fStates, kw(false))
 	for _, f := range []string{fKind, fDept, fStatus, fYear, fDate, fFacet} {
 		// Only sorting (date) and facet counting read doc values.
 		k := kw(f == fDate || f == fFacet)

@@ -82,7 +82,8 @@ func parseQuery(text string) []clause {
 // about. Particles count only at the end of a clause (了解 keeps its 了).
 var (
 	questionWords = []string{"为什么", "怎么办", "怎么样", "怎么", "怎样", "如何", "哪里", "哪儿", "哪些", "在哪", "去哪", "什么",
-		"是否", "能否", "可否", "请问", "我要", "我想", "应该", "可以", "找谁", "的"}
+		"是否", "能否", "能不能", "可否", "可不可以", "请问", "我要", "我想", "应该", "可以", "找谁",
+		"多长时间", "多久", "需要", "的"}
 	endParticles = "吗呢吧啊了么"
 )
 

@@ -180,7 +180,7 @@ func TestSearchServed(t *testing.T) {
 	for _, tc := range []struct{ target, field, allowed string }{
 		{"/api/search?q=a&kind=laws", "kind", "承诺践诺（commitments）"},
 		{"/api/search?q=a&department=nosuch", "department", "市发展改革委（fgw）"},
-		{"/api/search?q=a&status=lost", "status", "已逾期（overdue）"},
+		{"/api/search?q=a&status=lost", "status", "已兑现（fulfilled）"},
 		{"/api/search?q=a&year=1990", "year", "2025"},
 	} {
 		rec = get(tc.target)
@@ -193,7 +193,7 @@ func TestSearchServed(t *testing.T) {
 		assert.Contains(t, e.Errors[tc.field], tc.allowed, tc.target)
 	}
 	for _, target := range []string{"/api/search?q=" + url.QueryEscape("承诺") + "&department=" + url.QueryEscape("市发改委"),
-		"/api/search?status=" + url.QueryEscape("已逾期")} {
+		"/api/search?status=" + url.QueryEscape("已兑现")} {
 		rec = get(target)
 		require.Equal(t, http.StatusOK, rec.Code, target)
 		body.Total = 0

@@ -94,7 +94,7 @@ var searchFields = map[string]fieldRule{
 	"Commitment.SourceDoc":    {use: useRef, label: "来源文件"},
 	"Commitment.Measure":      {use: useText, label: "对应措施"},
 	"Commitment.Progress":     entry("its notes are appended to Entry.Text by the generator"),
-	"Commitment.Derived":      skip("derived state; the display status is indexed through Entry.Status"),
+	"Commitment.Derived":      entry("derived as of the build date; document adds its lateness (已逾期, 严重逾期, 即将到期) to the status line"),
 	"Progress.Date":           skip("a date, shown in the timeline"),
 	"Progress.Status":         skip("the status at that step; the current one is indexed"),
 	"Progress.Note":           entry("appended to Entry.Text by the generator"),
@@ -245,7 +245,22 @@ func (m *searchMapper) document(e model.Entry) search.Document {
 		text.WriteString(strings.Join(vs, "；"))
 	}
 	if d.StatusLabel != "" {
-		line("状态", d.StatusLabel)
+		status := []string{d.StatusLabel}
+		if c, ok := e.Record.(*model.Commitment); ok {
+			// Lateness stands beside the official status (model.Standing):
+			// a search for 已逾期 finds every late commitment.
+			st := c.Standing()
+			switch {
+			case st.VeryOverdue:
+				status = append(status, model.StatusOverdue.Label(), "严重逾期")
+			case st.Overdue:
+				status = append(status, model.StatusOverdue.Label())
+			case st.DueSoon:
+				status = append(status, "即将到期")
+			}
+		}
+		line("状态", status...)
+		d.States = status
 	}
 	// The category and tags are in the text too, so a page filed under
 	// 政策兑现 holds the phrase 政策兑现 when search checks for it.
