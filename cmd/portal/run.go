@@ -25,9 +25,10 @@ const usageText = `portal — 政务诚信公开平台生成与服务工具
 Usage:
   portal build  [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]   build the static site
   portal check  [-site DIR] [-now YYYY-MM-DD] [-strict]               validate content, list all errors
-  portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]  build, then serve
+  portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-db PATH|postgres://…]
+                                                                      build, then serve
   portal new    [-site DIR] KIND "title"                              scaffold a content file
-  portal complaints list|show|accept|reject|assign|reply|visit|close|export|erase-expired …
+  portal complaints list|show|accept|reject|assign|reply|visit|close|export|erase-expired|backup|restore …
   portal staff  add|list|disable|enable|reset|audit …                  back-office accounts, audit trail
   portal version
 

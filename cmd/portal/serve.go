@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -27,22 +28,46 @@ import (
 
 // cmdServe is `portal serve [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]`:
 // build, serve public/ with search and complaint intake, rebuild on change,
-// shut down gracefully on SIGINT/SIGTERM.
+// at midnight in the site's time zone and when the complaint figures move,
+// and shut down gracefully on SIGINT/SIGTERM.
+//
+// Development (the default) links every page to the server's own address;
+// -production links them to portal.toml's base_url (or -base-url), logs
+// JSON lines, and is what runs behind nginx (docs/DEPLOY.md).
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "portal serve [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]", stderr)
+	fs := newFlagSet("serve", "portal serve [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-db PATH|postgres://…]", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
+	production := fs.Bool("production", false, "production: links, feeds and the sitemap use portal.toml's base_url; logs are JSON lines")
+	baseURL := fs.String("base-url", "", "the public address every link uses (default: the listen address; with -production, portal.toml's base_url)")
 	dsn := fs.String("db", "", "complaint store: a SQLite path or a postgres:// URL (default from portal.toml)")
 	tokenFile := fs.String("admin-token-file", "", "file holding the admin API bearer token (default: $PORTAL_ADMIN_TOKEN; unset disables the admin API)")
 	adminAddr := fs.String("admin-addr", "", "back office address (default: 127.0.0.1 at the -addr port + 1; \"off\" disables it); never expose it through the public proxy")
+	watch := fs.Bool("watch", true, "rebuild when content/, data/, themes/ or portal.toml change")
+	refresh := fs.Duration("refresh", time.Minute, "how often to look for new complaint figures to publish (0: only at the daily rebuild)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve: unexpected argument %q", fs.Arg(0))}
 	}
+	if *refresh < 0 {
+		return usageError{"-refresh: use a duration such as 1m, or 0"}
+	}
 	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	// The settings first: the store is opened before the first build, so
+	// the complaint figures (and /complaints/stats/) exist from the start.
+	settings, err := loadSettings(*siteDir, stderr)
+	if err != nil {
+		return err
+	}
+	cfg := settings.Config
+	base, err := publicBase(*baseURL, *production, cfg.BaseURL)
+	if err != nil {
+		return err
+	}
 
 	// Listen first: with -addr :0 the base URL must name the real port.
 	ln, err := net.Listen("tcp", *addr)
@@ -50,39 +75,46 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: %w", err)
 	}
 	defer ln.Close()
-	base := "http://" + ln.Addr().String() + "/"
+	if base == "" {
+		base = "http://" + ln.Addr().String() + "/"
+	}
+	var logger *slog.Logger
+	if *production {
+		logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	} else {
+		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+
+	complaints, store, err := openServiceStore(ctx, settings, complaintDSN(*siteDir, cfg, *dsn))
+	if err != nil {
+		return fmt.Errorf("complaints: %w", err)
+	}
+	defer store.Close()
+
 	opts := generator.Options{SiteDir: *siteDir, OutDir: filepath.Join(*siteDir, "public"), BaseURL: base, Progress: stderr}
 	// One pipeline for the life of the server: every rebuild runs it again.
 	pipeline := sitePipeline(opts, *dsn)
+	live := &liveState{}
+	changes, changesErr := store.Changes(ctx)
 	res, err := runPipeline(ctx, pipeline, stderr)
 	if err != nil {
 		return err
 	}
+	live.set(res.Today, changes, changesErr == nil)
 	printSummary(stdout, res)
 	pages := &pageSwitch{}
 	pages.set(res.Theme)
-	// The settings of the first build serve until restart: the store, the
-	// calendar and the registry intake validates against.
-	site := res.Site
-	cfg := site.Config
 
 	search, searchCloser, err := openSearch(*siteDir, cfg)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer searchCloser.Close()
-	complaints, store, err := openServiceStore(ctx, site, complaintDSN(*siteDir, cfg, *dsn))
-	if err != nil {
-		return fmt.Errorf("complaints: %w", err)
-	}
-	defer store.Close()
 
 	token, err := adminToken(*tokenFile)
 	if err != nil {
 		return err
 	}
-
-	logger := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	officeAddr, err := backOfficeAddr(*adminAddr, *addr)
 	if err != nil {
 		return usageError{err.Error()}
@@ -106,43 +138,63 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	})
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
 
+	// Rebuilds, one at a time, for every reason (serve_schedule.go).
 	var wg sync.WaitGroup
-	watchCtx, stopWatch := context.WithCancel(ctx)
-	defer stopWatch()
-	if w, err := newWatcher(*siteDir); err != nil {
-		fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
-	} else {
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer stopBackground()
+	rb := newRebuilds()
+	rebuild := func(reasons string) {
+		fmt.Fprintf(stdout, "重新生成（%s）…\n", reasons)
+		changes, changesErr := store.Changes(bgCtx)
+		res, err := runPipeline(bgCtx, pipeline, stderr)
+		if err != nil {
+			if bgCtx.Err() != nil {
+				return
+			}
+			if !errors.Is(err, errReported) {
+				fmt.Fprintln(stderr, "portal:", err)
+			}
+			fmt.Fprintln(stderr, "portal: 重新生成失败，继续提供上一版网站 (rebuild failed; still serving the previous site)")
+			return
+		}
+		live.set(res.Today, changes, changesErr == nil)
+		pages.set(res.Theme)
+		if office != nil {
+			office.related.set(res.Site, base)
+		}
+		printSummary(stdout, res)
+	}
+	background := func(f func()) {
 		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			defer w.Close()
-			w.run(watchCtx, 300*time.Millisecond, func() {
-				fmt.Fprintln(stdout, "检测到修改，重新生成…")
-				res, err := runPipeline(watchCtx, pipeline, stderr)
-				if err != nil {
-					if !errors.Is(err, errReported) {
-						fmt.Fprintln(stderr, "portal:", err)
-					}
-					fmt.Fprintln(stderr, "portal: 重新生成失败，继续提供上一版网站 (rebuild failed; still serving the previous site)")
-					return
-				}
-				pages.set(res.Theme)
-				if office != nil {
-					office.related.set(res.Site, base)
-				}
-				printSummary(stdout, res)
+		go func() { defer wg.Done(); f() }()
+	}
+	background(func() { rb.run(bgCtx, rebuild) })
+	background(func() { watchDay(bgCtx, time.Now, cfg.Location, live.builtDay, 20*time.Second, rb.request) })
+	if *refresh > 0 {
+		background(func() { watchFigures(bgCtx, store.Changes, live.builtChanges, *refresh, rb.request) })
+	}
+	if *watch {
+		if w, err := newWatcher(*siteDir); err != nil {
+			fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
+		} else {
+			background(func() {
+				defer w.Close()
+				w.run(bgCtx, 300*time.Millisecond, func() { rb.request(reasonContent) })
 			})
-		}()
+		}
 	}
 
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
-	fmt.Fprintf(stdout, "正在提供服务 (serving) %s  — 按 Ctrl+C 停止\n", base)
+	fmt.Fprintf(stdout, "正在提供服务 (serving) http://%s/  — 按 Ctrl+C 停止\n", ln.Addr())
+	if base != "http://"+ln.Addr().String()+"/" {
+		fmt.Fprintf(stdout, "公开地址 (public address) %s\n", base)
+	}
 	office.announce(stdout)
 
 	select {
 	case err := <-serveErr:
-		stopWatch()
+		stopBackground()
 		wg.Wait()
 		if errors.Is(err, http.ErrServerClosed) {
 			return nil
@@ -151,7 +203,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stdout, "正在停止服务，等待处理中的请求完成…")
-	stopWatch()
+	stopBackground()
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	err = errors.Join(srv.Shutdown(shutdownCtx), office.shutdown(shutdownCtx))
@@ -160,6 +212,28 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// publicBase is the address every generated link uses: -base-url, else
+// with -production portal.toml's base_url, else "" (the listen address).
+func publicBase(flagValue string, production bool, configured string) (string, error) {
+	if flagValue != "" {
+		u, err := url.Parse(flagValue)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+			return "", usageError{fmt.Sprintf("-base-url %q: not an absolute web address (use https://host/ or https://host/path/)", flagValue)}
+		}
+		if !strings.HasSuffix(flagValue, "/") {
+			flagValue += "/"
+		}
+		return flagValue, nil
+	}
+	if production {
+		if configured == "" {
+			return "", usageError{"serve -production: portal.toml has no base_url (the public address, e.g. https://xyxx.example.gov.cn/); set it or give -base-url"}
+		}
+		return configured, nil
+	}
+	return "", nil
 }
 
 // pageSwitch hands the server the latest build's theme, so a rebuild that

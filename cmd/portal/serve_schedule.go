@@ -1,0 +1,138 @@
+package main
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"portal/generator/model"
+)
+
+// A serving site is rebuilt for three reasons: its content changed (the
+// watcher), a new day began in the site's time zone (overdue counts,
+// due-soon lists and the end of 公示期 are facts of a date), and the
+// complaint figures moved (a complaint arrived or was handled, on this
+// replica or another sharing the store). The reasons are requested from
+// their own goroutines; one loop runs the rebuilds, one at a time, and
+// requests made while a rebuild runs are served by a single next one.
+
+// Why a rebuild was requested, as printed in the log.
+const (
+	reasonContent = "内容修改"
+	reasonDay     = "新的一天"
+	reasonFigures = "投诉数据变化"
+)
+
+// rebuilds coalesces rebuild requests and runs them one at a time.
+type rebuilds struct {
+	kick    chan struct{} // holds at most one pending wake-up
+	mu      sync.Mutex
+	pending []string // the reasons since the last rebuild started
+}
+
+func newRebuilds() *rebuilds { return &rebuilds{kick: make(chan struct{}, 1)} }
+
+// request asks for a rebuild; it never blocks.
+func (r *rebuilds) request(reason string) {
+	r.mu.Lock()
+	if !slices.Contains(r.pending, reason) {
+		r.pending = append(r.pending, reason)
+	}
+	r.mu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default: // a wake-up is already pending: it will see this reason too
+	}
+}
+
+// run calls build with the pending reasons whenever there are some, until
+// ctx ends. It returns after the running build, if any, has returned.
+func (r *rebuilds) run(ctx context.Context, build func(reasons string)) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-r.kick:
+		}
+		r.mu.Lock()
+		reasons := r.pending
+		r.pending = nil
+		r.mu.Unlock()
+		if len(reasons) > 0 {
+			build(strings.Join(reasons, "、"))
+		}
+	}
+}
+
+// watchDay requests a rebuild when the day in loc is later than the day
+// the live site was built for (builtDay), looking every interval: within
+// one interval after midnight, and also after a suspended machine wakes or
+// the clock is corrected.
+func watchDay(ctx context.Context, clock func() time.Time, loc *time.Location, builtDay func() time.Time,
+	interval time.Duration, request func(string)) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if built := builtDay(); !built.IsZero() && model.Today(clock(), loc).After(built) {
+			request(reasonDay)
+		}
+	}
+}
+
+// watchFigures requests a rebuild when the complaint store's change count
+// differs from the one the live figures were built from, looking every
+// interval. A store that cannot be read is tried again at the next look
+// (intake reports the outage itself).
+func watchFigures(ctx context.Context, changes func(context.Context) (int64, error), built func() (int64, bool),
+	interval time.Duration, request func(string)) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := changes(ctx)
+		if err != nil {
+			continue
+		}
+		if b, ok := built(); ok && n != b {
+			request(reasonFigures)
+		}
+	}
+}
+
+// liveState is what the live build was made from: the day it is correct
+// for and the store's change count its figures include.
+type liveState struct {
+	mu      sync.Mutex
+	day     time.Time
+	changes int64
+	known   bool // changes was read
+}
+
+func (s *liveState) set(day time.Time, changes int64, known bool) {
+	s.mu.Lock()
+	s.day, s.changes, s.known = day, changes, known
+	s.mu.Unlock()
+}
+
+func (s *liveState) builtDay() time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.day
+}
+
+func (s *liveState) builtChanges() (int64, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.changes, s.known
+}
