@@ -15,10 +15,7 @@ import (
 // version order, each in its own transaction together with its row in
 // schema_migrations. Files are named NNN_what.sql; the number is the version.
 func Migrate(ctx context.Context, db *sql.DB, d Dialect, fsys fs.FS, dir string) error {
-	if _, err := db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-	version INTEGER PRIMARY KEY,
-	name TEXT NOT NULL
-)`); err != nil {
+	if err := createMigrationsTable(ctx, db, d); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	entries, err := fs.ReadDir(fsys, dir)
@@ -77,6 +74,30 @@ func applyOne(ctx context.Context, db *sql.DB, d Dialect, version int, name, bod
 		return err
 	}
 	if _, err := tx.ExecContext(ctx, d.Rebind(`INSERT INTO schema_migrations (version, name) VALUES (?, ?)`), version, name); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// createMigrationsTable creates schema_migrations under the migration lock:
+// PostgreSQL's CREATE TABLE IF NOT EXISTS is not safe against itself, and
+// replicas started together (after a power cut) would otherwise fail with
+// a duplicate key in pg_type.
+func createMigrationsTable(ctx context.Context, db *sql.DB, d Dialect) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if d.MigrationLock != "" {
+		if _, err := tx.ExecContext(ctx, d.MigrationLock); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	version INTEGER PRIMARY KEY,
+	name TEXT NOT NULL
+)`); err != nil {
 		return err
 	}
 	return tx.Commit()
