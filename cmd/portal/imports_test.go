@@ -115,6 +115,7 @@ var stdlibOnly = map[string]string{
 var layers = map[string][]string{
 	"portal/cmd/portal":                     {"portal/cmd/internal/...", "portal/generator/...", "portal/search/..."},
 	"portal/cmd/internal/e2e":               {}, // tests only: it runs the program
+	"portal/cmd/internal/deploy":            {}, // tests only: replicas behind nginx, as DEPLOY.md sets them up
 	"portal/cmd/internal/backoffice":        {"portal/cmd/internal/intake", "portal/cmd/internal/staff", "portal/generator/theme"},
 	"portal/cmd/internal/server":            {"portal/cmd/internal/intake", "portal/generator/theme", "portal/search/searchapi"},
 	"portal/cmd/internal/siteindex":         {"portal/generator", "portal/generator/model", "portal/search"},
