@@ -203,12 +203,6 @@ func (r *replica) output() string {
 	return r.out.String()
 }
 
-// port is the replica's listen port.
-func (r *replica) port() string {
-	u, _ := url.Parse(r.base)
-	return u.Port()
-}
-
 // stop ends the replica with SIGTERM (a clean shutdown), if it still runs.
 func (r *replica) stop(t *testing.T) {
 	select {
