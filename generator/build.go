@@ -75,12 +75,25 @@ func renderStage(ctx context.Context, r *Result) error {
 	// Pages only need to know which feed files exist; the feeds themselves
 	// are written while the pages render (below).
 	feeds := feedNamesOf(site)
+	scored := defaultPeriod(r.Indicators) != nil
+	if scored {
+		for _, n := range indicatorFeedNames {
+			feeds[n] = true
+		}
+	}
 	sv := siteView(site, now, r.extra)
+	if scored {
+		sv.Nav = append(sv.Nav, theme.Link{Label: indicatorsSection, URL: "/indicators/"})
+	}
 	th.SetSite(sv)
-	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, opts: opts, today: now}
+	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now}
 	pl.plan()
 	pl.furniture(sv, r.extra)
-	pl.feedsPage(feedDirectory(site, entries, now))
+	groups := feedDirectory(site, entries, now)
+	if scored {
+		groups = append(groups, indicatorFeedGroup(site, r.Indicators))
+	}
+	pl.feedsPage(groups)
 	pl.dataPage()
 	if r.ComplaintStats != nil {
 		if err := pl.complaintStats(th); err != nil {
@@ -105,7 +118,12 @@ func renderStage(ctx context.Context, r *Result) error {
 			return fmt.Errorf("theme static: %w", err)
 		}
 	}
-	if err := checkDuplicates(pl.jobs, fixedOutputs(feeds, files, len(pl.sitemap), cfg.Theme)); err != nil {
+	fixed := fixedOutputs(feeds, files, len(pl.sitemap), cfg.Theme)
+	if scored {
+		fixed["data/indicators.json"] = "the open data file data/indicators.json"
+		fixed["data/indicators.csv"] = "the open data file data/indicators.csv"
+	}
+	if err := checkDuplicates(pl.jobs, fixed); err != nil {
 		return err
 	}
 
@@ -132,9 +150,23 @@ func renderStage(ctx context.Context, r *Result) error {
 	go func() {
 		var errs [2]error
 		errs[0] = writeFeeds(extraCtx, site, entries, now, w.write)
+		if errs[0] == nil && scored {
+			var fs map[string][]byte
+			if fs, errs[0] = indicatorFeeds(site, r.Indicators); errs[0] == nil {
+				for _, name := range sortedKeys(fs) {
+					if errs[0] = w.write(name, fs[name]); errs[0] != nil {
+						break
+					}
+				}
+			}
+		}
 		if errs[0] == nil {
 			data := map[string][]byte{}
-			if errs[1] = openData(site, ix, data); errs[1] == nil {
+			errs[1] = openData(site, ix, data)
+			if errs[1] == nil && scored {
+				errs[1] = indicatorOpenData(r.Indicators, data)
+			}
+			if errs[1] == nil {
 				sitemaps(cfg.BaseURL, pl.sitemap, data)
 				for _, name := range sortedKeys(data) {
 					if errs[1] = w.write(name, data[name]); errs[1] != nil {
@@ -307,6 +339,11 @@ func (pl *planner) dataPage() {
 		}
 		for _, f := range nationalOpenFiles {
 			g.Links = append(g.Links, theme.Link{Label: f.label + "（CSV）", URL: "/" + f.name})
+		}
+		if defaultPeriod(pl.rep) != nil {
+			g.Links = append(g.Links,
+				theme.Link{Label: indicatorsSection + "（JSON）", URL: "/data/indicators.json"},
+				theme.Link{Label: indicatorsSection + "（CSV）", URL: "/data/indicators.csv"})
 		}
 		return p, &TermsData{Groups: []theme.FilterGroup{g}}
 	})

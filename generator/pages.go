@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"portal/generator/chart"
+	"portal/generator/indicators"
 	"portal/generator/model"
 	"portal/generator/theme"
 )
@@ -32,6 +33,7 @@ type planner struct {
 	opts    Options
 	today   time.Time             // the build date: every figure is counted as of it
 	stats   *model.ComplaintStats // complaint figures, when a stage supplied them
+	rep     *indicators.Report    // the 正反向评价, when computed
 	jobs    []job
 	sitemap []string // URL paths of indexable pages
 
@@ -236,6 +238,7 @@ func (pl *planner) plan() {
 	pl.departments()
 	pl.tags()
 	pl.subjects()
+	pl.indicatorPages()
 	// 404 is written as /404.html, not a folder.
 	pl.jobs = append(pl.jobs, job{file: "404.html", layout: "404", src: "the 404 page", make: func() (*theme.Page, any) {
 		p := pl.page("页面未找到", "/404.html", "", "404")
@@ -628,6 +631,7 @@ func (pl *planner) departments() {
 					data.Complaints = &s
 				}
 			}
+			data.Indicators = pl.card(d)
 			return p, data
 		})
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"portal/generator/diag"
+	"portal/generator/indicators"
 	"portal/generator/loader"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -64,6 +65,7 @@ func New(opts Options) *Pipeline {
 	return &Pipeline{opts: opts, stages: []Stage{
 		{StageLoad, loadStage},
 		{StageDerive, deriveStage},
+		{StageIndicators, indicatorsStage},
 		{StageRender, renderStage},
 		{StagePublish, publishStage},
 	}}
@@ -183,6 +185,9 @@ type Result struct {
 	// complaint figures to the home page, department pages and
 	// /complaints/stats/.
 	ComplaintStats *model.ComplaintStats
+
+	// Set by StageIndicators: the 正反向评价 of every body, every period.
+	Indicators *indicators.Report
 
 	// Set by StageRender.
 	Entries []model.Entry // every published record page, for search indexing and feeds

@@ -143,6 +143,7 @@ type DepartmentData struct {
 	FeedURL    string
 	Feeds      []theme.Link // the department's feeds, one per format
 	Complaints *model.DepartmentComplaintStats
+	Indicators *IndicatorCard // the 政务诚信评价 card, nil when nothing is evaluated
 }
 
 // DisclosureData is the disclosure layout's .Data.

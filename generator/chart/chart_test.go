@@ -29,3 +29,17 @@ func TestHBar(t *testing.T) {
 		})
 	}
 }
+
+func TestLine(t *testing.T) {
+	pts := []Point{{Label: "2025Q1", Missing: true}, {Label: "2025Q2", Value: 85.3}, {Label: "2025Q3", Value: 90}, {Label: "2025Q4", Missing: true}, {Label: "<q>", Value: 60}}
+	got := string(Line("t", "市财政局评价得分", "分", 100, pts, []Guide{{Value: 90, Label: "优"}}))
+	for _, want := range []string{`role="img"`, `<title id="t-t">市财政局评价得分</title>`,
+		"2025Q1 无评价结果，2025Q2 85.3分，2025Q3 90分，2025Q4 无评价结果，&lt;q&gt; 60分", `>85.3</text>`, `>—</text>`, `stroke-dasharray`, `>优</text>`} {
+		assert.Contains(t, got, want)
+	}
+	assert.Equal(t, 1, strings.Count(got, "<polyline"), "the line breaks at the missing point; a lone point is a dot")
+	assert.NotContains(t, got, "<q>")
+	one := string(Line("u", "x", "分", 100, []Point{{Label: "2025", Value: 50}}, nil))
+	assert.Contains(t, one, `<circle`)
+	assert.NotContains(t, one, `<polyline`)
+}

@@ -404,11 +404,27 @@ func (c *computer) complaints() {
 	}
 }
 
+// changeIndicator says which indicator counts each kind of change the
+// publication log flags. Kinds left out are not held against a body: a
+// change of lead body is organisational, a lawful withdrawal (依法变更/撤回)
+// already weighs in 承诺按期兑现率, a correction of a disclosure during its
+// publicity period is not dishonest.
+var changeIndicator = map[string]string{
+	model.ChangeDeadlineLater: model.IndMaterialChange,
+	model.ChangePromiseWeaker: model.IndMaterialChange,
+	"promise_changed":         model.IndMaterialChange, // 承诺内容修改
+	"status_backward":         model.IndMaterialChange, // 状态倒退
+	"progress_rewritten":      model.IndMaterialChange, // 推进记录被改写
+	"removed":                 model.IndMaterialChange, // 承诺删除
+	model.ChangeRemovedEarly:  model.IndRecordRemovedEarly,
+	"publicity_shortened":     model.IndRecordRemovedEarly, // 公示期缩短
+}
+
 func (c *computer) changes() {
 	for _, ch := range c.in.Changes {
-		id := model.IndMaterialChange
-		if ch.Kind == model.ChangeRemovedEarly {
-			id = model.IndRecordRemovedEarly
+		id, counted := changeIndicator[ch.Kind]
+		if !counted {
+			continue
 		}
 		date := dateOf(ch.Date, c.loc)
 		c.count(id, ch.Department, date, true, 0, Ref{Kind: ch.RecordKind, ID: ch.RecordID, Title: ch.Title, Date: date, Note: ch.Note, URL: ch.URL})

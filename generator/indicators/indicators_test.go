@@ -341,10 +341,13 @@ func TestLogIndicators(t *testing.T) {
 		{Department: "fgw", Date: d("2025-05-06"), Kind: model.ChangeDeadlineLater, RecordKind: model.KindCommitment, RecordID: "a", Title: "承诺a", Note: "期限由2025-06-30改为2025-12-31"},
 		{Department: "fgw", Date: d("2025-05-07"), Kind: model.ChangeRemovedEarly, RecordKind: model.KindRecord, RecordID: "r", Title: "记录r"},
 	}
+	changes = append(changes,
+		model.MaterialChange{Department: "fgw", Date: d("2025-05-08"), Kind: "lead_changed", RecordKind: model.KindCommitment, RecordID: "b"},
+		model.MaterialChange{Department: "fgw", Date: d("2025-05-09"), Kind: "progress_rewritten", RecordKind: model.KindCommitment, RecordID: "c"})
 	r := compute(t, Input{Changes: changes, HasLog: true, Now: d("2025-06-30")})
 	mc := value(t, r, "2025-q2", "fgw", model.IndMaterialChange)
-	assert.Equal(t, 1, mc.Num)
-	assert.Equal(t, 3.0, mc.Points)
+	assert.Equal(t, 2, mc.Num, "a later deadline and a rewritten progress log count; a new lead body does not")
+	assert.Equal(t, 6.0, mc.Points)
 	assert.Equal(t, "期限由2025-06-30改为2025-12-31", mc.Refs[0].Note)
 	assert.Equal(t, 1, value(t, r, "2025-q2", "fgw", model.IndRecordRemovedEarly).Num)
 

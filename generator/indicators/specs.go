@@ -76,9 +76,9 @@ var specDefs = []Spec{
 	{ID: model.IndComplaintReopened, Name: "重办后仍不满意", Kind: Deduction, Unit: "次", Source: "投诉办理",
 		Definition: "本期回访结果为“不满意”、且该投诉已因不满意重办过的次数（重办未能解决问题）。"},
 	{ID: model.IndMaterialChange, Name: "实质性变更", Kind: Deduction, Unit: "次", Source: "发布日志", NeedsLog: true,
-		Definition: "发布日志记录的、本期发布的承诺实质性变更次数：期限后延，或承诺内容弱化。"},
+		Definition: "发布日志记录的、本期发布的承诺实质性变更次数：完成期限推迟、承诺内容修改、状态倒退、推进记录被改写或承诺被删除。牵头单位变更和依法变更、撤回不计入（后者已计入承诺按期兑现率）。"},
 	{ID: model.IndRecordRemovedEarly, Name: "提前撤下公示", Kind: Deduction, Unit: "条", Source: "发布日志", NeedsLog: true,
-		Definition: "发布日志记录的、本期在公示截止期之前撤下的记录条数（依法信用修复的除外，由发布日志判定）。"},
+		Definition: "发布日志记录的、本期在公示截止期之前撤下双公示信息或政务失信记录、或缩短其公示期的次数。"},
 }
 
 func init() {

@@ -155,9 +155,6 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 		}
 		c.Finish()
 	}
-	if i := t.Table("indicators"); i != nil {
-		loadIndicators(i, &cfg.Indicators)
-	}
 	if l := t.Table("ledger"); l != nil {
 		str(l, "public_key", &cfg.Ledger.PublicKey)
 		if cfg.Ledger.PublicKey != "" {
@@ -170,6 +167,9 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	}
 	dataset.ParseDisclosureConfig(t.Table("disclosures"), &cfg.Disclosures)
 	dataset.ParseVocabularyConfig(t.Table("vocabulary"), &cfg.Vocabulary)
+	if i := t.Table("indicators"); i != nil {
+		loadIndicators(i, &cfg.Indicators, cfg.Vocabulary.DisclosureCategories)
+	}
 	if l := t.Table("limits"); l != nil {
 		lim := &cfg.Limits
 		positive(l, "file_bytes", &lim.FileBytes, 1024)

@@ -12,8 +12,8 @@ import (
 // loadIndicators reads portal.toml's [indicators] over the shipped method:
 // each weight, points entry and list given replaces that one default, so a
 // site changes only what it names. Grades, when given, replace the whole
-// scale.
-func loadIndicators(t *page.Table, ic *model.IndicatorConfig) {
+// scale. categories are the site's disclosure categories ([vocabulary]).
+func loadIndicators(t *page.Table, ic *model.IndicatorConfig, categories []string) {
 	// The defaults' maps are the site's own from here on.
 	ic.Weights = maps.Clone(ic.Weights)
 	ic.Points = maps.Clone(ic.Points)
@@ -37,8 +37,8 @@ func loadIndicators(t *page.Table, ic *model.IndicatorConfig) {
 	if t.Has("disclosure_categories") {
 		cats := t.Strs("disclosure_categories")
 		for _, c := range cats {
-			if !slices.Contains(model.DisclosureCategories, c) {
-				t.Errorf("disclosure_categories", "%q is not a disclosure category (use: %s)", c, strings.Join(model.DisclosureCategories, " | "))
+			if !slices.Contains(categories, c) {
+				t.Errorf("disclosure_categories", "%q is not a disclosure category (use: %s, or add it to [vocabulary] disclosure_categories)", c, strings.Join(categories, " | "))
 			}
 		}
 		if len(cats) == 0 {

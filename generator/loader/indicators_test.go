@@ -1,6 +1,8 @@
 package loader
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -60,7 +62,7 @@ func TestIndicatorConfig(t *testing.T) {
 			errors: []string{
 				`portal.toml:4:12: indicators.min_base: 0 is too small (a rate rests on at least 1 record; use 1 or more)`,
 				`portal.toml:5:27: indicators.disclosure_working_days: 90 is out of range (use 1 to 60 working days; the national 双公示 rule is 7)`,
-				`portal.toml:6:25: indicators.disclosure_categories: "行政处分" is not a disclosure category (use: 行政许可 | 行政处罚 | 行政强制 | 行政征收 | 行政检查 | 行政确认 | 行政奖励 | 其他)`,
+				`portal.toml:6:25: indicators.disclosure_categories: "行政处分" is not a disclosure category (use: 行政许可 | 行政处罚 | 行政强制 | 行政征收 | 行政检查 | 行政确认 | 行政奖励 | 其他, or add it to [vocabulary] disclosure_categories)`,
 				`portal.toml:7:10: indicators.grades: list the grades best first with falling minimums (e.g. 优 90, 良 80, 中 60, 差 0)`,
 				`portal.toml:10:1: indicators.weights.commitment_ontime: unknown key (did you mean commitment_on_time?); allowed here: commitment_on_time, disclosure_on_time, complaint_reply_on_time, complaint_satisfaction`,
 				`portal.toml:11:22: indicators.weights.disclosure_on_time: -1 is out of range (a weight is 0 to 100; 0 leaves the rate out)`,
@@ -96,4 +98,13 @@ func TestIndicatorConfig(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestShippedIndicatorsAreTheDefaults: the shipped portal.toml writes out
+// the built-in method, so what an editor reads there is what runs.
+func TestShippedIndicatorsAreTheDefaults(t *testing.T) {
+	t.Parallel()
+	s, dl := Load(os.DirFS(filepath.Join("..", "..")), Options{})
+	require.NoError(t, dl.Err())
+	assert.Equal(t, model.DefaultIndicators(), s.Config.Indicators)
 }
