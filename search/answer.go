@@ -555,12 +555,22 @@ func (ix *Index) splitNames(text string) []string {
 // squash normalises s and drops everything but letters and digits, so
 // punctuation and spaces never decide whether a page holds a phrase.
 func squash(s string) string {
-	return strings.Map(func(r rune) rune {
-		if unicode.IsLetter(r) || unicode.IsDigit(r) {
-			return r
+	var b strings.Builder
+	b.Grow(len(s))
+	for _, r := range s {
+		if stableRune(r) { // most characters: no need to normalise
+			if r >= 0x80 || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				b.WriteRune(r)
+			}
+			continue
 		}
-		return -1
-	}, normalize(s))
+		for _, n := range normalize(string(r)) {
+			if unicode.IsLetter(n) || unicode.IsDigit(n) {
+				b.WriteRune(n)
+			}
+		}
+	}
+	return b.String()
 }
 
 func hasHan(s string) bool { return strings.ContainsFunc(s, isHan) }
@@ -588,7 +598,7 @@ func (ix *Index) checkPhrases(p plan, hits []pageHit, total, need int, byDate bo
 	for i, h := range hits {
 		c := checked{h: h}
 		tier0 := byDate || h.score < tierPhrase*tierStep
-		if tier0 && (holding < need || exact && i < need+phraseBudget) && i < need+phraseBudget {
+		if tier0 && holding < need && i < need+phraseBudget {
 			_, fields, err := ix.storedFields(h)
 			if err != nil {
 				return nil, 0, err

@@ -6,6 +6,7 @@ import (
 	"io"
 	"strings"
 	"text/tabwriter"
+	"unicode"
 
 	"golang.org/x/text/unicode/norm"
 
@@ -169,6 +170,40 @@ func containing(docs []Doc, q string) []string {
 		if ok {
 			out = append(out, docs[i].URL)
 		}
+	}
+	return out
+}
+
+// GeneratedPhrases returns n policy phrases of 6 to 8 Chinese characters
+// taken from the founding document's sentences (deterministically), each
+// held whole by some page of docs, with the pages holding it. Some of
+// their words also occur apart in other pages (临沂市委宣传部: 2,214 pages
+// hold all its characters, 1,075 the phrase), so only a search that ranks
+// whole phrases first puts holders at the top. Phrases with 的 (a question
+// word, which need not match) are skipped.
+func GeneratedPhrases(docs []Doc, n int) []Judged {
+	var out []Judged
+	seen := map[string]bool{}
+	for i, s := range sentences {
+		if len(out) >= n {
+			break
+		}
+		rs := []rune(s)
+		l := 6 + i%3
+		start := (i * 7) % max(1, len(rs)-l)
+		if start+l > len(rs) {
+			continue
+		}
+		p := string(rs[start : start+l])
+		if seen[p] || strings.Contains(p, "的") || strings.ContainsFunc(p, func(r rune) bool { return !unicode.Is(unicode.Han, r) }) {
+			continue
+		}
+		seen[p] = true
+		rel := containing(docs, p)
+		if len(rel) == 0 || len(rel) > len(docs)/2 {
+			continue
+		}
+		out = append(out, Judged{Query: p, Relevant: rel})
 	}
 	return out
 }

@@ -46,3 +46,27 @@ func TestRelevanceGenerated(t *testing.T) {
 	assert.Equal(t, def.TopAsked, def.TopOK, "identifier lookups come first")
 	assert.Zero(t, def.ZeroResults)
 }
+
+// TestPhrasePrecisionGenerated: for 6–8 character policy phrases (whose
+// words also occur apart in many pages), the first results all hold the
+// phrase whole.
+func TestPhrasePrecisionGenerated(t *testing.T) {
+	t.Parallel()
+	docs := Corpus(3000, 1)
+	judged := GeneratedPhrases(docs, 20)
+	require.GreaterOrEqual(t, len(judged), 15)
+	dir := t.TempDir()
+	_, err := search.Build(context.Background(), dir, Documents(docs), search.Options{})
+	require.NoError(t, err)
+	ix, err := search.Open(dir)
+	require.NoError(t, err)
+	defer ix.Close()
+	m, err := Evaluate(context.Background(), ix, judged, 10)
+	require.NoError(t, err)
+	var b strings.Builder
+	m.WriteTable(&b)
+	t.Logf("6–8 character phrases over 3,000 generated pages:\n%s", b.String())
+	for _, q := range m.PerQuery {
+		assert.InDelta(t, 1, q.P, 1e-9, "the first results for %q all hold it (%d hits, %d hold it)", q.Query, q.Hits, q.Relevant)
+	}
+}
