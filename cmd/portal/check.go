@@ -5,28 +5,40 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"portal/generator"
+	"portal/generator/dataimport"
+	"portal/generator/dataset"
 )
 
 // cmdCheck is `portal check [-site DIR] [-now YYYY-MM-DD] [-strict]`: it
 // loads and validates the whole site without writing anything, prints every
 // diagnostic (errors first, then warnings) and a count line to stdout, and
-// fails (exit 1) when there is any error.
+// fails (exit 1) when there is any error. Given data files, it checks them
+// against the site instead, as `portal import` does without -apply.
 func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("check", "portal check [-site DIR] [-now YYYY-MM-DD] [-strict]", stderr)
+	fs := newFlagSet("check", "portal check [-site DIR] [-now YYYY-MM-DD] [-strict] [FILE...]", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
 	nowFlag := fs.String("now", "", "date YYYY-MM-DD for overdue and publicity checks (default: today in the site's time zone)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return usageError{fmt.Sprintf("check: unexpected argument %q", fs.Arg(0))}
-	}
 	now, err := parseNow(*nowFlag)
 	if err != nil {
 		return err
+	}
+	for _, a := range fs.Args() {
+		if !slices.Contains(dataset.DataFileExts, strings.ToLower(filepath.Ext(a))) {
+			return usageError{fmt.Sprintf("check: unexpected argument %q (name data files: .csv, .xlsx or .json)", a)}
+		}
+	}
+	if fs.NArg() > 0 {
+		// portal check FILE...: the data files' dry-run report, as portal import gives it.
+		return importFiles(ctx, *siteDir, fs.Args(), dataimport.Options{Now: now, Strict: *strict}, false, stdout)
 	}
 	if st, err := os.Stat(*siteDir); err != nil || !st.IsDir() {
 		return fmt.Errorf("check: site folder %q does not exist", *siteDir)

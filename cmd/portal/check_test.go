@@ -179,7 +179,7 @@ func TestNewWithoutRegistry(t *testing.T) {
 	assert.Contains(t, stderr, "lists no department")
 	code, out, _ := runExit(t, "check", "-site", dir)
 	assert.Equal(t, 1, code)
-	assert.Contains(t, out, `content/commitments/承诺.md:4:14: department: unknown department "（部门）"`)
+	assert.Contains(t, out, `content/commitments/承诺.md:4:14: department: 未知的单位 "（部门）"`)
 }
 
 func TestVersion(t *testing.T) {

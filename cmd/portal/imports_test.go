@@ -129,6 +129,7 @@ var layers = map[string][]string{
 	"portal/generator/chart":                {},
 	"portal/generator/dataset":              {"portal/generator/diag", "portal/generator/disclosure", "portal/generator/model", "portal/generator/page"},
 	"portal/generator/dataset/xlsxtest":     {}, // tests only: writes workbooks for the readers' tests
+	"portal/generator/dataimport":           {"portal/generator/dataset", "portal/generator/diag", "portal/generator/loader", "portal/generator/model"},
 	"portal/generator/disclosure":           {"portal/generator/model"},
 	"portal/generator/diag":                 {},
 	"portal/generator/feed":                 {},

@@ -24,7 +24,8 @@ const usageText = `portal — 政务诚信公开平台生成与服务工具
 
 Usage:
   portal build  [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]   build the static site
-  portal check  [-site DIR] [-now YYYY-MM-DD] [-strict]               validate content, list all errors
+  portal check  [-site DIR] [-now YYYY-MM-DD] [-strict] [FILE...]     validate content (or data files), list all errors
+  portal import [-site DIR] [-now YYYY-MM-DD] [-apply] FILE...         dry-run report of 双公示 data files (CSV, xlsx, JSON)
   portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-db PATH|postgres://…]
                                                                       build, then serve
   portal new    [-site DIR] KIND "title"                              scaffold a content file
@@ -48,6 +49,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdBuild(ctx, rest, stdout, stderr)
 	case "check":
 		return cmdCheck(ctx, rest, stdout, stderr)
+	case "import":
+		return cmdImport(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
 	case "new":

@@ -97,7 +97,7 @@ func TestRegistryResolve(t *testing.T) {
 	}
 	_, err := reg.Resolve("市发展改革局")
 	require.Error(t, err)
-	assert.Equal(t, `unknown department "市发展改革局" (use an id, full name, short name or alias from data/departments.toml; closest: 市发展改革委 (fgw))`, err.Error())
+	assert.Equal(t, `未知的单位 "市发展改革局"，请使用 data/departments.toml 中的编号、全称、简称或别称；最接近的：市发展改革委 (fgw) (unknown department "市发展改革局" (use an id, full name, short name or alias from data/departments.toml; closest: 市发展改革委 (fgw)))`, err.Error())
 	_, err = (&Registry{}).Resolve("x")
 	assert.ErrorContains(t, err, "has no departments")
 }

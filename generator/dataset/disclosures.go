@@ -220,6 +220,7 @@ type rowBuilder struct {
 	dl    *diag.List
 	// date1904 reads Excel date serial numbers in the 1904 date system.
 	date1904 bool
+	errs     int // errors reported for the current row
 }
 
 // start begins a row at line and col, clearing the previous row's cells
@@ -230,7 +231,7 @@ func (b *rowBuilder) start(line, col int) {
 		b.opts.Limits = page.LimitsOrDefault(b.opts.Limits)
 	}
 	clear(b.cells)
-	b.line, b.col = line, col
+	b.line, b.col, b.errs = line, col, 0
 	b.rows++
 }
 
@@ -269,6 +270,7 @@ func (b *rowBuilder) errf(c cell, format string, args ...any) {
 	if c.name == "" {
 		line, col = b.line, b.col
 	}
+	b.errs++
 	b.w.errorf(b.dl, line, col, c.name, format, args...)
 }
 
@@ -294,6 +296,7 @@ func (b *rowBuilder) required(key string) string {
 	c, v := b.get(key)
 	if v == "" && c.bad == "" {
 		if c.name == "" { // a JSON object without the key
+			b.errs++
 			b.w.errorf(b.dl, b.line, b.col, key, "%s", bi("缺少必需的字段，可写作 "+strings.Join(disclosure.NamesOf(key), " 或 "),
 				"required field is missing (name it "+strings.Join(disclosure.NamesOf(key), " or ")+")"))
 		} else {
@@ -460,11 +463,11 @@ func (b *rowBuilder) build(implied string) *page.Page {
 	} else if d.DocNumber != "" {
 		d.ID = DerivedID(d.DocNumber)
 	}
-	d.Source = model.Source{File: b.w.file, Line: b.line}
+	d.Source = model.Source{File: b.w.file, Sheet: b.w.sheet, Line: b.line}
 	_, personalID := b.get("id_number")
 	d.Withheld = disclosure.Finish(d, disclosure.Options{Names: b.opts.Config.PersonNames, Rules: b.opts.rules(), PersonalID: personalID != ""},
 		func(key, format string, args ...any) { b.warnf(b.cell(key), format, args...) })
-	p := &page.Page{Kind: model.KindDisclosure, Disclosure: d}
+	p := &page.Page{Kind: model.KindDisclosure, Disclosure: d, Errors: b.errs}
 	if dept != "" {
 		c := b.cell("department")
 		p.Refs = append(p.Refs, page.Ref{File: b.w.file, Sheet: b.w.sheet, Line: c.line, Col: c.col, Key: c.name, Name: dept, Set: func(id string) { d.Department = id }})

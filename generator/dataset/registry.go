@@ -176,6 +176,22 @@ func (r *Registry) checkCycles(t *page.Table) {
 	}
 }
 
+// NewRegistry indexes departments already read (a loaded site's) by id,
+// name, short name and aliases, for resolving names as ParseRegistry's
+// registry does.
+func NewRegistry(departments []*model.Department) *Registry {
+	r := &Registry{Departments: departments, byName: map[string]string{}}
+	for _, d := range departments {
+		for _, n := range append([]string{d.ID, d.Name, d.Short}, d.Aliases...) {
+			if _, taken := r.byName[n]; n != "" && !taken {
+				r.byName[n] = d.ID
+				r.names = append(r.names, n)
+			}
+		}
+	}
+	return r
+}
+
 // Resolve maps an id, full name, short name or alias to the department id.
 // The error names the closest known names.
 func (r *Registry) Resolve(name string) (string, error) {
@@ -184,9 +200,8 @@ func (r *Registry) Resolve(name string) (string, error) {
 		return id, nil
 	}
 	if len(r.Departments) == 0 {
-		return "", fmt.Errorf("unknown department %q: %s has no departments (add it there first)", name, RegistryFile)
+		return "", fmt.Errorf("未知的单位 %q：%s 中还没有任何单位，请先加入 (unknown department %q: %s has no departments; add it there first)", name, RegistryFile, name, RegistryFile)
 	}
-	msg := fmt.Sprintf("unknown department %q (use an id, full name, short name or alias from %s", name, RegistryFile)
 	var near []string
 	seen := map[string]bool{}
 	for _, n := range page.Closest(name, r.names, 10) {
@@ -195,10 +210,13 @@ func (r *Registry) Resolve(name string) (string, error) {
 			near = append(near, fmt.Sprintf("%s (%s)", n, id))
 		}
 	}
+	zh := fmt.Sprintf("未知的单位 %q，请使用 %s 中的编号、全称、简称或别称", name, RegistryFile)
+	en := fmt.Sprintf("unknown department %q (use an id, full name, short name or alias from %s", name, RegistryFile)
 	if len(near) > 0 {
-		msg += "; closest: " + strings.Join(near, ", ")
+		zh += "；最接近的：" + strings.Join(near, "、")
+		en += "; closest: " + strings.Join(near, ", ")
 	}
-	return "", fmt.Errorf("%s)", msg)
+	return "", fmt.Errorf("%s %s", zh, "("+en+"))")
 }
 
 // Names returns every name the registry resolves, sorted.

@@ -212,7 +212,7 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "unknown department",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `["市市场监管局"]`, `["scjg", "市场监管局"]`, 1)},
-			errors: []string{`content/commitments/c01.md:4:21: partners: unknown department "市场监管局" (use an id, full name, short name or alias from data/departments.toml; closest: 市市场监管局 (scjg)`},
+			errors: []string{`content/commitments/c01.md:4:21: partners: 未知的单位 "市场监管局"，请使用 data/departments.toml 中的编号、全称、简称或别称；最接近的：市市场监管局 (scjg)`},
 		},
 		{
 			name:   "duplicate id across markdown and csv",

@@ -56,8 +56,9 @@ func (k Kind) Label() string { return KindLabels[k] }
 // Source is where a record came from, so every diagnostic and every page can
 // point back at the file (and line) a user must edit.
 type Source struct {
-	File string // path relative to the site root, slash-separated
-	Line int    // 1-based line of the record (front matter start, or CSV row)
+	File  string // path relative to the site root, slash-separated
+	Sheet string // the workbook sheet of a data row (.xlsx), or ""
+	Line  int    // 1-based line of the record (front matter start, CSV row, sheet row)
 }
 
 // Common holds the fields every content page shares.

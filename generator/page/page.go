@@ -75,6 +75,9 @@ type Page struct {
 	News       *model.News
 	Record     *model.Record
 	Refs       []Ref
+	// Errors counts the errors a data-file reader reported for this row
+	// (the row is still returned so later checks see it); 0 for pages.
+	Errors int
 }
 
 // Common returns the page's shared fields (nil for a Section).
