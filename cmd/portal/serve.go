@@ -23,6 +23,8 @@ import (
 
 	"portal/cmd/internal/server"
 	"portal/generator"
+	"portal/generator/diag"
+	"portal/generator/model"
 	"portal/generator/theme"
 )
 
@@ -33,9 +35,11 @@ import (
 //
 // Development (the default) links every page to the server's own address;
 // -production links them to portal.toml's base_url (or -base-url), logs
-// JSON lines, and is what runs behind nginx (docs/DEPLOY.md).
+// JSON lines, and is what runs behind nginx (docs/DEPLOY.md). -no-build
+// serves an output another process built (portal build on a timer, or
+// another serve) and follows each new build of it, building nothing.
 func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("serve", "portal serve [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-db PATH|postgres://…]", stderr)
+	fs := newFlagSet("serve", "portal serve [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-no-build] [-out DIR] [-db PATH|postgres://…]", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
 	addr := fs.String("addr", "127.0.0.1:1313", "address to listen on")
 	production := fs.Bool("production", false, "production: links, feeds and the sitemap use portal.toml's base_url; logs are JSON lines")
@@ -45,6 +49,8 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	adminAddr := fs.String("admin-addr", "", "back office address (default: 127.0.0.1 at the -addr port + 1; \"off\" disables it); never expose it through the public proxy")
 	watch := fs.Bool("watch", true, "rebuild when content/, data/, themes/ or portal.toml change")
 	refresh := fs.Duration("refresh", time.Minute, "how often to look for new complaint figures to publish (0: only at the daily rebuild)")
+	noBuild := fs.Bool("no-build", false, "serve the output portal build (or another serve) made, without building here; follow each new build")
+	outFlag := fs.String("out", "", "output folder (default <site>/public)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -91,19 +97,37 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer store.Close()
 
-	opts := generator.Options{SiteDir: *siteDir, OutDir: filepath.Join(*siteDir, "public"), BaseURL: base, Progress: stderr}
+	outDir := *outFlag
+	if outDir == "" {
+		outDir = filepath.Join(*siteDir, "public")
+	}
+	opts := generator.Options{SiteDir: *siteDir, OutDir: outDir, BaseURL: base, Progress: stderr}
 	// One pipeline for the life of the server: every rebuild runs it again.
 	pipeline := sitePipeline(opts, *dsn)
 	live := &liveState{}
-	changes, changesErr := store.Changes(ctx)
-	res, err := runPipeline(ctx, pipeline, stderr)
-	if err != nil {
-		return err
-	}
-	live.set(res.Today, changes, changesErr == nil)
-	printSummary(stdout, res)
 	pages := &pageSwitch{}
-	pages.set(res.Theme)
+	var site *model.Site // the latest build's, for the back office's links
+	if *noBuild {
+		if _, err := os.Stat(filepath.Join(outDir, "index.html")); err != nil {
+			return fmt.Errorf("serve -no-build: no built site in %s: run portal build -site %s first", outDir, *siteDir)
+		}
+		th, s, err := loadPageTheme(ctx, opts, settings, stderr)
+		if err != nil {
+			return err
+		}
+		pages.set(th)
+		site = s
+	} else {
+		changes, changesErr := store.Changes(ctx)
+		res, err := runPipeline(ctx, pipeline, stderr)
+		if err != nil {
+			return err
+		}
+		live.set(res.Today, changes, changesErr == nil)
+		printSummary(stdout, res)
+		pages.set(res.Theme)
+		site = res.Site
+	}
 
 	search, searchCloser, err := openSearch(*siteDir, cfg)
 	if err != nil {
@@ -124,10 +148,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger); err != nil {
 			return err
 		}
-		office.related.set(res.Site, base)
+		office.related.set(site, base)
 	}
 	handler := server.New(server.Options{
-		PublicDir:  opts.OutDir,
+		PublicDir:  outDir,
 		Pages:      pages,
 		Search:     search,
 		Complaints: complaints,
@@ -168,12 +192,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		wg.Add(1)
 		go func() { defer wg.Done(); f() }()
 	}
-	background(func() { rb.run(bgCtx, rebuild) })
-	background(func() { watchDay(bgCtx, time.Now, cfg.Location, live.builtDay, 20*time.Second, rb.request) })
-	if *refresh > 0 {
-		background(func() { watchFigures(bgCtx, store.Changes, live.builtChanges, *refresh, rb.request) })
+	follow := func() {
+		th, s, err := loadPageTheme(bgCtx, opts, settings, stderr)
+		if err != nil {
+			if bgCtx.Err() == nil && !errors.Is(err, errReported) {
+				fmt.Fprintln(stderr, "portal:", err)
+			}
+			return // the pages keep the layouts they had
+		}
+		pages.set(th)
+		if office != nil {
+			office.related.set(s, base)
+		}
+		fmt.Fprintln(stdout, "已切换到新生成的网站 (following a new build)")
 	}
-	if *watch {
+	switch {
+	case *noBuild:
+		background(func() { followBuilds(bgCtx, outDir, time.Second, follow) })
+	default:
+		background(func() { rb.run(bgCtx, rebuild) })
+		background(func() { watchDay(bgCtx, time.Now, cfg.Location, live.builtDay, 20*time.Second, rb.request) })
+		if *refresh > 0 {
+			background(func() { watchFigures(bgCtx, store.Changes, live.builtChanges, *refresh, rb.request) })
+		}
+	}
+	if *watch && !*noBuild {
 		if w, err := newWatcher(*siteDir); err != nil {
 			fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
 		} else {
@@ -212,6 +255,26 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// loadPageTheme reads the site (through derive: nothing is written) and
+// returns the theme for pages rendered on request, as a build would set it,
+// for a server that builds nothing itself.
+func loadPageTheme(ctx context.Context, opts generator.Options, settings *model.Site, stderr io.Writer) (*theme.Theme, *model.Site, error) {
+	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(settings)...)
+	res, err := generator.New(opts).RunThrough(ctx, generator.StageDerive)
+	if err != nil {
+		if errors.As(err, new(diag.Diagnostic)) {
+			fmt.Fprintln(stderr, err) // every content error, with its file and line
+			return nil, nil, errReported
+		}
+		return nil, nil, err
+	}
+	th, err := generator.PageTheme(res)
+	if err != nil {
+		return nil, nil, err
+	}
+	return th, res.Site, nil
 }
 
 // publicBase is the address every generated link uses: -base-url, else

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -225,4 +227,42 @@ func TestWatchFigures(t *testing.T) {
 	failing.Store(false)
 	count.Store(4)
 	eventually(t, "the figures rebuild", func() bool { return requests.Load() > 0 })
+}
+
+// TestServeNoBuildFollowsBuilds: a build host (here `portal build` in the
+// same site folder) builds; `serve -no-build` serves that output without
+// building, and follows each new build: its pages, its search index and
+// the title on pages rendered on request.
+func TestServeNoBuildFollowsBuilds(t *testing.T) {
+	t.Parallel()
+	site := writeMiniSite(t, "第一条动态")
+	code, _, stderr := runExit(t, "serve", "-site", site, "-addr", "127.0.0.1:0", "-no-build")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, "run portal build -site "+site+" first")
+
+	code, _, stderr = runExit(t, "build", "-site", site)
+	require.Equal(t, 0, code, stderr)
+	base, stdout, _, _ := startServeIn(t, "-site", site, "-no-build", "-production")
+	assert.NotContains(t, stdout.String(), "已生成", "it builds nothing")
+	_, home := get(t, base+"/")
+	assert.Contains(t, home, "第一条动态")
+	_, found := get(t, base+"/search/?q=第一条动态")
+	assert.Contains(t, found, "news/n1/")
+
+	// The build host publishes a new build: new content and a new title.
+	writeFile := func(name, text string) {
+		require.NoError(t, os.WriteFile(filepath.Join(site, filepath.FromSlash(name)), []byte(text), 0o644))
+	}
+	writeFile("content/news/n2.md", "+++\ntitle = \"第二条动态\"\ndate = 2025-01-03\n+++\n新的正文。\n")
+	writeFile("portal.toml", "base_url = \"https://example.gov.cn/\"\ntitle = \"改名后的测试站\"\n")
+	code, _, stderr = runExit(t, "build", "-site", site)
+	require.Equal(t, 0, code, stderr)
+	_, home = get(t, base+"/")
+	assert.Contains(t, home, "第二条动态", "the new build is served at once")
+	eventually(t, "the new index", func() bool { _, b := get(t, base+"/search/?q=第二条动态"); return strings.Contains(b, "news/n2/") })
+	eventually(t, "the new layouts' data", func() bool {
+		_, b := get(t, base+"/search/?q=动态")
+		return strings.Contains(b, "改名后的测试站")
+	})
+	assert.Contains(t, stdout.String(), "已切换到新生成的网站")
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -135,4 +136,28 @@ func (s *liveState) builtChanges() (int64, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.changes, s.known
+}
+
+// followBuilds calls reload whenever the output folder is a different one
+// than before (a build swaps in a new folder, or moves the link to a new
+// version, in one step), looking every interval, until ctx ends.
+func followBuilds(ctx context.Context, outDir string, interval time.Duration, reload func()) {
+	prev, _ := os.Stat(outDir)
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		cur, err := os.Stat(outDir)
+		if err != nil {
+			continue // between two steps of a swap, or not built yet
+		}
+		if prev == nil || !os.SameFile(prev, cur) {
+			prev = cur
+			reload()
+		}
+	}
 }
