@@ -88,6 +88,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	}
 	res.Total = total
 	from := (q.Page - 1) * q.Size
+	// Long pages of hits get shorter snippets, so one answer stays small
+	// (≤ 30 KiB of JSON at the largest page size).
+	runes := snippetRunes
+	if q.Size > 20 {
+		runes = snippetRunes / 2
+	}
 	for i := from; i < len(hits) && i < from+q.Size; i++ {
 		h := hits[i]
 		fields, id := stored[i], ""
@@ -120,12 +126,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 		}
 		// A match in the page's own text reads best; the facts (labelled
 		// lines: 决定机关, 依据 …) are shown when only they match.
-		sn, found := excerpt(first(sText), "", p.needles, snippetRunes)
+		sn, found := excerpt(first(sText), "", p.needles, runes)
 		if !found {
-			if s, ok := excerpt(first(sFacts), "", p.needles, snippetRunes); ok {
+			if s, ok := excerpt(first(sFacts), "", p.needles, runes); ok {
 				sn = s
 			} else {
-				sn = snippet(first(sText), first(sSumm), p.needles, snippetRunes)
+				sn = snippet(first(sText), first(sSumm), p.needles, runes)
 			}
 		}
 		hit.Snippet = template.HTML(sn) // escaped but for <mark>

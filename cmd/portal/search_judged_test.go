@@ -1,9 +1,14 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+
 	"context"
 	"fmt"
 	"path/filepath"
+	"portal/cmd/internal/server"
 	"strings"
 	"testing"
 
@@ -113,4 +118,30 @@ func TestSearchJudgedSite(t *testing.T) {
 			assert.Equal(t, j.Top, r.Hits[0].URL, "first hit of %q", j.Query)
 		}
 	}
+}
+
+// TestSearchJSONSize: one JSON answer stays within 30 KiB for every judged
+// query, at the default page size and at the largest one.
+func TestSearchJSONSize(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the whole shipped site")
+	}
+	dir, res := buildShipped(t)
+	svc, closer, err := openSearch(dir, res.Site.Config)
+	require.NoError(t, err)
+	defer closer.Close()
+	srv := server.New(server.Options{Search: svc})
+	largest, largestQ := 0, ""
+	for _, q := range loadJudgedSite(t) {
+		for _, size := range []string{"", "&size=50"} {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/api/search?q="+url.QueryEscape(q.Q)+size, nil))
+			require.Equal(t, http.StatusOK, rec.Code, q.Q)
+			if n := rec.Body.Len(); n > largest {
+				largest, largestQ = n, q.Q+size
+			}
+		}
+	}
+	t.Logf("largest JSON answer: %d bytes (%s)", largest, largestQ)
+	assert.LessOrEqual(t, largest, 30<<10)
 }
