@@ -615,14 +615,17 @@ func (pl *planner) trendCharts(dept *model.Department) []template.HTML {
 		}
 	}
 	name := shortName(dept)
-	series := func(ps []*indicators.Period, label func(*indicators.Period) string) ([]chart.Point, bool) {
+	series := func(ps []*indicators.Period, label func(i int, p *indicators.Period) string) ([]chart.Point, bool) {
 		var points []chart.Point
 		any := false
-		for _, p := range ps {
+		for i, p := range ps {
 			row := p.Row(dept.ID)
 			scored := row != nil && row.Scored
 			any = any || scored
-			pt := chart.Point{Label: label(p), Missing: !scored}
+			pt := chart.Point{Label: label(i, p), Name: p.Label, Missing: !scored}
+			if !p.Closed {
+				pt.Name += "（截至" + chineseDate(p.AsOf) + "）"
+			}
 			if scored {
 				pt.Value = row.Score
 			}
@@ -630,14 +633,22 @@ func (pl *planner) trendCharts(dept *model.Department) []template.HTML {
 		}
 		return points, any
 	}
-	years, _ := series(rep.Years, func(p *indicators.Period) string {
+	years, _ := series(rep.Years, func(_ int, p *indicators.Period) string {
 		if !p.Closed {
-			return p.Label + "（截至" + strconv.Itoa(int(p.AsOf.Month())) + "月" + strconv.Itoa(p.AsOf.Day()) + "日）"
+			return p.Label + "\n截至" + strconv.Itoa(int(p.AsOf.Month())) + "月" + strconv.Itoa(p.AsOf.Day()) + "日"
 		}
 		return p.Label
 	})
 	out := []template.HTML{chart.Line("trend-y-"+dept.ID, name+"各年度政务诚信评价得分", "分", 100, years, guides)}
-	if quarters, any := series(rep.Quarters, func(p *indicators.Period) string { return p.Short }); any {
+	// Quarters are labelled Q1…Q4, with the year under the first of each.
+	quarters, any := series(rep.Quarters, func(i int, p *indicators.Period) string {
+		q := p.Short[strings.Index(p.Short, "Q"):]
+		if i == 0 || q == "Q1" {
+			return q + "\n" + strconv.Itoa(p.Start.Year())
+		}
+		return q
+	})
+	if any {
 		out = append(out, chart.Line("trend-q-"+dept.ID, name+"各季度政务诚信评价得分", "分", 100, quarters, guides))
 	}
 	return out

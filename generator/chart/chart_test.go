@@ -1,6 +1,8 @@
 package chart
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -31,15 +33,33 @@ func TestHBar(t *testing.T) {
 }
 
 func TestLine(t *testing.T) {
-	pts := []Point{{Label: "2025Q1", Missing: true}, {Label: "2025Q2", Value: 85.3}, {Label: "2025Q3", Value: 90}, {Label: "2025Q4", Missing: true}, {Label: "<q>", Value: 60}}
+	pts := []Point{{Label: "Q1\n2025", Name: "2025年第一季度", Missing: true}, {Label: "Q2", Name: "2025年第二季度", Value: 85.3}, {Label: "Q3", Value: 90},
+		{Label: "Q4", Missing: true}, {Label: "<q>", Value: 60}}
 	got := string(Line("t", "市财政局评价得分", "分", 100, pts, []Guide{{Value: 90, Label: "优"}}))
 	for _, want := range []string{`role="img"`, `<title id="t-t">市财政局评价得分</title>`,
-		"2025Q1 无评价结果，2025Q2 85.3分，2025Q3 90分，2025Q4 无评价结果，&lt;q&gt; 60分", `>85.3</text>`, `>—</text>`, `stroke-dasharray`, `>优</text>`} {
+		"2025年第一季度 无评价结果，2025年第二季度 85.3分，Q3 90分，Q4 无评价结果，&lt;q&gt; 60分", `>85.3</text>`, `>—</text>`, `stroke-dasharray`, `>优</text>`,
+		`>Q1</text>`, `>2025</text>`} {
 		assert.Contains(t, got, want)
 	}
 	assert.Equal(t, 1, strings.Count(got, "<polyline"), "the line breaks at the missing point; a lone point is a dot")
 	assert.NotContains(t, got, "<q>")
-	one := string(Line("u", "x", "分", 100, []Point{{Label: "2025", Value: 50}}, nil))
+	for _, m := range regexp.MustCompile(`font-size="(\d+)"`).FindAllStringSubmatch(got, -1) {
+		size, _ := strconv.Atoi(m[1])
+		assert.GreaterOrEqual(t, size, 14, "text stays legible on a phone")
+	}
+	w, _ := strconv.Atoi(regexp.MustCompile(`width="(\d+)"`).FindStringSubmatch(got)[1])
+	assert.LessOrEqual(t, w*14, 358*15, "drawn at ≥14 px in a 358 px column: %d units wide", w)
+
+	one := string(Line("u", "x", "分", 100, []Point{{Label: "2025年", Value: 50}}, nil))
 	assert.Contains(t, one, `<circle`)
 	assert.NotContains(t, one, `<polyline`)
+
+	// Eight quarters with two-line labels still fit a phone.
+	var q []Point
+	for i := range 8 {
+		q = append(q, Point{Label: []string{"Q1\n2025", "Q2", "Q3", "Q4", "Q1\n2026", "Q2", "Q3", "Q4"}[i], Value: 100})
+	}
+	eight := string(Line("v", "x", "分", 100, q, nil))
+	w, _ = strconv.Atoi(regexp.MustCompile(`width="(\d+)"`).FindStringSubmatch(eight)[1])
+	assert.LessOrEqual(t, w*14, 358*15, "eight quarters: %d units wide", w)
 }

@@ -11,7 +11,12 @@ import (
 // Point is one labelled value of a line chart; Missing points (no figure
 // for that period) break the line and are named as such in the description.
 type Point struct {
-	Label   string
+	// Label is drawn under the point; a "\n" splits it into two lines
+	// (Q1 over 2025), so labels stay short enough for a phone.
+	Label string
+	// Name is the point's full name in the description (2025年第一季度);
+	// empty means Label.
+	Name    string
 	Value   float64
 	Missing bool
 }
@@ -22,63 +27,87 @@ type Guide struct {
 	Label string
 }
 
-// Line draws a line chart of values between 0 and scale over labelled points
-// (oldest first): a dot and the value as text at every point with a figure,
-// the line broken where a figure is missing, and dashed guide lines. id must
-// be unique on the page; unit follows each value in the description (分).
+// Line sizes: 15-unit text in a chart kept near 360 units wide, so that on a
+// 390 px phone (a 358 px text column) every label is still drawn at 14 px or
+// more, as the bar charts are.
+const (
+	lineFont  = 15
+	guideFont = 15
+	lineLeft  = 36
+	lineRight = 24
+	lineMinW  = 320
+)
+
+// textWidth estimates the drawn width of s at the chart's font size: a
+// Chinese character is a full em, other characters a little over half.
+func textWidth(s string) int {
+	w := 0
+	for _, r := range s {
+		if r < 0x2E80 {
+			w += lineFont * 6 / 10
+		} else {
+			w += lineFont
+		}
+	}
+	return w
+}
+
+// Line draws a line chart of values between 0 and scale over labelled
+// points (oldest first): a dot and the value as text at every point with a
+// figure, the line broken where a figure is missing, and dashed guide lines.
+// id must be unique on the page; unit follows each value in the description
+// (分). The description states every point in words.
 func Line(id, title, unit string, scale float64, points []Point, guides []Guide) template.HTML {
 	const (
-		left        = 40
-		top, bottom = 18, 40
-		plotH       = 140
-		minStep     = 44
+		top   = 24
+		plotH = 140
 	)
 	if scale <= 0 {
 		scale = 100
 	}
-	// Each label gets room for its text (12 px a Chinese character, 7 px
-	// others at font size 12), and the chart is at least 320 px wide, so
-	// a page scaling it to its column never blows two points up to a poster.
-	step, right := minStep, 34
-	for i, p := range points {
-		w := 10
-		for _, r := range p.Label {
-			if r < 0x2E80 {
-				w += 7
-			} else {
-				w += 12
-			}
-		}
-		step = max(step, w)
-		if i == len(points)-1 {
-			right = max(right, w/2+4) // the last label is centred on the right end
+	// Each point gets room for its widest label line and its value.
+	step := textWidth("88.8") + 4
+	lines := 1
+	for _, p := range points {
+		parts := strings.Split(p.Label, "\n")
+		lines = max(lines, len(parts))
+		for _, l := range parts {
+			step = max(step, textWidth(l)+8)
 		}
 	}
-	if n := len(points) - 1; n > 0 && left+right+step*n < 320 {
-		step = (320 - left - right + n - 1) / n
+	n := max(len(points)-1, 1)
+	if lineLeft+lineRight+step*n < lineMinW {
+		step = (lineMinW - lineLeft - lineRight + n - 1) / n
 	}
-	width := max(left+right+step*max(len(points)-1, 1), 320)
-	height := top + plotH + bottom
+	right := lineRight
+	if len(points) > 0 {
+		for _, l := range strings.Split(points[len(points)-1].Label, "\n") {
+			right = max(right, textWidth(l)/2+4) // the last label is centred on the right end
+		}
+	}
+	width := lineLeft + right + step*n
+	height := top + plotH + (lineFont+2)*lines + 12
 	x := func(i int) int {
 		if len(points) == 1 {
-			return left + step/2
+			return lineLeft + step/2
 		}
-		return left + i*step
+		return lineLeft + i*step
 	}
 	y := func(v float64) float64 {
-		v = min(scale, v)
-		if v < 0 {
-			v = 0
-		}
+		v = min(scale, max(v, 0))
 		return float64(top) + float64(plotH)*(1-v/scale)
 	}
 	esc := html.EscapeString
 	var desc []string
 	for _, p := range points {
+		name := p.Name
+		if name == "" {
+			name = strings.ReplaceAll(p.Label, "\n", "")
+		}
 		if p.Missing {
-			desc = append(desc, p.Label+" 无评价结果")
+			desc = append(desc, name+" 无评价结果")
 		} else {
-			desc = append(desc, p.Label+" "+num1(p.Value)+unit)
+			desc = append(desc, name+" "+num1(p.Value)+unit)
 		}
 	}
 	var s strings.Builder
@@ -86,12 +115,12 @@ func Line(id, title, unit string, scale float64, points []Point, guides []Guide)
 		esc(id), esc(id), width, height, width, height)
 	fmt.Fprintf(&s, `<title id="%s-t">%s</title><desc id="%s-d">%s</desc>`, esc(id), esc(title), esc(id), esc(strings.Join(desc, "，")))
 	// Axis and guides.
-	fmt.Fprintf(&s, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#555b63"></line>`, left, y(0), width-right, y(0))
-	fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="end" font-size="12" fill="#1f2328">0</text>`, left-6, y(0)+4)
-	fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="end" font-size="12" fill="#1f2328">%s</text>`, left-6, y(scale)+4, num1(scale))
+	fmt.Fprintf(&s, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#555b63"></line>`, lineLeft, y(0), width-right, y(0))
+	fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="end" font-size="%d" fill="#1f2328">0</text>`, lineLeft-4, y(0)+5, lineFont)
+	fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="end" font-size="%d" fill="#1f2328">%s</text>`, lineLeft-4, y(scale)+5, lineFont, num1(scale))
 	for _, g := range guides {
-		fmt.Fprintf(&s, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#6b7178" stroke-dasharray="4 3"></line>`, left, y(g.Value), width-right, y(g.Value))
-		fmt.Fprintf(&s, `<text x="%d" y="%.1f" font-size="11" fill="#555b63">%s</text>`, width-right-2, y(g.Value)-3, esc(g.Label))
+		fmt.Fprintf(&s, `<line x1="%d" y1="%.1f" x2="%d" y2="%.1f" stroke="#6b7178" stroke-dasharray="4 3"></line>`, lineLeft, y(g.Value), width-right, y(g.Value))
+		fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="end" font-size="%d" fill="#555b63">%s</text>`, width-right, y(g.Value)-3, guideFont, esc(g.Label))
 	}
 	// The line, broken at missing points.
 	var seg []string
@@ -111,12 +140,14 @@ func Line(id, title, unit string, scale float64, points []Point, guides []Guide)
 	flush()
 	for i, p := range points {
 		if p.Missing {
-			fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="middle" font-size="12" fill="#555b63">—</text>`, x(i), y(0)-6)
+			fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="middle" font-size="%d" fill="#555b63">—</text>`, x(i), y(0)-6, lineFont)
 		} else {
-			fmt.Fprintf(&s, `<circle cx="%d" cy="%.1f" r="3.5" fill="#0b4f8a"></circle>`, x(i), y(p.Value))
-			fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="middle" font-size="12" fill="#1f2328">%s</text>`, x(i), y(p.Value)-8, num1(p.Value))
+			fmt.Fprintf(&s, `<circle cx="%d" cy="%.1f" r="4" fill="#0b4f8a"></circle>`, x(i), y(p.Value))
+			fmt.Fprintf(&s, `<text x="%d" y="%.1f" text-anchor="middle" font-size="%d" fill="#1f2328">%s</text>`, x(i), y(p.Value)-9, lineFont, num1(p.Value))
 		}
-		fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="middle" font-size="12" fill="#1f2328">%s</text>`, x(i), top+plotH+18, esc(p.Label))
+		for j, l := range strings.Split(p.Label, "\n") {
+			fmt.Fprintf(&s, `<text x="%d" y="%d" text-anchor="middle" font-size="%d" fill="#1f2328">%s</text>`, x(i), top+plotH+lineFont+4+j*(lineFont+2), lineFont, esc(l))
+		}
 	}
 	s.WriteString(`</svg>`)
 	return template.HTML(s.String()) // every interpolated string is escaped above
