@@ -64,6 +64,9 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 	entries := ix.entries()
+	if err := r.ledger.attach(ctx, ix, r); err != nil {
+		return err
+	}
 
 	tmp, err := tempOut(r.OutDir)
 	if err != nil {
@@ -86,7 +89,10 @@ func renderStage(ctx context.Context, r *Result) error {
 		sv.Nav = append(sv.Nav, theme.Link{Label: indicatorsSection, URL: "/indicators/"})
 	}
 	th.SetSite(sv)
-	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now}
+	if r.ledger != nil {
+		r.ledger.th = th
+	}
+	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now, ledger: r.ledger}
 	pl.plan()
 	pl.furniture(sv, r.extra)
 	groups := feedDirectory(site, entries, now)
@@ -162,7 +168,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		}
 		if errs[0] == nil {
 			data := map[string][]byte{}
-			errs[1] = openData(site, ix, data)
+			errs[1] = openData(site, ix, data, r.ledger)
 			if errs[1] == nil && scored {
 				errs[1] = indicatorOpenData(r.Indicators, data)
 			}
@@ -220,6 +226,11 @@ func renderStage(ctx context.Context, r *Result) error {
 			return err
 		}
 	}
+	if r.ledger != nil {
+		if err := r.ledger.writeFiles(ctx, pl, w.write); err != nil {
+			return err
+		}
+	}
 	r.Entries, r.Profiles, r.Theme = entries, ix.profiles(site), th
 	r.Pages = len(pl.jobs)
 	r.Files = len(pl.jobs) + len(feeds) + extraFiles + len(files)
@@ -261,7 +272,7 @@ func publishStage(_ context.Context, r *Result) error {
 func siteView(site *model.Site, now time.Time, extra []ExtraPage) *SiteView {
 	cfg := site.Config
 	sv := &SiteView{Title: cfg.Title, Description: cfg.Description, BaseURL: cfg.BaseURL, Language: cfg.Language,
-		Gov: cfg.Government, BuildDate: now, Departments: site.Departments}
+		Gov: cfg.Government, BuildDate: now, Departments: site.Departments, HasLedger: site.Log != nil}
 	for _, ep := range extra {
 		switch ep.Path {
 		case "/search/":

@@ -53,58 +53,60 @@ func (ix *index) disclosureFields(d *model.Disclosure, subjectURL, categoryURL s
 		return other
 	}
 	var rows []FieldRow
-	text := func(label, value string) {
+	// Each row names its field in the publication log (data-ledger), so
+	// portal verify can check what the page shows.
+	text := func(label, name, value string) {
 		if value != "" {
-			rows = append(rows, FieldRow{Label: label, Value: value})
+			rows = append(rows, FieldRow{Name: name, Label: label, Value: value})
 		}
 	}
-	date := func(label string, t time.Time) {
+	date := func(label, name string, t time.Time) {
 		if !t.IsZero() {
-			rows = append(rows, FieldRow{Label: label, Date: t})
+			rows = append(rows, FieldRow{Name: name, Label: label, Date: t})
 		}
 	}
-	rows = append(rows, FieldRow{Label: "类别", Value: d.Category, URL: categoryURL})
-	rows = append(rows, FieldRow{Label: "行政相对人名称", Value: d.SubjectName, URL: subjectURL})
-	text("行政相对人类别", d.SubjectType)
-	text("统一社会信用代码", d.CreditCode)
-	text("工商注册号", d.RegistrationNumber)
-	text("组织机构代码", d.OrgCode)
-	text("税务登记号", d.TaxNumber)
-	text("事业单位证书号", d.InstitutionCode)
-	text("社会组织登记证号", d.SocialOrgCode)
-	text("法定代表人", d.LegalRep)
-	text("行政许可决定文书名称", d.DocName)
-	text(docNumberLabel(d.Category), d.DocNumber)
-	text("许可类别", d.LicenceKind)
-	text("许可证书名称", d.LicenceName)
-	text("许可编号", d.LicenceNumber)
-	text("违法行为类型", d.ViolationType)
-	text("违法事实", d.ViolationFacts)
-	text(pick("许可依据", "处罚依据", "依据"), d.LegalBasis)
-	text("处罚类别", d.PenaltyKind)
-	text(pick("许可内容", "处罚内容", "内容"), d.Content)
-	text("罚款金额", d.FineAmount.String())
-	text("没收违法所得、没收非法财物的金额", d.Confiscated.String())
-	text("暂扣或吊销证照名称及编号", d.SuspendedLicence)
-	date(pick("许可决定日期", "处罚决定日期", "决定日期"), d.Date)
-	date("有效期自", d.ValidFrom)
-	date("有效期至", d.ValidUntil)
-	date("处罚有效期", d.PenaltyUntil)
-	date("公示日期", d.Published)
+	rows = append(rows, FieldRow{Name: "category", Label: "类别", Value: d.Category, URL: categoryURL})
+	rows = append(rows, FieldRow{Name: "subject_name", Label: "行政相对人名称", Value: d.SubjectName, URL: subjectURL})
+	text("行政相对人类别", "subject_type", d.SubjectType)
+	text("统一社会信用代码", "credit_code", d.CreditCode)
+	text("工商注册号", "registration_number", d.RegistrationNumber)
+	text("组织机构代码", "org_code", d.OrgCode)
+	text("税务登记号", "tax_number", d.TaxNumber)
+	text("事业单位证书号", "institution_code", d.InstitutionCode)
+	text("社会组织登记证号", "social_org_code", d.SocialOrgCode)
+	text("法定代表人", "legal_rep", d.LegalRep)
+	text("行政许可决定文书名称", "doc_name", d.DocName)
+	text(docNumberLabel(d.Category), "doc_number", d.DocNumber)
+	text("许可类别", "licence_kind", d.LicenceKind)
+	text("许可证书名称", "licence_name", d.LicenceName)
+	text("许可编号", "licence_number", d.LicenceNumber)
+	text("违法行为类型", "violation_type", d.ViolationType)
+	text("违法事实", "violation_facts", d.ViolationFacts)
+	text(pick("许可依据", "处罚依据", "依据"), "legal_basis", d.LegalBasis)
+	text("处罚类别", "penalty_kind", d.PenaltyKind)
+	text(pick("许可内容", "处罚内容", "内容"), "content", d.Content)
+	text("罚款金额", "fine", d.FineAmount.String())
+	text("没收违法所得、没收非法财物的金额", "confiscated", d.Confiscated.String())
+	text("暂扣或吊销证照名称及编号", "suspended_licence", d.SuspendedLicence)
+	date(pick("许可决定日期", "处罚决定日期", "决定日期"), "date", d.Date)
+	date("有效期自", "valid_from", d.ValidFrom)
+	date("有效期至", "valid_until", d.ValidUntil)
+	date("处罚有效期", "penalty_until", d.PenaltyUntil)
+	date("公示日期", "published", d.Published)
 	if !d.PublicityUntil.IsZero() {
-		rows = append(rows, FieldRow{Label: "公示截止期", Date: d.PublicityUntil, Note: d.PublicityBasis})
+		rows = append(rows, FieldRow{Name: "publicity_until", Label: "公示截止期", Date: d.PublicityUntil, Note: d.PublicityBasis})
 	} else if d.PublicityBasis != "" {
-		rows = append(rows, FieldRow{Label: "公示截止期", Value: "长期公示", Note: d.PublicityBasis})
+		rows = append(rows, FieldRow{Name: "publicity_until", Label: "公示截止期", Value: "长期公示", Note: d.PublicityBasis})
 	}
 	for _, l := range ix.deptLinks([]string{d.Department}) {
-		rows = append(rows, FieldRow{Label: pick("许可机关", "处罚机关", "决定机关"), Value: l.Label, URL: l.URL})
+		rows = append(rows, FieldRow{Name: "department", Label: pick("许可机关", "处罚机关", "决定机关"), Value: l.Label, URL: l.URL})
 	}
-	text(pick("许可机关统一社会信用代码", "处罚机关统一社会信用代码", "决定机关统一社会信用代码"), d.DepartmentCode)
-	text("当前状态", d.Status)
-	text("数据来源单位", d.DataSource)
-	text("数据来源单位统一社会信用代码", d.DataSourceCode)
-	text("失信严重程度", d.Severity)
-	text("备注", d.Remarks)
+	text(pick("许可机关统一社会信用代码", "处罚机关统一社会信用代码", "决定机关统一社会信用代码"), "department_code", d.DepartmentCode)
+	text("当前状态", "status", d.Status)
+	text("数据来源单位", "data_source", d.DataSource)
+	text("数据来源单位统一社会信用代码", "data_source_code", d.DataSourceCode)
+	text("失信严重程度", "severity", d.Severity)
+	text("备注", "remarks", d.Remarks)
 	return rows
 }
 

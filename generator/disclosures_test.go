@@ -101,11 +101,15 @@ func TestDisclosurePages(t *testing.T) {
 		}
 	}
 	require.NotEmpty(t, detail)
-	for _, want := range []string{"<dt>行政处罚决定书文号</dt>", "<dt>违法行为类型</dt><dd>虚假宣传</dd>", "<dt>违法事实</dt><dd>发布虚假广告</dd>",
-		"<dt>处罚依据</dt>", "<dt>处罚类别</dt><dd>罚款</dd>", "<dt>罚款金额</dt><dd>20万元</dd>", "<dt>法定代表人</dt><dd>王某某</dd>",
-		`<dt>处罚机关</dt><dd><a href="/departments/scjg/">临沂市市场监督管理局</a></dd>`,
-		`<dt>公示截止期</dt><dd><time datetime="2027-04-21">2027年4月21日</time><p class="field-note">本条未提供公示截止期，按公示期规则“行政处罚·一般”自决定日期起公示1年`,
-		"<dt>失信严重程度</dt><dd>一般</dd>"} {
+	// (Each value is marked with its field in the publication log, which
+	// portal verify reads.)
+	for _, want := range []string{"<dt>行政处罚决定书文号</dt>", `<dt>违法行为类型</dt><dd><span data-ledger="violation_type">虚假宣传</span></dd>`,
+		`<dt>违法事实</dt><dd><span data-ledger="violation_facts">发布虚假广告</span></dd>`,
+		"<dt>处罚依据</dt>", `<dt>处罚类别</dt><dd><span data-ledger="penalty_kind">罚款</span></dd>`, `<dt>罚款金额</dt><dd><span data-ledger="fine">20万元</span></dd>`,
+		`<dt>法定代表人</dt><dd><span data-ledger="legal_rep">王某某</span></dd>`,
+		`<dt>处罚机关</dt><dd><span data-ledger="department"><a href="/departments/scjg/">临沂市市场监督管理局</a></span></dd>`,
+		`<dt>公示截止期</dt><dd><span data-ledger="publicity_until"><time datetime="2027-04-21">2027年4月21日</time></span><p class="field-note">本条未提供公示截止期，按公示期规则“行政处罚·一般”自决定日期起公示1年`,
+		`<dt>失信严重程度</dt><dd><span data-ledger="severity">一般</span></dd>`} {
 		assert.Contains(t, detail, want)
 	}
 

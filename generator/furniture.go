@@ -77,6 +77,12 @@ func furnitureLinks(sv *SiteView) []theme.Link {
 	if sv.HasComplaints || sv.Gov.ErrorReport != "" {
 		links = append(links, theme.Link{Label: "我为政府网站找错", URL: errorReportURL(sv.Gov)})
 	}
+	if sv.HasLedger {
+		links = append(links,
+			theme.Link{Label: "变更记录", URL: "/changes/"},
+			theme.Link{Label: "发布记录", URL: "/log/"},
+			theme.Link{Label: "如何核验本站记录", URL: "/verify/"})
+	}
 	links = append(links,
 		theme.Link{Label: "无障碍与长者模式", URL: AccessibilityPath},
 		theme.Link{Label: "订阅", URL: "/feeds/"},

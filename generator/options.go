@@ -35,6 +35,11 @@ type Options struct {
 	// come from model.DefaultConfig or the loader (Location set).
 	Site *model.Site
 
+	// Publish, when set, makes the run append every change since the last
+	// entry to the publication log and sign it (portal publish); a run
+	// without it never appends.
+	Publish *PublishOptions
+
 	// ExtraPages are pages whose data comes from outside the generator (the
 	// search page, the complaint form), rendered in the site theme. Stages
 	// may add more with Result.AddPage.

@@ -114,8 +114,10 @@ func day(t time.Time) string {
 }
 
 // openData adds /data/<kind>.json and .csv for every kind to files: only
-// published records, commitments with their derived status.
-func openData(site *model.Site, ix *index, files map[string][]byte) error {
+// published records, commitments with their derived status. With a
+// publication log each record also carries the version it is, its content
+// hash and its log entry (version, hash, log_entry).
+func openData(site *model.Site, ix *index, files map[string][]byte, lr *ledgerRun) error {
 	type table struct {
 		header []string
 		rows   [][]string
@@ -123,6 +125,11 @@ func openData(site *model.Site, ix *index, files map[string][]byte) error {
 	}
 	tables := map[string]*table{}
 	add := func(kind string, header []string, row []string, obj any) {
+		if v, ok := lr.openData(model.Kind(kind), row[0]); ok {
+			header = append(header[:len(header):len(header)], "version", "hash", "log_entry")
+			row = append(row, strconv.Itoa(v.version), v.hash, strconv.FormatInt(v.entry, 10))
+			obj = v.extend(obj)
+		}
 		t := tables[kind]
 		if t == nil {
 			t = &table{header: header}

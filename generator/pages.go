@@ -38,6 +38,7 @@ type planner struct {
 	sitemap []string // URL paths of indexable pages
 
 	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
+	ledger         *ledgerRun                  // the publication log; nil when the site keeps none
 }
 
 func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
@@ -239,6 +240,7 @@ func (pl *planner) plan() {
 	pl.tags()
 	pl.subjects()
 	pl.indicatorPages()
+	pl.ledgerPages()
 	// 404 is written as /404.html, not a folder.
 	pl.jobs = append(pl.jobs, job{file: "404.html", layout: "404", src: "the 404 page", make: func() (*theme.Page, any) {
 		p := pl.page("页面未找到", "/404.html", "", "404")
@@ -415,7 +417,7 @@ func (pl *planner) detail(it *item) {
 		pl.addFrom(it.origin(), it.url, it.file, "unpublished", false, func() (*theme.Page, any) {
 			p := pl.page("已停止公示", it.url, it.kind, "unpublished")
 			p.NoIndex = true
-			d := &UnpublishedData{KindLabel: it.kind.Label(), Reason: it.reason, ListURL: urlOf(string(it.kind))}
+			d := &UnpublishedData{KindLabel: it.kind.Label(), Reason: it.reason, ListURL: urlOf(string(it.kind)), History: pl.history(it)}
 			if it.d != nil && !it.d.PublicityUntil.IsZero() && it.reason == model.ReasonExpired {
 				d.Since = it.d.PublicityUntil
 			}
@@ -439,7 +441,7 @@ func (pl *planner) detail(it *item) {
 			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status), State: c.Derived,
 				Standing: st, Lateness: st.Lateness(),
 				Lead: ix.deptLinks([]string{c.Department}), Partners: ix.deptLinks(c.Partners),
-				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags}
+				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags, History: pl.history(it)}
 			for _, pr := range c.Progress {
 				v := ProgressView{Date: pr.Date, StatusLabel: pr.Status.Label(), StatusClass: string(pr.Status), Note: pr.Note, Evidence: pr.Evidence}
 				if strings.HasPrefix(pr.Evidence, "https://") || strings.HasPrefix(pr.Evidence, "http://") {
@@ -451,7 +453,7 @@ func (pl *planner) detail(it *item) {
 		case it.d != nil:
 			dd := it.d
 			articleMeta(p, it, ix.deptName(dd.Department))
-			d := &DisclosureData{D: dd, Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags,
+			d := &DisclosureData{D: dd, Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags, History: pl.history(it),
 				CategoryURL:  urlOf("disclosures", "category", dd.Category),
 				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&disclosure=" + url.QueryEscape(dd.ID)}
 			if dd.Fine > 0 {
@@ -470,20 +472,20 @@ func (pl *planner) detail(it *item) {
 				v = "有效"
 			}
 			return p, &PolicyData{P: pp, Body: it.html, Depts: ix.deptLinks(pp.Departments), Validity: v,
-				Banner: v == "废止" || v == "失效", Tags: tags}
+				Banner: v == "废止" || v == "失效", Tags: tags, History: pl.history(it)}
 		case it.cs != nil:
 			articleMeta(p, it, it.cs.SourceDoc)
 			return p, &ArticleData{Date: it.common.Date, Body: it.html, TypeLabel: it.cs.CaseType, TypeURL: urlOf("cases", "type", it.cs.CaseType),
-				Source: it.cs.SourceDoc, Depts: ix.deptLinks(it.cs.Departments), Tags: tags}
+				Source: it.cs.SourceDoc, Depts: ix.deptLinks(it.cs.Departments), Tags: tags, History: pl.history(it)}
 		case it.n != nil:
 			articleMeta(p, it, it.n.SourceName)
 			return p, &ArticleData{Date: it.common.Date, Body: it.html, Source: it.n.SourceName, SourceURL: safeLink(it.n.SourceURL),
-				Depts: ix.deptLinks(it.n.Departments), Tags: tags}
+				Depts: ix.deptLinks(it.n.Departments), Tags: tags, History: pl.history(it)}
 		default:
 			r := it.r
 			articleMeta(p, it, ix.deptName(r.Department))
 			return p, &RecordData{R: r, Body: it.html, Dept: ix.deptLinks([]string{r.Department}), TypeURL: urlOf("records", "type", r.RecordType),
-				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&record=" + url.QueryEscape(r.ID), Tags: tags}
+				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&record=" + url.QueryEscape(r.ID), Tags: tags, History: pl.history(it)}
 		}
 	})
 }

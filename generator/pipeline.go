@@ -64,6 +64,7 @@ func New(opts Options) *Pipeline {
 	}
 	return &Pipeline{opts: opts, stages: []Stage{
 		{StageLoad, loadStage},
+		{StageLedger, ledgerStage},
 		{StageDerive, deriveStage},
 		{StageIndicators, indicatorsStage},
 		{StageRender, renderStage},
@@ -178,6 +179,11 @@ type Result struct {
 	Warnings    []string   // formatted warnings (file:line:col: key: …)
 	Diagnostics *diag.List // every error and warning of the site's files (nil for Options.Site)
 
+	// Set by StageLedger when the site keeps a publication log (nil
+	// otherwise): its size, checkpoint, the records whose content differs
+	// from it (set by StageRender) and what a publish appended.
+	Ledger *LedgerSummary
+
 	// Set by StageDerive.
 	Today time.Time // the build date: midnight in the site's zone
 
@@ -210,6 +216,7 @@ type Result struct {
 	w       *writer           // writes into tmp
 	cleanup chan error        // the previous output's removal, after publish
 	files   map[string][]byte // files added by stages, written at publish
+	ledger  *ledgerRun        // the publication log (StageLedger → StageRender)
 }
 
 // AddPage adds a page rendered in the site theme with caller data. Stages

@@ -39,7 +39,7 @@ func TestPipelineStages(t *testing.T) {
 		assert.FileExists(t, filepath.Join(out, "log", "checkpoint"), "published before the stages after publish")
 		return nil
 	}))
-	assert.Equal(t, []string{StageLoad, StageDerive, "figures", "second", StageIndicators, StageRender, "log", StagePublish, "index"}, p.Stages())
+	assert.Equal(t, []string{StageLoad, StageLedger, StageDerive, "figures", "second", StageIndicators, StageRender, "log", StagePublish, "index"}, p.Stages())
 
 	res, err := p.Run(context.Background())
 	require.NoError(t, err)

@@ -29,6 +29,7 @@ type SiteView struct {
 	// 联系我们, 我为政府网站找错, 无障碍与长者模式 …), see furniture.go.
 	Furniture      []theme.Link
 	ErrorReportURL string // 我为政府网站找错
+	HasLedger      bool   // the site keeps a publication log: /changes/, /log/, /verify/
 	// Footer is footer.html rendered once per build (it shows only site
 	// fields), so pages do not repeat the work.
 	Footer template.HTML
@@ -102,6 +103,7 @@ type CommitmentData struct {
 	CategoryURL string
 	Progress    []ProgressView
 	Tags        []theme.Link
+	History     *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // DeptRow is one row of the departments index.
@@ -158,11 +160,13 @@ type DisclosureData struct {
 	Tags         []theme.Link
 	// Fields are every national field that has a value, labelled as the
 	// standard names them for the record's table, in the standard's order.
-	Fields []FieldRow
+	Fields  []FieldRow
+	History *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // FieldRow is one labelled value of a record's detail page.
 type FieldRow struct {
+	Name  string // the field's name in the publication log (data-ledger), "" when the log does not keep it
 	Label string
 	Value string
 	URL   string    // a link for the value, optional
@@ -176,6 +180,7 @@ type UnpublishedData struct {
 	Reason    string
 	Since     time.Time
 	ListURL   string
+	History   *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // SubjectData is the subject layout's .Data.
@@ -192,6 +197,7 @@ type PolicyData struct {
 	Validity string
 	Banner   bool
 	Tags     []theme.Link
+	History  *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // ArticleData is the article layout's .Data (cases and news).
@@ -204,6 +210,7 @@ type ArticleData struct {
 	SourceURL string
 	Depts     []theme.Link
 	Tags      []theme.Link
+	History   *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // RecordData is the record layout's .Data.
@@ -214,6 +221,7 @@ type RecordData struct {
 	TypeURL      string
 	ObjectionURL string
 	Tags         []theme.Link
+	History      *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
 }
 
 // TermsData is the terms layout's .Data (tag index, feed list, open data).

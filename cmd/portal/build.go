@@ -101,6 +101,7 @@ func printSummary(w io.Writer, res *generator.Result) {
 	if n := len(res.Warnings); n > 0 {
 		fmt.Fprintf(w, "警告 %d 个（见上）\n", n)
 	}
+	printLedger(w, res.Ledger)
 	stages := make([]string, 0, len(res.Stages))
 	for _, st := range res.Stages {
 		stages = append(stages, fmt.Sprintf("%s %.2f", st.Name, st.Duration.Seconds()))

@@ -31,10 +31,14 @@ Usage:
   portal new    [-site DIR] KIND "title"                              scaffold a content file
   portal complaints list|show|accept|reject|assign|reply|visit|close|export|erase-expired|backup|restore …
   portal staff  add|list|disable|enable|reset|audit …                  back-office accounts, audit trail
+  portal keygen [-site DIR] -o FILE                                   make the publication log's signing key
+  portal publish [-site DIR] [-now YYYY-MM-DD] [-key FILE] [-m NOTE]  log every change, sign, then build
+  portal verify [-site DIR] | portal verify [-sample N] [-follow STATEFILE] URL   check pages against the log
   portal version
 
 Run 'portal COMMAND -h' for a command's flags.
-Exit codes: 0 ok, 1 content or runtime errors, 2 usage errors.
+Exit codes: 0 ok, 1 content or runtime errors (verify: problems found), 2 usage errors,
+3 verify could not run (site unreachable, no log).
 `
 
 // run is the whole program behind main, testable without a process.
@@ -59,6 +63,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdComplaints(ctx, rest, stdout, stderr)
 	case "staff":
 		return cmdStaff(ctx, rest, stdout, stderr)
+	case "keygen":
+		return cmdKeygen(ctx, rest, stdout, stderr)
+	case "publish":
+		return cmdPublish(ctx, rest, stdout, stderr)
+	case "verify":
+		return cmdVerify(ctx, rest, stdout, stderr)
 	case "version", "-version", "--version":
 		return cmdVersion(ctx, rest, stdout, stderr)
 	case "help", "-h", "-help", "--help":
@@ -76,6 +86,7 @@ func exitCode(err error, stderr io.Writer) int {
 		return 0
 	}
 	var ue usageError
+	var uv errUnverifiable
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return 0
@@ -84,6 +95,9 @@ func exitCode(err error, stderr io.Writer) int {
 		return 2
 	case errors.Is(err, errReported):
 		return 1
+	case errors.As(err, &uv):
+		fmt.Fprintln(stderr, "portal:", uv)
+		return 3
 	default:
 		fmt.Fprintln(stderr, "portal:", err)
 		return 1

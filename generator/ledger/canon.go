@@ -167,20 +167,27 @@ func Of(rec any, bodyHTML string) (Version, error) {
 	case *model.Disclosure:
 		c = &r.Common
 		v = newVersion(model.KindDisclosure, c.ID)
-		v.set("subject_name", NormText(r.SubjectName))
-		v.set("credit_code", NormText(r.CreditCode))
-		v.set("doc_number", NormText(r.DocNumber))
-		v.set("category", NormText(r.Category))
-		v.set("content", NormText(r.Content))
-		v.set("legal_basis", NormText(r.LegalBasis))
-		if r.Fine != 0 {
-			v.set("fine", strconv.FormatFloat(r.Fine, 'f', -1, 64))
+		for name, val := range map[string]string{
+			"subject_name": r.SubjectName, "subject_type": r.SubjectType, "credit_code": r.CreditCode,
+			"registration_number": r.RegistrationNumber, "org_code": r.OrgCode, "tax_number": r.TaxNumber,
+			"institution_code": r.InstitutionCode, "social_org_code": r.SocialOrgCode, "legal_rep": r.LegalRep,
+			"doc_name": r.DocName, "doc_number": r.DocNumber, "category": r.Category, "licence_kind": r.LicenceKind,
+			"licence_name": r.LicenceName, "licence_number": r.LicenceNumber, "content": r.Content,
+			"violation_type": r.ViolationType, "violation_facts": r.ViolationFacts, "legal_basis": r.LegalBasis,
+			"penalty_kind": r.PenaltyKind, "fine": r.FineAmount.String(), "confiscated": r.Confiscated.String(),
+			"suspended_licence": r.SuspendedLicence, "department_code": r.DepartmentCode, "status": r.Status,
+			"data_source": r.DataSource, "data_source_code": r.DataSourceCode, "severity": r.Severity,
+			"remarks": r.Remarks, "withdrawn_note": r.WithdrawnNote,
+		} {
+			v.set(name, NormText(val))
 		}
+		v.set("valid_from", day(r.ValidFrom))
 		v.set("valid_until", day(r.ValidUntil))
+		v.set("penalty_until", day(r.PenaltyUntil))
+		v.set("published", day(r.Published))
 		v.set("publicity_until", day(r.PublicityUntil))
 		v.set("department", r.Department)
 		v.set("withdrawn", boolean(r.Withdrawn))
-		v.set("withdrawn_note", NormText(r.WithdrawnNote))
 	case *model.Record:
 		c = &r.Common
 		v = newVersion(model.KindRecord, c.ID)

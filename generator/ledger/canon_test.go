@@ -164,8 +164,8 @@ func TestDisplay(t *testing.T) {
 	f, _ = FieldOf(model.KindCommitment, "partners")
 	names := func(id string) string { return map[string]string{"sj": "临沂市市场监督管理局"}[id] }
 	assert.Equal(t, "临沂市市场监督管理局、ga", Display(f, "sj\nga", names))
-	f, _ = FieldOf(model.KindDisclosure, "fine")
-	assert.Equal(t, "5000 元", Display(f, "5000", nil))
+	f, _ = FieldOf(model.KindDisclosure, "publicity_until")
+	assert.Equal(t, "长期公示", Display(f, "", nil))
 	f, _ = FieldOf(model.KindCommitment, "progress")
 	assert.Equal(t, "2025年1月15日 推进中 已完成 佐证：临审批发〔2025〕3号", Display(f, "2025-01-15\tin_progress\t已完成\t临审批发〔2025〕3号", nil))
 }

@@ -9,16 +9,16 @@ import (
 // The material change types: changes a reader must not miss, flagged on the
 // record's page, listed on the 变更记录 page and counted per department.
 const (
-	DeadlineLater      = "deadline_later"      // 完成时限推迟 (or dropped)
-	StatusBackward     = "status_backward"     // 状态倒退
-	PromiseChanged     = "promise_changed"     // 承诺内容修改 after publication
-	LeadChanged        = "lead_changed"        // 牵头单位变更
-	CommitmentWithdraw = "withdrawn"           // 承诺撤回
-	CommitmentRemoved  = "removed"             // 承诺删除
-	ProgressRewritten  = "progress_rewritten"  // 推进记录被改写 (an entry changed or removed)
-	ContentChanged     = "content_changed"     // 公示期内修改
-	RemovedEarly       = "removed_early"       // 公示期内撤下
-	PublicityShortened = "publicity_shortened" // 公示期缩短
+	DeadlineLater      = model.ChangeDeadlineLater      // 完成时限推迟 (or dropped)
+	StatusBackward     = model.ChangeStatusBackward     // 状态倒退
+	PromiseChanged     = model.ChangePromiseChanged     // 承诺内容修改 after publication
+	LeadChanged        = model.ChangeLeadChanged        // 牵头单位变更
+	CommitmentWithdraw = model.ChangeWithdrawn          // 承诺撤回
+	CommitmentRemoved  = model.ChangeRemoved            // 承诺删除
+	ProgressRewritten  = model.ChangeProgressRewritten  // 推进记录被改写 (an entry changed or removed)
+	ContentChanged     = model.ChangeContentChanged     // 公示期内修改
+	RemovedEarly       = model.ChangeRemovedEarly       // 公示期内撤下
+	PublicityShortened = model.ChangePublicityShortened // 公示期缩短
 )
 
 // MaterialTypes lists the types in the order pages show them.

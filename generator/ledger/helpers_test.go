@@ -68,7 +68,8 @@ func penalty() *model.Disclosure {
 	return &model.Disclosure{
 		Common:      model.Common{ID: "p01", Title: "某某商贸有限公司行政处罚", Date: day0("2025-03-10")},
 		SubjectName: "临沂某某商贸有限公司", CreditCode: "91371300MA3C8XXX1X", DocNumber: "临市监罚〔2025〕12号",
-		Category: "行政处罚", Content: "罚款人民币五千元", Department: "sj", Fine: 5000, PublicityUntil: day0("2026-03-10"),
+		Category: "行政处罚", Content: "罚款人民币五千元", Department: "sj", Fine: 5000, FineAmount: model.Amount{Fen: 500000, Unit: model.UnitYuan},
+		PublicityUntil: day0("2026-03-10"),
 	}
 }
 

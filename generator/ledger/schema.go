@@ -74,6 +74,12 @@ var (
 
 func with(f Field, label string) Field { f.Label = label; return f }
 
+// disc is a 双公示 text field of the national standard: shown on the page,
+// part of the published content.
+func disc(name, label string) Field {
+	return Field{Name: name, Label: label, Type: Text, Page: true, Content: true}
+}
+
 // schemas lists each kind's fields in canonical order.
 var schemas = map[model.Kind][]Field{
 	model.KindCommitment: {
@@ -94,17 +100,42 @@ var schemas = map[model.Kind][]Field{
 	},
 	model.KindDisclosure: {
 		with(fTitle, "名称"),
-		{Name: "subject_name", Label: "行政相对人名称", Type: Text, Page: true, Content: true},
-		{Name: "credit_code", Label: "统一社会信用代码", Type: Text, Page: true, Content: true},
-		{Name: "doc_number", Label: "决定文书号", Type: Text, Page: true, Content: true},
+		disc("subject_name", "行政相对人名称"),
+		disc("subject_type", "行政相对人类别"),
+		disc("credit_code", "统一社会信用代码"),
+		disc("registration_number", "工商注册号"),
+		disc("org_code", "组织机构代码"),
+		disc("tax_number", "税务登记号"),
+		disc("institution_code", "事业单位证书号"),
+		disc("social_org_code", "社会组织登记证号"),
+		disc("legal_rep", "法定代表人"),
+		disc("doc_name", "行政许可决定文书名称"),
+		disc("doc_number", "决定文书号"),
 		{Name: "category", Label: "类别", Type: Enum, Page: true, Content: true},
-		{Name: "content", Label: "内容", Type: Text, Page: true, Content: true},
-		{Name: "legal_basis", Label: "依据", Type: Text, Page: true, Content: true},
-		{Name: "fine", Label: "罚款金额", Type: Number, Page: true, Unit: "元", Content: true},
+		disc("licence_kind", "许可类别"),
+		disc("licence_name", "许可证书名称"),
+		disc("licence_number", "许可编号"),
+		disc("content", "内容"),
+		disc("violation_type", "违法行为类型"),
+		disc("violation_facts", "违法事实"),
+		disc("legal_basis", "依据"),
+		disc("penalty_kind", "处罚类别"),
+		disc("fine", "罚款金额"),
+		disc("confiscated", "没收违法所得、没收非法财物的金额"),
+		disc("suspended_licence", "暂扣或吊销证照名称及编号"),
 		{Name: "date", Label: "决定日期", Type: Date, Page: true, Content: true},
+		{Name: "valid_from", Label: "有效期自", Type: Date, Page: true, Content: true},
 		{Name: "valid_until", Label: "有效期至", Type: Date, Page: true, Content: true},
-		{Name: "publicity_until", Label: "公示截止期", Type: Date, Page: true},
+		{Name: "penalty_until", Label: "处罚有效期", Type: Date, Page: true, Content: true},
+		{Name: "published", Label: "公示日期", Type: Date, Page: true, Content: true},
+		{Name: "publicity_until", Label: "公示截止期", Type: Date, Page: true, Empty: "长期公示"},
 		with(fDeptRef, "决定机关"),
+		disc("department_code", "决定机关统一社会信用代码"),
+		{Name: "status", Label: "当前状态", Type: Enum, Page: true},
+		disc("data_source", "数据来源单位"),
+		disc("data_source_code", "数据来源单位统一社会信用代码"),
+		disc("severity", "失信严重程度"),
+		disc("remarks", "备注"),
 		{Name: "withdrawn", Label: "已撤销", Type: Bool},
 		{Name: "withdrawn_note", Label: "撤销说明", Type: Text},
 		fSummary, fBody, fTags, fExample,
@@ -287,3 +318,13 @@ func PagePath(kind model.Kind, id string) string {
 func VersionPath(kind model.Kind, id string, v int) string {
 	return PagePath(kind, id) + "v" + strconv.Itoa(v) + "/"
 }
+
+// The states a record page declares in its ledger block
+// (data-ledger-state), which verify checks against the log.
+const (
+	StateCurrent      = "current"      // the record's latest version
+	StateOld          = "old"          // an old version's permanent page
+	StateUnpublished  = "unpublished"  // a stop notice (公示期满, 已撤销): no content
+	StateRemoved      = "removed"      // the record was removed: its history, no content
+	StateUnregistered = "unregistered" // built from content the log does not have
+)

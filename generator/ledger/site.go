@@ -162,3 +162,106 @@ func tableSpan(text, name string) (int, int) {
 	}
 	return loc[0], loc[1] + next[0]
 }
+
+// PublishResult is what Publish did.
+type PublishResult struct {
+	Entries    []*Entry // the entries appended, seeded ones first
+	Seeded     int      // how many came from the site's history
+	Unsigned   int64    // entries found after the last checkpoint and signed now
+	Checkpoint Checkpoint
+	Material   int // material changes among the entries
+}
+
+// Publish brings the log in dir up to date with current and signs it: it
+// reads and verifies the whole log (every version's hash, the stored
+// checkpoint against the key — nothing is ever signed on top of a log that
+// does not verify), then AppendAndSign.
+func Publish(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error)) (*PublishResult, error) {
+	l, err := ReadVerified(dir, skey)
+	if err != nil {
+		return nil, err
+	}
+	return l.AppendAndSign(dir, current, date, note, skey, seed)
+}
+
+// ReadVerified reads the log in dir for publishing: every version's hash
+// and the stored checkpoint are checked against skey's public key.
+func ReadVerified(dir, skey string) (*Log, error) {
+	vkey, err := PublicKey(skey)
+	if err != nil {
+		return nil, err
+	}
+	l, err := Read(dir, ReadOptions{Verify: true})
+	if err != nil {
+		return nil, fmt.Errorf("现有发布记录未通过核验，不能在其上发布：%w", err)
+	}
+	if _, err := l.VerifyCheckpoint(vkey); err != nil {
+		return nil, fmt.Errorf("现有发布记录未通过核验，不能在其上发布：%w", err)
+	}
+	return l, nil
+}
+
+// AppendAndSign appends to a verified log (ReadVerified) what it takes to
+// match current: seed first fills an empty log from the site's history when
+// given, then the entries Plan gives (dated date, with note); it signs a
+// new checkpoint with skey and writes the new entries, then the checkpoint,
+// to dir. With no change and nothing unsigned it writes nothing.
+func (l *Log) AppendAndSign(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error)) (*PublishResult, error) {
+	vkey, err := PublicKey(skey)
+	if err != nil {
+		return nil, err
+	}
+	origin, _ := KeyName(vkey)
+	cp, err := l.VerifyCheckpoint(vkey)
+	if err != nil {
+		return nil, err
+	}
+	res := &PublishResult{Unsigned: l.Size() - cp.N, Checkpoint: cp}
+	onDisk := l.Size()
+	if seed != nil {
+		n, err := seed(l)
+		if err != nil {
+			return nil, err
+		}
+		res.Seeded = n
+	}
+	es, err := l.Plan(current, date, note)
+	if err != nil {
+		return nil, err
+	}
+	if err := l.Append(es); err != nil {
+		return nil, err
+	}
+	res.Entries = l.Entries[onDisk:]
+	if len(res.Entries) == 0 && res.Unsigned == 0 && l.Checkpoint != nil {
+		return res, nil
+	}
+	counted := map[string]bool{}
+	for _, e := range res.Entries {
+		if e.Op == OpAdd && e.V == 1 || counted[e.Key()] {
+			continue
+		}
+		counted[e.Key()] = true
+		if revs, err := l.History(e.Key()); err == nil {
+			for _, r := range revs {
+				if r.Entry.N >= onDisk {
+					res.Material += len(r.Material)
+				}
+			}
+		}
+	}
+	root, err := l.TreeHash(l.Size())
+	if err != nil {
+		return nil, err
+	}
+	res.Checkpoint = Checkpoint{Origin: origin, N: l.Size(), Hash: root}
+	signed, err := Sign(res.Checkpoint, skey)
+	if err != nil {
+		return nil, err
+	}
+	if err := Write(dir, l, onDisk, signed); err != nil {
+		return nil, err
+	}
+	l.Checkpoint = signed
+	return res, nil
+}

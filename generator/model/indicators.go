@@ -123,5 +123,9 @@ const (
 	ChangeRemovedEarly  = "removed_early"    // 公示期满前撤下
 )
 
-// MaterialChangeKinds lists them.
-var MaterialChangeKinds = []string{ChangeDeadlineLater, ChangePromiseWeaker, ChangeRemovedEarly}
+// MaterialChangeKinds lists them: every kind the publication log flags
+// (see ledger.go; ChangePromiseWeaker is kept for data written before the
+// log classified promise changes as ChangePromiseChanged).
+var MaterialChangeKinds = []string{ChangeDeadlineLater, ChangeStatusBackward, ChangePromiseChanged, ChangeLeadChanged,
+	ChangeWithdrawn, ChangeRemoved, ChangeProgressRewritten, ChangeContentChanged, ChangeRemovedEarly,
+	ChangePublicityShortened, ChangePromiseWeaker}

@@ -435,6 +435,9 @@ type Site struct {
 	News        []*News
 	Records     []*Record
 	Sections    map[Kind]*Section
+	// Log is what the publication log says (set by the log stage; nil when
+	// the site keeps no log).
+	Log *PublicationLog
 }
 
 // DepartmentByID returns the department with id, or nil.

@@ -3,6 +3,7 @@ package verify
 import (
 	"bytes"
 	"fmt"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,13 +14,13 @@ import (
 	"portal/generator/ledger"
 )
 
-// The page states a record page declares in its ledger block.
+// The page states a record page declares (see ledger.StateCurrent …).
 const (
-	StateCurrent      = "current"      // the record's latest version
-	StateOld          = "old"          // an old version's permanent page
-	StateUnpublished  = "unpublished"  // a stop notice (公示期满, 已撤销): no content
-	StateRemoved      = "removed"      // the record was removed: its history, no content
-	StateUnregistered = "unregistered" // built from content the log does not have
+	StateCurrent      = ledger.StateCurrent
+	StateOld          = ledger.StateOld
+	StateUnpublished  = ledger.StateUnpublished
+	StateRemoved      = ledger.StateRemoved
+	StateUnregistered = ledger.StateUnregistered
 )
 
 // Page is what a record page says about itself: the ledger block
@@ -35,17 +36,24 @@ type Page struct {
 }
 
 // Mark is one marked element: its visible text (links written out for the
-// body) and its data-ledger-value attribute.
+// body), its data-ledger-value attribute, and the department ids its links
+// point to (/departments/<id>/).
 type Mark struct {
 	Text     string
 	Value    string
 	HasValue bool
+	Refs     []string
 }
 
 var (
 	blockAttr = []byte(`data-ledger-record="`)
 	fieldAttr = []byte(`data-ledger="`)
 )
+
+// maxMarks bounds the marked fields of one page (a record page has a few
+// dozen; tags and progress entries included), so a hostile page cannot make
+// the verifier tokenize it once per marker without end.
+const maxMarks = 2000
 
 // ParsePage reads the ledger block and the marked fields of a page. It
 // scans for the markers and tokenizes only the marked elements, so a page
@@ -74,10 +82,13 @@ func ParsePage(page []byte) (*Page, error) {
 			return nil, fmt.Errorf("data-ledger-entry=%q 不是条目序号", v)
 		}
 	}
-	for off := 0; ; {
+	for off, n := 0, 0; ; n++ {
 		j := bytes.Index(page[off:], fieldAttr)
 		if j < 0 {
 			break
+		}
+		if n == maxMarks {
+			return nil, fmt.Errorf("页面有超过 %d 个字段标记", maxMarks)
 		}
 		j += off
 		s := bytes.LastIndexByte(page[:j], '<')
@@ -90,7 +101,11 @@ func ParsePage(page []byte) (*Page, error) {
 		}
 		name := attrs["data-ledger"]
 		v, has := attrs["data-ledger-value"]
-		p.Fields[name] = append(p.Fields[name], Mark{Text: ledger.VisibleText(string(inner), name == "body"), Value: v, HasValue: has})
+		m := Mark{Text: ledger.VisibleText(string(inner), name == "body"), Value: v, HasValue: has}
+		if !has && name != "body" {
+			m.Refs = deptRefs(inner)
+		}
+		p.Fields[name] = append(p.Fields[name], m)
 		off = s + max(next, 1)
 		if off <= j {
 			off = j + len(fieldAttr)
@@ -188,7 +203,10 @@ func Check(p *Page, want *ledger.Version, names ledger.Names) []string {
 		m := marks[0]
 		switch f.Type {
 		case ledger.Ref, ledger.Refs:
-			ids := strings.Fields(m.Value)
+			ids := m.Refs
+			if m.HasValue {
+				ids = strings.Fields(m.Value)
+			}
 			if exp := lines(val); !slices.Equal(ids, exp) {
 				out = append(out, fmt.Sprintf("%s：页面为「%s」，发布记录为「%s」", label, strings.Join(ids, " "), strings.Join(exp, " ")))
 				continue
@@ -250,4 +268,37 @@ func lines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// deptRefs returns the department ids the links in an HTML fragment point
+// to (…/departments/<id>/), in order.
+func deptRefs(fragment []byte) []string {
+	var out []string
+	z := html.NewTokenizer(bytes.NewReader(fragment))
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return out
+		case html.StartTagToken:
+			name, more := z.TagName()
+			if string(name) != "a" {
+				continue
+			}
+			for more {
+				var k, v []byte
+				k, v, more = z.TagAttr()
+				if string(k) != "href" {
+					continue
+				}
+				u, err := url.Parse(string(v))
+				if err != nil {
+					continue
+				}
+				segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+				if len(segs) >= 2 && segs[len(segs)-2] == "departments" {
+					out = append(out, segs[len(segs)-1])
+				}
+			}
+		}
+	}
 }

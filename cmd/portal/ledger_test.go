@@ -1,0 +1,295 @@
+package main
+
+import (
+	"bytes"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// ledgerSite writes a small site a journalist would watch: two commitments
+// (one with a deadline that will move), a disclosure in its publicity
+// period and a news item.
+func ledgerSite(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"portal.toml": "base_url = \"https://xyxx.example.gov.cn/\"\ntitle = \"测试站\"\n\n[government]\nsponsor = \"临沂市发展和改革委员会\"\n",
+		"data/departments.toml": "[[department]]\nid = \"fgw\"\nname = \"临沂市发展和改革委员会\"\nshort = \"市发展改革委\"\nlevel = \"市\"\ntype = \"政府工作部门\"\n\n" +
+			"[[department]]\nid = \"xzsp\"\nname = \"临沂市行政审批服务局\"\nshort = \"市行政审批服务局\"\nlevel = \"市\"\ntype = \"政府工作部门\"\n",
+		"content/commitments/e01.md": commitmentFile("2025-06-30", "in_progress", "企业开办全流程1个工作日内办结。"),
+		"content/commitments/e02.md": "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"pending\"\n+++\n符合条件的企业无需申请即可享受。\n",
+		"content/disclosures/p01.md": "+++\ntitle = \"某某商贸有限公司行政处罚\"\ndate = 2025-03-10\nsubject_name = \"临沂某某商贸有限公司\"\ndoc_number = \"临市监罚〔2025〕12号\"\ncategory = \"行政处罚\"\ncontent = \"罚款人民币五千元\"\ndepartment = \"fgw\"\npublicity_until = 2028-03-10\n+++\n",
+		"content/news/n1.md":         "+++\ntitle = \"信用动态\"\ndate = 2025-01-02\ndepartments = [\"fgw\"]\n+++\n正文。\n",
+	}
+	for name, body := range files {
+		writeFile(t, filepath.Join(dir, filepath.FromSlash(name)), body)
+	}
+	return dir
+}
+
+func commitmentFile(deadline, status, body string) string {
+	return "+++\ntitle = \"企业开办全流程1个工作日内办结\"\ndepartment = \"xzsp\"\ncategory = \"服务承诺\"\ndate = 2024-11-25\ndeadline = " + deadline +
+		"\nstatus = \"" + status + "\"\n+++\n" + body + "\n"
+}
+
+func writeFile(t *testing.T, p, body string) {
+	t.Helper()
+	require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+	require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+}
+
+// published is a site with a key and two publishes: e01's deadline moved
+// from 2025-06-30 to 2025-12-31, then the deadline is in the log.
+func published(t *testing.T) (site, key string) {
+	t.Helper()
+	site = ledgerSite(t)
+	key = filepath.Join(t.TempDir(), "log.key")
+	_, _, err := runCLI(t, "keygen", "-site", site, "-o", key)
+	require.NoError(t, err)
+	st, err := os.Stat(key)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm())
+	out, _, err := runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-01-05")
+	require.NoError(t, err)
+	assert.Contains(t, out, "新增 4 条")
+	writeFile(t, filepath.Join(site, "content/commitments/e01.md"), commitmentFile("2025-12-31", "in_progress", "企业开办全流程3个工作日内办结。"))
+	out, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-01", "-m", "因系统改造调整")
+	require.NoError(t, err)
+	assert.Contains(t, out, "修改 1")
+	assert.Contains(t, out, "实质性变更 2 项") // deadline later, promise changed
+	return site, key
+}
+
+// runVerifySite runs portal verify -site and returns its output and exit code.
+func runVerifySite(t *testing.T, site string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := exitCode(run(t.Context(), []string{"verify", "-site", site, "-now", "2025-07-01"}, &out, &errb), &errb)
+	return out.String() + errb.String(), code
+}
+
+func TestPublishAndVerify(t *testing.T) {
+	site, key := published(t)
+	out, code := runVerifySite(t, site)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "未发现问题")
+
+	page, err := os.ReadFile(filepath.Join(site, "public/commitments/e01/index.html"))
+	require.NoError(t, err)
+	html := string(page)
+	assert.Contains(t, html, "修订记录")
+	assert.Contains(t, html, "<del>2025年6月30日</del> → <ins>2025年12月31日</ins>", "the deadline's change, field by field")
+	assert.Contains(t, html, "<del>1</del><ins>3</ins>", "the promise's change, character by character")
+	assert.Contains(t, html, "完成时限推迟")
+	assert.Contains(t, html, `href="/commitments/e01/v1/"`, "a permanent link to the old version")
+	old, err := os.ReadFile(filepath.Join(site, "public/commitments/e01/v1/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(old), "2025年6月30日")
+	assert.Contains(t, string(old), "这是历史版本")
+
+	changes, err := os.ReadFile(filepath.Join(site, "public/changes/material/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(changes), "市行政审批服务局")
+	feed, err := os.ReadFile(filepath.Join(site, "public/changes/material/feed.xml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(feed), "完成时限推迟")
+	for _, f := range []string{"log/checkpoint", "log/key.txt", "log/tile/8/0/000.p/5", "log/tile/8/data/000.p/5", "log/index.html", "verify/index.html"} {
+		assert.FileExists(t, filepath.Join(site, "public", filepath.FromSlash(f)))
+	}
+	data, err := os.ReadFile(filepath.Join(site, "public/data/commitments.json"))
+	require.NoError(t, err)
+	assert.Contains(t, string(data), `"version": 2`)
+
+	// A build never appends; it says what differs.
+	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
+	before, _ := os.ReadFile(filepath.Join(site, "data/ledger/entries/000000.jsonl"))
+	out, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-02")
+	require.NoError(t, err)
+	assert.Contains(t, out, "有 1 条记录与发布记录不一致")
+	assert.Contains(t, out, "commitments/e02")
+	after, _ := os.ReadFile(filepath.Join(site, "data/ledger/entries/000000.jsonl"))
+	assert.Equal(t, before, after, "build never appends")
+	// Publishing with the wrong key is refused.
+	other := filepath.Join(t.TempDir(), "other.key")
+	otherSite := ledgerSite(t)
+	_, _, err = runCLI(t, "keygen", "-site", otherSite, "-o", other)
+	require.NoError(t, err)
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", other)
+	assert.ErrorContains(t, err, "不是一对")
+	_ = key
+}
+
+// TestTamper: every rewrite of history the issue names is caught by
+// portal verify -site with the record, the version and what differs.
+func TestTamper(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tamper func(t *testing.T, site, key string)
+		want   []string
+	}{
+		{"an old log entry edited", func(t *testing.T, site, _ string) {
+			editLog(t, site, func(lines []string) []string {
+				lines[0] = strings.Replace(lines[0], `"deadline":"2025-06-30"`, `"deadline":"2025-09-30"`, 1)
+				return lines
+			})
+		}, []string{"data/ledger/entries/000000.jsonl:1", "commitments/e01 第 1 版", "内容哈希"}},
+		{"a log entry deleted", func(t *testing.T, site, _ string) {
+			editLog(t, site, func(lines []string) []string { return append(lines[:1], lines[2:]...) })
+		}, []string{"000000.jsonl:2", "序号为 2，此位置应为 1"}},
+		{"log entries reordered", func(t *testing.T, site, _ string) {
+			editLog(t, site, func(lines []string) []string { lines[1], lines[2] = lines[2], lines[1]; return lines })
+		}, []string{"000000.jsonl:2", "序号为 2，此位置应为 1"}},
+		{"a published page changed after the build", func(t *testing.T, site, _ string) {
+			p := filepath.Join(site, "public/commitments/e01/index.html")
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			s := strings.Replace(string(b), `<time datetime="2025-12-31">2025年12月31日</time>`, `<time datetime="2025-09-30">2025年9月30日</time>`, 1)
+			require.NotEqual(t, string(b), s)
+			require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+		}, []string{"commitments/e01 第2版（/commitments/e01/）", "完成时限：页面显示「2025年9月30日」，发布记录为「2025年12月31日」"}},
+		{"an old page served", func(t *testing.T, site, _ string) {
+			// The page of the first build, kept by a cache or put back.
+			b, err := os.ReadFile(filepath.Join(site, "old-e01.html"))
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join(site, "public/commitments/e01/index.html"), b, 0o644))
+		}, []string{"commitments/e01 第1版", "页面是第 1 版，发布记录最新为第 2 版", "旧页面"}},
+		{"a deadline rewritten without a log entry", func(t *testing.T, site, _ string) {
+			writeFile(t, filepath.Join(site, "content/commitments/e01.md"), commitmentFile("2026-06-30", "in_progress", "企业开办全流程3个工作日内办结。"))
+			_, _, err := runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+			require.NoError(t, err)
+		}, []string{"commitments/e01", "页面内容未登记到发布记录", "完成时限：页面显示「2026年6月30日」，发布记录为「2025年12月31日」", "修改未发布登记）：完成时限"}},
+		{"the checkpoint replaced by one of another tree", func(t *testing.T, site, key string) {
+			// The same key signs a different history of the same length.
+			other := ledgerSite(t)
+			copyFile(t, filepath.Join(site, "portal.toml"), filepath.Join(other, "portal.toml"))
+			writeFile(t, filepath.Join(other, "content/commitments/e01.md"), commitmentFile("2025-06-30", "fulfilled", "另一段历史。"))
+			_, _, err := runCLI(t, "publish", "-site", other, "-key", key, "-now", "2025-01-05")
+			require.NoError(t, err)
+			writeFile(t, filepath.Join(other, "content/commitments/e01.md"), commitmentFile("2025-06-30", "fulfilled", "另一段历史，已改写。"))
+			_, _, err = runCLI(t, "publish", "-site", other, "-key", key, "-now", "2025-07-01")
+			require.NoError(t, err)
+			copyFile(t, filepath.Join(other, "data/ledger/checkpoint"), filepath.Join(site, "data/ledger/checkpoint"))
+		}, []string{"树根哈希", "检查点被替换"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			site := ledgerSite(t)
+			key := filepath.Join(t.TempDir(), "log.key")
+			_, _, err := runCLI(t, "keygen", "-site", site, "-o", key)
+			require.NoError(t, err)
+			_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-01-05")
+			require.NoError(t, err)
+			copyFile(t, filepath.Join(site, "public/commitments/e01/index.html"), filepath.Join(site, "old-e01.html"))
+			writeFile(t, filepath.Join(site, "content/commitments/e01.md"), commitmentFile("2025-12-31", "in_progress", "企业开办全流程3个工作日内办结。"))
+			_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-01")
+			require.NoError(t, err)
+			out, code := runVerifySite(t, site)
+			require.Equal(t, 0, code, out)
+
+			tc.tamper(t, site, key)
+			out, code = runVerifySite(t, site)
+			assert.Equal(t, 1, code, out)
+			for _, w := range tc.want {
+				assert.Contains(t, out, w)
+			}
+		})
+	}
+}
+
+func editLog(t *testing.T, site string, f func([]string) []string) {
+	t.Helper()
+	p := filepath.Join(site, "data/ledger/entries/000000.jsonl")
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	require.NoError(t, os.WriteFile(p, []byte(strings.Join(f(lines), "\n")+"\n"), 0o644))
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(to, b, 0o644))
+}
+
+// TestVerifyURL: a journalist follows a deployed site daily; a rewrite of
+// history between two runs is caught by the consistency proof.
+func TestVerifyURL(t *testing.T) {
+	site, key := published(t)
+	pub := filepath.Join(site, "public")
+	srv := httptest.NewServer(http.FileServer(http.Dir(pub)))
+	defer srv.Close()
+	state := filepath.Join(t.TempDir(), "state.json")
+	verifyURL := func(args ...string) (string, int) {
+		var out, errb bytes.Buffer
+		code := exitCode(run(t.Context(), append([]string{"verify", "-now", "2025-07-01"}, args...), &out, &errb), &errb)
+		return out.String() + errb.String(), code
+	}
+	out, code := verifyURL("-follow", state, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "已记下检查点")
+	assert.Contains(t, out, "使用站点自己公布的公钥", "trust on first use is said")
+	out, code = verifyURL("-sample", "1", srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "页面 1 个")
+
+	// The office publishes a change: the log grows, the proof holds.
+	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
+	_, _, err := runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-01")
+	require.NoError(t, err)
+	out, code = verifyURL("-follow", state, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "一致性证明成立")
+
+	// Someone rebuilds the log from scratch with the deadline never moved,
+	// signs it with the office's key and deploys it: the history seen
+	// before is gone.
+	require.NoError(t, os.RemoveAll(filepath.Join(site, "data/ledger")))
+	writeFile(t, filepath.Join(site, "content/commitments/e01.md"), commitmentFile("2025-12-31", "in_progress", "企业开办全流程3个工作日内办结。"))
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-02")
+	require.NoError(t, err)
+	out, code = verifyURL("-follow", state, srv.URL+"/")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "发布记录从 6 条缩减为 4 条：历史被删除")
+
+	// Grown past the old size, the rewritten log still fails the proof.
+	for i, status := range []string{"partial", "fulfilled", "broken"} {
+		writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \""+status+"\"\n+++\n符合条件的企业无需申请即可享受。\n")
+		_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-0"+string(rune('3'+i)))
+		require.NoError(t, err)
+	}
+	out, code = verifyURL("-follow", state, srv.URL+"/")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "一致性证明不成立")
+	assert.Contains(t, out, "历史被改写")
+
+	// A different key is reported, not trusted.
+	out, code = verifyURL("-follow", state, "-key", "other.example/log+01234567+AcB3iNhSuJHQU3evAmrpPKtH5cyq3s7fX4QCX6OvWr6k", srv.URL+"/")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "公钥与上次核验时记录的不同")
+}
+
+// TestKeygenRefuses: the private key never lands in the site folder, an
+// existing key file is never overwritten, a key is never replaced by
+// accident.
+func TestKeygenRefuses(t *testing.T) {
+	site := ledgerSite(t)
+	_, _, err := runCLI(t, "keygen", "-site", site, "-o", filepath.Join(site, "log.key"))
+	assert.ErrorContains(t, err, "在站点文件夹")
+	key := filepath.Join(t.TempDir(), "log.key")
+	_, _, err = runCLI(t, "keygen", "-site", site, "-o", key)
+	require.NoError(t, err)
+	cfg, err := os.ReadFile(filepath.Join(site, "portal.toml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(cfg), "public_key = \"xyxx.example.gov.cn/log+")
+	_, _, err = runCLI(t, "keygen", "-site", site, "-o", key)
+	assert.ErrorContains(t, err, "已有发布记录公钥")
+	_, _, err = runCLI(t, "keygen", "-site", site, "-o", key, "-force")
+	assert.ErrorContains(t, err, "已存在")
+}

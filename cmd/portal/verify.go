@@ -1,0 +1,289 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"portal/generator/ledger"
+	"portal/generator/ledger/verify"
+	"portal/generator/loader"
+	"portal/generator/model"
+)
+
+const verifyUsage = "portal verify [-site DIR] [-out DIR] | portal verify [-key KEY] [-sample N] [-follow STATEFILE] URL"
+
+// errUnverifiable is a check that could not run (exit 3), as opposed to a
+// check that found problems (exit 1).
+type errUnverifiable struct{ err error }
+
+func (e errUnverifiable) Error() string { return "无法完成核验：" + e.err.Error() }
+func (e errUnverifiable) Unwrap() error { return e.err }
+
+// cmdVerify is `portal verify`: check a site folder, or a deployed site,
+// against its publication log.
+func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	flags := newFlagSet("verify", verifyUsage, stderr)
+	siteDir := flags.String("site", "", "site folder: check data/ledger, the content and the built output against each other")
+	outDir := flags.String("out", "", "with -site: the built output (default <site>/public)")
+	key := flags.String("key", "", "with URL: the office's public key (default: from the state file, else the site's /log/key.txt, trusted on first use)")
+	sample := flags.Int("sample", 0, "check the pages of N records chosen at random (default: every record)")
+	follow := flags.String("follow", "", "with URL: state file remembering the last checkpoint seen; each run proves the log extends it")
+	nowFlag := flags.String("now", "", "date YYYY-MM-DD for publicity periods (default: today)")
+	if err := parseFlags(flags, args); err != nil {
+		return err
+	}
+	now, err := parseNow(*nowFlag)
+	if err != nil {
+		return err
+	}
+	switch {
+	case *siteDir != "" && flags.NArg() > 0:
+		return usageError{"verify: give -site DIR or a URL, not both"}
+	case *siteDir == "" && flags.NArg() == 0:
+		*siteDir = "."
+	case flags.NArg() > 1:
+		return usageError{fmt.Sprintf("verify: unexpected argument %q", flags.Arg(1))}
+	}
+	if *siteDir != "" {
+		if *follow != "" || *key != "" {
+			return usageError{"verify: -follow and -key go with a URL; -site uses portal.toml's key"}
+		}
+		return verifySite(ctx, *siteDir, *outDir, now, *sample, stdout, stderr)
+	}
+	return verifyURL(ctx, flags.Arg(0), *key, *follow, now, *sample, stdout, stderr)
+}
+
+func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, sample int, stdout, stderr io.Writer) error {
+	start := time.Now()
+	if outDir == "" {
+		outDir = filepath.Join(siteDir, "public")
+	}
+	site, dl := loader.Load(os.DirFS(siteDir), loader.Options{})
+	if err := dl.Err(); err != nil {
+		fmt.Fprintln(stderr, err)
+		return errReported
+	}
+	cfg := site.Config
+	if cfg.Ledger.PublicKey == "" {
+		return errUnverifiable{fmt.Errorf("%s 没有 [ledger] public_key：本站未启用发布记录（portal keygen）", loader.ConfigFile)}
+	}
+	if st, err := os.Stat(outDir); err != nil || !st.IsDir() {
+		return errUnverifiable{fmt.Errorf("没有生成的网站 %s：先运行 portal build", outDir)}
+	}
+	siteLog, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
+	if err != nil {
+		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
+	}
+	content, err := siteVersions(ctx, site)
+	if err != nil {
+		return err
+	}
+	rep, err := verify.Run(ctx, verify.Options{
+		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Site: siteLog, Content: content,
+		Sample: sample, Names: namesOf(site.Departments), Today: model.Today(now, cfg.Location).Format(time.DateOnly),
+		Discover: verify.DiscoverDir(outDir),
+	})
+	if err != nil {
+		return errUnverifiable{err}
+	}
+	return reportProblems(stdout, rep, time.Since(start))
+}
+
+func verifyURL(ctx context.Context, raw, key, follow string, now time.Time, sample int, stdout, stderr io.Writer) error {
+	start := time.Now()
+	base, err := url.Parse(raw)
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return usageError{fmt.Sprintf("verify: %q is not a web address (use https://host/)", raw)}
+	}
+	if !strings.HasSuffix(base.Path, "/") {
+		base.Path += "/"
+	}
+	src := &httpSource{base: base, client: &http.Client{Timeout: 60 * time.Second}}
+	var state *verify.State
+	if follow != "" {
+		if state, err = verify.LoadState(follow); err != nil {
+			return errUnverifiable{err}
+		}
+		if state != nil && state.Site != base.String() {
+			return usageError{fmt.Sprintf("verify: %s 记录的是 %s，不是 %s", follow, state.Site, base)}
+		}
+	}
+	switch {
+	case key != "":
+	case state != nil && state.Key != "":
+		key = state.Key
+	default:
+		b, err := src.Get(ctx, "/log/"+ledger.PublishedKey)
+		if err != nil {
+			return errUnverifiable{fmt.Errorf("站点没有公布公钥（/log/%s）：%w；请用 -key 指定本站公钥", ledger.PublishedKey, err)}
+		}
+		key = strings.TrimSpace(string(b))
+		fmt.Fprintf(stderr, "注意：使用站点自己公布的公钥 %s。请与主办单位公布的公钥核对；用 -follow 记住它后，以后更换会被发现。\n", key)
+	}
+	if state != nil {
+		// The state's key is what this verifier trusts; a different -key is
+		// reported by Run as a change.
+		state.Key = strings.TrimSpace(state.Key)
+	}
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		loc = time.FixedZone("CST", 8*3600)
+	}
+	rep, err := verify.Run(ctx, verify.Options{
+		Source: src, Key: key, Follow: state, Sample: sample, Names: src.names(ctx),
+		Today: model.Today(now, loc).Format(time.DateOnly), Discover: src.discover, Workers: 8,
+	})
+	if err != nil {
+		return errUnverifiable{err}
+	}
+	if follow != "" && len(rep.Problems) == 0 && rep.Log != nil {
+		if err := verify.NewState(base.String(), key, rep.Checkpoint, rep.Log.Checkpoint, time.Now()).Save(follow); err != nil {
+			return err
+		}
+		if state == nil {
+			fmt.Fprintf(stdout, "已记下检查点（%d 条）与公钥，保存在 %s；以后每次核验都会证明发布记录是在此基础上追加的。\n", rep.Checkpoint.N, follow)
+		} else {
+			fmt.Fprintf(stdout, "发布记录从 %d 条增至 %d 条，一致性证明成立（此前的历史未被改写）；状态已更新。\n", state.Size, rep.Checkpoint.N)
+		}
+	}
+	return reportProblems(stdout, rep, time.Since(start))
+}
+
+// reportProblems prints the report; problems make exit code 1.
+func reportProblems(w io.Writer, rep *verify.Report, d time.Duration) error {
+	for _, p := range rep.Problems {
+		fmt.Fprintln(w, "✗", p)
+	}
+	fmt.Fprintf(w, "核验：发布记录 %d 条（检查点 %s），记录 %d 条", rep.Checkpoint.N, rep.Checkpoint.Hash, rep.Records)
+	if rep.Redacted > 0 {
+		fmt.Fprintf(w, "（其中 %d 条已停止公示，内容不再公开）", rep.Redacted)
+	}
+	fmt.Fprintf(w, "，页面 %d 个，历史版本页面 %d 个，用时 %.2f 秒\n", rep.Pages, rep.OldPages, d.Seconds())
+	if n := len(rep.Problems); n > 0 {
+		fmt.Fprintf(w, "发现 %d 个问题\n", n)
+		return errReported
+	}
+	fmt.Fprintln(w, "未发现问题：发布记录完整、只增不改，页面与发布记录一致")
+	return nil
+}
+
+func namesOf(depts []*model.Department) ledger.Names {
+	m := make(map[string]string, len(depts))
+	for _, d := range depts {
+		m[d.ID] = d.Name
+	}
+	return func(id string) string { return m[id] }
+}
+
+// httpSource reads a deployed site.
+type httpSource struct {
+	base   *url.URL
+	client *http.Client
+}
+
+// maxFetch bounds one file: the largest data tile holds 256 entries.
+const maxFetch = 256 * (ledger.MaxLine + 2)
+
+func (s *httpSource) Get(ctx context.Context, p string) ([]byte, error) {
+	u := *s.base
+	rel, err := url.Parse(strings.TrimPrefix(p, "/"))
+	if err != nil {
+		return nil, err
+	}
+	target := u.ResolveReference(rel)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("User-Agent", "portal-verify/1 (+https://github.com/)")
+	resp, err := s.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone:
+		return nil, verify.ErrNotFound
+	case resp.StatusCode != http.StatusOK:
+		return nil, fmt.Errorf("%s: HTTP %s", target, resp.Status)
+	}
+	b, err := io.ReadAll(io.LimitReader(resp.Body, maxFetch+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", target, err)
+	}
+	if len(b) > maxFetch {
+		return nil, fmt.Errorf("%s: 超过 %d 字节", target, maxFetch)
+	}
+	return b, nil
+}
+
+// names reads the site's department registry from its open data, so pages'
+// department names are checked too (ids only when it is missing).
+func (s *httpSource) names(ctx context.Context) ledger.Names {
+	b, err := s.Get(ctx, "/data/departments.json")
+	if err != nil {
+		return nil
+	}
+	var list []struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}
+	if json.Unmarshal(b, &list) != nil {
+		var wrapped struct {
+			Items []struct {
+				ID   string `json:"id"`
+				Name string `json:"name"`
+			} `json:"items"`
+		}
+		if json.Unmarshal(b, &wrapped) != nil {
+			return nil
+		}
+		list = wrapped.Items
+	}
+	m := map[string]string{}
+	for _, d := range list {
+		m[d.ID] = d.Name
+	}
+	return func(id string) string { return m[id] }
+}
+
+// discover lists the record pages the site's sitemap names.
+func (s *httpSource) discover(ctx context.Context) ([]string, error) {
+	b, err := s.Get(ctx, "/sitemap.xml")
+	if errors.Is(err, verify.ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var sm struct {
+		URLs []struct {
+			Loc string `xml:"loc"`
+		} `xml:"url"`
+	}
+	if err := xml.Unmarshal(b, &sm); err != nil {
+		return nil, nil // not a sitemap this verifier understands
+	}
+	var keys []string
+	for _, u := range sm.URLs {
+		p, err := url.Parse(u.Loc)
+		if err != nil || !strings.HasPrefix(p.Path, s.base.Path) {
+			continue
+		}
+		segs := strings.Split(strings.Trim(strings.TrimPrefix(p.Path, s.base.Path), "/"), "/")
+		if len(segs) == 2 && ledger.Schema(model.Kind(segs[0])) != nil {
+			keys = append(keys, ledger.Key(model.Kind(segs[0]), segs[1]))
+		}
+	}
+	return keys, nil
+}
