@@ -449,11 +449,11 @@ func (c *checker) unknown(ctx context.Context, key string) (result, error) {
 	if err != nil || page == nil {
 		return res, err
 	}
-	res.pages++
 	info, err := ParsePage(page)
 	if err != nil {
-		return res, nil // not a record page (a list)
+		return res, nil // not a record page (a list such as /disclosures/table/)
 	}
+	res.pages++
 	if info.State == StateCurrent || info.State == StateUnregistered {
 		res.problems = append(res.problems, Problem{Key: key, Path: p, Msg: "页面在公示内容，但发布记录中没有这条记录（新记录尚未发布登记）"})
 	}
