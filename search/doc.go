@@ -17,16 +17,20 @@
 //     facets and sorting by date cost an array lookup per hit. Follow
 //     returns a Searcher that reopens whenever the pointer changes, so a
 //     rebuild swaps in without failed queries.
-//   - Text and queries are NFKC-normalised and lower-cased before analysis
-//     (full-width digits and letters match their ASCII forms); display text is
-//     kept as written. Chinese is indexed as overlapping character bigrams plus
-//     unigrams (chosen by measurement, see testdata/judged.toml and the
-//     package tests), so any substring of two or more characters, and any
-//     single character, is found.
-//   - Identifiers (统一社会信用代码, 文书号/文号 in any bracket style, ids) are
-//     exact keywords, canonicalised the same way on both sides; a page's own
-//     identifier ranks above pages citing it (References), which rank
-//     above every text hit.
+//   - Text and queries are NFKC-normalised, lower-cased and folded
+//     (traditional and variant characters to one form, fold_table.go) before
+//     analysis; display text is kept as written. Chinese is indexed as
+//     overlapping character bigrams plus unigrams (chosen by measurement, see
+//     README.md), punctuation and spaces inside Chinese text not breaking a
+//     bigram, so any substring of two or more characters, and any single
+//     character, is found.
+//   - Identifiers (统一社会信用代码, 文书号/文号, ids) are exact keywords under
+//     every loose form people type (keys.go). Hits are tiered: the profile
+//     page a query names (Names), pages whose own identifier matched, pages
+//     citing it (References) or in the state it names (States), pages
+//     holding every clause whole (checked from stored text), then the rest.
+//   - A query that finds nothing is relaxed and says so (Result.Relaxed);
+//     question words need not match (Result.Ignored).
 //   - Search validates its Query and returns *QueryError (the caller's
 //     mistake) or ErrNoIndex; every query is bounded (length, page depth,
 //     a deadline) so none can crash or stall the process.
