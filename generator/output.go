@@ -23,6 +23,9 @@ func (ix *index) entries() []model.Entry {
 				Text: it.text, HTML: string(it.html), Date: it.common.Date, Updated: it.common.Date,
 				Departments: it.depts, Status: it.status, Category: it.category, Tags: it.common.Tags, Example: it.common.Example,
 				Record: it.record()}
+			if it.common.Lastmod.After(e.Updated) {
+				e.Updated = it.common.Lastmod // Hugo's lastmod
+			}
 			ids := []string{it.common.ID}
 			switch {
 			case it.c != nil:

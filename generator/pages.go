@@ -148,6 +148,9 @@ func articleMeta(p *theme.Page, it *item, source string) {
 	}
 	p.Example = it.common.Example
 	p.Description = it.summary
+	if it.common.Description != "" {
+		p.Description = it.common.Description // Hugo's description
+	}
 }
 
 // list adds the paginated pages of items under segs (e.g. commitments,
@@ -235,6 +238,7 @@ func (pl *planner) plan() {
 	}
 	for _, it := range ix.items {
 		pl.detail(it)
+		pl.aliases(it)
 	}
 	pl.departments()
 	pl.tags()
@@ -255,7 +259,7 @@ func (pl *planner) home() {
 		p := pl.page("", "/", "", "home")
 		p.Description = pl.site.Config.Description
 		cs := ix.byKind[model.KindCommitment]
-		d := &HomeData{AsOf: pl.today, Figures: []theme.Link{
+		d := &HomeData{Intro: ix.intros[""], AsOf: pl.today, Figures: []theme.Link{
 			{Label: "公开承诺", URL: "/commitments/", Count: len(cs), HasCount: true},
 		}}
 		for _, st := range model.ListedStatuses() {

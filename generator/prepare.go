@@ -87,7 +87,7 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 		omitted:   map[string]int{},
 		intros:    map[model.Kind]template.HTML{},
 	}
-	for _, k := range model.Kinds {
+	for _, k := range append([]model.Kind{""}, model.Kinds...) { // "": the home page (content/_index.md)
 		if sec := site.Sections[k]; sec != nil && strings.TrimSpace(sec.Body) != "" {
 			doc, err := md.Render(sec.Body)
 			if err != nil {
@@ -102,6 +102,10 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 	add := func(it *item) bool {
 		if it.common.Draft {
 			ix.omitted["草稿"]++
+			return false
+		}
+		if it.common.Unlisted != "" { // Hugo's publishDate or expiryDate
+			ix.omitted[it.common.Unlisted]++
 			return false
 		}
 		it.url, it.file = pagePath(string(it.kind), it.common.ID)

@@ -71,8 +71,9 @@ type ListData struct {
 
 // HomeData is the home layout's .Data.
 type HomeData struct {
-	AsOf       time.Time    // the build date the figures are counted on
-	Figures    []theme.Link // commitments by official status, then 其中已逾期, then the other kinds
+	Intro      template.HTML // content/_index.md's body, when the site has one
+	AsOf       time.Time     // the build date the figures are counted on
+	Figures    []theme.Link  // commitments by official status, then 其中已逾期, then the other kinds
 	Overdue    []Item
 	DueSoon    []Item
 	News       []Item

@@ -242,8 +242,13 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 			dl.Errorf(p, 0, 0, "", "%s", readError(err))
 			continue
 		}
+		if !isDir && name == "_index.md" {
+			// The home page's introduction (Hugo's root section).
+			jobs = append(jobs, job{path: p, kind: "", what: jobPage})
+			continue
+		}
 		if !isDir {
-			dl.Errorf(p, 0, 0, "", "files directly under content/ are not read; put pages in a kind folder (%s)", kindNames())
+			dl.Errorf(p, 0, 0, "", "files directly under content/ are not read (except _index.md, the home page's introduction); put pages in a kind folder (%s)", kindNames())
 			continue
 		}
 		if !isKind(name) {

@@ -192,7 +192,7 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "unknown key",
 			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\nauthor = \"张三\"\n+++\n"},
-			errors: []string{"content/news/n1.md:4:1: author: unknown key; allowed here: title, date, summary, tags, draft, example, departments, source_name, source_url"},
+			errors: []string{"content/news/n1.md:4:1: author: unknown key; allowed here: title, date, summary, tags, draft, example, publishDate, expiryDate, lastmod, description, aliases, weight, categories, departments, source_name, source_url, slug"},
 		},
 		{
 			name:   "missing required key",

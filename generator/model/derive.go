@@ -10,6 +10,8 @@ const (
 	ReasonExpired   = "公示期满"    // past its publicity_until (公示截止期)
 	ReasonWithdrawn = "信用修复/撤销" // withdrawn after 信用修复, objection or correction
 	ReasonWithheld  = "不予公示"    // a publicity rule keeps it off the site (轻微失信信息)
+	ReasonScheduled = "未到发布日期"  // before its publishDate
+	ReasonExpiredAt = "已过期"     // after its expiryDate
 )
 
 // Today returns the build date: midnight in loc of now's calendar date in
@@ -36,6 +38,15 @@ func (s *Site) Derive(today time.Time) {
 	for _, c := range s.Commitments {
 		c.Derive(today, cc.DueSoonDays, cc.VeryOverdueDays)
 	}
+	for _, c := range s.Commons() {
+		c.Unlisted = ""
+		switch {
+		case !c.PublishDate.IsZero() && DaysBetween(today, c.PublishDate) > 0:
+			c.Unlisted = ReasonScheduled
+		case !c.ExpiryDate.IsZero() && DaysBetween(today, c.ExpiryDate) < 0:
+			c.Unlisted = ReasonExpiredAt
+		}
+	}
 	for _, d := range s.Disclosures {
 		d.Unpublished, d.UnpublishedReason = unpublished(today, d.Withdrawn, d.PublicityUntil)
 		if !d.Unpublished && d.Withheld {
@@ -55,4 +66,28 @@ func unpublished(today time.Time, withdrawn bool, until time.Time) (bool, string
 		return true, ReasonExpired
 	}
 	return false, ""
+}
+
+// Commons returns the shared fields of every page of the site.
+func (s *Site) Commons() []*Common {
+	out := make([]*Common, 0, len(s.Commitments)+len(s.Disclosures)+len(s.Policies)+len(s.Cases)+len(s.News)+len(s.Records))
+	for _, c := range s.Commitments {
+		out = append(out, &c.Common)
+	}
+	for _, d := range s.Disclosures {
+		out = append(out, &d.Common)
+	}
+	for _, p := range s.Policies {
+		out = append(out, &p.Common)
+	}
+	for _, c := range s.Cases {
+		out = append(out, &c.Common)
+	}
+	for _, n := range s.News {
+		out = append(out, &n.Common)
+	}
+	for _, r := range s.Records {
+		out = append(out, &r.Common)
+	}
+	return out
 }

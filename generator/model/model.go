@@ -72,6 +72,19 @@ type Common struct {
 	Example bool   // shipped illustrative content; pages show a 示例 badge
 	Body    string // Markdown after the front matter
 	Source  Source
+
+	// Hugo's own keys, so a Hugo site's content moves in unchanged.
+	PublishDate time.Time // publishDate: not published before this day
+	ExpiryDate  time.Time // expiryDate: not published after this day
+	Lastmod     time.Time // lastmod: when the page last changed (feeds' updated date)
+	Weight      int       // weight: kept for themes; lists are ordered by date
+	Aliases     []string  // aliases: old addresses (site paths) that redirect to the page
+	Description string    // description: the page's meta description
+
+	// Unlisted is derived (Site.Derive): why the page is not published as of
+	// the build date (未到发布日期 before its publishDate, 已过期 after its
+	// expiryDate), empty when it is.
+	Unlisted string
 }
 
 // Department is one body from data/departments.toml.

@@ -110,11 +110,6 @@ func DisclosureNames(key string) []string { return disclosure.NamesOf(key) }
 func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.List) *Page {
 	base := path.Base(file)
 	id := strings.TrimSuffix(base, ".md")
-	if base != "_index.md" {
-		if err := CheckID(id); err != nil {
-			dl.Errorf(file, 1, 1, "", "%v", err)
-		}
-	}
 	lim := limitsOrDefault(opts.Limits)
 	if len(data) > lim.FileBytes {
 		dl.Errorf(file, 1, 1, "", "the file is %d bytes; at most %d bytes are read from one content file (split it, or raise [limits] file_bytes in portal.toml)", len(data), lim.FileBytes)
@@ -152,7 +147,12 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 	}
 	p := &Page{Kind: kind}
 	if base == "_index.md" {
-		p.Section = &model.Section{Kind: kind, Title: t.Str(true, "title"), Body: string(body), Source: model.Source{File: file, Line: 1}}
+		p.Section = &model.Section{Kind: kind, Title: t.Str(kind != "", "title"), Body: string(body), Source: model.Source{File: file, Line: 1}}
+		// A Hugo section's own keys describe its list page; portal's list
+		// pages come from the records, so they are accepted and not used.
+		for _, k := range hugoSectionKeys {
+			t.Has(k)
+		}
 		t.Finish()
 		return p
 	}
@@ -174,6 +174,17 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 		dl.Errorf(file, 1, 1, "", "unknown kind %q", kind)
 		return nil
 	}
+	// Hugo's slug names the page instead of its file.
+	if t.Has("slug") {
+		slug := t.Str(true, "slug")
+		if err := CheckID(slug); err != nil {
+			t.Errorf("slug", "%v", strings.Replace(err.Error(), "file name", "slug", 1))
+		} else if slug != "" {
+			id = slug
+		}
+	} else if err := CheckID(id); err != nil {
+		dl.Errorf(file, 1, 1, "", "%v", err)
+	}
 	c := p.Common()
 	c.ID = id
 	c.Body = string(body)
@@ -191,22 +202,109 @@ func reportSplit(file string, err error, dl *diag.List) {
 }
 
 type parser struct {
-	t    *Table
-	p    *Page
-	file string
-	opts Options
+	t          *Table
+	p          *Page
+	file       string
+	opts       Options
+	categories []string // Hugo's categories
 }
+
+// hugoSectionKeys are the keys a Hugo _index.md may carry besides title.
+var hugoSectionKeys = []string{"description", "date", "draft", "weight", "lastmod", "publishDate", "expiryDate", "slug", "aliases",
+	"summary", "tags", "categories", "type", "layout", "linkTitle", "keywords", "cascade", "menu", "sitemap", "outputs", "build"}
 
 func (pp *parser) common(titleNames, dateNames []string) model.Common {
 	t := pp.t
-	return model.Common{
-		Title:   t.Str(true, titleNames...),
-		Date:    t.Date(true, dateNames...),
-		Summary: t.Str(false, "summary"),
-		Tags:    pp.segments("tags"),
-		Draft:   t.Bool("draft"),
-		Example: t.Bool(pp.exampleNames()...),
+	c := model.Common{Title: t.Str(true, titleNames...)}
+	hasDate := t.Has(dateNames...)
+	c = model.Common{
+		Title:       c.Title,
+		Summary:     t.Str(false, "summary"),
+		Tags:        pp.segments("tags"),
+		Draft:       t.Bool("draft"),
+		Example:     t.Bool(pp.exampleNames()...),
+		PublishDate: t.Date(false, "publishDate", "publishdate", "pubdate"),
+		ExpiryDate:  t.Date(false, "expiryDate", "expirydate", "unpublishdate"),
+		Lastmod:     t.Date(false, "lastmod", "lastMod", "modified"),
+		Description: t.Str(false, "description"),
+		Aliases:     pp.aliases(),
 	}
+	if w, ok := t.Int("weight"); ok {
+		c.Weight = w
+	}
+	// Hugo's date falls back to publishDate, then lastmod.
+	switch {
+	case hasDate:
+		c.Date = t.Date(true, dateNames...)
+	case !c.PublishDate.IsZero():
+		c.Date = c.PublishDate
+	case !c.Lastmod.IsZero():
+		c.Date = c.Lastmod
+	default:
+		c.Date = t.Date(true, dateNames...)
+	}
+	if c.Summary == "" {
+		c.Summary = c.Description
+	}
+	if !c.ExpiryDate.IsZero() && !c.Date.IsZero() && c.ExpiryDate.Before(c.Date) {
+		t.Errorf(pp.present([]string{"expiryDate", "expirydate", "unpublishdate"}), "%s is before the date %s", c.ExpiryDate.Format(time.DateOnly), c.Date.Format(time.DateOnly))
+	}
+	// Hugo's categories: each is also a tag; the first stands in for the
+	// kind's own category key when that is absent (see fallbackCategory).
+	pp.categories = pp.segments("categories")
+	c.Tags = appendNew(c.Tags, pp.categories...)
+	return c
+}
+
+func appendNew(dst []string, more ...string) []string {
+	for _, s := range more {
+		if !slices.Contains(dst, s) {
+			dst = append(dst, s)
+		}
+	}
+	return dst
+}
+
+// aliases reads Hugo's aliases: old site paths ("/old/path/", or relative
+// to the section folder: "old-name") that redirect to the page. Each part of
+// a path must be usable as a folder name.
+func (pp *parser) aliases() []string {
+	t := pp.t
+	var out []string
+	for _, a := range t.Strs("aliases") {
+		p := strings.Trim(a, "/")
+		ok := p != "" && !strings.ContainsAny(p, "?#")
+		for _, seg := range strings.Split(p, "/") {
+			if err := CheckSegment(seg); err != nil {
+				ok = false
+			}
+		}
+		if !ok {
+			line, col := t.ElemPos("aliases", a)
+			t.ErrorAt(line, col, "aliases", "%q is not a site path (write it as /section/old-name/ or old-name: folder names without ., .., ? or #)", a)
+			continue
+		}
+		out = append(out, a)
+	}
+	return out
+}
+
+// fallbackCategory returns v, or when it is empty the first of Hugo's
+// categories (checked against the vocabulary like v).
+func (pp *parser) fallbackCategory(v string, configured, defaults []string, configKey string) string {
+	if v != "" || len(pp.categories) == 0 {
+		return v
+	}
+	c := pp.categories[0]
+	known := configured
+	if known == nil {
+		known = defaults
+	}
+	if !slices.Contains(known, c) {
+		pp.t.Warnf("categories", "%q is not one of the known values (%s); if it is a new one, add it to portal.toml [vocabulary] %s",
+			c, strings.Join(known, " | "), configKey)
+	}
+	return c
 }
 
 // segments reads an array of values that each name a folder of the output
@@ -263,8 +361,28 @@ func (pp *parser) refNames(names []string, required bool, set func(string)) {
 }
 
 // refs records an array of department names; ids land in *dst in order.
+// The singular "department" (a name or an array) is read where "departments"
+// is meant, as Hugo sites often write it.
 func (pp *parser) refs(key string, dst *[]string) {
 	t := pp.t
+	if key == "departments" {
+		name, v, ok := t.lookup("departments", "department")
+		if !ok {
+			return
+		}
+		key = name
+		if one, single := v.(string); single {
+			one = strings.TrimSpace(one)
+			if one == "" {
+				t.Errorf(key, "must not be empty")
+				return
+			}
+			*dst = make([]string, 1)
+			line, col := t.Pos(key)
+			pp.p.Refs = append(pp.p.Refs, Ref{File: pp.file, Line: line, Col: col, Key: key, Name: one, Set: func(id string) { (*dst)[0] = id }})
+			return
+		}
+	}
 	names := t.Strs(key)
 	if len(names) == 0 {
 		return
@@ -302,6 +420,7 @@ func (pp *parser) commitment() {
 	pp.refs("partners", &c.Partners)
 	c.PartnersNote = t.Str(false, "partners_note")
 	c.Category = pp.vocab(false, pp.opts.Vocabulary.CommitmentCategories, model.CommitmentCategories, "commitment_categories", "category")
+	c.Category = pp.fallbackCategory(c.Category, pp.opts.Vocabulary.CommitmentCategories, model.CommitmentCategories, "commitment_categories")
 	c.Deadline = t.Date(false, "deadline")
 	c.Status = pp.status(t, "status")
 	c.SourceDoc = t.Str(false, "source")
@@ -376,10 +495,11 @@ func (pp *parser) disclosure() {
 	d.DocName = t.Str(false, n("doc_name")...)
 	d.DocNumber = t.Str(true, n("doc_number")...)
 	implied := pp.impliedCategory()
-	d.Category = pp.vocab(implied == "", pp.opts.Vocabulary.DisclosureCategories, model.DisclosureCategories, "disclosure_categories", n("category")...)
+	d.Category = pp.vocab(implied == "" && len(pp.categories) == 0, pp.opts.Vocabulary.DisclosureCategories, model.DisclosureCategories, "disclosure_categories", n("category")...)
 	if d.Category == "" {
 		d.Category = implied
 	}
+	d.Category = pp.fallbackCategory(d.Category, pp.opts.Vocabulary.DisclosureCategories, model.DisclosureCategories, "disclosure_categories")
 	d.LicenceKind = t.Str(false, n("licence_kind")...)
 	d.LicenceName = t.Str(false, n("licence_name")...)
 	d.LicenceNumber = t.Str(false, n("licence_number")...)
@@ -564,6 +684,7 @@ func (pp *parser) caseFile() {
 	pp.p.Case = c
 	c.Common = pp.common([]string{"title"}, []string{"date"})
 	c.CaseType = pp.vocab(false, pp.opts.Vocabulary.CaseTypes, model.CaseTypes, "case_types", "case_type")
+	c.CaseType = pp.fallbackCategory(c.CaseType, pp.opts.Vocabulary.CaseTypes, model.CaseTypes, "case_types")
 	pp.refs("departments", &c.Departments)
 	c.SourceDoc = t.Str(false, "source")
 }

@@ -283,8 +283,8 @@ func TestParseKinds(t *testing.T) {
 		{
 			name: "section",
 			kind: model.KindNews, file: "content/news/_index.md",
-			src:   "+++\ntitle = \"信用动态\"\ndate = 2024-01-01\n+++\n介绍\n",
-			diags: []string{`content/news/_index.md:3:1: date: unknown key; allowed here: title`},
+			src:   "+++\ntitle = \"信用动态\"\ndate = 2024-01-01\nweight = 2\nauthor = \"x\"\n+++\n介绍\n",
+			diags: []string{`content/news/_index.md:5:1: author: unknown key; allowed here: title, description, date, draft, weight, lastmod, publishDate, expiryDate, slug, aliases, summary, tags, categories, type, layout, linkTitle, keywords, cascade, menu, sitemap, outputs, build`},
 			check: func(t *testing.T, p *Page) {
 				assert.Equal(t, "信用动态", p.Section.Title)
 				assert.Equal(t, "介绍\n", p.Section.Body)

@@ -3,6 +3,7 @@ package page
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -242,10 +243,15 @@ func (t *Table) ErrorAt(line, col int, key, format string, args ...any) {
 // lookup marks names as known and returns the first one present. When
 // several aliases of one key are present it reports the duplicate.
 func (t *Table) lookup(names ...string) (name string, v any, ok bool) {
-	for _, n := range names {
+	for i, n := range names {
 		if !t.used[n] {
 			t.used[n] = true
-			t.known = append(t.known, n)
+			// Messages list a key by its first name; the other names
+			// (Hugo's spellings, national column names) are still
+			// suggested for typos.
+			if i == 0 {
+				t.known = append(t.known, n)
+			}
 		}
 		if val, present := t.m[n]; present {
 			if ok {
@@ -416,7 +422,9 @@ func (t *Table) Float(names ...string) (f float64, ok bool) {
 // Date returns a calendar date at midnight in the table's zone. TOML local
 // dates (unquoted YYYY-MM-DD) are the form; date-times keep their date in
 // the site's zone. A date in quotes is text, and text is not a date: the
-// error says how to write it, so a wrong type never passes silently.
+// error says how to write it, so a wrong type never passes silently. The one
+// exception is the quoted RFC 3339 date-time Hugo's archetypes write
+// ('2024-03-05T09:30:00+08:00'), read as its date in the site's zone.
 func (t *Table) Date(required bool, names ...string) time.Time {
 	name, v, ok := t.lookup(names...)
 	if !ok {
@@ -437,6 +445,13 @@ func (t *Table) Date(required bool, names ...string) time.Time {
 		v = v.In(t.d.loc)
 		return time.Date(v.Year(), v.Month(), v.Day(), 0, 0, 0, 0, t.d.loc)
 	case string:
+		// Hugo's archetypes write the page's date-time in quotes
+		// (date = '2024-03-05T09:30:00+08:00'): that machine-written form
+		// is read as the date, so Hugo content moves in unchanged.
+		if ts, err := time.Parse(time.RFC3339, strings.TrimSpace(v)); err == nil {
+			ts = ts.In(t.d.loc)
+			return time.Date(ts.Year(), ts.Month(), ts.Day(), 0, 0, 0, 0, t.d.loc)
+		}
 		if d, err := ParseDate(v, t.d.loc); err == nil {
 			t.Errorf(name, "%q is text in quotes, not a date: write it without quotes, %s = %s", v, name, d.Format(time.DateOnly))
 			return time.Time{}
@@ -573,7 +588,7 @@ func (t *Table) Finish() {
 	for _, k := range unknown {
 		line, col := t.KeyPos(k)
 		msg := "unknown key"
-		if c := Closest(k, t.known, 1); len(c) > 0 {
+		if c := Closest(k, slices.Sorted(maps.Keys(t.used)), 1); len(c) > 0 {
 			msg += fmt.Sprintf(" (did you mean %s?)", c[0])
 		}
 		msg += "; allowed here: " + strings.Join(t.known, ", ")

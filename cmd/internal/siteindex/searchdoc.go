@@ -70,6 +70,14 @@ var searchFields = map[string]fieldRule{
 	"Common.Example": skip("a flag: the page shows 示例"),
 	"Common.Body":    entry("rendered to plain text as Entry.Text"),
 	"Common.Source":  skip("where the file is, not what the page says"),
+	// Hugo's keys (dataimport, #12).
+	"Common.PublishDate": skip("a date: pages are not published before it"),
+	"Common.ExpiryDate":  skip("a date: pages are not published after it"),
+	"Common.Lastmod":     skip("a date: Entry.Updated"),
+	"Common.Weight":      skip("an order for themes"),
+	"Common.Aliases":     skip("old addresses that redirect to the page"),
+	"Common.Description": {use: useText},
+	"Common.Unlisted":    skip("unlisted pages are not published"),
 
 	"Department.ID":      {use: useID},
 	"Department.Name":    {use: useName, label: "单位名称"},
