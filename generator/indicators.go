@@ -17,7 +17,8 @@ import (
 
 // StageIndicators computes the 正反向评价 of measure 12 as of Result.Today
 // into Result.Indicators: from the derived site, the complaint figures (a
-// stage placed after StageDerive sets them first) and the publication log.
+// stage placed after StageDerive sets them first) and the publication log
+// (Site.Log, set by StageLedger).
 // The render stage publishes it under /indicators/.
 const StageIndicators = "评价 indicators"
 
@@ -36,6 +37,9 @@ func indicatorsStage(_ context.Context, r *Result) error {
 		if in.Complaints == nil {
 			in.Complaints = []model.ComplaintFact{}
 		}
+	}
+	if log := site.Log; log != nil { // the publication log: material changes and first publication dates
+		in.Changes, in.HasLog, in.LogPublished = log.Changes, true, log.FirstPublished
 	}
 	r.Indicators = indicators.Compute(in)
 	for _, w := range r.Indicators.Warnings {

@@ -91,3 +91,57 @@ func TestIndicatorsFromComplaintStore(t *testing.T) {
 	assert.Contains(t, string(page), "投诉按期答复率：—（2件）", "two complaints: below the base of 3")
 	assert.NotContains(t, string(page), "张三")
 }
+
+// TestIndicatorsFromPublicationLog: material changes the publication log
+// records count against the body, on the date they were published, and
+// the log's first publication date stands in for a missing 公示日期.
+func TestIndicatorsFromPublicationLog(t *testing.T) {
+	site, _ := published(t) // e01's deadline moved later and its promise reworded on 2025-07-01
+	out := filepath.Join(t.TempDir(), "public")
+	_, stderr, err := runCLI(t, "build", "-site", site, "-out", out, "-now", "2025-12-31")
+	require.NoError(t, err, stderr)
+	b, err := os.ReadFile(filepath.Join(out, "data", "indicators.json"))
+	require.NoError(t, err)
+	var rows []struct {
+		Period, Department string
+		Values             []struct {
+			Indicator string
+			Num       int
+			Den       *int
+			Points    *float64
+			Known     bool
+		}
+	}
+	require.NoError(t, json.Unmarshal(b, &rows))
+	find := func(period, dept, id string) (int, int, float64, bool) {
+		for _, r := range rows {
+			if r.Period == period && r.Department == dept {
+				for _, v := range r.Values {
+					if v.Indicator == id {
+						den, pts := 0, 0.0
+						if v.Den != nil {
+							den = *v.Den
+						}
+						if v.Points != nil {
+							pts = *v.Points
+						}
+						return v.Num, den, pts, v.Known
+					}
+				}
+			}
+		}
+		t.Fatalf("no %s for %s in %s", id, dept, period)
+		return 0, 0, 0, false
+	}
+	n, _, pts, known := find("2025-q3", "xzsp", "material_change")
+	assert.True(t, known, "the site keeps a log")
+	assert.Equal(t, 2, n, "a later deadline and a reworded promise, published on 1 July")
+	assert.Equal(t, 6.0, pts)
+	n, _, _, _ = find("2025-q2", "xzsp", "material_change")
+	assert.Zero(t, n, "counted on the day the change was published")
+	num, den, _, _ := find("2025", "fgw", "disclosure_on_time")
+	assert.Equal(t, [2]int{1, 1}, [2]int{num, den}, "the disclosure has no 公示日期: the log's first publication stands in")
+	page, err := os.ReadFile(filepath.Join(out, "indicators", "2025-q3", "departments", "xzsp", "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), `href="/commitments/e01/#v`, "the change links to the record's history")
+}

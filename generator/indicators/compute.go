@@ -410,14 +410,14 @@ func (c *computer) complaints() {
 // already weighs in 承诺按期兑现率, a correction of a disclosure during its
 // publicity period is not dishonest.
 var changeIndicator = map[string]string{
-	model.ChangeDeadlineLater: model.IndMaterialChange,
-	model.ChangePromiseWeaker: model.IndMaterialChange,
-	"promise_changed":         model.IndMaterialChange, // 承诺内容修改
-	"status_backward":         model.IndMaterialChange, // 状态倒退
-	"progress_rewritten":      model.IndMaterialChange, // 推进记录被改写
-	"removed":                 model.IndMaterialChange, // 承诺删除
-	model.ChangeRemovedEarly:  model.IndRecordRemovedEarly,
-	"publicity_shortened":     model.IndRecordRemovedEarly, // 公示期缩短
+	model.ChangeDeadlineLater:      model.IndMaterialChange,
+	model.ChangePromiseWeaker:      model.IndMaterialChange,
+	model.ChangePromiseChanged:     model.IndMaterialChange,
+	model.ChangeStatusBackward:     model.IndMaterialChange,
+	model.ChangeProgressRewritten:  model.IndMaterialChange,
+	model.ChangeRemoved:            model.IndMaterialChange,
+	model.ChangeRemovedEarly:       model.IndRecordRemovedEarly,
+	model.ChangePublicityShortened: model.IndRecordRemovedEarly,
 }
 
 func (c *computer) changes() {

@@ -342,8 +342,8 @@ func TestLogIndicators(t *testing.T) {
 		{Department: "fgw", Date: d("2025-05-07"), Kind: model.ChangeRemovedEarly, RecordKind: model.KindRecord, RecordID: "r", Title: "记录r"},
 	}
 	changes = append(changes,
-		model.MaterialChange{Department: "fgw", Date: d("2025-05-08"), Kind: "lead_changed", RecordKind: model.KindCommitment, RecordID: "b"},
-		model.MaterialChange{Department: "fgw", Date: d("2025-05-09"), Kind: "progress_rewritten", RecordKind: model.KindCommitment, RecordID: "c"})
+		model.MaterialChange{Department: "fgw", Date: d("2025-05-08"), Kind: model.ChangeLeadChanged, RecordKind: model.KindCommitment, RecordID: "b"},
+		model.MaterialChange{Department: "fgw", Date: d("2025-05-09"), Kind: model.ChangeProgressRewritten, RecordKind: model.KindCommitment, RecordID: "c"})
 	r := compute(t, Input{Changes: changes, HasLog: true, Now: d("2025-06-30")})
 	mc := value(t, r, "2025-q2", "fgw", model.IndMaterialChange)
 	assert.Equal(t, 2, mc.Num, "a later deadline and a rewritten progress log count; a new lead body does not")
