@@ -98,6 +98,12 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		return usageError{fmt.Sprintf("complaints %s: takes no receipt number", sub)}
 	}
 
+	// What staff read on a terminal came from the public: it must not be
+	// able to send the terminal escape sequences. Exports are data and are
+	// written as they are (JSON escapes control characters itself).
+	if sub != "export" {
+		stdout = terminalSafe(stdout)
+	}
 	// The settings only: a content error must not stop complaint work.
 	site, err := loadSettings(*siteDir, stderr)
 	if err != nil {
@@ -199,7 +205,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		list = byWarning(list)
 		w := stdout
 		if *out != "" {
-			file, err := os.Create(*out)
+			file, err := createPrivate(*out)
 			if err != nil {
 				return err
 			}

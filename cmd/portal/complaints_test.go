@@ -131,9 +131,13 @@ func TestComplaintsCLIListAndExport(t *testing.T) {
 	assert.Equal(t, "13800000000", recs[0].Phone)
 
 	file := filepath.Join(t.TempDir(), "out.csv")
+	require.NoError(t, os.WriteFile(file, []byte("old"), 0o644))
 	_, errOut, err := runCLI(t, "complaints", "export", "-site", dir, "-o", file)
 	require.NoError(t, err)
 	assert.Contains(t, errOut, "exported 1 complaints")
+	st, err := os.Stat(file)
+	require.NoError(t, err)
+	assert.Equal(t, os.FileMode(0o600), st.Mode().Perm(), "an export holds personal data: owner only, even over an older file")
 	b, err := os.ReadFile(file)
 	require.NoError(t, err)
 	rows, err := csv.NewReader(strings.NewReader(string(b))).ReadAll()

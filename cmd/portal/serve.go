@@ -84,12 +84,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if base == "" {
 		base = "http://" + ln.Addr().String() + "/"
 	}
-	var logger *slog.Logger
+	var logHandler slog.Handler
 	if *production {
-		logger = slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logHandler = slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	} else {
-		logger = slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		logHandler = slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelInfo})
 	}
+	// A burst of identical warnings (a database outage under load) is one
+	// line and a count, not thousands.
+	logger := slog.New(server.NewQuietHandler(logHandler, time.Minute))
 
 	complaints, store, err := openServiceStore(ctx, settings, complaintDSN(*siteDir, cfg, *dsn))
 	if err != nil {
@@ -150,7 +153,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		office.related.set(site, base)
 	}
-	handler := server.New(server.Options{
+	sopts := server.Options{
 		PublicDir:  outDir,
 		Pages:      pages,
 		Search:     search,
@@ -159,8 +162,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		Logger:     logger,
 		PostRate:   float64(cfg.Complaints.PostsPerMinute) / 60,
 		PostBurst:  cfg.Complaints.PostBurst,
-	})
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	}
+	httpCfg, err := publicServerSettings(cfg, &sopts)
+	if err != nil {
+		return err
+	}
+	srv := server.NewHTTPServer(server.New(sopts), httpCfg)
 
 	// Rebuilds, one at a time, for every reason (serve_schedule.go).
 	var wg sync.WaitGroup
@@ -228,7 +235,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 
 	serveErr := make(chan error, 1)
-	go func() { serveErr <- srv.Serve(ln) }()
+	go func() { serveErr <- srv.Serve(server.Listen(ln, httpCfg)) }()
 	fmt.Fprintf(stdout, "正在提供服务 (serving) http://%s/  — 按 Ctrl+C 停止\n", ln.Addr())
 	if base != "http://"+ln.Addr().String()+"/" {
 		fmt.Fprintf(stdout, "公开地址 (public address) %s\n", base)

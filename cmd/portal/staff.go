@@ -51,6 +51,9 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprint(stderr, staffUsage)
 		return usageError{fmt.Sprintf("staff: unknown subcommand %q", sub)}
 	}
+	// Audit details and names can carry what the public or the admin API
+	// sent: never raw escape sequences to the operator's terminal.
+	stdout = terminalSafe(stdout)
 	fs := newFlagSet("staff "+sub, "portal staff "+sub+" [flags] …", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml)")
 	db := fs.String("db", "", "complaint store: SQLite path or postgres:// URL (default from portal.toml)")
@@ -182,7 +185,7 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	w := stdout
 	if *out != "" {
-		file, err := os.Create(*out)
+		file, err := createPrivate(*out)
 		if err != nil {
 			return err
 		}

@@ -3,6 +3,7 @@ package loader
 import (
 	"errors"
 	"io/fs"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -169,6 +170,32 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 	dataset.ParseVocabularyConfig(t.Table("vocabulary"), &cfg.Vocabulary)
 	if i := t.Table("indicators"); i != nil {
 		loadIndicators(i, &cfg.Indicators, cfg.Vocabulary.DisclosureCategories)
+	}
+	if sv := t.Table("server"); sv != nil {
+		sc := &cfg.Server
+		for i, c := range sv.Strs("trusted_proxies") {
+			if _, err := netip.ParsePrefix(c); err != nil {
+				if a, aerr := netip.ParseAddr(c); aerr == nil {
+					c = netip.PrefixFrom(a, a.BitLen()).String() // a single address
+				} else {
+					line, col := sv.ElemPos("trusted_proxies", c)
+					sv.ErrorAt(line, col, "trusted_proxies", "element %d: %q is not an address or CIDR range (use e.g. \"127.0.0.1/32\", \"10.0.0.0/8\" or \"::1\")", i+1, c)
+					continue
+				}
+			}
+			sc.TrustedProxies = append(sc.TrustedProxies, c)
+		}
+		if h := sv.Enum(false, []string{"X-Forwarded-For", "X-Real-IP", "Forwarded"}, "client_ip_header"); h != "" {
+			sc.ClientIPHeader = h
+		}
+		positive(sv, "header_timeout", &sc.HeaderTimeout, 1)
+		positive(sv, "body_timeout", &sc.BodyTimeout, 1)
+		positive(sv, "upload_timeout", &sc.UploadTimeout, 1)
+		positive(sv, "idle_timeout", &sc.IdleTimeout, 1)
+		positive(sv, "max_header_bytes", &sc.MaxHeaderBytes, 4096)
+		positive(sv, "max_headers", &sc.MaxHeaders, 10)
+		positive(sv, "max_connections", &sc.MaxConnections, 16)
+		sv.Finish()
 	}
 	if l := t.Table("limits"); l != nil {
 		lim := &cfg.Limits

@@ -27,6 +27,7 @@ type Config struct {
 	Feeds       FeedConfig       `toml:"feeds"`
 	Complaints  ComplaintConfig  `toml:"complaints"`
 	Limits      Limits           `toml:"limits"`
+	Server      ServerConfig     `toml:"server"`
 	Indicators  IndicatorConfig  `toml:"indicators"`
 	Ledger      LedgerConfig     `toml:"ledger"`
 	Disclosures DisclosureConfig `toml:"disclosures"`
@@ -162,6 +163,31 @@ type VocabularyConfig struct {
 	CaseTypes            []string `toml:"case_types"`
 }
 
+// ServerConfig is [server]: how portal serve treats its clients.
+type ServerConfig struct {
+	// TrustedProxies are the CIDRs of the reverse proxies in front of serve
+	// (e.g. "127.0.0.1/32", "10.0.0.0/8"): only from these peers are
+	// X-Forwarded-For, X-Real-IP, Forwarded and X-Forwarded-Proto believed.
+	TrustedProxies []string `toml:"trusted_proxies"`
+	// ClientIPHeader is the header those proxies name the client in:
+	// "X-Forwarded-For" (default), "X-Real-IP" or "Forwarded". Only that one
+	// is read: a header the proxy does not set comes from the client.
+	ClientIPHeader string `toml:"client_ip_header"`
+	HeaderTimeout  int    `toml:"header_timeout"`   // seconds to send the request line and headers; default 10
+	BodyTimeout    int    `toml:"body_timeout"`     // seconds to send a form or API body; default 60
+	UploadTimeout  int    `toml:"upload_timeout"`   // seconds to send a complaint with attachments; default 600
+	IdleTimeout    int    `toml:"idle_timeout"`     // seconds an idle keep-alive connection stays open; default 60
+	MaxHeaderBytes int    `toml:"max_header_bytes"` // request line and headers together; default 32768
+	MaxHeaders     int    `toml:"max_headers"`      // header fields in one request; default 100
+	MaxConnections int    `toml:"max_connections"`  // open connections at once; default 2048
+}
+
+// DefaultServerConfig is the [server] of a site that sets none.
+func DefaultServerConfig() ServerConfig {
+	return ServerConfig{ClientIPHeader: "X-Forwarded-For", HeaderTimeout: 10, BodyTimeout: 60, UploadTimeout: 600, IdleTimeout: 60,
+		MaxHeaderBytes: 32 << 10, MaxHeaders: 100, MaxConnections: 2048}
+}
+
 // Limits bound the work one input file can cause. Each is checked before the
 // expensive parser runs, and each refusal is a positioned content error.
 type Limits struct {
@@ -204,6 +230,7 @@ func DefaultConfig() Config {
 		Feeds:       FeedConfig{Items: 50},
 		Complaints:  ComplaintConfig{ReplyWorkingDays: 5, ExtensionMaxDays: 10, RetentionDays: 365},
 		Limits:      DefaultLimits(),
+		Server:      DefaultServerConfig(),
 		Indicators:  DefaultIndicators(),
 		Disclosures: DisclosureConfig{PersonNames: "mask", Publicity: DefaultPublicityRules()},
 		Vocabulary: VocabularyConfig{

@@ -14,7 +14,29 @@ const (
 	ENOTFOUND = "notfound" // no such complaint, or a wrong query code
 	ECONFLICT = "conflict" // the transition is not allowed from the current status
 	EINTERNAL = "internal" // anything else; details are logged, never shown
+	// EUNAVAILABLE: the store cannot be reached now (database down, disk
+	// full, locked too long); nothing was saved, and trying again later
+	// will work once it is back.
+	EUNAVAILABLE = "unavailable"
 )
+
+// Unavailable is implemented by stores that can tell an outage (the
+// database unreachable, the disk full) from other failures.
+type Unavailable interface {
+	Unavailable(err error) bool
+}
+
+// outage returns err as an EUNAVAILABLE error (still wrapping err, for the
+// log) when store says it is an outage, else err unchanged.
+func outage(store any, err error) error {
+	if err == nil {
+		return nil
+	}
+	if u, ok := store.(Unavailable); ok && ErrorCode(err) == EINTERNAL && u.Unavailable(err) {
+		return fmt.Errorf("%w: %w", Errorf(EUNAVAILABLE, "投诉受理系统暂时无法保存或读取数据，本次提交未被受理，请稍后重试"), err)
+	}
+	return err
+}
 
 // Error is a coded error whose Message is safe to show to the user (Chinese).
 type Error struct {

@@ -12,7 +12,9 @@ import (
 )
 
 // receiptRe is the receipt number's shape.
-var receiptRe = regexp.MustCompile(`^TS-[0-9]{8}-[0-9]{6}$`)
+// A day's sequence is written with at least six digits and grows past
+// 999999 (to TS-YYYYMMDD-1000000 and on): receipt numbers never run out.
+var receiptRe = regexp.MustCompile(`^TS-[0-9]{8}-[0-9]{6,12}$`)
 
 // FormatReceipt returns the receipt number of the seq-th complaint received
 // on day (a date in the site's zone): TS-YYYYMMDD-NNNNNN.
@@ -99,11 +101,13 @@ func CheckQueryCode(code, stored string) bool {
 }
 
 // Fingerprint identifies a submission's content for duplicate detection:
-// the same person (phone) sending the same complaint to the same body.
+// the same person (phone) sending the same complaint to the same body, from
+// the same client address (behind a trusted proxy, the real client's: an
+// anonymous complaint from two people is two complaints).
 // Whitespace differences do not make a new complaint.
 func Fingerprint(s Submission) string {
 	h := sha256.New()
-	for _, f := range []string{s.Category, s.Department, s.RelatedID, s.ObjectionReason, compact(s.Title), compact(s.Description), s.Name, s.Phone, s.Email} {
+	for _, f := range []string{s.Category, s.Department, s.RelatedID, s.ObjectionReason, compact(s.Title), compact(s.Description), s.Name, s.Phone, s.Email, s.Client} {
 		h.Write([]byte(f))
 		h.Write([]byte{0})
 	}

@@ -233,7 +233,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	c.appendEvent(Event{At: now, Actor: "public", Type: EventReceived})
 	if err := s.store.Create(ctx, c, s.cal.Date(now), now.Add(-DuplicateWindow)); err != nil {
-		return Receipt{}, fmt.Errorf("store complaint: %w", err)
+		return Receipt{}, outage(s.store, fmt.Errorf("store complaint: %w", err))
 	}
 	return Receipt{
 		Receipt: c.Receipt, QueryCode: code, Status: c.Status, DuplicateOf: c.DuplicateOf,
@@ -292,7 +292,7 @@ func (s *Service) Status(ctx context.Context, receipt, code string) (*PublicStat
 		return nil, errNotFound()
 	}
 	if err != nil {
-		return nil, err
+		return nil, outage(s.store, err)
 	}
 	if !CheckQueryCode(code, c.QueryHash) {
 		return nil, errNotFound()

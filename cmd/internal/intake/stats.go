@@ -2,12 +2,9 @@ package intake
 
 import (
 	"context"
-	"regexp"
 	"slices"
 	"sort"
-	"strings"
 	"time"
-	"unicode/utf8"
 )
 
 // Stats are the public complaint figures: counts and rates only, plus the
@@ -224,33 +221,4 @@ func median(xs []int) float64 {
 		return float64(s[n/2])
 	}
 	return float64(s[n/2-1]+s[n/2]) / 2
-}
-
-// Personal-data patterns masked out of anything published: mainland mobile
-// and landline numbers, 18-digit ID numbers (身份证号), e-mail addresses.
-var personalRe = []*regexp.Regexp{
-	regexp.MustCompile(`[1-9][0-9]{5}(?:19|20)[0-9]{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12][0-9]|3[01])[0-9]{3}[0-9Xx]`),
-	regexp.MustCompile(`(?:\+?86[- ]?)?1[3-9][0-9][- ]?[0-9]{4}[- ]?[0-9]{4}`),
-	regexp.MustCompile(`0[1-9][0-9]{1,2}-[1-9][0-9]{6,7}`),
-	regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}`),
-}
-
-// maskComplainant masks the complainant's own name, phone and e-mail (staff
-// may quote them in a reply), then every personal-data pattern.
-func maskComplainant(c *Complaint, s string) string {
-	for _, v := range []string{c.Name, c.Phone, c.Email} {
-		if utf8.RuneCountInString(v) >= 2 {
-			s = strings.ReplaceAll(s, v, "＊＊＊")
-		}
-	}
-	return MaskPersonal(s)
-}
-
-// MaskPersonal replaces phone numbers, ID numbers and e-mail addresses in a
-// text meant for publication with ＊＊＊.
-func MaskPersonal(s string) string {
-	for _, re := range personalRe {
-		s = re.ReplaceAllString(s, "＊＊＊")
-	}
-	return s
 }

@@ -37,6 +37,11 @@ type Submission struct {
 	// Attachments are the checked files of a form submission (see
 	// CheckAttachment); the JSON API takes none.
 	Attachments []Attachment `json:"-"`
+	// Client is the sender's address as the server determined it (behind a
+	// trusted proxy, the real client's). It is never stored; it only makes
+	// two identical submissions from different clients two complaints (see
+	// Fingerprint).
+	Client string `json:"-"`
 }
 
 // Length limits, in characters (runes).
@@ -229,7 +234,16 @@ func DecodeJSON(r io.Reader) (Submission, error) {
 // the reader itself (such as a body over the server's limit) is returned
 // as is, so the caller can answer it properly.
 func DecodeStrict(r io.Reader, v any) error {
-	er := &errReader{r: r}
+	// encoding/json turns invalid UTF-8 into U+FFFD without a word: read
+	// the body first (the server bounds it) and refuse it instead.
+	body, err := io.ReadAll(r)
+	if err != nil {
+		return err
+	}
+	if !utf8.Valid(body) {
+		return Errorf(EINVALID, "请求体不是有效的 UTF-8 文本（请以 UTF-8 编码发送 JSON）")
+	}
+	er := &errReader{r: bytes.NewReader(body)}
 	dec := json.NewDecoder(er)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {

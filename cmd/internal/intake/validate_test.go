@@ -217,3 +217,19 @@ func checkValidated(t *testing.T, s Submission) {
 		t.Fatalf("accepted description of %d runes", n)
 	}
 }
+
+// TestFingerprintUsesClient: the same text from two clients is two
+// complaints; a double submission from one client is a duplicate.
+func TestFingerprintUsesClient(t *testing.T) {
+	a := Submission{Category: "拖欠账款", Department: "fgw", Title: "工程款拖欠", Description: "某局拖欠工程款两年。", Anonymous: true, Client: "198.51.100.1"}
+	b := a
+	b.Client = "198.51.100.2"
+	c := a
+	c.Description = "某局拖欠工程款两年。 " // whitespace only
+	if Fingerprint(a) == Fingerprint(b) {
+		t.Fatal("two clients, one fingerprint")
+	}
+	if Fingerprint(a) != Fingerprint(c) {
+		t.Fatal("a resubmission from the same client must match")
+	}
+}

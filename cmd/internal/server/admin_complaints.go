@@ -32,7 +32,7 @@ func apiWho(r *http.Request, actor string) intake.Who {
 	if actor = strings.TrimSpace(actor); actor != "" {
 		login += ":" + actor
 	}
-	return intake.Who{Login: login, Name: actor, Role: intake.RoleSupervisor, Addr: clientKey(r)}
+	return intake.Who{Login: login, Name: actor, Role: intake.RoleSupervisor, Addr: peerAddr(r).String()}
 }
 
 // registerAdmin registers the admin API routes:

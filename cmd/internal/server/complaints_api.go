@@ -18,6 +18,7 @@ func (s *Server) handleComplaintAPI(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
+	sub.Client = s.clientAddr(r).String()
 	rec, err := s.opts.Complaints.Submit(r.Context(), sub)
 	if err != nil {
 		s.apiError(w, r, err)

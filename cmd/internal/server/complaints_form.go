@@ -79,15 +79,22 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err != nil && intake.ErrorCode(err) != intake.EINVALID {
-		status, msg := http.StatusBadRequest, "表单数据无法解析，请返回重新填写"
-		if tooLarge(err) {
+		// Whatever arrived of the form is shown again.
+		status, msg := http.StatusBadRequest, msgBadBody
+		switch is, timeout := bodyError(err); {
+		case tooLarge(err):
 			status, msg = http.StatusRequestEntityTooLarge, tooLargeMessage(MaxUploadBytes)
+		case is && timeout:
+			status, msg = http.StatusRequestTimeout, msgBodyTimeout
 		}
-		d.Message = msg
+		sub := intake.FromForm(values)
+		sub.Website = ""
+		d.Values, d.Message = sub, msg+"。"+keptMessage(sub)
 		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
 		return
 	}
 	sub := intake.FromForm(values)
+	sub.Client = s.clientAddr(r).String()
 	if err != nil {
 		// A refused attachment: the rest of the form is kept, the files
 		// must be chosen again (a browser never re-sends them).
@@ -103,6 +110,10 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		status, msg, _ := s.publicError(r, err)
 		sub.Website = ""
 		d.Values, d.Errors, d.Message = sub, intake.ErrorFields(err), msg
+		if status == http.StatusServiceUnavailable {
+			d.Message += "。" + keptMessage(sub)
+		}
+		retryAfter(w, status)
 		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
 		return
 	}
@@ -110,7 +121,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	http.SetCookie(w, &http.Cookie{
 		Name: receiptCookie, Value: rec.Receipt + "." + strings.ReplaceAll(rec.QueryCode, "-", ""),
 		Path: receiptCookiePath, MaxAge: int(receiptCookieAge.Seconds()),
-		HttpOnly: true, Secure: r.TLS != nil, SameSite: http.SameSiteStrictMode,
+		HttpOnly: true, Secure: s.viaTLS(r), SameSite: http.SameSiteStrictMode,
 	})
 	http.Redirect(w, r, receiptCookiePath, http.StatusSeeOther)
 }
@@ -160,8 +171,8 @@ func (s *Server) handleComplaintStatusForm(w http.ResponseWriter, r *http.Reques
 	}
 	if err := r.ParseForm(); err != nil {
 		status, msg, _ := s.publicError(r, err)
-		if !tooLarge(err) {
-			status, msg = http.StatusBadRequest, "表单数据无法解析"
+		if !tooLarge(err) && status != http.StatusRequestTimeout {
+			status, msg = http.StatusBadRequest, msgBadBody
 		}
 		d.Message = msg
 		s.render(w, r, status, LayoutComplaintStatus, "投诉查询", d)
@@ -176,6 +187,7 @@ func (s *Server) handleComplaintStatusForm(w http.ResponseWriter, r *http.Reques
 	if err != nil {
 		status, msg, _ := s.publicError(r, err)
 		d.Errors, d.Message = intake.ErrorFields(err), msg
+		retryAfter(w, status)
 		s.render(w, r, status, LayoutComplaintStatus, "投诉查询", d)
 		return
 	}
@@ -254,4 +266,84 @@ func readMultipartForm(r *http.Request) (url.Values, []intake.Attachment, error)
 		return values, nil, refused
 	}
 	return values, files, nil
+}
+
+// refuseComplaintForm answers a refused complaint form (429, 413) with the
+// form itself, holding everything the citizen typed and saying in Chinese
+// what to do; attachments must be chosen again (no browser re-sends them).
+func (s *Server) refuseComplaintForm(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if s.opts.Complaints == nil || s.opts.Pages == nil {
+		s.errorPage(w, r, status, msg)
+		return
+	}
+	d := s.formData()
+	sub := intake.FromForm(salvageForm(r))
+	sub.Website = ""
+	d.Values = sub
+	d.Message = msg + "。" + keptMessage(sub)
+	if status == http.StatusRequestEntityTooLarge {
+		d.Errors = map[string]string{"attachments": tooLargeMessage(MaxUploadBytes) + "。请改选较小的文件（可压缩图片或分次提交）"}
+	}
+	s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+}
+
+// keptMessage tells the citizen their text is still there.
+func keptMessage(sub intake.Submission) string {
+	if sub.Title == "" && sub.Description == "" && sub.Name == "" && sub.Phone == "" {
+		return "请重新填写后提交"
+	}
+	return "您填写的内容已保留在下方，附件需重新选择，确认无误后再次提交即可"
+}
+
+// refuseStatusForm answers a refused status lookup with the lookup page,
+// the receipt number kept (the query code is never echoed back).
+func (s *Server) refuseStatusForm(w http.ResponseWriter, r *http.Request, status int, msg string) {
+	if s.opts.Pages == nil {
+		s.errorPage(w, r, status, msg)
+		return
+	}
+	v := salvageForm(r)
+	s.render(w, r, status, LayoutComplaintStatus, "投诉查询", ComplaintStatusData{
+		Receipt: strings.TrimSpace(v.Get("receipt")), Message: msg + "。请稍后重新输入查询码查询",
+	})
+}
+
+// salvageForm reads what it can of a refused form's text fields: a
+// urlencoded body, or a multipart one whose file parts are read past and
+// dropped. It stops at the body limit or the deadline the guard set, and
+// never fails: what could not be read is simply not kept.
+func salvageForm(r *http.Request) url.Values {
+	values := url.Values{}
+	switch {
+	case isForm(r):
+		b, _ := io.ReadAll(io.LimitReader(r.Body, formTextMax))
+		if v, err := url.ParseQuery(string(b)); err == nil {
+			return v
+		}
+	case isMultipart(r):
+		mr, err := r.MultipartReader()
+		if err != nil {
+			return values
+		}
+		text := 0
+		for {
+			p, err := mr.NextPart()
+			if err != nil {
+				return values
+			}
+			if p.FileName() != "" || p.FormName() == "attachments" {
+				if _, err := io.Copy(io.Discard, p); err != nil {
+					return values
+				}
+				continue
+			}
+			b, err := io.ReadAll(io.LimitReader(p, int64(formTextMax-text)))
+			text += len(b)
+			values.Add(p.FormName(), string(b))
+			if err != nil || text >= formTextMax {
+				return values
+			}
+		}
+	}
+	return values
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -144,29 +145,34 @@ func TestComplaintAPIAcceptsDepartmentName(t *testing.T) {
 	assert.Equal(t, "fgw", list[0].Department)
 }
 
-// FuzzComplaintPOST sends arbitrary bodies to both submission endpoints: the
-// answer is always a deliberate status, never a server error, and a stored
-// complaint always passed validation.
+// FuzzComplaintPOST sends arbitrary bodies with arbitrary content types to
+// every complaint POST endpoint (the form, the status lookup, both APIs):
+// the answer is always a deliberate status, never a server error, and a
+// stored complaint always passed validation.
 func FuzzComplaintPOST(f *testing.F) {
-	f.Add(true, goodJSON)
-	f.Add(true, `{"title":1}`)
-	f.Add(false, goodForm().Encode())
-	f.Add(false, "title=%zz&consent=on")
-	f.Fuzz(func(t *testing.T, asJSON bool, body string) {
+	f.Add(uint8(0), "application/json", goodJSON)
+	f.Add(uint8(0), "application/json", `{"title":1}`)
+	f.Add(uint8(0), "application/json", "{\"name\":\"\xff\"}")
+	f.Add(uint8(1), "application/x-www-form-urlencoded", goodForm().Encode())
+	f.Add(uint8(1), "application/x-www-form-urlencoded", "title=%zz&consent=on")
+	f.Add(uint8(1), "multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"title\"\r\n\r\nabc\r\n--X--\r\n")
+	f.Add(uint8(1), "multipart/form-data; boundary=X", "--X\r\nContent-Disposition: form-data; name=\"attachments\"; filename=\"a.pdf\"\r\n\r\n%PDF-1.4\r\n--X")
+	f.Add(uint8(2), "application/x-www-form-urlencoded", "receipt=TS-20250101-000001&query_code=AAAA-BBBB-CCCC")
+	f.Add(uint8(3), "application/json", `{"receipt":"TS-20250101-1000000","query_code":"x"}`)
+	f.Add(uint8(1), "text/plain", "x")
+	targets := []string{"/api/complaints", "/complaints/", "/complaints/status/", "/api/complaints/status"}
+	f.Fuzz(func(t *testing.T, target uint8, ctype, body string) {
 		fx := newFixture(t, Options{})
-		target, ctype := "/complaints/", "application/x-www-form-urlencoded"
-		if asJSON {
-			target, ctype = "/api/complaints", "application/json"
-		}
-		rec := fx.do("POST", target, ctype, body)
+		rec := fx.do("POST", targets[int(target)%len(targets)], ctype, body)
 		switch rec.Code {
-		case http.StatusCreated, http.StatusSeeOther, http.StatusBadRequest, http.StatusRequestEntityTooLarge:
+		case http.StatusOK, http.StatusCreated, http.StatusSeeOther, http.StatusBadRequest, http.StatusNotFound,
+			http.StatusRequestEntityTooLarge:
 		default:
-			t.Fatalf("status %d for %q: %s", rec.Code, body, rec.Body.String())
+			t.Fatalf("status %d for %q %q: %s", rec.Code, ctype, body, rec.Body.String())
 		}
 		list, _ := fx.mem.List(context.Background(), intake.Filter{})
 		for _, c := range list {
-			if c.Phone == "" || c.Title == "" {
+			if c.Phone == "" || c.Title == "" || !utf8.ValidString(c.Title+c.Description+c.Name) {
 				t.Fatalf("stored an invalid complaint: %+v", c)
 			}
 		}

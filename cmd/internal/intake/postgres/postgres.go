@@ -13,8 +13,12 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"strconv"
+	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 
@@ -33,6 +37,23 @@ var Dialect = sqldb.Dialect{
 	// Held to the end of the transaction; hashtext collisions only make
 	// two different submissions wait for each other.
 	FingerprintLock: "SELECT pg_advisory_xact_lock(hashtext(?))",
+	Unavailable:     unavailable,
+}
+
+// unavailable recognises PostgreSQL's outage answers: a failed connection,
+// connection exceptions (class 08), insufficient resources (53: too many
+// connections, disk full) and operator intervention (57P01–57P05: shut
+// down, restarting, cannot connect now).
+func unavailable(err error) bool {
+	var ce *pgconn.ConnectError
+	if errors.As(err, &ce) || pgconn.Timeout(err) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return strings.HasPrefix(pe.Code, "08") || strings.HasPrefix(pe.Code, "53") || strings.HasPrefix(pe.Code, "57P")
+	}
+	return strings.Contains(err.Error(), "conn closed") || strings.Contains(err.Error(), "failed to connect")
 }
 
 // Open connects to dsn (postgres://…) and migrates the database.

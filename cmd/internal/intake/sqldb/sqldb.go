@@ -13,11 +13,15 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"portal/cmd/internal/intake"
@@ -36,6 +40,10 @@ type Dialect struct {
 	// serialises identical concurrent submissions where writers run in
 	// parallel (PostgreSQL), so exactly one of them is the original.
 	FingerprintLock string
+	// Unavailable recognises the driver's own outage errors (server shut
+	// down, too many connections, disk full, database locked), beside the
+	// connection failures every driver shares (see Store.Unavailable).
+	Unavailable func(err error) bool
 }
 
 // Rebind rewrites ? placeholders for the dialect.
@@ -93,6 +101,28 @@ func New(db *sql.DB, d Dialect) *Store {
 	}
 	return s
 }
+
+// Unavailable reports whether err means the database cannot be reached or
+// written now, rather than that the request or the code was wrong: the
+// connection refused, reset or cut, a timeout, a closed pool, or a
+// dialect-specific outage. intake answers such errors 503 "try again".
+func (s *Store) Unavailable(err error) bool {
+	var ne net.Error
+	switch {
+	case err == nil:
+		return false
+	case errors.Is(err, driver.ErrBadConn), errors.Is(err, sql.ErrConnDone), errors.As(err, &ne),
+		errors.Is(err, context.DeadlineExceeded), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, syscall.ENOSPC), errors.Is(err, syscall.EIO):
+		return true
+	case strings.Contains(err.Error(), "sql: database is closed"):
+		return true
+	}
+	return s.d.Unavailable != nil && s.d.Unavailable(err)
+}
+
+var _ intake.Unavailable = (*Store)(nil)
 
 // DB is the underlying database.
 func (s *Store) DB() *sql.DB { return s.db }
@@ -236,9 +266,6 @@ func (s *Store) insert(ctx context.Context, tx *sql.Tx, c *intake.Complaint, day
 ON CONFLICT (day) DO UPDATE SET last = receipt_counters.last + 1 RETURNING last`), key).Scan(&seq)
 	if err != nil {
 		return fmt.Errorf("next receipt number: %w", err)
-	}
-	if seq > 999999 {
-		return intake.Errorf(intake.EINTERNAL, "receipt numbers for %s exhausted", key)
 	}
 	c.Receipt = intake.FormatReceipt(day, seq)
 	if s.d.FingerprintLock != "" {

@@ -21,7 +21,7 @@ import (
 	"os"
 	"path/filepath"
 
-	_ "modernc.org/sqlite" // registers the "sqlite" driver
+	"modernc.org/sqlite" // registers the "sqlite" driver
 
 	"portal/cmd/internal/intake/sqldb"
 )
@@ -30,7 +30,17 @@ import (
 var migrations embed.FS
 
 // Dialect is SQLite's.
-var Dialect = sqldb.Dialect{Name: "sqlite", GroupCommit: true}
+var Dialect = sqldb.Dialect{Name: "sqlite", GroupCommit: true, Unavailable: unavailable}
+
+// SQLite result codes that mean "not now" rather than "wrong": the database
+// busy or locked past busy_timeout, the disk full or failing, the file
+// unopenable or read-only (a full or remounted file system).
+var outageCodes = map[int]bool{5: true, 6: true, 8: true, 10: true, 13: true, 14: true}
+
+func unavailable(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && outageCodes[se.Code()&0xff] // extended codes keep the primary in the low byte
+}
 
 // DSN returns the data source name for the database file at path.
 func DSN(path string) string {
