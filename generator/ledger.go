@@ -298,6 +298,19 @@ func (lr *ledgerRun) change(c ledger.Change, withheld bool) ChangeView {
 	switch {
 	case c.Field.Type == ledger.Progress:
 		removed, added := c.Lines()
+		if len(removed) > 0 && len(removed) == len(added) {
+			// Entries rewritten in place: show what changed in each, by
+			// character, as for any text.
+			var b strings.Builder
+			for i := range removed {
+				if i > 0 {
+					b.WriteString("<br>")
+				}
+				b.WriteString(string(diffHTML(ledger.Diff(ledger.ProgressLine(removed[i]), ledger.ProgressLine(added[i])))))
+			}
+			cv.Diff = template.HTML(b.String()) // diffHTML escapes every text part
+			break
+		}
 		for _, l := range removed {
 			cv.Removed = append(cv.Removed, ledger.ProgressLine(l))
 		}
@@ -418,6 +431,9 @@ func (pl *planner) versionPage(rec *ledger.Record, i int) {
 		p.Example = v.Get("example") != ""
 		hv := lr.view(rec.Key(), ledger.PagePath(rec.Kind, rec.ID))
 		hv.State, hv.Version, hv.Hash, hv.Short, hv.Entry = ledger.StateOld, e.V, e.Hash, ledger.ShortHash(e.Hash), e.N
+		for j := range hv.Revisions {
+			hv.Revisions[j].This = hv.Revisions[j].Version == e.V
+		}
 		d := &VersionData{History: hv, KindLabel: rec.Kind.Label(), Title: title, Current: hv.PageURL}
 		d.Date, _ = time.Parse(time.DateOnly, e.Date)
 		if i+1 < len(rec.Entries) {

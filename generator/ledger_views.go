@@ -46,6 +46,7 @@ type RevisionView struct {
 	Note     string // the editor's note
 	URL      string // the old version's permanent page ("" for the current one and removals)
 	Current  bool
+	This     bool         // the version the page itself shows (an old version's page)
 	Material []theme.Link // material changes: label, and the type as Name
 	Changes  []ChangeView
 }

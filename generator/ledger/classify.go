@@ -98,7 +98,9 @@ func Classify(prev, cur *Version, date string) []Material {
 				out = append(out, Material{StatusBackward, "status", was, now})
 			}
 		}
-		for _, f := range []string{"title", "summary", "body"} {
+		// The promise is what the title and the body say; the summary only
+		// introduces it in lists.
+		for _, f := range []string{"title", "body"} {
 			if was, now := prev.Get(f), cur.Get(f); was != now {
 				out = append(out, Material{PromiseChanged, f, was, now})
 			}
@@ -124,8 +126,10 @@ func Classify(prev, cur *Version, date string) []Material {
 		if now := cur.Get("publicity_until"); now != until && now != "" && (until == "" || now < until) {
 			out = append(out, Material{PublicityShortened, "publicity_until", until, now})
 		}
+		// Filling in a field that was empty adds to the record (a 公示日期
+		// supplied later); changing or clearing a published value alters it.
 		for i, f := range schemas[prev.Kind] {
-			if f.Content && prev.Values[i] != cur.Values[i] {
+			if f.Content && prev.Values[i] != "" && prev.Values[i] != cur.Values[i] {
 				out = append(out, Material{ContentChanged, f.Name, prev.Values[i], cur.Values[i]})
 			}
 		}

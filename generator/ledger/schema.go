@@ -64,7 +64,7 @@ func (f Field) edited() bool { return f.Type == Text || f.Type == Progress }
 
 var (
 	fTitle    = Field{Name: "title", Label: "标题", Type: Text, Page: true, Content: true}
-	fSummary  = Field{Name: "summary", Label: "摘要", Type: Text, Content: true}
+	fSummary  = Field{Name: "summary", Label: "摘要", Type: Text} // introduces the record in lists: not its content
 	fBody     = Field{Name: "body", Label: "正文", Type: Text, Page: true, Content: true}
 	fTags     = Field{Name: "tags", Label: "标签", Type: Tags, Page: true}
 	fExample  = Field{Name: "example", Label: "示例", Type: Bool}
