@@ -99,6 +99,9 @@ func renderStage(ctx context.Context, r *Result) error {
 	if scored {
 		groups = append(groups, indicatorFeedGroup(site, r.Indicators))
 	}
+	if r.ledger != nil {
+		groups = append(groups, r.ledger.feedGroup(site))
+	}
 	pl.feedsPage(groups)
 	pl.dataPage()
 	if r.ComplaintStats != nil {

@@ -13,6 +13,7 @@ import (
 
 	"portal/generator/feed"
 	"portal/generator/ledger"
+	"portal/generator/model"
 	"portal/generator/theme"
 )
 
@@ -72,15 +73,15 @@ func (pl *planner) changesPages() {
 	for _, ci := range all {
 		m := ci.row.Date.Format("2006-01")
 		byMonth[m] = append(byMonth[m], ci)
+		if ci.dept != "" {
+			byDept[ci.dept] = append(byDept[ci.dept], ci)
+		}
 		if len(ci.material) == 0 {
 			continue
 		}
 		material = append(material, ci)
 		for _, t := range ci.material {
 			byType[t] = append(byType[t], ci)
-		}
-		if ci.dept != "" {
-			byDept[ci.dept] = append(byDept[ci.dept], ci)
 		}
 	}
 	months := sortedKeys(byMonth)
@@ -125,21 +126,28 @@ func (pl *planner) changesPages() {
 	}
 	for id, items := range byDept {
 		name := pl.ix.deptName(id)
-		pl.changesList(cl, name+"的实质性变更", urlOf("changes", "department", id), "", items, len(items), changesPageSize, filters, matFeeds, nil)
+		pl.changesList(cl, name+"的变更记录", urlOf("changes", "department", id), "", items, len(items), changesPageSize, filters, allFeeds, nil)
 	}
 	lr.changes, lr.material = all, material
 }
 
-// deptCounts counts each body's material changes, most first.
+// deptCounts counts each body's material changes, most first (bodies with
+// none are left out).
 func deptCounts(pl *planner, byDept map[string][]*changeItem) []DeptChanges {
 	var out []DeptChanges
 	for id, items := range byDept {
-		d := DeptChanges{Name: pl.ix.deptName(id), URL: urlOf("changes", "department", id), Total: len(items)}
+		d := DeptChanges{Name: pl.ix.deptName(id), URL: urlOf("changes", "department", id)}
 		n := map[string]int{}
 		for _, ci := range items {
 			for _, t := range ci.material {
 				n[t]++
 			}
+			if len(ci.material) > 0 {
+				d.Total++
+			}
+		}
+		if d.Total == 0 {
+			continue
 		}
 		for _, t := range ledger.MaterialTypes {
 			if n[t] > 0 {
@@ -349,4 +357,17 @@ func changeFeedItem(c *feedContext, ci *changeItem) feed.Item {
 	}
 	return feed.Item{ID: feed.TagURI(c.authority, day, "changes", r.URL), Title: title, Link: c.abs(r.URL), Summary: summary,
 		HTML: b.String(), Published: day, Author: r.Dept, Categories: []string{"变更记录", r.Kind}}
+}
+
+// feedGroup lists the 变更记录 feeds on the /feeds/ page.
+func (lr *ledgerRun) feedGroup(site *model.Site) FeedGroup {
+	limit := feedLimit(site)
+	return FeedGroup{ID: "ledger", Title: "变更记录", Description: "已发布记录的每一次修改和删除，依据本站发布记录逐条生成。",
+		Feeds: []FeedListing{
+			{Title: "变更记录", Description: "每一次修改和删除：哪条记录、第几版、改了哪些项目、发布说明。", Page: "/changes/",
+				RSS: "/changes/feed.xml", Atom: "/changes/atom.xml", JSON: "/changes/feed.json", Items: min(len(lr.changes), limit)},
+			{Title: "实质性变更", Description: "完成时限推迟、状态倒退、承诺内容或牵头单位变更、承诺撤回或删除，双公示和失信记录在公示期内修改、撤下或缩短公示期。",
+				Page: "/changes/material/", RSS: "/changes/material/feed.xml", Atom: "/changes/material/atom.xml", JSON: "/changes/material/feed.json",
+				Items: min(len(lr.material), limit)},
+		}}
 }
