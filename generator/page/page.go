@@ -156,7 +156,7 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 		t.Finish()
 		return p
 	}
-	pp := &parser{t: t, p: p, file: file, opts: opts}
+	pp := &parser{t: t, p: p, file: file, opts: opts, body: string(body), bodyLine: bodyLine}
 	switch kind {
 	case model.KindCommitment:
 		pp.commitment()
@@ -187,7 +187,9 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 	}
 	c := p.Common()
 	c.ID = id
-	c.Body = string(body)
+	if p.Disclosure == nil { // a disclosure's body was read (and checked for personal data) by disclosure()
+		c.Body = pp.body
+	}
 	c.Source = model.Source{File: file, Line: 1}
 	t.Finish()
 	return p
@@ -206,6 +208,8 @@ type parser struct {
 	p          *Page
 	file       string
 	opts       Options
+	body       string   // the Markdown after the front matter
+	bodyLine   int      // its first line in the file
 	categories []string // Hugo's categories
 }
 
@@ -541,10 +545,11 @@ func (pp *parser) disclosure() {
 	if !d.ValidUntil.IsZero() && !d.ValidFrom.IsZero() && d.ValidUntil.Before(d.ValidFrom) {
 		t.Errorf(pp.present(n("valid_until")), "%s is before valid_from %s", d.ValidUntil.Format(time.DateOnly), d.ValidFrom.Format(time.DateOnly))
 	}
+	d.Body = pp.body
 	d.Withheld = disclosure.Finish(d, disclosure.Options{Names: pp.opts.Disclosures.PersonNames, Rules: pp.opts.publicityRules(), PersonalID: personalID},
 		func(key, format string, args ...any) {
 			if key == "body" {
-				t.d.dl.Warnf(t.d.file, 1, 1, "body", format, args...)
+				t.d.dl.Warnf(t.d.file, pp.bodyLine, 1, "body", format, args...)
 				return
 			}
 			t.Warnf(pp.present(n(key)), format, args...)
