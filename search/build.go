@@ -16,6 +16,7 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
 	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/zeebo/xxh3"
 	"golang.org/x/sync/errgroup"
 )
 
@@ -52,9 +53,12 @@ type Options struct {
 
 // Stats report what Build did.
 type Stats struct {
-	Dir      string // the new index folder
+	Dir      string // the new index folder ("" when nothing changed)
 	Docs     int
 	Shards   int
+	Rebuilt  bool // built anew (not updated in place)
+	Added    int  // documents written (new or changed)
+	Deleted  int  // documents removed
 	Duration time.Duration
 }
 
@@ -85,7 +89,9 @@ func Build(ctx context.Context, stateDir string, docs []Document, opts Options) 
 	if shards <= 0 {
 		shards = min(runtime.GOMAXPROCS(0), 8)
 	}
-	// A shard with no documents cannot come out of bleve's offline builder.
+	// Every shard gets documents while there are more documents than
+	// shards (a shard without any is an empty index, which bleve's offline
+	// builder cannot write, so it is made otherwise).
 	shards = max(1, min(shards, len(docs)))
 
 	seen := make(map[string]bool, len(docs))
@@ -117,43 +123,78 @@ func Build(ctx context.Context, stateDir string, docs []Document, opts Options) 
 		}
 	}()
 
+	byShard := make([][]int, shards)
+	for i := range docs {
+		s := shardOf(docs[i].URL, shards)
+		byShard[s] = append(byShard[s], i)
+	}
 	g, gctx := errgroup.WithContext(ctx)
 	for s := range shards {
 		g.Go(func() error {
-			return buildShard(gctx, filepath.Join(dir, shardName(s)), m, docs, s, shards, opts)
+			return buildShard(gctx, filepath.Join(dir, shardName(s)), m, docs, byShard[s], opts)
 		})
 	}
 	if err := g.Wait(); err != nil {
 		return Stats{}, err
 	}
-
+	prints := make(map[string]docPrint, len(docs))
+	for i := range docs {
+		prints[docs[i].URL] = fingerprintDoc(&docs[i])
+	}
 	md := meta{Version: formatVersion, Analysis: opts.Analysis, Shards: shards, Docs: len(docs), Labels: labels(docs)}
-	if err := writeFileAtomic(filepath.Join(dir, metaName), mustJSON(md)); err != nil {
+	if err := finish(dir, md, prints); err != nil {
 		return Stats{}, err
 	}
-	previous, _ := readPointer(stateDir)
-	if err := writeFileAtomic(filepath.Join(stateDir, pointerName), []byte(filepath.Base(dir)+"\n")); err != nil {
+	if err := switchTo(stateDir, dir); err != nil {
 		return Stats{}, err
 	}
 	ok = true
-	cleanOld(stateDir, filepath.Base(dir), previous)
-	return Stats{Dir: dir, Docs: len(docs), Shards: shards, Duration: time.Since(start)}, nil
+	return Stats{Dir: dir, Docs: len(docs), Shards: shards, Added: len(docs), Rebuilt: true, Duration: time.Since(start)}, nil
+}
+
+// shardOf is the shard a URL's document lives in: by a hash of the URL, so
+// a page stays in its shard from build to build and an index updated in
+// place holds what one built anew holds, shard for shard.
+func shardOf(url string, shards int) int {
+	return int(xxh3.HashString(url) % uint64(shards))
+}
+
+// finish writes what an index folder holds beside its shards: the order
+// tables, the documents' fingerprints and, last, meta.json, which Open
+// requires (a folder without it is no index).
+func finish(dir string, md meta, prints map[string]docPrint) error {
+	if err := writeOrder(dir, md.Shards); err != nil {
+		return err
+	}
+	if err := writePrints(dir, prints); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, metaName), mustJSON(md))
+}
+
+// switchTo makes dir the current index and removes the indexes no reader
+// uses any more.
+func switchTo(stateDir, dir string) error {
+	if err := writeFileAtomic(filepath.Join(stateDir, pointerName), []byte(filepath.Base(dir)+"\n")); err != nil {
+		return err
+	}
+	cleanOld(stateDir, filepath.Base(dir))
+	return nil
 }
 
 func shardName(s int) string { return fmt.Sprintf("shard-%d", s) }
 
-// buildShard indexes every shards-th document starting at s with bleve's
-// offline builder, which writes one merged segment: fastest to build and to
-// query.
-func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, s, shards int, opts Options) (err error) {
+// buildShard indexes docs[i] for each i in which with bleve's offline
+// builder, which writes one merged segment: fastest to build and to query.
+func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, which []int, opts Options) (err error) {
 	defer func() {
 		// bleve panics on some states of its builder; a bad document must
 		// fail the build, not crash the program.
 		if r := recover(); r != nil {
-			err = fmt.Errorf("search: build shard %d: %v", s, r)
+			err = fmt.Errorf("search: build shard %s: %v", filepath.Base(path), r)
 		}
 	}()
-	if len(docs) == 0 {
+	if len(which) == 0 {
 		idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
 		if err != nil {
 			return fmt.Errorf("search: create empty index: %w", err)
@@ -168,10 +209,10 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
-	for i := s; i < len(docs); i += shards {
+	for n, i := range which {
 		// On error the builder is dropped, not closed (closing an empty
 		// builder panics); Build removes the whole folder.
-		if i%256 == s && ctx.Err() != nil {
+		if n%256 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
 		if err := b.Index(docs[i].URL, toIndexDoc(&docs[i])); err != nil {
@@ -295,18 +336,17 @@ func indexDirs(stateDir string) []string {
 	return names
 }
 
-// cleanOld removes every index older than the previous one. The previous
-// index is kept because serve processes may still be answering from it
-// until they notice the pointer moved; anything newer than current belongs
-// to a build still running.
-func cleanOld(stateDir, current, previous string) {
+// cleanOld removes every index older than current that no reader holds
+// (see readers.go). Anything newer than current belongs to a build still
+// running. An index still read is removed by its last reader (Close).
+func cleanOld(stateDir, current string) {
 	cur, _ := strconv.Atoi(strings.TrimPrefix(current, "index-"))
 	for _, name := range indexDirs(stateDir) {
 		n, _ := strconv.Atoi(strings.TrimPrefix(name, "index-"))
-		if name == current || name == previous || n > cur {
+		if name == current || n > cur {
 			continue
 		}
-		os.RemoveAll(filepath.Join(stateDir, name))
+		removeUnread(filepath.Join(stateDir, name))
 	}
 }
 

@@ -32,6 +32,11 @@ type shardView struct {
 	// deptPage maps the doc number of each department's own page to its
 	// department facet id.
 	deptPage map[uint64]uint16
+	// order is doc number → rank of the document's URL among every live
+	// document of the index (see order.go); noDoc for a number that holds
+	// no live document (deleted by an update). Ties are broken by it, so an
+	// index updated in place answers exactly as one built anew.
+	order []uint32
 }
 
 // loadTables opens a reader per shard and fills the facet and date tables.
@@ -53,10 +58,10 @@ func (ix *Index) loadTables() error {
 		}
 		v := &shardView{r: r, deptPage: map[uint64]uint16{}}
 		ix.views = append(ix.views, v) // closed by Close from here on
-		n, err := r.DocCount()
-		if err != nil {
+		if v.order, err = ix.loadOrder(len(ix.views)-1, r); err != nil {
 			return err
 		}
+		n := len(v.order) // doc numbers, deleted ones included
 		v.facets = make([][]uint16, n)
 		v.dates = make([]int32, n)
 		for i := range v.dates {
@@ -184,12 +189,13 @@ var slowPathOnly bool
 type shardHit struct {
 	key float64 // score, or date rank
 	doc uint64
+	ord uint32 // the URL's rank (shardView.order): breaks ties
 	id  index.IndexInternalID
 }
 
-// better orders hits: higher key first, then index order.
+// better orders hits: higher key first, then by URL.
 func (a *shardHit) better(b *shardHit) bool {
-	return a.key > b.key || (a.key == b.key && a.doc < b.doc)
+	return a.key > b.key || (a.key == b.key && a.ord < b.ord)
 }
 
 // shardAnswer is what one shard found.
@@ -284,7 +290,11 @@ func (c *collector) add(doc uint64, score float64) {
 		}
 		c.seen[doc] = true
 	}
-	c.top.add(doc, key)
+	ord := uint32(noDoc)
+	if doc < uint64(len(c.v.order)) {
+		ord = c.v.order[doc]
+	}
+	c.top.add(doc, ord, key)
 }
 
 // finish adds the branch hits the text did not find (when they pass the
@@ -327,7 +337,7 @@ func (ix *Index) runShard(ctx context.Context, v *shardView, q query.Query, byDa
 	if byDate {
 		opts.Score = "none" // no frequencies or norms are decoded
 	}
-	s, err := q.Searcher(ctx, v.r, ix.mapping, opts)
+	s, err := q.Searcher(ctx, globalStats{v.r, ix}, ix.mapping, opts)
 	if err != nil {
 		ans.err = err
 		return ans
@@ -395,13 +405,20 @@ type pageHit struct {
 
 // execute runs q on every shard at once, with each shard's branch hits,
 // and returns the k best hits in order, the total, and the hits per facet
-// term. Ties between shards go to the better rank inside its shard, then
-// to the lower shard, so pages of tied hits (same date, same score) never
-// repeat or skip.
+// term. Ties (same date, same score) are ordered by URL across all shards,
+// so pages of tied hits never repeat or skip, and the order does not depend
+// on where in the index a document was written.
 func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoost, byDate bool, k int) ([]pageHit, int, map[string]int, error) {
 	answers := make([]shardAnswer, len(ix.views))
 	terms, fast := flatten(q)
 	fast = fast && !slowPathOnly
+	if fast {
+		for i := range terms {
+			if terms[i].scored && !byDate {
+				terms[i].total = ix.termCount(ctx, terms[i].term, terms[i].field)
+			}
+		}
+	}
 	var wg sync.WaitGroup
 	for i, v := range ix.views {
 		wg.Add(1)
@@ -420,9 +437,10 @@ func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoos
 	}
 	wg.Wait()
 	type ranked struct {
-		key         float64
-		rank, shard int
-		id          index.IndexInternalID
+		key   float64
+		ord   uint32
+		shard int
+		id    index.IndexInternalID
 	}
 	var all []ranked
 	total := 0
@@ -435,8 +453,8 @@ func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoos
 		for i, c := range a.counts {
 			counts[i] += c
 		}
-		for r, h := range a.hits {
-			all = append(all, ranked{h.key, r, s, h.id})
+		for _, h := range a.hits {
+			all = append(all, ranked{h.key, h.ord, s, h.id})
 		}
 	}
 	sort.Slice(all, func(i, j int) bool {
@@ -444,10 +462,7 @@ func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoos
 		if a.key != b.key {
 			return a.key > b.key
 		}
-		if a.rank != b.rank {
-			return a.rank < b.rank
-		}
-		return a.shard < b.shard
+		return a.ord < b.ord
 	})
 	var hits []pageHit
 	for i := 0; i < len(all) && i < k; i++ {
@@ -461,6 +476,33 @@ func (ix *Index) execute(ctx context.Context, q query.Query, boosts []*shardBoos
 	}
 	return hits, total, byTerm, nil
 }
+
+// globalStats is a shard's reader that reports the whole index's document
+// count and term counts, so bleve's scorers compute one idf for a term in
+// every shard. Scores then do not depend on which shard a page landed in
+// (shards hold different numbers of pages), and equal pages tie.
+type globalStats struct {
+	index.IndexReader
+	ix *Index
+}
+
+func (g globalStats) DocCount() (uint64, error) { return uint64(g.ix.meta.Docs), nil }
+
+func (g globalStats) TermFieldReader(ctx context.Context, term []byte, field string, freq, norm, vectors bool) (index.TermFieldReader, error) {
+	tfr, err := g.IndexReader.TermFieldReader(ctx, term, field, freq, norm, vectors)
+	if err != nil {
+		return nil, err
+	}
+	return globalCount{tfr, g.ix.termCount(ctx, string(term), field)}, nil
+}
+
+// globalCount is a term's reader in one shard with its count in all.
+type globalCount struct {
+	index.TermFieldReader
+	count uint64
+}
+
+func (c globalCount) Count() uint64 { return c.count }
 
 // storedFields reads the stored fields of one hit: name → values.
 func (ix *Index) storedFields(h pageHit) (string, map[string][]string, error) {

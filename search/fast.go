@@ -21,6 +21,7 @@ type fastTerm struct {
 	field, term string
 	scored      bool
 	boost       float64
+	total       uint64 // documents holding it in the whole index (scored terms), for its idf
 }
 
 // flatten returns the terms of q when q is a conjunction of terms (or
@@ -83,6 +84,9 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 				ans.err = ctx.Err()
 				return ans
 			}
+			if v.order[d] == noDoc {
+				continue // deleted by an update
+			}
 			add(d, 1)
 		}
 		return c.finish()
@@ -91,11 +95,14 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 		return every()
 	}
 
+	// The idf uses the whole index's counts (see globalStats); whether a
+	// term is absent or everywhere is a question about this shard.
 	docTotal, err := v.r.DocCount()
 	if err != nil {
 		ans.err = err
 		return ans
 	}
+	allDocs := float64(ix.meta.Docs)
 	rs := make([]*fastReader, 0, len(terms))
 	defer func() {
 		for _, r := range rs {
@@ -116,7 +123,7 @@ func (ix *Index) runFast(ctx context.Context, v *shardView, terms []fastTerm, by
 			return c.finish() // a conjunction with an absent term matches nothing
 		}
 		if scored {
-			r.idf = 1.0 + math.Log(float64(docTotal)/float64(r.count+1))
+			r.idf = 1.0 + math.Log(allDocs/float64(t.total+1))
 			w := t.boost * r.idf
 			sumWeights += w * w
 			r.qweight = t.boost * r.idf
@@ -203,8 +210,8 @@ type topK struct {
 
 func newTopK(k int) *topK { return &topK{k: k, h: make([]shardHit, 0, min(k, 1024))} }
 
-func (t *topK) add(doc uint64, key float64) {
-	h := shardHit{key: key, doc: doc}
+func (t *topK) add(doc uint64, ord uint32, key float64) {
+	h := shardHit{key: key, doc: doc, ord: ord}
 	switch {
 	case t.k <= 0:
 	case len(t.h) < t.k:

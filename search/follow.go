@@ -63,6 +63,10 @@ func (f *Follower) Search(ctx context.Context, q Query) (Result, error) {
 	return Result{}, ErrNoIndex
 }
 
+// Reload looks at the pointer now, so an index a build just made current
+// answers the next query (otherwise it is noticed within reloadInterval).
+func (f *Follower) Reload() { f.reload() }
+
 // Docs returns the number of documents in the current index (0 if none).
 func (f *Follower) Docs() int {
 	if h := f.cur.Load(); h != nil {

@@ -33,6 +33,7 @@ type Index struct {
 
 	views      []*shardView // one per shard, see exec.go
 	facetTerms []string     // facet id → "<field>\x1f<value>"
+	readers    *os.File     // our shared lock on the folder (readers.go)
 	facetIDs   map[string]uint16
 
 	// names holds the canonical names of profile pages (departments,
@@ -78,6 +79,12 @@ func openDir(dir string) (*Index, error) {
 	if ix.analyzer == nil {
 		return nil, fmt.Errorf("search: index %s: analysis %q is not available", dir, md.Analysis)
 	}
+	// Held from before the shards open, so no build removes the folder
+	// under us; a build that removed it just before leaves no meta.json,
+	// which the next reload notices.
+	if ix.readers, err = holdReaders(dir); err != nil {
+		return nil, fmt.Errorf("search: open index: %w", err)
+	}
 	for s := range md.Shards {
 		// bleve.OpenUsing can return a non-nil index with an error, and
 		// closing that one panics: trust err only.
@@ -95,7 +102,8 @@ func openDir(dir string) (*Index, error) {
 	return ix, nil
 }
 
-// Close releases the index files.
+// Close releases the index files. The last reader of an index that is no
+// longer current removes it.
 func (ix *Index) Close() error {
 	var errs []error
 	for _, v := range ix.views {
@@ -106,6 +114,14 @@ func (ix *Index) Close() error {
 		errs = append(errs, s.Close())
 	}
 	ix.shards = nil
+	if ix.readers != nil {
+		releaseReaders(ix.readers)
+		ix.readers = nil
+		stateDir := filepath.Dir(ix.dir)
+		if cur, err := readPointer(stateDir); err == nil && cur != filepath.Base(ix.dir) {
+			cleanOld(stateDir, cur)
+		}
+	}
 	return errors.Join(errs...)
 }
 
