@@ -19,7 +19,6 @@ import (
 	"golang.org/x/term"
 
 	"portal/generator/loader"
-	"portal/generator/markdown"
 	"portal/generator/model"
 	"portal/generator/theme"
 	"portal/themes"
@@ -59,7 +58,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	if err != nil {
 		return err
 	}
-	ix, err := prepare(ctx, site, markdown.New(), th)
+	ix, err := prepare(ctx, site, th, r.cache)
 	if err != nil {
 		return err
 	}
@@ -68,13 +67,11 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 
-	tmp, err := tempOut(r.OutDir)
+	o, err := openOutput(r.OutDir)
 	if err != nil {
 		return err
 	}
-	r.tmp = tmp // removed by Run unless published
-	w := &writer{root: tmp, dirs: map[string]bool{}}
-	r.w = w
+	r.out = o // discarded by Run unless published
 	// Pages only need to know which feed files exist; the feeds themselves
 	// are written while the pages render (below).
 	feeds := feedNamesOf(site)
@@ -150,6 +147,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		}
 		headers[key] = h
 	}
+	keys := newKeyer(th, sv)
 	// Feeds, open data and the sitemap are written beside the pages, so
 	// their serial parts overlap the page workers instead of adding to them.
 	extraFiles := 0 // open data and sitemap files, set when written
@@ -158,12 +156,12 @@ func renderStage(ctx context.Context, r *Result) error {
 	extraDone := make(chan [2]error, 1)
 	go func() {
 		var errs [2]error
-		errs[0] = writeFeeds(extraCtx, site, entries, now, w.write)
+		errs[0] = writeFeeds(extraCtx, site, entries, now, o.putFile)
 		if errs[0] == nil && scored {
 			var fs map[string][]byte
 			if fs, errs[0] = indicatorFeeds(site, r.Indicators); errs[0] == nil {
 				for _, name := range sortedKeys(fs) {
-					if errs[0] = w.write(name, fs[name]); errs[0] != nil {
+					if errs[0] = o.putFile(name, fs[name]); errs[0] != nil {
 						break
 					}
 				}
@@ -178,7 +176,7 @@ func renderStage(ctx context.Context, r *Result) error {
 			if errs[1] == nil {
 				sitemaps(cfg.BaseURL, pl.sitemap, data)
 				for _, name := range sortedKeys(data) {
-					if errs[1] = w.write(name, data[name]); errs[1] != nil {
+					if errs[1] = o.putFile(name, data[name]); errs[1] != nil {
 						break
 					}
 				}
@@ -188,6 +186,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		extraDone <- errs
 	}()
 	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
+	var rendered atomic.Int64
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
 		page, data := j.make()
@@ -199,14 +198,21 @@ func renderStage(ctx context.Context, r *Result) error {
 			key = ""
 		}
 		page.Nav, page.Header = navs[key], headers[key]
+		prog.tick()
+		k := keys.page(j.layout, page, data)
+		if live, hash, ok := o.liveKey(j.file); ok && live == k {
+			// Its inputs have not changed since the live version: the
+			// live file is the page, as it would be rendered again.
+			return o.keep(j.file, k, hash)
+		}
+		rendered.Add(1)
 		buf := bufs.Get().(*bytes.Buffer)
 		defer bufs.Put(buf)
 		buf.Reset()
 		if err := th.Render(buf, j.layout, page, sv, data); err != nil {
 			return fmt.Errorf("%s: %w", j.file, err)
 		}
-		prog.tick()
-		return w.write(j.file, buf.Bytes())
+		return o.put(j.file, k, buf.Bytes())
 	})
 	prog.done()
 	if err != nil {
@@ -225,17 +231,17 @@ func renderStage(ctx context.Context, r *Result) error {
 		return extraErrs[1]
 	}
 	for _, name := range sortedKeys(files) {
-		if err := w.write(name, files[name]); err != nil {
+		if err := o.putFile(name, files[name]); err != nil {
 			return err
 		}
 	}
 	if r.ledger != nil {
-		if err := r.ledger.writeFiles(ctx, pl, w.write); err != nil {
+		if err := r.ledger.writeFiles(ctx, pl, o.putFile); err != nil {
 			return err
 		}
 	}
 	r.Entries, r.Profiles, r.Theme = entries, ix.profiles(site), th
-	r.Pages = len(pl.jobs)
+	r.Pages, r.Rendered = len(pl.jobs), int(rendered.Load())
 	r.Files = len(pl.jobs) + len(feeds) + extraFiles + len(files)
 	for k, n := range ix.omitted {
 		r.Omitted[k] += n
@@ -243,30 +249,42 @@ func renderStage(ctx context.Context, r *Result) error {
 	return nil
 }
 
-// publishStage is StagePublish: the files stages added are written, and the new
-// output replaces the published one; the previous one is removed in the
-// background (Run waits for it before returning).
+// publishStage is StagePublish: the files stages added are placed, the
+// files of the last version that this one lacks are removed, and the new
+// version replaces the live one in one rename. Versions that no reader
+// needs any more are removed in the background (Run waits for it).
 func publishStage(_ context.Context, r *Result) error {
+	o := r.out
 	for _, name := range sortedKeys(r.files) {
-		full := filepath.Join(r.tmp, filepath.FromSlash(name))
-		if _, err := os.Lstat(full); err == nil {
+		if o.has(name) {
 			return fmt.Errorf("publish: %s was added by a stage but the build already wrote it", name)
 		}
-		if err := r.w.write(name, r.files[name]); err != nil {
+		if err := o.putFile(name, r.files[name]); err != nil {
 			return err
 		}
 		r.Files++
 	}
-	old, err := swapAside(r.tmp, r.OutDir)
+	removed, err := o.removeStale()
 	if err != nil {
 		return err
 	}
-	r.tmp = ""
-	if old != "" {
-		// Removing a large previous site is disk work; the stages after
-		// publish (the search index) are CPU work: overlap them.
+	trash, err := o.publish()
+	if err != nil {
+		return err
+	}
+	r.Written, r.Linked, r.Removed = int(o.written.Load()), int(o.linked.Load()), removed
+	r.Version = o.next.Version
+	o.unlock()
+	r.out = nil
+	if len(trash) > 0 {
 		r.cleanup = make(chan error, 1)
-		go func() { r.cleanup <- os.RemoveAll(old) }()
+		go func() {
+			var errs []error
+			for _, d := range trash {
+				errs = append(errs, os.RemoveAll(d))
+			}
+			r.cleanup <- errors.Join(errs...)
+		}()
 	}
 	return nil
 }
@@ -420,95 +438,6 @@ func checkDuplicates(jobs []job, fixed map[string]string) error {
 		claim(name, fixed[name])
 	}
 	return errors.Join(errs...)
-}
-
-// writer writes files under root, creating each folder once.
-type writer struct {
-	root string
-	mu   sync.Mutex
-	dirs map[string]bool
-}
-
-func (w *writer) write(name string, b []byte) error {
-	if err := outputPath(name); err != nil {
-		return err
-	}
-	full := filepath.Join(w.root, filepath.FromSlash(name))
-	if err := w.mkdir(filepath.Dir(full)); err != nil {
-		return err
-	}
-	return os.WriteFile(full, b, 0o644)
-}
-
-// mkdir creates dir and its missing parents under root. Folders it made are
-// remembered, so each takes one mkdir call (os.MkdirAll would also stat it
-// and its parent first: two more system calls for each of 12,000 folders).
-func (w *writer) mkdir(dir string) error {
-	if dir == w.root {
-		return nil
-	}
-	if !strings.HasPrefix(dir, w.root+string(filepath.Separator)) {
-		return fmt.Errorf("refusing to create %s outside the output folder %s", dir, w.root) // outputPath rules this out
-	}
-	w.mu.Lock()
-	known := w.dirs[dir]
-	w.mu.Unlock()
-	if known {
-		return nil
-	}
-	if err := w.mkdir(filepath.Dir(dir)); err != nil {
-		return err
-	}
-	// Another worker may create the same folder at the same time.
-	if err := os.Mkdir(dir, 0o755); err != nil && !errors.Is(err, fs.ErrExist) {
-		return err
-	}
-	w.mu.Lock()
-	w.dirs[dir] = true
-	w.mu.Unlock()
-	return nil
-}
-
-// tempOut creates the temporary output folder beside out, so the final
-// rename stays on one file system.
-func tempOut(out string) (string, error) {
-	parent := filepath.Dir(filepath.Clean(out))
-	if err := os.MkdirAll(parent, 0o755); err != nil {
-		return "", err
-	}
-	tmp, err := os.MkdirTemp(parent, "."+filepath.Base(out)+".tmp-")
-	if err != nil {
-		return "", err
-	}
-	return tmp, os.Chmod(tmp, 0o755)
-}
-
-// swapAside replaces out by tmp with renames: the old folder moves aside
-// and the new one takes its name. It returns the old folder's new name (""
-// when there was none) for the caller to remove.
-func swapAside(tmp, out string) (string, error) {
-	out = filepath.Clean(out)
-	old := ""
-	if _, err := os.Lstat(out); err == nil {
-		o, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".old-")
-		if err != nil {
-			return "", err
-		}
-		os.Remove(o) // only its unique name is needed
-		if err := os.Rename(out, o); err != nil {
-			return "", fmt.Errorf("publish: move %s aside: %w", out, err)
-		}
-		old = o
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return "", err
-	}
-	if err := os.Rename(tmp, out); err != nil {
-		if old != "" {
-			os.Rename(old, out)
-		}
-		return "", fmt.Errorf("publish: %w", err)
-	}
-	return old, nil
 }
 
 // progress prints "生成页面 n/N" on a terminal, every few hundred pages.

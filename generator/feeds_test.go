@@ -505,6 +505,7 @@ func TestGenerateWritesFeeds(t *testing.T) {
 // the discovery links of the /feeds/ page and the commitments list.
 func checkOutputFeeds(t *testing.T, out string, res *Result) {
 	t.Helper()
+	out = live(t, out)
 	var names []string
 	require.NoError(t, filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {

@@ -141,6 +141,7 @@ var hrefRe = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
 // text is escaped twice.
 func checkSite(t *testing.T, out string) {
 	t.Helper()
+	out = live(t, out)
 	pages := 0
 	err := filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".html") {
@@ -213,7 +214,7 @@ func TestDeterministic(t *testing.T) {
 	b, _ := generate(t, tinySite(), Options{})
 	big1, _ := generate(t, genSite(300), Options{})
 	big2, _ := generate(t, genSite(300), Options{})
-	for _, pair := range [][2]string{{a, b}, {big1, big2}} {
+	for _, pair := range [][2]string{{live(t, a), live(t, b)}, {live(t, big1), live(t, big2)}} {
 		files := 0
 		err := filepath.WalkDir(pair[0], func(p string, d fs.DirEntry, err error) error {
 			if err != nil || d.IsDir() {
@@ -235,8 +236,17 @@ func TestDeterministic(t *testing.T) {
 	}
 }
 
-// TestSwap checks the output folder is replaced whole: old files vanish, a
-// failed build leaves the old site untouched, and no temporary folder stays.
+// live returns the live version folder the output link points at.
+func live(t *testing.T, out string) string {
+	t.Helper()
+	dir, err := filepath.EvalSymlinks(out)
+	require.NoError(t, err)
+	return dir
+}
+
+// TestSwap checks the output is replaced whole: it is a link to a complete
+// version; old files vanish, a failed build leaves the live site untouched,
+// and at most the live version and the one before stay.
 func TestSwap(t *testing.T) {
 	parent := t.TempDir()
 	out := filepath.Join(parent, "public")
@@ -244,7 +254,10 @@ func TestSwap(t *testing.T) {
 	require.NoError(t, os.WriteFile(filepath.Join(out, "stale.html"), []byte("old"), 0o644))
 
 	generate(t, tinySite(), Options{OutDir: out})
-	_, err := os.Stat(filepath.Join(out, "stale.html"))
+	st, err := os.Lstat(out)
+	require.NoError(t, err)
+	assert.Equal(t, fs.ModeSymlink, st.Mode()&fs.ModeSymlink, "a plain output folder becomes a link to a version")
+	_, err = os.Stat(filepath.Join(out, "stale.html"))
 	assert.True(t, errors.Is(err, fs.ErrNotExist), "a file of the old site survived the swap")
 	before := readOut(t, out, "index.html")
 
@@ -262,16 +275,29 @@ func TestSwap(t *testing.T) {
 	assert.Contains(t, err.Error(), "list")
 	assert.Equal(t, before, readOut(t, out, "index.html"))
 
+	for range 3 {
+		site := tinySite()
+		site.News[0].Title += "（更新）"
+		_, err = Generate(context.Background(), site, Options{SiteDir: t.TempDir(), OutDir: out, Now: date("2025-07-01")})
+		require.NoError(t, err)
+	}
 	left, err := os.ReadDir(parent)
 	require.NoError(t, err)
-	require.Len(t, left, 1, "temporary folders left beside the output: %v", left)
-	assert.Equal(t, "public", left[0].Name())
-
-	// A successful run removes the previous site before it returns.
-	_, err = Generate(context.Background(), tinySite(), Options{SiteDir: t.TempDir(), OutDir: out, Now: date("2025-07-01")})
+	var names []string
+	for _, e := range left {
+		names = append(names, e.Name())
+	}
+	assert.ElementsMatch(t, []string{"public", ".public.versions"}, names, "nothing else is left beside the output")
+	versions, err := os.ReadDir(versionsDir(out))
 	require.NoError(t, err)
-	left, _ = os.ReadDir(parent)
-	assert.Len(t, left, 1)
+	var dirs []string
+	for _, e := range versions {
+		if e.IsDir() {
+			dirs = append(dirs, e.Name())
+		}
+	}
+	assert.Len(t, dirs, 2, "the live version and the one before: %v", dirs)
+	assert.Contains(t, readOut(t, out, "news/index.html"), "（更新）")
 }
 
 func TestThemeOverride(t *testing.T) {

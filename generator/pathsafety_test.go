@@ -104,7 +104,8 @@ func hostileSite(tag, topic, id string) *model.Site {
 }
 
 // writtenOnlyInside generates site into dir/out/public (with the site folder
-// dir/site) and fails if any file appears outside dir/out/public.
+// dir/site) and fails if any file appears outside the output: the link
+// dir/out/public and its versions folder dir/out/.public.versions.
 func writtenOnlyInside(t *testing.T, site *model.Site) {
 	t.Helper()
 	dir := t.TempDir()
@@ -116,7 +117,7 @@ func writtenOnlyInside(t *testing.T, site *model.Site) {
 		if err != nil || d.IsDir() {
 			return err
 		}
-		if !strings.HasPrefix(p, out+string(filepath.Separator)) {
+		if p != out && !strings.HasPrefix(p, versionsDir(out)+string(filepath.Separator)) {
 			t.Errorf("written outside the output folder: %s (build error: %v)", p, err)
 		}
 		return nil

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/generator/diag"
@@ -52,6 +53,7 @@ type Pipeline struct {
 	opts   Options
 	stages []Stage
 	anchor map[string]string // added stage → the stage it was placed after
+	cache  *cache            // kept from run to run: Markdown, list rows
 }
 
 // New returns the core pipeline for opts.
@@ -62,7 +64,7 @@ func New(opts Options) *Pipeline {
 	if opts.OutDir == "" {
 		opts.OutDir = filepath.Join(opts.SiteDir, "public")
 	}
-	return &Pipeline{opts: opts, stages: []Stage{
+	return &Pipeline{opts: opts, cache: newCache(opts.SiteDir), stages: []Stage{
 		{StageLoad, loadStage},
 		{StageLedger, ledgerStage},
 		{StageDerive, deriveStage},
@@ -71,6 +73,10 @@ func New(opts Options) *Pipeline {
 		{StagePublish, publishStage},
 	}}
 }
+
+// SetNow sets the build date of the runs to come (zero: today, as each run
+// starts).
+func (p *Pipeline) SetNow(now time.Time) { p.opts.Now = now }
 
 // Options returns the options the pipeline runs with (defaults filled).
 func (p *Pipeline) Options() Options { return p.opts }
@@ -138,8 +144,10 @@ func (p *Pipeline) RunThrough(ctx context.Context, last string) (*Result, error)
 // Result is returned even then, with the warnings found.
 func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	start := time.Now()
-	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}}
+	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}, cache: p.cache}
 	defer r.discard()
+	defer p.cache.endRun()
+	defer r.pending.Wait()
 	for _, s := range p.stages {
 		t := time.Now()
 		if err := s.Run(ctx, r); err != nil {
@@ -149,6 +157,9 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	}
 	if err := r.waitCleanup(); err != nil {
 		return r, fmt.Errorf("removing the previous site: %w", err)
+	}
+	if err := r.waitBackground(); err != nil {
+		return r, err
 	}
 	r.Duration = time.Since(start)
 	return r, nil
@@ -207,16 +218,28 @@ type Result struct {
 	// request (search, complaints); it satisfies server.PageRenderer.
 	Theme *theme.Theme
 
+	// Set by the search stage (cmd/internal/siteindex).
+	Indexed, Unindexed int // documents written to and deleted from the index
+
 	// Set by Run.
 	Duration time.Duration
 	Stages   []StageTime // where the time went, in order
 
+	// Set by StagePublish.
+	Version                  int // the published version (.<out>.versions/N)
+	Written, Linked, Removed int // files written anew, hard-linked from the last version, removed
+	Rendered                 int // pages rendered (the others' inputs had not changed)
+
 	extra   []ExtraPage
-	tmp     string            // the new output being written (StageRender → StagePublish)
-	w       *writer           // writes into tmp
-	cleanup chan error        // the previous output's removal, after publish
+	cache   *cache            // what earlier runs of the pipeline computed
+	out     *output           // the next version being written (StageRender → StagePublish)
+	cleanup chan error        // old versions' removal, after publish
 	files   map[string][]byte // files added by stages, written at publish
 	ledger  *ledgerRun        // the publication log (StageLedger → StageRender)
+
+	pending sync.WaitGroup // background work (cache saves)
+	bgMu    sync.Mutex
+	bgErrs  []error
 }
 
 // AddPage adds a page rendered in the site theme with caller data. Stages
@@ -233,12 +256,32 @@ func (r *Result) AddFile(name string, data []byte) {
 	r.files[name] = data
 }
 
-// discard removes the unpublished output of a failed run.
+// discard gives up the unpublished output of a failed run.
 func (r *Result) discard() {
-	if r.tmp != "" {
-		os.RemoveAll(r.tmp)
-		r.tmp = ""
+	if r.out != nil {
+		r.out.discard()
+		r.out = nil
 	}
+}
+
+// background runs fn beside the stages (saving caches); Run waits for it.
+func (r *Result) background(fn func() error) {
+	r.pending.Add(1)
+	go func() {
+		defer r.pending.Done()
+		if err := fn(); err != nil {
+			r.bgMu.Lock()
+			r.bgErrs = append(r.bgErrs, err)
+			r.bgMu.Unlock()
+		}
+	}()
+}
+
+func (r *Result) waitBackground() error {
+	r.pending.Wait()
+	r.bgMu.Lock()
+	defer r.bgMu.Unlock()
+	return errors.Join(r.bgErrs...)
 }
 
 func (r *Result) waitCleanup() error {
@@ -255,8 +298,9 @@ func loadStage(_ context.Context, r *Result) error {
 	opts := r.Options
 	site := opts.Site
 	if site == nil {
-		s, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict})
+		s, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict, Cache: r.cache.files})
 		r.Diagnostics = dl
+		r.background(r.cache.files.Save)
 		for _, w := range dl.Warnings() {
 			r.Warnings = append(r.Warnings, w.Error())
 		}

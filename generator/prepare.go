@@ -75,7 +75,7 @@ type index struct {
 // prepare renders every Markdown body in parallel and builds the index,
 // from the site's state as derived by StageDerive. Drafts are left out
 // entirely.
-func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *theme.Theme) (*index, error) {
+func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (*index, error) {
 	ix := &index{
 		byKind:    map[model.Kind][]*item{},
 		byDept:    map[string]map[model.Kind][]*item{},
@@ -89,7 +89,7 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 	}
 	for _, k := range append([]model.Kind{""}, model.Kinds...) { // "": the home page (content/_index.md)
 		if sec := site.Sections[k]; sec != nil && strings.TrimSpace(sec.Body) != "" {
-			doc, err := md.Render(sec.Body)
+			doc, err := c.render(sec.Body)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", sec.Source.File, err)
 			}
@@ -147,7 +147,7 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 		if it.unpublished {
 			return nil // a stop-notice page shows no record content
 		}
-		doc, err := md.Render(it.common.Body)
+		doc, err := c.render(it.common.Body)
 		if err != nil {
 			return err
 		}
@@ -162,7 +162,7 @@ func prepare(ctx context.Context, site *model.Site, md *markdown.Renderer, th *t
 			it.summary = markdown.Summary(src, summaryRunes)
 		}
 		it.view = ix.itemView(it)
-		it.view.Row, err = th.Partial("item.html", it.view)
+		it.view.Row, err = c.row(th, it.view)
 		return err
 	}); err != nil {
 		return nil, err

@@ -33,7 +33,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr}
-	res, err := runPipeline(ctx, sitePipeline(opts, ""), stderr)
+	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)
 	if err != nil {
 		return err
 	}
@@ -56,12 +56,13 @@ func parseNow(s string) (time.Time, error) {
 
 // sitePipeline is the whole build that build and serve run: the
 // generator's stages, the complaint pages and figures (from the store, dsn
-// overriding the configured one), the search page, and the search index.
-func sitePipeline(opts generator.Options, dsn string) *generator.Pipeline {
+// overriding the configured one), the search page, and the search index
+// (swapped, when set, is called when a new index becomes current).
+func sitePipeline(opts generator.Options, dsn string, swapped func()) *generator.Pipeline {
 	opts.ExtraPages = append(opts.ExtraPages, searchPages()...)
 	return generator.New(opts).
 		After(generator.StageDerive, complaintsStage(dsn)).
-		After(generator.StagePublish, siteindex.Stage(search.Options{}))
+		After(generator.StagePublish, siteindex.Stage(search.Options{}, swapped))
 }
 
 // runPipeline runs p, printing warnings, and content errors in full, to
@@ -86,6 +87,8 @@ func runPipeline(ctx context.Context, p *generator.Pipeline, stderr io.Writer) (
 // by reason, warnings and time.
 func printSummary(w io.Writer, res *generator.Result) {
 	fmt.Fprintf(w, "已生成 %d 个页面，共 %d 个文件 (%d pages, %d files)\n", res.Pages, res.Files, res.Pages, res.Files)
+	fmt.Fprintf(w, "本次重新生成 %d 个页面，更新 %d 个文件，删除 %d 个；搜索索引写入 %d 条，删除 %d 条；发布版本 %d\n",
+		res.Rendered, res.Written+res.Linked, res.Removed, res.Indexed, res.Unindexed, res.Version)
 	if len(res.Omitted) > 0 {
 		reasons := make([]string, 0, len(res.Omitted))
 		for r := range res.Omitted {

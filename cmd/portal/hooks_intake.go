@@ -104,10 +104,6 @@ func siteDepartments(site *model.Site) []intake.Department {
 	return deps
 }
 
-type nopCloser struct{}
-
-func (nopCloser) Close() error { return nil }
-
 // complaintDSN is where complaints live: the override (-db), else
 // [complaints] store (relative to the site folder), else
 // <state_dir>/intake.db.

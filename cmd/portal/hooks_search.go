@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io"
 	"os"
 
 	"portal/cmd/internal/server"
@@ -14,13 +13,12 @@ import (
 // openSearch opens the current index read-only for serve. It succeeds before
 // the first build too: search answers 503 until an index appears, and
 // follows every rebuild.
-func openSearch(siteDir string, cfg model.Config) (server.SearchService, io.Closer, error) {
+func openSearch(siteDir string, cfg model.Config) (*search.Follower, error) {
 	dir := siteindex.Dir(siteDir, cfg)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return nil, nopCloser{}, err
+		return nil, err
 	}
-	f := search.Follow(dir)
-	return f, f, nil
+	return search.Follow(dir), nil
 }
 
 // searchPages are the search pages the build renders (the empty search page with tips).

@@ -43,7 +43,7 @@ func buildShipped(t *testing.T) (string, *generator.Result) {
 	copyTree(t, filepath.Join(root, "content"), filepath.Join(dir, "content"))
 	copyTree(t, filepath.Join(root, "data"), filepath.Join(dir, "data"))
 	now := time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
-	res, err := runPipeline(context.Background(), sitePipeline(generator.Options{SiteDir: dir, OutDir: filepath.Join(dir, "public"), Now: now}, ""), io.Discard)
+	res, err := runPipeline(context.Background(), sitePipeline(generator.Options{SiteDir: dir, OutDir: filepath.Join(dir, "public"), Now: now}, "", nil), io.Discard)
 	require.NoError(t, err)
 	return dir, res
 }
@@ -120,9 +120,9 @@ func TestSearchServed(t *testing.T) {
 		t.Skip("builds the whole shipped site")
 	}
 	dir, res := buildShipped(t)
-	svc, closer, err := openSearch(dir, res.Site.Config)
+	svc, err := openSearch(dir, res.Site.Config)
 	require.NoError(t, err)
-	defer closer.Close()
+	defer svc.Close()
 	require.NotNil(t, res.Theme, "the build returns its theme with the site set")
 	srv := server.New(server.Options{Search: svc, Pages: res.Theme})
 

@@ -74,7 +74,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	}
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr,
 		Publish: &generator.PublishOptions{Key: skey, Note: *note, Seed: seedFn}}
-	res, err := runPipeline(ctx, sitePipeline(opts, ""), stderr)
+	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)
 	if err != nil {
 		return err
 	}

@@ -127,9 +127,9 @@ func TestSearchJSONSize(t *testing.T) {
 		t.Skip("builds the whole shipped site")
 	}
 	dir, res := buildShipped(t)
-	svc, closer, err := openSearch(dir, res.Site.Config)
+	svc, err := openSearch(dir, res.Site.Config)
 	require.NoError(t, err)
-	defer closer.Close()
+	defer svc.Close()
 	srv := server.New(server.Options{Search: svc})
 	largest, largestQ := 0, ""
 	for _, q := range loadJudgedSite(t) {

@@ -26,9 +26,11 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"portal/generator/dataset"
 	"portal/generator/diag"
+	"portal/generator/fingerprint"
 	"portal/generator/model"
 	"portal/generator/page"
 )
@@ -37,6 +39,9 @@ import (
 type Options struct {
 	// Strict turns warnings into errors.
 	Strict bool
+	// Cache, when set, keeps parse results between loads: only files that
+	// changed are read and parsed again.
+	Cache *Cache
 }
 
 type jobKind int
@@ -53,8 +58,12 @@ type job struct {
 }
 
 type result struct {
-	pages []*page.Page
-	dl    diag.List
+	pages  []*page.Page
+	dl     diag.List
+	cached bool  // from the cache: resolved already, dl complete
+	size   int64 // the file's, for the cache
+	mtime  int64 // UnixNano
+	hash   fingerprint.Sum
 }
 
 // LoadSettings reads the site's settings in fsys: portal.toml over the
@@ -95,6 +104,10 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	site, reg, fsys := loadSettings(fsys, dl)
 	loc := site.Config.Location
 	lim := page.LimitsOrDefault(site.Config.Limits)
+	cache := opts.Cache
+	if cache != nil {
+		cache.begin(site.Config, settingsPrint(fsys))
+	}
 
 	jobs := listFiles(fsys, dl)
 	results := make([]result, len(jobs))
@@ -107,7 +120,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	for range workers {
 		wg.Go(func() {
 			for i := range next {
-				results[i] = parseJob(fsys, jobs[i], popts, dopts)
+				results[i] = parseJob(fsys, jobs[i], popts, dopts, cache)
 			}
 		})
 	}
@@ -120,23 +133,25 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	ids := map[model.Kind]map[string]model.Source{}
 	for i := range results {
 		r := &results[i]
+		if !r.cached {
+			// Names resolve into the file's own list, so the cache keeps
+			// every diagnostic of the file.
+			for _, p := range r.pages {
+				resolve(reg, p, &r.dl)
+			}
+			if cache != nil && r.size >= 0 {
+				mtime := r.mtime
+				if time.Since(time.Unix(0, mtime)) < racyWindow {
+					// It may change again within the file system's clock
+					// tick without its time changing: check its bytes next
+					// time (as git does with racily clean files).
+					mtime = 0
+				}
+				cache.store(jobs[i].path, &cacheEntry{Size: r.size, ModTime: mtime, Hash: r.hash, Pages: r.pages, Diags: r.dl.All()})
+			}
+		}
 		dl.Merge(&r.dl)
 		for _, p := range r.pages {
-			seen := map[string]page.Ref{}
-			for _, ref := range p.Refs {
-				id, err := reg.Resolve(ref.Name)
-				if err != nil {
-					dl.Add(diag.Diagnostic{File: ref.File, Sheet: ref.Sheet, Line: ref.Line, Col: ref.Col, Key: ref.Key, Message: err.Error(), Severity: diag.Error})
-					continue
-				}
-				if prev, dup := seen[id]; dup {
-					dl.Warnf(ref.File, ref.Line, ref.Col, ref.Key, "%q names %s again (already given as %q in %s); list each body once",
-						ref.Name, id, prev.Name, prev.Key)
-				} else {
-					seen[id] = ref
-				}
-				ref.Set(id)
-			}
 			if p.Section != nil {
 				site.Sections[p.Kind] = p.Section
 				continue
@@ -168,8 +183,39 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 			add(site, p)
 		}
 	}
+	if cache != nil {
+		paths := make(map[string]bool, len(jobs))
+		for _, j := range jobs {
+			paths[j.path] = true
+		}
+		cache.keepOnly(paths)
+	}
 	sortSite(site)
 	return site, dl
+}
+
+// racyWindow: a file modified this recently may change again without its
+// modification time changing (file system clocks tick every few ms).
+const racyWindow = 2 * time.Second
+
+// resolve sets the registry id of every department name p gives, reporting
+// names the registry does not know and bodies named twice.
+func resolve(reg *dataset.Registry, p *page.Page, dl *diag.List) {
+	seen := map[string]page.Ref{}
+	for _, ref := range p.Refs {
+		id, err := reg.Resolve(ref.Name)
+		if err != nil {
+			dl.Add(diag.Diagnostic{File: ref.File, Sheet: ref.Sheet, Line: ref.Line, Col: ref.Col, Key: ref.Key, Message: err.Error(), Severity: diag.Error})
+			continue
+		}
+		if prev, dup := seen[id]; dup {
+			dl.Warnf(ref.File, ref.Line, ref.Col, ref.Key, "%q names %s again (already given as %q in %s); list each body once",
+				ref.Name, id, prev.Name, prev.Key)
+		} else {
+			seen[id] = ref
+		}
+		ref.Set(id)
+	}
 }
 
 func add(site *model.Site, p *page.Page) {
@@ -189,16 +235,41 @@ func add(site *model.Site, p *page.Page) {
 	}
 }
 
-func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options) (r result) {
+func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache *Cache) (r result) {
 	r.dl.Max = opts.Limits.Diagnostics
 	limit, key := opts.Limits.FileBytes, "file_bytes"
 	if j.what != jobPage {
 		limit, key = opts.Limits.DataFileBytes, "data_file_bytes"
 	}
-	data, err := readBounded(fsys, j.path, limit, key)
-	if err != nil {
-		r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
-		return r
+	r.size = -1 // not cached unless read whole
+	var data []byte
+	if cache != nil {
+		e, st, b := cache.lookup(fsys, j.path, limit, key)
+		if e != nil {
+			r.cached, r.pages = true, e.Pages
+			for _, d := range e.Diags {
+				r.dl.Add(d)
+			}
+			return r
+		}
+		if st != nil {
+			r.size, r.mtime = st.Size(), st.ModTime().UnixNano()
+		}
+		data = b
+	}
+	if data == nil {
+		var err error
+		if data, err = readBounded(fsys, j.path, limit, key); err != nil {
+			r.size = -1
+			r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
+			return r
+		}
+	}
+	if r.size >= 0 {
+		if int64(len(data)) != r.size {
+			r.size = -1 // it changed while being read: do not cache
+		}
+		r.hash = fingerprint.Bytes(data)
 	}
 	switch j.what {
 	case jobData:

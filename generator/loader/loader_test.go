@@ -500,3 +500,50 @@ func benchLoad(b *testing.B, fsys fs.FS, n int) {
 	}
 	b.ReportMetric(float64(n)*float64(b.N)/b.Elapsed().Seconds(), "files/s")
 }
+
+// TestCache loads through a cache (kept on disk), and checks that a second
+// load, from a new cache object reading the disk, and loads after edits,
+// give exactly what a load without a cache gives.
+func TestCache(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	write := func(name, body string) {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(t, os.WriteFile(p, []byte(body), 0o644))
+	}
+	for name, f := range site(nil) {
+		write(name, string(f.Data))
+	}
+	cacheDir := filepath.Join(t.TempDir(), "cache")
+	newCache := func() *Cache { return &Cache{Dir: func(model.Config) string { return cacheDir }} }
+	check := func(what string, c *Cache) {
+		t.Helper()
+		want, wdl := loadAt(os.DirFS(dir), Options{}, now)
+		got, gdl := loadAt(os.DirFS(dir), Options{Cache: c}, now)
+		require.NoError(t, c.Save())
+		assert.Equal(t, strs(wdl.All()), strs(gdl.All()), what)
+		assert.Equal(t, want.Config, got.Config, what)
+		assert.Equal(t, want.Departments, got.Departments, what)
+		assert.Equal(t, want.Sections, got.Sections, what)
+		assert.Equal(t, want.Policies, got.Policies, what)
+		assert.Equal(t, want.Cases, got.Cases, what)
+		assert.Equal(t, want.Records, got.Records, what)
+		assert.Equal(t, want.Commitments, got.Commitments, what)
+		assert.Equal(t, want.Disclosures, got.Disclosures, what)
+		assert.Equal(t, want.News, got.News, what)
+	}
+	kept := newCache()
+	check("first load", kept)
+	check("second load, same cache", kept)
+	check("a new process, the cache on disk", newCache())
+	write("content/news/n1.md", "+++\ntitle = \"改了\"\ndate = 2025-01-02\ndepartments = [\"fgw\"]\n+++\n正文改了。\n")
+	check("an edit", kept)
+	check("an edit, a new process", newCache())
+	require.NoError(t, os.Remove(filepath.Join(dir, "content/news/n1.md")))
+	check("a deletion", kept)
+	check("a deletion, a new process", newCache())
+	write("data/departments.toml", string(site(nil)["data/departments.toml"].Data)+"\n[[department]]\nid = \"new\"\nname = \"临沂市新设局\"\nshort = \"新设局\"\nlevel = \"市\"\ntype = \"其他\"\n")
+	check("a registry change", kept)
+	check("a registry change, a new process", newCache())
+}

@@ -19,10 +19,14 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"text/template/parse"
 	"time"
+
+	"portal/generator/fingerprint"
 )
 
 // Link is a labelled URL: navigation, filters, term lists, department
@@ -87,6 +91,7 @@ type Theme struct {
 	base    *template.Template // baseof and partials, for Partial
 	layouts map[string]*template.Template
 	static  fs.FS
+	digest  fingerprint.Sum // of every template's name and source
 
 	mu   sync.RWMutex
 	site any
@@ -96,10 +101,13 @@ type Theme struct {
 // Load parses every layout in fsys (a theme root with layouts/ and static/).
 func Load(fsys fs.FS) (*Theme, error) {
 	base := template.New("").Funcs(Funcs())
+	digest := fingerprint.New()
 	baseSrc, err := fs.ReadFile(fsys, "layouts/baseof.html")
 	if err != nil {
 		return nil, fmt.Errorf("theme: layouts/baseof.html: %w", err)
 	}
+	digest.WriteString("layouts/baseof.html")
+	digest.WriteString(string(baseSrc))
 	if _, err := base.New("layouts/baseof.html").Parse(string(baseSrc)); err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
@@ -112,6 +120,8 @@ func Load(fsys fs.FS) (*Theme, error) {
 		if err != nil {
 			return nil, fmt.Errorf("theme: %s: %w", p, err)
 		}
+		digest.WriteString(p)
+		digest.WriteString(string(src))
 		// Partials are called by their file name: {{template "pager.html" .}}.
 		if _, err := base.New(path.Base(p)).Parse(string(src)); err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
@@ -122,6 +132,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
 	t := &Theme{layouts: map[string]*template.Template{}}
+	defer func() { t.digest = digest.Sum() }()
 	var errs []error
 	for _, p := range names {
 		name := strings.TrimSuffix(path.Base(p), ".html")
@@ -133,6 +144,8 @@ func Load(fsys fs.FS) (*Theme, error) {
 			errs = append(errs, fmt.Errorf("theme: %s: %w", p, err))
 			continue
 		}
+		digest.WriteString(p)
+		digest.WriteString(string(src))
 		clone, err := base.Clone()
 		if err != nil {
 			return nil, fmt.Errorf("theme: %w", err)
@@ -167,6 +180,75 @@ func Load(fsys fs.FS) (*Theme, error) {
 func definesMain(src string) bool {
 	t, err := template.New("").Funcs(Funcs()).Parse(src)
 	return err == nil && t.Lookup("main") != nil
+}
+
+// Digest is the fingerprint of every template (names and sources): pages
+// rendered with the same data and an equal Digest are equal.
+func (t *Theme) Digest() fingerprint.Sum { return t.digest }
+
+// Mentions reports whether rendering layout may read a field or key named
+// word: some template it can reach (the layout, the shell, the partials it
+// calls) names it in a field chain, a variable chain or a string constant
+// (as index does). The incremental build asks it about .Site.BuildDate: a
+// page whose layout never shows the build date does not change with it.
+func (t *Theme) Mentions(layout, word string) bool {
+	tmpl, ok := t.layouts[layout]
+	if !ok {
+		return true // unknown: assume the worst
+	}
+	seen := map[string]bool{}
+	var node func(n parse.Node) bool
+	named := func(name string) bool {
+		if seen[name] {
+			return false
+		}
+		seen[name] = true
+		x := tmpl.Lookup(name)
+		return x != nil && x.Tree != nil && node(x.Tree.Root)
+	}
+	node = func(n parse.Node) bool {
+		switch n := n.(type) {
+		case nil:
+			return false
+		case *parse.ListNode:
+			if n == nil {
+				return false
+			}
+			return slices.ContainsFunc(n.Nodes, node)
+		case *parse.ActionNode:
+			return node(n.Pipe)
+		case *parse.PipeNode:
+			if n == nil {
+				return false
+			}
+			for _, c := range n.Cmds {
+				if node(c) {
+					return true
+				}
+			}
+			return false
+		case *parse.CommandNode:
+			return slices.ContainsFunc(n.Args, node)
+		case *parse.FieldNode:
+			return slices.Contains(n.Ident, word)
+		case *parse.VariableNode:
+			return slices.Contains(n.Ident, word)
+		case *parse.ChainNode:
+			return slices.Contains(n.Field, word) || node(n.Node)
+		case *parse.StringNode:
+			return n.Text == word
+		case *parse.IfNode:
+			return node(n.Pipe) || node(n.List) || node(n.ElseList)
+		case *parse.RangeNode:
+			return node(n.Pipe) || node(n.List) || node(n.ElseList)
+		case *parse.WithNode:
+			return node(n.Pipe) || node(n.List) || node(n.ElseList)
+		case *parse.TemplateNode:
+			return node(n.Pipe) || named(n.Name)
+		}
+		return false
+	}
+	return named(tmpl.Name())
 }
 
 // Has reports whether the theme has layout name.

@@ -102,3 +102,32 @@ func TestDefaultThemeLoads(t *testing.T) {
 	css.Close()
 	assert.False(t, strings.Contains(strings.Join(th.Layouts(), ","), "baseof"))
 }
+
+func TestMentions(t *testing.T) {
+	fsys := fstest.MapFS{
+		"layouts/baseof.html":          {Data: []byte(`<html>{{template "header.html" .}}{{block "main" .}}{{end}}</html>`)},
+		"layouts/partials/header.html": {Data: []byte(`<h1>{{.Site.Title}}</h1>`)},
+		"layouts/partials/stamp.html":  {Data: []byte(`{{with .Site}}{{.BuildDate}}{{end}}`)},
+		"layouts/plain.html":           {Data: []byte(`{{define "main"}}{{.Page.Title}}{{end}}`)},
+		"layouts/dated.html":           {Data: []byte(`{{define "main"}}{{if .Page}}{{template "stamp.html" .}}{{end}}{{end}}`)},
+		"layouts/indexed.html":         {Data: []byte(`{{define "main"}}{{index .Site "BuildDate"}}{{end}}`)},
+	}
+	th, err := Load(fsys)
+	require.NoError(t, err)
+	assert.False(t, th.Mentions("plain", "BuildDate"))
+	assert.True(t, th.Mentions("dated", "BuildDate"), "through a partial it calls")
+	assert.True(t, th.Mentions("indexed", "BuildDate"), "through index and a string")
+	assert.True(t, th.Mentions("missing", "BuildDate"), "unknown layouts assume the worst")
+
+	other := fstest.MapFS{}
+	for k, v := range fsys {
+		other[k] = v
+	}
+	other["layouts/plain.html"] = &fstest.MapFile{Data: []byte(`{{define "main"}}<p>{{.Page.Title}}</p>{{end}}`)}
+	th2, err := Load(other)
+	require.NoError(t, err)
+	assert.NotEqual(t, th.Digest(), th2.Digest(), "a template change changes the digest")
+	th3, err := Load(fsys)
+	require.NoError(t, err)
+	assert.Equal(t, th.Digest(), th3.Digest())
+}

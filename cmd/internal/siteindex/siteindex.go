@@ -26,12 +26,20 @@ const StageName = "索引 index"
 // Dir is the site's search state folder: <state_dir>/search.
 func Dir(siteDir string, cfg model.Config) string { return cfg.StatePath(siteDir, "search") }
 
-// Stage returns the pipeline stage that indexes the build's record and
-// profile pages; add it after generator.StagePublish.
-func Stage(opts search.Options) generator.Stage {
+// Stage returns the pipeline stage that brings the index in step with the
+// build's record and profile pages, updating it in place (search.Sync:
+// only documents that changed are written); add it after
+// generator.StagePublish. swapped, when set, is called after a new index
+// became current (serve reloads its follower at once).
+func Stage(opts search.Options, swapped func()) generator.Stage {
 	return generator.Stage{Name: StageName, Run: func(ctx context.Context, r *generator.Result) error {
-		if _, err := search.Build(ctx, Dir(r.Options.SiteDir, r.Site.Config), Documents(r), opts); err != nil {
+		st, err := search.Sync(ctx, Dir(r.Options.SiteDir, r.Site.Config), Documents(r), opts)
+		if err != nil {
 			return fmt.Errorf("search index: %w", err)
+		}
+		r.Indexed, r.Unindexed = st.Added, st.Deleted
+		if st.Dir != "" && swapped != nil {
+			swapped()
 		}
 		return nil
 	}}

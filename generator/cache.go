@@ -1,0 +1,141 @@
+package generator
+
+import (
+	"html/template"
+	"os"
+	"sync"
+	"time"
+
+	"portal/generator/fingerprint"
+	"portal/generator/loader"
+	"portal/generator/markdown"
+	"portal/generator/model"
+	"portal/generator/theme"
+)
+
+// cache keeps what a pipeline's runs compute from content that did not
+// change: each Markdown body's HTML and text (by the body's fingerprint)
+// and each list row (by the row's data and the theme). It forgets whatever
+// a run did not use, so a long-running serve holds only the current site.
+type cache struct {
+	md    *markdown.Renderer
+	files *loader.Cache // parse results, kept on disk under the state folder
+
+	mu         sync.Mutex
+	docs, prev map[fingerprint.Sum]markdown.Doc
+	rows, prow map[fingerprint.Sum]template.HTML
+}
+
+func newCache(siteDir string) *cache {
+	return &cache{md: markdown.New(), docs: map[fingerprint.Sum]markdown.Doc{}, rows: map[fingerprint.Sum]template.HTML{},
+		files: &loader.Cache{Salt: program(), Dir: func(cfg model.Config) string { return cfg.StatePath(siteDir, "build", "parse") }}}
+}
+
+// render returns src rendered, from the cache when an earlier run (or this
+// one) rendered the same source.
+func (c *cache) render(src string) (markdown.Doc, error) {
+	key := fingerprint.String(src)
+	c.mu.Lock()
+	doc, ok := c.docs[key]
+	if !ok {
+		if doc, ok = c.prev[key]; ok {
+			c.docs[key] = doc
+		}
+	}
+	c.mu.Unlock()
+	if ok {
+		return doc, nil
+	}
+	doc, err := c.md.Render(src)
+	if err != nil {
+		return doc, err
+	}
+	c.mu.Lock()
+	c.docs[key] = doc
+	c.mu.Unlock()
+	return doc, nil
+}
+
+// row returns the list row of v rendered by th's item partial.
+func (c *cache) row(th *theme.Theme, v Item) (template.HTML, error) {
+	v.Row = ""
+	key := fingerprint.Of(th.Digest(), v)
+	c.mu.Lock()
+	h, ok := c.rows[key]
+	if !ok {
+		if h, ok = c.prow[key]; ok {
+			c.rows[key] = h
+		}
+	}
+	c.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := th.Partial("item.html", v)
+	if err != nil {
+		return "", err
+	}
+	c.mu.Lock()
+	c.rows[key] = h
+	c.mu.Unlock()
+	return h, nil
+}
+
+// endRun forgets what the run now ending did not use.
+func (c *cache) endRun() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.prev, c.docs = c.docs, map[fingerprint.Sum]markdown.Doc{}
+	c.prow, c.rows = c.rows, map[fingerprint.Sum]template.HTML{}
+}
+
+// keyer computes a page's input key: everything its template can see.
+type keyer struct {
+	base     fingerprint.Sum // the program and the theme
+	site     [2]fingerprint.Sum
+	usesDate sync.Map // layout → bool
+	th       *theme.Theme
+}
+
+// program is the fingerprint of the running executable: a new build of
+// portal may render the same data differently.
+var program = sync.OnceValue(func() fingerprint.Sum {
+	exe, err := os.Executable()
+	if err == nil {
+		if b, err := os.ReadFile(exe); err == nil {
+			return fingerprint.Bytes(b)
+		}
+	}
+	// Unknown: a key no other run shares, so nothing is taken as unchanged.
+	return fingerprint.Of(os.Getpid(), os.Args)
+})
+
+func newKeyer(th *theme.Theme, sv *SiteView) *keyer {
+	k := &keyer{base: fingerprint.Of(program(), th.Digest()), th: th}
+	k.site[1] = fingerprint.Of(sv)
+	undated := *sv
+	undated.BuildDate = time.Time{}
+	k.site[0] = fingerprint.Of(&undated)
+	return k
+}
+
+// page returns the key of a page: the layout, .Page, .Data and .Site (with
+// the build date only when the layout can show it).
+func (k *keyer) page(layout string, p *theme.Page, data any) fingerprint.Sum {
+	dated, ok := k.usesDate.Load(layout)
+	if !ok {
+		dated = k.th.Mentions(layout, "BuildDate")
+		k.usesDate.Store(layout, dated)
+	}
+	site := k.site[0]
+	if dated.(bool) {
+		site = k.site[1]
+	}
+	h := fingerprint.New()
+	h.Add(k.base)
+	h.Add(site)
+	h.WriteString(layout)
+	h.Add(p)
+	h.Add(data)
+	return h.Sum()
+}

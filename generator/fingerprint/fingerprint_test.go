@@ -1,0 +1,83 @@
+package fingerprint
+
+import (
+	"html/template"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+)
+
+type inner struct {
+	When  time.Time
+	Names []string
+}
+
+type outer struct {
+	Title string
+	Body  template.HTML
+	In    *inner
+	Any   any
+	M     map[string]int
+	skip  int `fingerprint:"-"`
+	when  time.Time
+}
+
+func TestOf(t *testing.T) {
+	sh := time.FixedZone("CST", 8*3600)
+	day := time.Date(2025, 7, 1, 0, 0, 0, 0, sh)
+	base := func() outer {
+		return outer{Title: "承诺", Body: "<p>x</p>", In: &inner{When: day, Names: []string{"a", "b"}}, Any: 3, M: map[string]int{"x": 1, "y": 2}, when: day}
+	}
+	sum := Of(base())
+	tests := []struct {
+		name   string
+		change func(o *outer)
+		same   bool
+	}{
+		{"identical", func(o *outer) {}, true},
+		{"a skipped field", func(o *outer) { o.skip = 9 }, true},
+		{"the same instant read in UTC is another display", func(o *outer) { o.In.When = day.UTC() }, false},
+		{"the same instant from another Location value", func(o *outer) {
+			o.In.When = time.Date(2025, 7, 1, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+		}, true},
+		{"a title", func(o *outer) { o.Title = "承诺 " }, false},
+		{"the body", func(o *outer) { o.Body = "<p>y</p>" }, false},
+		{"a slice element", func(o *outer) { o.In.Names[1] = "c" }, false},
+		{"strings split differently", func(o *outer) { o.In.Names = []string{"ab", ""} }, false},
+		{"nil against empty", func(o *outer) { o.In.Names = nil }, false},
+		{"a map value", func(o *outer) { o.M["y"] = 3 }, false},
+		{"an interface's type", func(o *outer) { o.Any = int64(3) }, false},
+		{"an unexported time", func(o *outer) { o.when = day.AddDate(0, 0, 1) }, false},
+		{"a nil pointer", func(o *outer) { o.In = nil }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := base()
+			tt.change(&o)
+			if tt.same {
+				assert.Equal(t, sum, Of(o))
+			} else {
+				assert.NotEqual(t, sum, Of(o))
+			}
+		})
+	}
+	// Map order never matters.
+	for range 20 {
+		m := map[string]int{}
+		for i, k := range []string{"q", "w", "e", "r", "t", "y", "u", "i"} {
+			m[k] = i
+		}
+		assert.Equal(t, Of(map[string]int{"q": 0, "w": 1, "e": 2, "r": 3, "t": 4, "y": 5, "u": 6, "i": 7}), Of(m))
+	}
+	assert.Panics(t, func() { Of(struct{ F func() }{func() {}}) })
+	assert.Equal(t, Bytes([]byte("abc")), Bytes([]byte("abc")))
+	assert.NotEqual(t, String("ab"), Of("ab"), "a typed value carries its type")
+}
+
+func BenchmarkOf(b *testing.B) {
+	v := outer{Title: "承诺", Body: template.HTML(string(make([]byte, 6000))), In: &inner{When: time.Now(), Names: []string{"a", "b"}}, M: map[string]int{"x": 1}}
+	for b.Loop() {
+		Of(v)
+	}
+}

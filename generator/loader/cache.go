@@ -1,0 +1,266 @@
+package loader
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/zeebo/xxh3"
+
+	"portal/generator/diag"
+	"portal/generator/fingerprint"
+	"portal/generator/model"
+	"portal/generator/page"
+)
+
+// Cache keeps each content and data file's parse result between loads, so a
+// load reads and parses only the files that changed: a file whose size and
+// modification time are unchanged is taken as it was; one whose time
+// changed but whose bytes did not is too. A result is the file's pages with
+// their department names already resolved, and every diagnostic of the
+// file (its own and its names'). Results hold for one set of settings
+// (portal.toml and the registry, and the program reading them): when those
+// change, every file is parsed again.
+//
+// A Cache lives in memory for the life of a serve; with a folder (Dir) it
+// is also kept on disk, split in shards by path so a rebuild after one edit
+// rewrites one shard, for the next `portal build`.
+type Cache struct {
+	// Dir returns the folder that keeps the cache on disk for the site's
+	// settings ("" or nil: memory only).
+	Dir func(model.Config) string
+	// Salt is mixed into the settings fingerprint: the program's (a new
+	// version may parse differently).
+	Salt fingerprint.Sum
+
+	mu       sync.Mutex
+	settings fingerprint.Sum
+	dir      string
+	loaded   bool
+	files    map[string]*cacheEntry
+	dirty    map[int]bool
+}
+
+// cacheEntry is one file's parse result.
+type cacheEntry struct {
+	Size    int64
+	ModTime int64 // UnixNano
+	Hash    fingerprint.Sum
+	Pages   []*page.Page
+	Diags   []diag.Diagnostic
+}
+
+// cacheShards is how many files the disk cache is split into.
+const cacheShards = 32
+
+func shardOf(path string) int { return int(xxh3.HashString(path) % cacheShards) }
+
+// begin makes the cache valid for settings, loading it from disk the first
+// time (or dropping it when the settings changed).
+func (c *Cache) begin(cfg model.Config, settings fingerprint.Sum) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	settings = fingerprint.Of(c.Salt, settings)
+	dir := ""
+	if c.Dir != nil {
+		dir = c.Dir(cfg)
+	}
+	if c.loaded && c.settings == settings && c.dir == dir {
+		return
+	}
+	c.settings, c.dir, c.loaded = settings, dir, true
+	c.files = map[string]*cacheEntry{}
+	c.dirty = map[int]bool{}
+	if dir != "" {
+		c.files = readCache(dir, settings, cfg.Location)
+	}
+}
+
+// lookup returns the cached result for path when it still holds: its stat
+// matches, or its bytes (read once here) do. data is the file's content when
+// it had to be read.
+func (c *Cache) lookup(fsys fs.FS, path string, limit int, limitKey string) (e *cacheEntry, st fs.FileInfo, data []byte) {
+	c.mu.Lock()
+	e = c.files[path]
+	c.mu.Unlock()
+	st, err := fs.Stat(fsys, path)
+	if err != nil || e == nil {
+		return nil, st, nil
+	}
+	if st.Size() == e.Size && st.ModTime().UnixNano() == e.ModTime {
+		return e, st, nil
+	}
+	data, err = readBounded(fsys, path, limit, limitKey)
+	if err != nil {
+		return nil, st, nil
+	}
+	if fingerprint.Bytes(data) == e.Hash {
+		c.store(path, &cacheEntry{Size: st.Size(), ModTime: st.ModTime().UnixNano(), Hash: e.Hash, Pages: e.Pages, Diags: e.Diags})
+		return e, st, data
+	}
+	return nil, st, data
+}
+
+// store records path's result.
+func (c *Cache) store(path string, e *cacheEntry) {
+	c.mu.Lock()
+	c.files[path] = e
+	c.dirty[shardOf(path)] = true
+	c.mu.Unlock()
+}
+
+// keepOnly forgets every file not in paths (deleted or renamed files).
+func (c *Cache) keepOnly(paths map[string]bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for p := range c.files {
+		if !paths[p] {
+			delete(c.files, p)
+			c.dirty[shardOf(p)] = true
+		}
+	}
+}
+
+// Save writes the shards that changed since the last Save to disk (a no-op
+// for a memory-only cache).
+func (c *Cache) Save() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.dir == "" || len(c.dirty) == 0 {
+		return nil
+	}
+	if err := os.MkdirAll(c.dir, 0o755); err != nil {
+		return err
+	}
+	byShard := make([]map[string]*cacheEntry, cacheShards)
+	for p, e := range c.files {
+		s := shardOf(p)
+		if !c.dirty[s] {
+			continue
+		}
+		if byShard[s] == nil {
+			byShard[s] = map[string]*cacheEntry{}
+		}
+		byShard[s][p] = e
+	}
+	var errs []error
+	for s := range c.dirty {
+		var buf bytes.Buffer
+		buf.Write(c.settings[:])
+		if err := gob.NewEncoder(&buf).Encode(byShard[s]); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, writeFileAtomic(filepath.Join(c.dir, "shard-"+strconv.Itoa(s)), buf.Bytes()))
+	}
+	c.dirty = map[int]bool{}
+	return errors.Join(errs...)
+}
+
+// readCache reads every shard saved for settings, in parallel; a shard that
+// is missing, damaged or for other settings counts as empty.
+func readCache(dir string, settings fingerprint.Sum, loc *time.Location) map[string]*cacheEntry {
+	parts := make([]map[string]*cacheEntry, cacheShards)
+	var wg sync.WaitGroup
+	for s := range cacheShards {
+		wg.Go(func() {
+			b, err := os.ReadFile(filepath.Join(dir, "shard-"+strconv.Itoa(s)))
+			if err != nil || len(b) < len(settings) || !bytes.Equal(b[:len(settings)], settings[:]) {
+				return
+			}
+			var m map[string]*cacheEntry
+			if gob.NewDecoder(bytes.NewReader(b[len(settings):])).Decode(&m) != nil {
+				return
+			}
+			for _, e := range m {
+				for _, p := range e.Pages {
+					inZone(reflect.ValueOf(p), loc)
+				}
+			}
+			parts[s] = m
+		})
+	}
+	wg.Wait()
+	out := map[string]*cacheEntry{}
+	for _, m := range parts {
+		for p, e := range m {
+			out[p] = e
+		}
+	}
+	return out
+}
+
+var timeType = reflect.TypeFor[time.Time]()
+
+// inZone puts every time of a decoded page back in the site's zone: gob
+// keeps an instant's offset but not its zone's name, and a date must read
+// exactly as when it was parsed.
+func inZone(v reflect.Value, loc *time.Location) {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			inZone(v.Elem(), loc)
+		}
+	case reflect.Struct:
+		if v.Type() == timeType {
+			if t := v.Interface().(time.Time); !t.IsZero() && v.CanSet() {
+				v.Set(reflect.ValueOf(t.In(loc)))
+			}
+			return
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				inZone(v.Field(i), loc)
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			inZone(v.Index(i), loc)
+		}
+	}
+}
+
+// settingsPrint is the fingerprint of the files every parse depends on.
+func settingsPrint(fsys fs.FS) fingerprint.Sum {
+	h := fingerprint.New()
+	for _, name := range []string{ConfigFile, "data/departments.toml"} {
+		b, err := fs.ReadFile(fsys, name)
+		h.WriteString(name)
+		if err != nil {
+			h.WriteString("\x00missing")
+			continue
+		}
+		var n [binary.MaxVarintLen64]byte
+		h.WriteString(string(n[:binary.PutUvarint(n[:], uint64(len(b)))]))
+		h.WriteString(string(b))
+	}
+	return h.Sum()
+}
+
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,420 @@
+package generator
+
+import (
+	"bytes"
+	"encoding/gob"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+
+	"portal/generator/fingerprint"
+)
+
+// The published output is a symbolic link to one complete version folder:
+//
+//	public -> .public.versions/17
+//	.public.versions/17/           the live site
+//	.public.versions/16/           the site before (kept for the next build)
+//	.public.versions/17.manifest   what 17 holds: path → content hash, input key
+//
+// A build writes the next version into the folder the site before last
+// used (renamed to the new number), changing only the files that differ
+// from what that folder holds, hard-linking files that the live version
+// already has, and then swaps the link with one rename: a reader sees the
+// old site or the new one, never a mix, a gap or a half-written file.
+// Files are always replaced by rename, never rewritten in place, so a
+// reader holding a file open keeps reading the bytes it opened. Two folders
+// are enough: a version stays untouched for a whole build after it stops
+// being live, which is longer than any request takes to open its file.
+
+// fileState is one output file in a version's manifest.
+type fileState struct {
+	Hash fingerprint.Sum // the content
+	Key  fingerprint.Sum // the inputs it was rendered from (zero: not a rendered page)
+}
+
+// manifest is what a version folder holds, saved beside it.
+type manifest struct {
+	Version int
+	Files   map[string]fileState
+}
+
+// output writes one build into the next version folder.
+type output struct {
+	link     string // the published path: a symbolic link to the live version
+	root     string // <parent>/.<base>.versions
+	lockFile *os.File
+
+	cur     *manifest // the live version's (nil: none, or unknown)
+	next    manifest
+	nextDir string
+
+	mu    sync.Mutex
+	seen  map[string]bool
+	dirs  map[string]bool
+	trash []string // folders to remove after the swap
+
+	written, linked atomic.Int64 // files written, files hard-linked from the live version
+}
+
+// versionsDir returns the folder that holds out's versions.
+func versionsDir(out string) string {
+	out = filepath.Clean(out)
+	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".versions")
+}
+
+// openOutput locks out's versions and prepares the next version folder.
+func openOutput(out string) (*output, error) {
+	out, err := filepath.Abs(out)
+	if err != nil {
+		return nil, err
+	}
+	o := &output{link: out, root: versionsDir(out), seen: map[string]bool{}, dirs: map[string]bool{}}
+	if err := os.MkdirAll(o.root, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if o.lockFile, err = lockDir(o.root); err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			o.unlock()
+		}
+	}()
+	live := -1
+	if target, err := os.Readlink(out); err == nil {
+		if n, err := strconv.Atoi(filepath.Base(target)); err == nil && filepath.Clean(filepath.Join(filepath.Dir(out), target)) == filepath.Join(o.root, strconv.Itoa(n)) {
+			live = n
+		}
+	}
+	versions := o.versions()
+	if live >= 0 {
+		if m, err := readManifest(o.root, live); err == nil && m.Version == live {
+			o.cur = m
+		}
+	}
+	newest := live
+	for _, n := range versions {
+		newest = max(newest, n)
+	}
+	o.next = manifest{Version: newest + 1, Files: map[string]fileState{}}
+	o.nextDir = filepath.Join(o.root, strconv.Itoa(o.next.Version))
+	// Reuse the newest folder that is not live (the version before), when
+	// its manifest says what it holds; every other one is removed.
+	reuse := -1
+	for _, n := range slices.Backward(versions) {
+		if n != live && reuse < 0 {
+			if m, err := readManifest(o.root, n); err == nil && m.Version == n {
+				reuse = n
+				o.next.Files = m.Files
+				continue
+			}
+		}
+		if n != live {
+			o.trash = append(o.trash, filepath.Join(o.root, strconv.Itoa(n)))
+		}
+	}
+	if reuse >= 0 {
+		// Unknown from here until the manifest is written again: a build
+		// that dies halfway leaves a folder the next one rebuilds.
+		os.Remove(manifestPath(o.root, reuse))
+		if err := os.Rename(filepath.Join(o.root, strconv.Itoa(reuse)), o.nextDir); err != nil {
+			return nil, fmt.Errorf("output: %w", err)
+		}
+		for name := range o.next.Files {
+			for d := filepath.Dir(filepath.Join(o.nextDir, filepath.FromSlash(name))); d != o.nextDir; d = filepath.Dir(d) {
+				if o.dirs[d] {
+					break
+				}
+				o.dirs[d] = true
+			}
+		}
+	} else if err := os.Mkdir(o.nextDir, 0o755); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	ok = true
+	return o, nil
+}
+
+// versions lists the numbered version folders.
+func (o *output) versions() []int {
+	entries, _ := os.ReadDir(o.root)
+	var out []int
+	for _, e := range entries {
+		if n, err := strconv.Atoi(e.Name()); err == nil && e.IsDir() && n >= 0 {
+			out = append(out, n)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func manifestPath(root string, n int) string {
+	return filepath.Join(root, strconv.Itoa(n)+".manifest")
+}
+
+func readManifest(root string, n int) (*manifest, error) {
+	b, err := os.ReadFile(manifestPath(root, n))
+	if err != nil {
+		return nil, err
+	}
+	var m manifest
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&m); err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// liveKey returns the input key and content hash the live version has for
+// name, when it was rendered from inputs.
+func (o *output) liveKey(name string) (key, hash fingerprint.Sum, ok bool) {
+	if o.cur == nil {
+		return key, hash, false
+	}
+	f, ok := o.cur.Files[name]
+	if !ok || f.Key.IsZero() {
+		return key, hash, false
+	}
+	return f.Key, f.Hash, true
+}
+
+// put makes name hold data in the next version. key is the inputs it was
+// rendered from (zero when none).
+func (o *output) put(name string, key fingerprint.Sum, data []byte) error {
+	return o.place(name, key, fingerprint.Bytes(data), data)
+}
+
+// putFile is put for a file not rendered from a key (feeds, open data,
+// assets): it is compared by content only.
+func (o *output) putFile(name string, data []byte) error {
+	return o.put(name, fingerprint.Sum{}, data)
+}
+
+// keep makes name hold what the live version has for it (its inputs key
+// did not change), without rendering it again.
+func (o *output) keep(name string, key, hash fingerprint.Sum) error {
+	return o.place(name, key, hash, nil)
+}
+
+func (o *output) place(name string, key, hash fingerprint.Sum, data []byte) error {
+	if err := outputPath(name); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	if o.seen[name] {
+		o.mu.Unlock()
+		return fmt.Errorf("output: %s is written twice", name)
+	}
+	o.seen[name] = true
+	have, had := o.next.Files[name]
+	o.mu.Unlock()
+	if had && have.Hash == hash {
+		if have.Key != key {
+			o.mu.Lock()
+			o.next.Files[name] = fileState{Hash: hash, Key: key}
+			o.mu.Unlock()
+		}
+		return nil
+	}
+	full := filepath.Join(o.nextDir, filepath.FromSlash(name))
+	if err := o.mkdir(filepath.Dir(full)); err != nil {
+		return err
+	}
+	tmp := full + ".portal-tmp"
+	os.Remove(tmp) // left by a build that died here
+	linked := false
+	if o.cur != nil {
+		if f, ok := o.cur.Files[name]; ok && f.Hash == hash {
+			linked = os.Link(filepath.Join(o.root, strconv.Itoa(o.cur.Version), filepath.FromSlash(name)), tmp) == nil
+		}
+	}
+	if !linked {
+		if data == nil {
+			return fmt.Errorf("output: %s: the live version lost the file it should keep", name)
+		}
+		if err := os.WriteFile(tmp, data, 0o644); err != nil {
+			return fmt.Errorf("output: %w", err)
+		}
+	}
+	if err := os.Rename(tmp, full); err != nil {
+		os.Remove(tmp)
+		return fmt.Errorf("output: %w", err)
+	}
+	if linked {
+		o.linked.Add(1)
+	} else {
+		o.written.Add(1)
+	}
+	o.mu.Lock()
+	o.next.Files[name] = fileState{Hash: hash, Key: key}
+	o.mu.Unlock()
+	return nil
+}
+
+// mkdir creates dir and its missing parents in the next version, each once.
+func (o *output) mkdir(dir string) error {
+	if dir == o.nextDir {
+		return nil
+	}
+	if !strings.HasPrefix(dir, o.nextDir+string(filepath.Separator)) {
+		return fmt.Errorf("refusing to create %s outside the output folder %s", dir, o.nextDir) // outputPath rules this out
+	}
+	o.mu.Lock()
+	known := o.dirs[dir]
+	o.mu.Unlock()
+	if known {
+		return nil
+	}
+	if err := o.mkdir(filepath.Dir(dir)); err != nil {
+		return err
+	}
+	err := os.Mkdir(dir, 0o755)
+	if errors.Is(err, syscall.ENOTDIR) || (errors.Is(err, fs.ErrExist) && !isDir(dir)) {
+		// A file of an older version stands where a folder goes now.
+		os.Remove(dir)
+		err = os.Mkdir(dir, 0o755)
+	}
+	if err != nil && !errors.Is(err, fs.ErrExist) {
+		return fmt.Errorf("output: %w", err)
+	}
+	o.mu.Lock()
+	o.dirs[dir] = true
+	o.mu.Unlock()
+	return nil
+}
+
+func isDir(p string) bool {
+	st, err := os.Lstat(p)
+	return err == nil && st.IsDir()
+}
+
+// has reports whether name was placed in the next version.
+func (o *output) has(name string) bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.seen[name]
+}
+
+// removeStale deletes the files of the next version that this build did not
+// place, and the folders they leave empty. It returns how many it removed.
+func (o *output) removeStale() (int, error) {
+	var stale []string
+	for name := range o.next.Files {
+		if !o.seen[name] {
+			stale = append(stale, name)
+		}
+	}
+	slices.Sort(stale)
+	var errs []error
+	for _, name := range stale {
+		full := filepath.Join(o.nextDir, filepath.FromSlash(name))
+		if err := os.Remove(full); err != nil && !errors.Is(err, fs.ErrNotExist) {
+			errs = append(errs, err)
+			continue
+		}
+		delete(o.next.Files, name)
+		for d := filepath.Dir(full); d != o.nextDir; d = filepath.Dir(d) {
+			if os.Remove(d) != nil { // not empty (or gone): its parents are not either
+				break
+			}
+			delete(o.dirs, d)
+		}
+	}
+	return len(stale), errors.Join(errs...)
+}
+
+// publish saves the next version's manifest and points the link at it, in
+// one rename. It returns the folders that can now be removed.
+func (o *output) publish() ([]string, error) {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&o.next); err != nil {
+		return nil, fmt.Errorf("output: %w", err)
+	}
+	if err := writeFileAtomic(manifestPath(o.root, o.next.Version), buf.Bytes()); err != nil {
+		return nil, err
+	}
+	rel, err := filepath.Rel(filepath.Dir(o.link), o.nextDir)
+	if err != nil {
+		return nil, err
+	}
+	tmp := o.link + ".portal-link"
+	os.Remove(tmp)
+	if err := os.Symlink(rel, tmp); err != nil {
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	trash := o.trash
+	st, err := os.Lstat(o.link)
+	switch {
+	case err == nil && st.IsDir():
+		// A plain folder from before versions (or made by hand): exchange
+		// it with the link in one step where the system can, and remove it.
+		if err := exchange(tmp, o.link); err != nil {
+			// Without an atomic exchange: move it aside, then link. This
+			// happens once per output folder.
+			aside := filepath.Join(o.root, "old-folder")
+			os.RemoveAll(aside)
+			if err := os.Rename(o.link, aside); err != nil {
+				os.Remove(tmp)
+				return nil, fmt.Errorf("publish: move %s aside: %w", o.link, err)
+			}
+			if err := os.Rename(tmp, o.link); err != nil {
+				os.Rename(aside, o.link)
+				return nil, fmt.Errorf("publish: %w", err)
+			}
+			trash = append(trash, aside)
+		} else {
+			trash = append(trash, tmp) // now the old folder
+		}
+	case err == nil || errors.Is(err, fs.ErrNotExist):
+		if err := os.Rename(tmp, o.link); err != nil {
+			os.Remove(tmp)
+			return nil, fmt.Errorf("publish: %w", err)
+		}
+	default:
+		os.Remove(tmp)
+		return nil, fmt.Errorf("publish: %w", err)
+	}
+	return trash, nil
+}
+
+// discard gives up the next version: it stays, without a manifest, and the
+// next build starts it again from nothing.
+func (o *output) discard() {
+	o.unlock()
+}
+
+func (o *output) unlock() {
+	if o.lockFile != nil {
+		unlockDir(o.lockFile)
+		o.lockFile = nil
+	}
+}
+
+// writeFileAtomic writes data to a temporary file beside path and renames
+// it over path.
+func writeFileAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+	}
+	return err
+}
