@@ -19,7 +19,10 @@ import (
 )
 
 // TestIndicatorsShipped builds the shipped site as of 30 November 2026 and
-// checks its scoreboard: the golden tables (a text rendering of every
+// checks its scoreboard. The build date is pinned so the golden files never
+// follow the calendar: the shipped publication log holds entries dated after
+// it (the git-seeded publication of 2 December 2026), which must not count.
+// It checks the golden tables (a text rendering of every
 // period and the open-data CSV), a ranking that is not trivial, every link
 // of the scoreboard pages leading to a page of the output, the 评价说明 page
 // stating every indicator in use, the department card, and the feed.
@@ -103,6 +106,16 @@ func TestIndicatorsShipped(t *testing.T) {
 		"基础分 = 100 ×（40×66.7%）÷（40）= 66.7", "综合得分 = 基础分 66.7 + 加分 0 − 扣分 25 = 41.7", "县区第8名（共9个参评单位）",
 		"未兑现承诺：1项，扣10分"} {
 		assert.Contains(t, body, want)
+	}
+
+	// The publication log weighs in: the seeded log's rewrite of e07's
+	// progress note on 28 November 2026 counts against 罗庄区 in the open
+	// quarter; nothing the log dates after the build date does.
+	lz := html.UnescapeString(string(mustRead(t, filepath.Join(out, "indicators", "2026-q4", "departments", "luozhuang", "index.html"))))
+	assert.Contains(t, lz, "实质性变更：1次，扣3分")
+	assert.Contains(t, lz, `href="/commitments/e07-standard-factory/`)
+	for _, per := range append(append([]*indicators.Period{}, rep.Years...), rep.Quarters...) {
+		assert.False(t, per.AsOf.After(fday(2026, 11, 30)), per.Key)
 	}
 
 	// 评价说明 states every indicator in use with its numbers.
