@@ -123,7 +123,9 @@ func TestHome(t *testing.T) {
 		assert.NotEmpty(t, home, "overdue commitments are listed on the home page")
 	}
 	assert.LessOrEqual(t, len(home), overdue)
-	assert.Len(t, texts(t, ctx, "section[aria-labelledby=overdue-h] .item .status-overdue"), len(home))
+	// Lateness is shown beside each one's official status, never instead of it.
+	assert.Len(t, texts(t, ctx, "section[aria-labelledby=overdue-h] .item .standing .badge"), len(home), "every overdue row shows its official status")
+	assert.Len(t, texts(t, ctx, "section[aria-labelledby=overdue-h] .item .standing .late"), len(home), "every overdue row says how late it is")
 }
 
 func TestSearch(t *testing.T) {
@@ -166,6 +168,10 @@ func TestSearch(t *testing.T) {
 	assert.Contains(t, text(t, ctx, ".search-summary"), "政务诚信")
 
 	// A kind filter narrows the results to that kind, and says it is current.
+	// The filters are folded under the summary so the first result shows on
+	// a phone's first screen: open them as a person would.
+	_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(".filters-fold > summary")))
+	require.NoError(t, err)
 	link := `nav.filters a[href*="kind=policies"]`
 	linkText := text(t, ctx, link)
 	follow(t, ctx, "filter by kind", chromedp.Click(chromedp.CSS(link)))
@@ -186,16 +192,16 @@ func TestCommitmentsByStatus(t *testing.T) {
 	open(t, ctx, "/commitments/")
 	assert.Equal(t, "承诺践诺", text(t, ctx, ".site-nav a[aria-current=page]"))
 
+	// The filters are folded so the first result shows on a phone's first
+	// screen: open them as a person would (a folded link has no rendered
+	// text and cannot be clicked).
+	_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(".filters-fold > summary")))
+	require.NoError(t, err)
 	overdueLink := `nav.filters a[href="/commitments/status/overdue/"]`
 	m := regexp.MustCompile(`\((\d+)\)`).FindStringSubmatch(text(t, ctx, overdueLink))
 	require.NotNil(t, m, "the overdue filter shows a count")
 	n, _ := strconv.Atoi(m[1])
 	require.Positive(t, n, "the shipped site has overdue commitments")
-
-	// The filters are folded so the first result shows on a phone's first
-	// screen: open them as a person would.
-	_, err := chromedp.Run(ctx, chromedp.Click(chromedp.CSS(".filters-fold > summary")))
-	require.NoError(t, err)
 	follow(t, ctx, "status link", chromedp.Click(chromedp.CSS(overdueLink)))
 	assert.Equal(t, "/commitments/status/overdue/", location(t, ctx))
 	assert.Contains(t, text(t, ctx, "h1"), "已逾期")
