@@ -121,10 +121,14 @@ func (pl *planner) changesPages() {
 		pl.changesList(cl, title, "/changes/"+m+"/", "", byMonth[m], len(byMonth[m]), changesPageSize, filters, allFeeds, nil)
 	}
 	pl.changesList(cl, "实质性变更", "/changes/material/", intro, material, len(material), changesPageSize, filters, matFeeds, deptCounts(pl, byDept))
-	for t, items := range byType {
+	// Sorted, not map order: the plan's order is the sitemap's, and a build
+	// must write the same bytes as any other build of the same site.
+	for _, t := range sortedKeys(byType) {
+		items := byType[t]
 		pl.changesList(cl, "实质性变更："+ledger.MaterialLabels[t], "/changes/material/"+t+"/", "", items, len(items), changesPageSize, filters, matFeeds, nil)
 	}
-	for id, items := range byDept {
+	for _, id := range sortedKeys(byDept) {
+		items := byDept[id]
 		name := pl.ix.deptName(id)
 		pl.changesList(cl, name+"的变更记录", urlOf("changes", "department", id), "", items, len(items), changesPageSize, filters, allFeeds, nil)
 	}
