@@ -57,6 +57,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return cmdImport(ctx, rest, stdout, stderr)
 	case "serve":
 		return cmdServe(ctx, rest, stdout, stderr)
+	case workerCommand: // started by serve, not listed
+		return cmdBuildWorker(ctx, rest, stdout, stderr)
 	case "new":
 		return cmdNew(ctx, rest, stdout, stderr)
 	case "complaints":

@@ -26,7 +26,6 @@ import (
 	"portal/generator/diag"
 	"portal/generator/model"
 	"portal/generator/theme"
-	"portal/search"
 )
 
 // cmdServe is `portal serve [-site DIR] [-addr 127.0.0.1:1313] [-db PATH|postgres://…]`:
@@ -52,11 +51,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	refresh := fs.Duration("refresh", time.Minute, "how often to look for new complaint figures to publish (0: only at the daily rebuild)")
 	noBuild := fs.Bool("no-build", false, "serve the output portal build (or another serve) made, without building here; follow each new build")
 	outFlag := fs.String("out", "", "output folder (default <site>/public)")
+	buildMemory := fs.Int("build-memory", defaultBuildMemoryMiB, "MiB a rebuild may use; it runs in its own process, so a build over it ends, the server does not (0: no limit)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve: unexpected argument %q", fs.Arg(0))}
+	}
+	if *buildMemory < 0 {
+		return usageError{"-build-memory: use a number of MiB, or 0 for no limit"}
 	}
 	if *refresh < 0 {
 		return usageError{"-refresh: use a duration such as 1m, or 0"}
@@ -106,14 +109,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		outDir = filepath.Join(*siteDir, "public")
 	}
 	opts := generator.Options{SiteDir: *siteDir, OutDir: outDir, BaseURL: base, Progress: stderr}
-	// One pipeline for the life of the server: every rebuild runs it again,
-	// and an index it swaps in answers the next query.
-	var follower atomic.Pointer[search.Follower]
-	pipeline := sitePipeline(opts, *dsn, func() {
-		if f := follower.Load(); f != nil {
-			f.Reload()
-		}
-	})
+	// Builds run in a worker process (serve_worker.go): a crash or a
+	// runaway build ends the worker, never this server.
+	worker := newBuildWorker(*siteDir, outDir, base, *dsn, *buildMemory, stdout, stderr)
+	defer worker.close()
+	themes := newThemeLoader(opts, settings, stderr)
 	live := &liveState{}
 	pages := &pageSwitch{}
 	var site *model.Site // the latest build's, for the back office's links
@@ -121,30 +121,53 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		if _, err := os.Stat(filepath.Join(outDir, "index.html")); err != nil {
 			return fmt.Errorf("serve -no-build: no built site in %s: run portal build -site %s first", outDir, *siteDir)
 		}
-		th, s, err := loadPageTheme(ctx, opts, settings, stderr)
+		th, s, err := themes.load(ctx)
 		if err != nil {
 			return err
 		}
 		pages.set(th)
 		site = s
 	} else {
+		// The first build. When it fails (content errors, a crash) the
+		// server starts all the same: it serves the last good build, if
+		// any, and search and complaint intake in any case; the errors are
+		// in the log and the next edit rebuilds.
 		changes, changesErr := store.Changes(ctx)
-		res, err := runPipeline(ctx, pipeline, stderr)
-		if err != nil {
-			return err
+		day, err := worker.build(ctx)
+		switch {
+		case err == nil:
+			live.set(day, changes, changesErr == nil)
+		case ctx.Err() != nil:
+			return nil
+		default:
+			if !errors.Is(err, errReported) {
+				fmt.Fprintln(stderr, "portal:", err)
+			}
+			if _, serr := os.Stat(filepath.Join(outDir, "index.html")); serr == nil {
+				fmt.Fprintln(stderr, "portal: 生成失败，继续提供上一版网站；搜索和投诉受理照常 (build failed; serving the last good build)")
+			} else {
+				fmt.Fprintln(stderr, "portal: 生成失败，还没有可提供的网站；搜索和投诉受理照常，修正内容后自动生成 (build failed; no site yet)")
+			}
+			// The day is still watched: tomorrow's rebuild may succeed.
+			live.set(model.Today(time.Now(), cfg.Location), changes, changesErr == nil)
 		}
-		live.set(res.Today, changes, changesErr == nil)
-		printSummary(stdout, res)
-		pages.set(res.Theme)
-		site = res.Site
+		th, s, err := themes.load(ctx)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if th, s, err = themes.fallback(); err != nil {
+				return fmt.Errorf("serve: the theme: %w", err)
+			}
+		}
+		pages.set(th)
+		site = s
 	}
-
 	searcher, err := openSearch(*siteDir, cfg)
 	if err != nil {
 		return fmt.Errorf("search: %w", err)
 	}
 	defer searcher.Close()
-	follower.Store(searcher)
 
 	token, err := adminToken(*tokenFile)
 	if err != nil {
@@ -182,33 +205,43 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	defer stopBackground()
 	rb := newRebuilds()
-	rebuild := func(reasons string) {
+	rebuild := func(ctx context.Context, reasons string) {
 		fmt.Fprintf(stdout, "重新生成（%s）…\n", reasons)
-		changes, changesErr := store.Changes(bgCtx)
-		res, err := runPipeline(bgCtx, pipeline, stderr)
+		changes, changesErr := store.Changes(ctx)
+		day, err := worker.build(ctx)
 		if err != nil {
-			if bgCtx.Err() != nil {
-				return
+			switch {
+			case bgCtx.Err() != nil: // the server stops
+			case errors.Is(err, errBuildCancelled):
+				fmt.Fprintln(stdout, "重新生成已取消：内容又有修改，重新开始 (rebuild cancelled by a newer edit)")
+			default:
+				if !errors.Is(err, errReported) {
+					logger.Error("portal: "+err.Error(), "event", "rebuild_failed")
+				}
+				fmt.Fprintln(stderr, "portal: 重新生成失败，继续提供上一版网站 (rebuild failed; still serving the previous site)")
 			}
-			if !errors.Is(err, errReported) {
-				fmt.Fprintln(stderr, "portal:", err)
-			}
-			fmt.Fprintln(stderr, "portal: 重新生成失败，继续提供上一版网站 (rebuild failed; still serving the previous site)")
 			return
 		}
-		live.set(res.Today, changes, changesErr == nil)
-		pages.set(res.Theme)
-		if office != nil {
-			office.related.set(res.Site, base)
+		live.set(day, changes, changesErr == nil)
+		searcher.Reload()
+		th, s, err := themes.load(ctx)
+		if err != nil {
+			if ctx.Err() == nil && !errors.Is(err, errReported) {
+				fmt.Fprintln(stderr, "portal:", err)
+			}
+			return // the pages keep the layouts they had
 		}
-		printSummary(stdout, res)
+		pages.set(th)
+		if office != nil {
+			office.related.set(s, base)
+		}
 	}
 	background := func(f func()) {
 		wg.Add(1)
 		go func() { defer wg.Done(); f() }()
 	}
 	follow := func() {
-		th, s, err := loadPageTheme(bgCtx, opts, settings, stderr)
+		th, s, err := themes.load(bgCtx)
 		if err != nil {
 			if bgCtx.Err() == nil && !errors.Is(err, errReported) {
 				fmt.Fprintln(stderr, "portal:", err)
@@ -272,15 +305,27 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// loadPageTheme reads the site (through derive: nothing is written) and
-// returns the theme for pages rendered on request, as a build would set it,
-// for a server that builds nothing itself.
-func loadPageTheme(ctx context.Context, opts generator.Options, settings *model.Site, stderr io.Writer) (*theme.Theme, *model.Site, error) {
+// themeLoader reads the site (through derive: nothing is written) and
+// returns the theme for pages rendered on request, as a build would set
+// it. It keeps one pipeline, so each load re-reads only changed files.
+type themeLoader struct {
+	p        *generator.Pipeline
+	opts     generator.Options
+	settings *model.Site
+	stderr   io.Writer
+}
+
+func newThemeLoader(opts generator.Options, settings *model.Site, stderr io.Writer) *themeLoader {
 	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(settings)...)
-	res, err := generator.New(opts).RunThrough(ctx, generator.StageDerive)
+	opts.Progress = nil
+	return &themeLoader{p: generator.New(opts), opts: opts, settings: settings, stderr: stderr}
+}
+
+func (l *themeLoader) load(ctx context.Context) (*theme.Theme, *model.Site, error) {
+	res, err := l.p.RunThrough(ctx, generator.StageDerive)
 	if err != nil {
 		if errors.As(err, new(diag.Diagnostic)) {
-			fmt.Fprintln(stderr, err) // every content error, with its file and line
+			fmt.Fprintln(l.stderr, err) // every content error, with its file and line
 			return nil, nil, errReported
 		}
 		return nil, nil, err
@@ -290,6 +335,15 @@ func loadPageTheme(ctx context.Context, opts generator.Options, settings *model.
 		return nil, nil, err
 	}
 	return th, res.Site, nil
+}
+
+// fallback is the theme from portal.toml alone, for a server whose content
+// has errors from its first start: the search and complaint pages keep the
+// site's look, name and footer while an editor fixes the content.
+func (l *themeLoader) fallback() (*theme.Theme, *model.Site, error) {
+	th, err := generator.PageTheme(&generator.Result{Options: l.opts, Site: l.settings,
+		Today: model.Today(time.Now(), l.settings.Config.Location)})
+	return th, l.settings, err
 }
 
 // publicBase is the address every generated link uses: -base-url, else

@@ -147,7 +147,7 @@ func TestRebuildsCoalesce(t *testing.T) {
 	var runs []string
 	release := make(chan struct{})
 	started := make(chan struct{}, 10)
-	go rb.run(ctx, func(reasons string) {
+	go rb.run(ctx, func(_ context.Context, reasons string) {
 		mu.Lock()
 		runs = append(runs, reasons)
 		mu.Unlock()
@@ -169,6 +169,39 @@ func TestRebuildsCoalesce(t *testing.T) {
 	mu.Lock()
 	defer mu.Unlock()
 	assert.Equal(t, []string{reasonContent, reasonFigures + "、" + reasonDay}, runs)
+}
+
+// TestContentChangeCancelsRebuild: an edit while a rebuild runs cancels it
+// (it builds what is already out of date) and the next rebuild starts with
+// the edit; a new day or new figures do not cancel it.
+func TestContentChangeCancelsRebuild(t *testing.T) {
+	t.Parallel()
+	rb := newRebuilds()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type run struct {
+		reasons string
+		ctx     context.Context
+	}
+	runs := make(chan run, 10)
+	release := make(chan struct{})
+	go rb.run(ctx, func(ctx context.Context, reasons string) {
+		runs <- run{reasons, ctx}
+		select {
+		case <-ctx.Done():
+		case <-release:
+		}
+	})
+	rb.request(reasonDay)
+	first := <-runs
+	rb.request(reasonFigures)
+	assert.NoError(t, first.ctx.Err(), "new figures do not cancel a running rebuild")
+	rb.request(reasonContent)
+	<-first.ctx.Done()
+	second := <-runs
+	assert.Equal(t, reasonFigures+"、"+reasonContent, second.reasons)
+	assert.NoError(t, second.ctx.Err())
+	close(release)
 }
 
 // TestWatchDay: the rebuild for a new day comes at the first look after

@@ -30,16 +30,23 @@ const (
 type rebuilds struct {
 	kick    chan struct{} // holds at most one pending wake-up
 	mu      sync.Mutex
-	pending []string // the reasons since the last rebuild started
+	pending []string           // the reasons since the last rebuild started
+	cancel  context.CancelFunc // the running rebuild's, if any
 }
 
 func newRebuilds() *rebuilds { return &rebuilds{kick: make(chan struct{}, 1)} }
 
-// request asks for a rebuild; it never blocks.
+// request asks for a rebuild; it never blocks. A content change cancels
+// the running rebuild, which builds what is now out of date: the next one
+// starts at once with the newer content. (A new day or new figures wait
+// for the running rebuild: it is not wasted, and the next one follows.)
 func (r *rebuilds) request(reason string) {
 	r.mu.Lock()
 	if !slices.Contains(r.pending, reason) {
 		r.pending = append(r.pending, reason)
+	}
+	if reason == reasonContent && r.cancel != nil {
+		r.cancel()
 	}
 	r.mu.Unlock()
 	select {
@@ -49,21 +56,28 @@ func (r *rebuilds) request(reason string) {
 }
 
 // run calls build with the pending reasons whenever there are some, until
-// ctx ends. It returns after the running build, if any, has returned.
-func (r *rebuilds) run(ctx context.Context, build func(reasons string)) {
+// ctx ends. It returns after the running build, if any, has returned. The
+// build's context ends when ctx does or a content change cancels it.
+func (r *rebuilds) run(ctx context.Context, build func(ctx context.Context, reasons string)) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-r.kick:
 		}
+		bctx, cancel := context.WithCancel(ctx)
 		r.mu.Lock()
 		reasons := r.pending
 		r.pending = nil
+		r.cancel = cancel
 		r.mu.Unlock()
 		if len(reasons) > 0 {
-			build(strings.Join(reasons, "、"))
+			build(bctx, strings.Join(reasons, "、"))
 		}
+		r.mu.Lock()
+		r.cancel = nil
+		r.mu.Unlock()
+		cancel()
 	}
 }
 

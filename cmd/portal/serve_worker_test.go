@@ -1,0 +1,257 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// stallEnv names a file: while it exists, every build in a test's build
+// worker hangs without looking at its context, as a build stuck in a long
+// render would.
+const stallEnv = "PORTAL_TEST_WORKER_STALL"
+
+// TestMain lets this test binary stand in for portal as serve's build
+// worker (serve starts os.Executable, which in tests is this binary).
+func TestMain(m *testing.M) {
+	if os.Getenv(workerEnv) == "1" {
+		if p := os.Getenv(stallEnv); p != "" {
+			workerTestHook = func(context.Context) {
+				if _, err := os.Stat(p); err == nil {
+					fmt.Fprintln(os.Stderr, "test: build stalls")
+					time.Sleep(time.Hour)
+				}
+			}
+		}
+		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+		code := exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
+		stop()
+		os.Exit(code)
+	}
+	os.Exit(m.Run())
+}
+
+const brokenNews = "+++\ntitle = \"坏\"\ndate = 2025-13-40\n+++\n"
+
+func writeNews(t *testing.T, site, title string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(site, "content", "news", "n1.md"),
+		[]byte("+++\ntitle = \""+title+"\"\ndate = 2025-01-02\n+++\n正文。\n"), 0o644))
+}
+
+// TestServeStartsWithContentErrors: content with errors does not keep
+// serve from starting. With a last good build it serves that build, and
+// search and complaint intake in the site's theme; without one it still
+// takes complaints. The errors go to the log with file and line, never to
+// the public; fixing the content publishes it.
+func TestServeStartsWithContentErrors(t *testing.T) {
+	t.Parallel()
+	t.Run("last good build", func(t *testing.T) {
+		t.Parallel()
+		site := writeMiniSite(t, "上一版动态")
+		require.NoError(t, run(context.Background(), []string{"build", "-site", site}, &syncBuffer{}, &syncBuffer{}))
+		require.NoError(t, os.WriteFile(filepath.Join(site, "content", "news", "n1.md"), []byte(brokenNews), 0o644))
+		base, _, stderr, _ := startServeIn(t, "-site", site)
+		assert.Contains(t, stderr.String(), "content/news/n1.md:")
+		assert.Contains(t, stderr.String(), "继续提供上一版网站")
+
+		code, body := get(t, base+"/news/n1/")
+		assert.Equal(t, http.StatusOK, code)
+		assert.Contains(t, body, "上一版动态")
+		code, body = get(t, base+"/complaints/")
+		assert.Equal(t, http.StatusOK, code)
+		assert.Contains(t, body, "测试站", "the complaint form has the site's theme")
+		assert.NotContains(t, body, "n1.md")
+		code, _ = get(t, base+"/search/?q="+url.QueryEscape("动态"))
+		assert.Equal(t, http.StatusOK, code)
+
+		writeNews(t, site, "修正后的动态")
+		eventually(t, "the fixed content", func() bool { _, b := get(t, base+"/news/n1/"); return strings.Contains(b, "修正后的动态") })
+	})
+	t.Run("no build yet", func(t *testing.T) {
+		t.Parallel()
+		site := writeMiniSite(t, "x")
+		require.NoError(t, os.WriteFile(filepath.Join(site, "content", "news", "n1.md"), []byte(brokenNews), 0o644))
+		base, _, stderr, _ := startServeIn(t, "-site", site)
+		assert.Contains(t, stderr.String(), "还没有可提供的网站")
+		code, body := get(t, base+"/complaints/")
+		assert.Equal(t, http.StatusOK, code, "complaint intake never waits on content")
+		assert.Contains(t, body, "测试站")
+		code, body = postForm(t, base+"/complaints/", url.Values{
+			"category": {"拖欠账款"}, "department": {"fgw"}, "title": {"工程款拖欠两年未付"},
+			"description": {"某局拖欠我公司工程款两年，多次催要未果。"}, "name": {"张三"},
+			"phone": {"13800000000"}, "consent": {"on"}, "website": {""},
+		})
+		assert.Equal(t, http.StatusSeeOther, code, body)
+
+		writeNews(t, site, "第一次成功")
+		eventually(t, "the first good build", func() bool { _, b := get(t, base+"/news/n1/"); return strings.Contains(b, "第一次成功") })
+	})
+}
+
+func postForm(t *testing.T, target string, v url.Values) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodPost, target, strings.NewReader(v.Encode()))
+	require.NoError(t, err)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	u, _ := url.Parse(target)
+	req.Header.Set("Origin", u.Scheme+"://"+u.Host)
+	noRedirect := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := noRedirect.Do(req)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return resp.StatusCode, string(b)
+}
+
+// TestBuildOutOfMemoryEndsOnlyTheBuild: a build over its memory bound ends
+// its worker, not the server, which reports it and goes on serving.
+func TestBuildOutOfMemoryEndsOnlyTheBuild(t *testing.T) {
+	t.Parallel()
+	site := writeMiniSite(t, "上一版动态")
+	require.NoError(t, run(context.Background(), []string{"build", "-site", site}, &syncBuffer{}, &syncBuffer{}))
+	// 8 MiB is less than any build needs: the worker runs out at once.
+	base, _, stderr, _ := startServeIn(t, "-site", site, "-build-memory", "8")
+	// The runtime says "out of memory", or near the bound fails otherwise.
+	assert.Regexp(t, `重新生成进程(内存超过上限 8 MiB|异常退出.*-build-memory 提高上限（现为 8 MiB）)`, stderr.String())
+	assert.Contains(t, stderr.String(), "继续提供上一版网站")
+	code, body := get(t, base+"/news/n1/")
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "上一版动态")
+	code, _ = get(t, base+"/complaints/")
+	assert.Equal(t, http.StatusOK, code)
+
+	// Each rebuild gets a new worker, which fails the same way: the server
+	// reports each and stays up.
+	writeNews(t, site, "新动态")
+	eventually(t, "the second failure", func() bool { return strings.Count(stderr.String(), "重新生成失败") >= 1 })
+	code, _ = get(t, base+"/news/n1/")
+	assert.Equal(t, http.StatusOK, code)
+}
+
+// TestStuckBuildIsCancelled: a build that ignores cancellation is killed
+// within the grace period when a newer edit arrives, and the edit is
+// built by a new worker; stopping the server kills a stuck build too.
+// (Not parallel: the stall switch is in the environment.)
+func TestStuckBuildIsCancelled(t *testing.T) {
+	stall := filepath.Join(t.TempDir(), "stall")
+	t.Setenv(stallEnv, stall)
+	site := writeMiniSite(t, "第一版")
+	base, stdout, stderr, stop := startServeIn(t, "-site", site)
+
+	require.NoError(t, os.WriteFile(stall, nil, 0o644))
+	writeNews(t, site, "卡住的一版")
+	eventually(t, "the build to stall", func() bool { return strings.Contains(stderr.String(), "test: build stalls") })
+	require.NoError(t, os.Remove(stall))
+	writeNews(t, site, "第三版")
+	eventually(t, "the cancellation", func() bool { return strings.Contains(stdout.String(), "重新生成已取消") })
+	eventually(t, "the newer edit", func() bool { _, b := get(t, base+"/news/n1/"); return strings.Contains(b, "第三版") })
+
+	require.NoError(t, os.WriteFile(stall, nil, 0o644))
+	n := strings.Count(stderr.String(), "test: build stalls")
+	writeNews(t, site, "又卡住")
+	eventually(t, "the build to stall again", func() bool { return strings.Count(stderr.String(), "test: build stalls") > n })
+	stop() // fails the test unless serve returns (the stall lasts an hour)
+}
+
+// TestNoGapThroughRebuilds (#9.3): clients fetching pages, feeds and
+// searches without pause through 20 rebuilds see no error status and no
+// partly written page.
+func TestNoGapThroughRebuilds(t *testing.T) {
+	t.Parallel()
+	site := writeMiniSite(t, "版本 0")
+	for i := range 30 {
+		p := filepath.Join(site, "content", "news", fmt.Sprintf("m%02d.md", i))
+		require.NoError(t, os.WriteFile(p, []byte(fmt.Sprintf("+++\ntitle = \"固定动态 %d\"\ndate = 2025-01-%02d\n+++\n正文 %d。\n", i, i%28+1, i)), 0o644))
+	}
+	base, _, stderr, _ := startServeIn(t, "-site", site, "-refresh", "0")
+	targets := []struct{ path, want string }{
+		{"/", "</html>"},
+		{"/news/", "</html>"},
+		{"/news/n1/", "</html>"},
+		{"/news/m07/", "固定动态 7"},
+		{"/sitemap.xml", "</urlset>"},
+		{"/search/?q=" + url.QueryEscape("固定动态"), "</html>"},
+		{"/api/search?q=" + url.QueryEscape("固定动态"), "固定动态"},
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	var fetched atomic.Int64
+	var mu sync.Mutex
+	var failures []string
+	client := &http.Client{Timeout: 10 * time.Second}
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := w; ctx.Err() == nil; i++ {
+				tg := targets[i%len(targets)]
+				code, body, err := fetch(client, base+tg.path)
+				fetched.Add(1)
+				if err != nil || code != http.StatusOK || !strings.Contains(body, tg.want) {
+					mu.Lock()
+					failures = append(failures, fmt.Sprintf("%s: %d %v (%d bytes)", tg.path, code, err, len(body)))
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for i := 1; i <= 20; i++ {
+		title := fmt.Sprintf("版本 %d", i)
+		writeNews(t, site, title)
+		eventually(t, title, func() bool { _, b := get(t, base+"/news/n1/"); return strings.Contains(b, title) })
+	}
+	cancel()
+	wg.Wait()
+	assert.Empty(t, failures, stderr.String())
+	assert.Greater(t, fetched.Load(), int64(100))
+}
+
+func fetch(c *http.Client, u string) (int, string, error) {
+	resp, err := c.Get(u)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b), err
+}
+
+// TestOOMWatch: the runtime's out-of-memory message is seen even when the
+// worker's output splits it across writes.
+func TestOOMWatch(t *testing.T) {
+	tests := []struct {
+		name   string
+		writes []string
+		want   bool
+	}{
+		{"whole", []string{"fatal error: runtime: cannot allocate memory\n"}, true},
+		{"split", []string{"fatal error: runtime: cannot all", "ocate memory\n"}, true},
+		{"out of memory", []string{"runtime: out of memory: cannot allocate 4194304-byte block\n"}, true},
+		{"a content error", []string{"content/news/n1.md:3:8: date: 2025-13-40 is not a date\n"}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var o oomWatch
+			for _, w := range tt.writes {
+				_, _ = o.Write([]byte(w))
+			}
+			assert.Equal(t, tt.want, o.outOfMemory())
+		})
+	}
+}
