@@ -20,6 +20,13 @@ import (
 
 const site = "https://" + host
 
+// The complaint rate limit of the replicas: a burst of postBurst, then
+// postsPerMinute, per client and per replica.
+const (
+	postBurst      = 10
+	postsPerMinute = 6
+)
+
 // receipt is what POST /api/complaints answers.
 type receipt struct {
 	Receipt   string `json:"receipt"`
@@ -69,8 +76,13 @@ func TestReplicasBehindNginx(t *testing.T) {
 	const token = "deploy-test-token-0123456789"
 	// Each replica has its own copy of the site, as on its own machine; the
 	// store is shared.
+	// The rate limit is the shipped one's size, tight enough to see; nginx
+	// on this machine is the trusted proxy, the clients come from other
+	// loopback addresses.
 	edit := func(cfg string) string {
-		return strings.Replace(cfg, "[complaints]\nstore = \"\"\n", "[complaints]\nposts_per_minute = 100000\npost_burst = 100000\nstore = \""+dsn+"\"\n", 1)
+		cfg = strings.Replace(cfg, "[complaints]\nstore = \"\"\n", "[complaints]\nposts_per_minute = "+
+			fmt.Sprint(postsPerMinute)+"\npost_burst = "+fmt.Sprint(postBurst)+"\nstore = \""+dsn+"\"\n", 1)
+		return cfg + "\n[server]\ntrusted_proxies = [\"127.0.0.1/32\"]\n"
 	}
 	sites := []string{copySite(t, edit), copySite(t, edit)}
 	for _, s := range sites {
@@ -167,6 +179,104 @@ func TestReplicasBehindNginx(t *testing.T) {
 				time.Sleep(200 * time.Millisecond)
 			}
 		}
+	})
+
+	t.Run("the rate limit holds per real client behind the proxy, per replica", func(t *testing.T) {
+		// One client posting fast: each replica lets its burst through,
+		// then refuses (nginx alternates between the two), whatever the
+		// client writes in X-Forwarded-For.
+		flood := px.client("127.0.6.1")
+		acked, refused := 0, 0
+		for i := range 4 * postBurst {
+			req, _ := http.NewRequest("POST", site+"/api/complaints", strings.NewReader(complaintJSON(fmt.Sprintf("限流测试%d", i))))
+			req.Header.Set("Content-Type", "application/json")
+			if i >= postBurst {
+				// Spoofed: a new address each time, to escape the limit.
+				req.Header.Set("X-Forwarded-For", fmt.Sprintf("10.9.%d.%d", i/250, i%250+1))
+				req.Header.Set("X-Real-IP", fmt.Sprintf("10.8.%d.%d", i/250, i%250+1))
+			}
+			resp, err := flood.Do(req)
+			require.NoError(t, err)
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			switch resp.StatusCode {
+			case http.StatusCreated:
+				acked++
+			case http.StatusTooManyRequests:
+				refused++
+				assert.NotEmpty(t, resp.Header.Get("Retry-After"))
+			default:
+				t.Fatalf("post %d: status %d", i, resp.StatusCode)
+			}
+		}
+		t.Logf("one client: %d acknowledged, %d refused (burst %d on each of 2 replicas)", acked, refused, postBurst)
+		assert.GreaterOrEqual(t, acked, postBurst, "a citizen's burst goes through")
+		assert.LessOrEqual(t, acked, 2*postBurst+2, "the limit holds per replica: spoofed headers do not escape it")
+		assert.Positive(t, refused)
+		// Another citizen behind the same proxy is not held by the first.
+		for i := range 3 {
+			_, code, err := submit(px.client("127.0.6.2"), fmt.Sprintf("另一位市民%d", i))
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusCreated, code, "another client keeps its own limit")
+		}
+	})
+
+	t.Run("a rebuild on a replica causes no failed request", func(t *testing.T) {
+		r := replicas[0]
+		builds := strings.Count(r.output(), "已生成")
+		stop := make(chan struct{})
+		var fetched atomic.Int64
+		var failures []string
+		var mu sync.Mutex
+		var fetchers sync.WaitGroup
+		for w := range 3 {
+			fetchers.Add(1)
+			go func() {
+				defer fetchers.Done()
+				c := px.client(fmt.Sprintf("127.0.7.%d", w+1))
+				paths := []string{"/", "/commitments/", "/search/?q=承诺", "/sitemap.xml", "/complaints/stats/"}
+				for i := w; ; i++ {
+					select {
+					case <-stop:
+						return
+					default:
+					}
+					p := paths[i%len(paths)]
+					resp, err := c.Get(site + p)
+					fetched.Add(1)
+					if err != nil {
+						mu.Lock()
+						failures = append(failures, fmt.Sprintf("%s: %v", p, err))
+						mu.Unlock()
+						continue
+					}
+					b, err := io.ReadAll(resp.Body)
+					resp.Body.Close()
+					if err != nil || resp.StatusCode != http.StatusOK || len(b) == 0 {
+						mu.Lock()
+						failures = append(failures, fmt.Sprintf("%s: %d %v", p, resp.StatusCode, err))
+						mu.Unlock()
+					}
+				}
+			}()
+		}
+		// An editor's change on replica 1: it rebuilds while serving.
+		news, err := filepath.Glob(filepath.Join(r.site, "content", "news", "*.md"))
+		require.NoError(t, err)
+		require.NotEmpty(t, news)
+		b, err := os.ReadFile(news[0])
+		require.NoError(t, err)
+		require.NoError(t, os.WriteFile(news[0], append(b, []byte("\n补充说明。\n")...), 0o644))
+		deadline := time.Now().Add(2 * time.Minute)
+		for strings.Count(r.output(), "已生成") <= builds {
+			require.True(t, time.Now().Before(deadline), "replica 1 never rebuilt:\n%s", r.output())
+			time.Sleep(100 * time.Millisecond)
+		}
+		time.Sleep(500 * time.Millisecond) // requests right after the swap too
+		close(stop)
+		fetchers.Wait()
+		t.Logf("%d requests through a rebuild", fetched.Load())
+		assert.Empty(t, failures)
 	})
 
 	t.Run("kill -9 of a replica loses no acknowledged complaint, and nginx answers through the other", func(t *testing.T) {
