@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"portal/cmd/internal/siteindex"
@@ -22,18 +23,26 @@ import (
 	"portal/search"
 )
 
-// TestIncrementalMatchesClean applies random sequences of edits, additions,
-// deletions, renames, theme changes and date changes to a copy of the
-// shipped site. After each step it rebuilds incrementally twice over (with
-// the pipeline serve keeps, and with a new one, as a second `portal build`
-// would) and compares with a clean build of the same content in a fresh
-// folder: the output must be byte-identical, file for file, and the search
-// index must answer every query identically. CI runs a few steps; run
-// longer by hand:
+// TestIncrementalMatchesClean applies random sequences of changes to a copy
+// of the shipped site: body and title edits, front-matter edits that move
+// derived state (a deadline, a commitment's department), additions,
+// deletions and renames, edits and removed rows in data files, a changed
+// registry and portal.toml, theme overrides, and date changes (the next
+// day, or weeks later). A step applies one to three of them, as an editor's
+// save or a batch of saves does before serve rebuilds. After each step it
+// rebuilds incrementally (alternately with the pipeline serve keeps and
+// with a new one, as a second `portal build` would) and compares with a
+// clean build of the same content in a fresh folder: the output must be
+// byte-identical, file for file, and the search index must answer every
+// query identically.
 //
-//	PORTAL_INCREMENTAL_STEPS=200 PORTAL_INCREMENTAL_SEED=7 go test ./cmd/portal -run TestIncrementalMatchesClean -v
+// The first steps apply every kind of change once, in a random order, so
+// the short CI run covers them all; further steps pick at random. Run
+// longer by hand (a different seed is a different sequence):
+//
+//	PORTAL_INCREMENTAL_STEPS=200 PORTAL_INCREMENTAL_SEED=7 go test ./cmd/portal -run TestIncrementalMatchesClean -v -timeout 60m
 func TestIncrementalMatchesClean(t *testing.T) {
-	steps := 6
+	steps := len(mutations)
 	if n, err := strconv.Atoi(os.Getenv("PORTAL_INCREMENTAL_STEPS")); err == nil {
 		steps = n
 	}
@@ -64,9 +73,24 @@ func TestIncrementalMatchesClean(t *testing.T) {
 		return res
 	}
 	build(kept)
-	next := 0
+	m := &mutator{t: t, rng: rng, site: site, now: &now}
+	first := rng.Perm(len(mutations)) // every kind once before any repeats
+	kinds := map[string]int{}
 	for step := range steps {
-		what := mutate(t, rng, site, &now, &next)
+		var done []string
+		apply := func(i int) {
+			kinds[mutations[i].name]++
+			m.n++
+			done = append(done, mutations[i].apply(m))
+		}
+		if step < len(first) {
+			apply(first[step])
+		} else {
+			for range 1 + rng.IntN(3) {
+				apply(rng.IntN(len(mutations)))
+			}
+		}
+		what := strings.Join(done, "; ")
 		var res *generator.Result
 		if step%2 == 0 {
 			kept.SetNow(now)
@@ -94,6 +118,11 @@ func TestIncrementalMatchesClean(t *testing.T) {
 			t.FailNow()
 		}
 	}
+	if steps >= len(mutations) {
+		for _, mu := range mutations {
+			assert.Positive(t, kinds[mu.name], "%s was never applied", mu.name)
+		}
+	}
 }
 
 func live(t *testing.T, out string) string {
@@ -103,75 +132,231 @@ func live(t *testing.T, out string) string {
 	return dir
 }
 
-// mutate changes the site in one random way and says how.
-func mutate(t *testing.T, rng *rand.Rand, site string, now *time.Time, next *int) string {
-	t.Helper()
-	files := func(kinds ...string) []string {
-		var out []string
-		for _, k := range kinds {
-			matches, _ := filepath.Glob(filepath.Join(site, "content", k, "*.md"))
-			for _, m := range matches {
-				if filepath.Base(m) != "_index.md" {
-					out = append(out, m)
-				}
+// mutator changes the test's copy of the site.
+type mutator struct {
+	t    *testing.T
+	rng  *rand.Rand
+	site string
+	now  *time.Time
+	n    int // the change's number, written into what it writes
+}
+
+func (m *mutator) files(kinds ...string) []string {
+	var out []string
+	for _, k := range kinds {
+		matches, _ := filepath.Glob(filepath.Join(m.site, "content", k, "*.md"))
+		for _, p := range matches {
+			if filepath.Base(p) != "_index.md" {
+				out = append(out, p)
 			}
 		}
-		slices.Sort(out)
-		return out
 	}
-	pick := func(list []string) string { return list[rng.IntN(len(list))] }
-	rewrite := func(file string, fn func(string) string) {
-		b, err := os.ReadFile(file)
-		require.NoError(t, err)
-		require.NoError(t, os.WriteFile(file, []byte(fn(string(b))), 0o644))
-	}
-	rel := func(p string) string { r, _ := filepath.Rel(site, p); return filepath.ToSlash(r) }
-	*next++
-	n := *next
-	switch rng.IntN(8) {
-	case 0: // a body edit
-		f := pick(files("commitments", "news", "cases", "policies", "records", "disclosures"))
-		rewrite(f, func(s string) string { return s + fmt.Sprintf("\n\n补充说明：第%d次修改。\n", n) })
-		return "body of " + rel(f)
-	case 1: // a title edit
-		f := pick(files("commitments", "news", "cases", "policies", "records", "disclosures"))
-		rewrite(f, func(s string) string {
-			return strings.Replace(s, `title = "`, fmt.Sprintf(`title = "（第%d次修订）`, n), 1)
-		})
-		return "title of " + rel(f)
-	case 2: // a new page
-		f := pick(files("news", "cases"))
-		b, err := os.ReadFile(f)
-		require.NoError(t, err)
-		dst := filepath.Join(filepath.Dir(f), fmt.Sprintf("added-%d.md", n))
-		require.NoError(t, os.WriteFile(dst, b, 0o644))
-		return "added " + rel(dst)
-	case 3: // a deletion
-		f := pick(files("news", "cases", "commitments", "records"))
-		require.NoError(t, os.Remove(f))
-		return "deleted " + rel(f)
-	case 4: // a rename
-		f := pick(files("news", "cases", "policies"))
-		dst := filepath.Join(filepath.Dir(f), fmt.Sprintf("renamed-%d.md", n))
-		require.NoError(t, os.Rename(f, dst))
-		return "renamed " + rel(f) + " to " + rel(dst)
-	case 5, 6: // the next day, or weeks later
-		days := 1
-		if rng.IntN(2) == 0 {
-			days = 1 + rng.IntN(60)
+	slices.Sort(out)
+	require.NotEmpty(m.t, out, "no files of %v left", kinds)
+	return out
+}
+
+func (m *mutator) pick(list []string) string { return list[m.rng.IntN(len(list))] }
+
+func (m *mutator) rewrite(file string, fn func(string) string) {
+	b, err := os.ReadFile(file)
+	require.NoError(m.t, err)
+	require.NoError(m.t, os.WriteFile(file, []byte(fn(string(b))), 0o644))
+}
+
+func (m *mutator) rel(p string) string {
+	r, _ := filepath.Rel(m.site, p)
+	return filepath.ToSlash(r)
+}
+
+// frontLine returns the first front-matter line of a Markdown file that
+// starts with key (so a top-level key, not one inside [[progress]]).
+func frontLine(s, key string) (string, bool) {
+	for _, line := range strings.Split(s, "\n") {
+		if strings.HasPrefix(line, "[[") {
+			return "", false
 		}
-		*now = now.AddDate(0, 0, days)
-		return fmt.Sprintf("date +%d days (%s)", days, now.Format(time.DateOnly))
-	default: // a theme override appears, changes or goes
-		p := filepath.Join(site, "themes", "default", "layouts", "partials", "footer.html")
-		if _, err := os.Stat(p); err == nil && rng.IntN(2) == 0 {
-			require.NoError(t, os.RemoveAll(filepath.Join(site, "themes")))
+		if strings.HasPrefix(line, key+" = ") {
+			return line, true
+		}
+	}
+	return "", false
+}
+
+// mutations are the kinds of change the test applies.
+var mutations = []struct {
+	name  string
+	apply func(m *mutator) string
+}{
+	{"body edit", func(m *mutator) string {
+		f := m.pick(m.files("commitments", "news", "cases", "policies", "records", "disclosures"))
+		m.rewrite(f, func(s string) string { return s + fmt.Sprintf("\n\n补充说明：第%d次修改。\n", m.n) })
+		return "body of " + m.rel(f)
+	}},
+	{"title edit", func(m *mutator) string {
+		f := m.pick(m.files("commitments", "news", "cases", "policies", "records", "disclosures"))
+		m.rewrite(f, func(s string) string {
+			return strings.Replace(s, `title = "`, fmt.Sprintf(`title = "（第%d次修订）`, m.n), 1)
+		})
+		return "title of " + m.rel(f)
+	}},
+	{"deadline moved", func(m *mutator) string {
+		var with []string
+		for _, f := range m.files("commitments") {
+			b, err := os.ReadFile(f)
+			require.NoError(m.t, err)
+			if _, ok := frontLine(string(b), "deadline"); ok {
+				with = append(with, f)
+			}
+		}
+		f := m.pick(with)
+		days := m.rng.IntN(241) - 120
+		m.rewrite(f, func(s string) string {
+			line, _ := frontLine(s, "deadline")
+			d, err := time.Parse(time.DateOnly, strings.TrimPrefix(line, "deadline = "))
+			require.NoError(m.t, err, line)
+			return strings.Replace(s, line, "deadline = "+d.AddDate(0, 0, days).Format(time.DateOnly), 1)
+		})
+		return fmt.Sprintf("deadline of %s %+d days", m.rel(f), days)
+	}},
+	{"department changed", func(m *mutator) string {
+		b, err := os.ReadFile(filepath.Join(m.site, "data", "departments.toml"))
+		require.NoError(m.t, err)
+		var ids []string
+		for _, line := range strings.Split(string(b), "\n") {
+			if id, ok := strings.CutPrefix(line, "id = "); ok {
+				ids = append(ids, strings.Trim(id, `"`))
+			}
+		}
+		f := m.pick(m.files("commitments", "news", "policies"))
+		id := m.pick(ids)
+		m.rewrite(f, func(s string) string {
+			if line, ok := frontLine(s, "department"); ok {
+				return strings.Replace(s, line, `department = "`+id+`"`, 1)
+			}
+			return strings.Replace(s, "+++\n", "+++\n"+`department = "`+id+`"`+"\n", 1)
+		})
+		return "department of " + m.rel(f) + " set to " + id
+	}},
+	{"page added", func(m *mutator) string {
+		f := m.pick(m.files("news", "cases", "commitments", "disclosures"))
+		b, err := os.ReadFile(f)
+		require.NoError(m.t, err)
+		dst := filepath.Join(filepath.Dir(f), fmt.Sprintf("added-%d.md", m.n))
+		require.NoError(m.t, os.WriteFile(dst, b, 0o644))
+		return "added " + m.rel(dst)
+	}},
+	{"page deleted", func(m *mutator) string {
+		f := m.pick(m.files("news", "cases", "commitments", "records"))
+		require.NoError(m.t, os.Remove(f))
+		return "deleted " + m.rel(f)
+	}},
+	{"page renamed", func(m *mutator) string {
+		f := m.pick(m.files("news", "cases", "policies", "commitments"))
+		dst := filepath.Join(filepath.Dir(f), fmt.Sprintf("renamed-%d.md", m.n))
+		require.NoError(m.t, os.Rename(f, dst))
+		return "renamed " + m.rel(f) + " to " + m.rel(dst)
+	}},
+	{"data row edited", func(m *mutator) string {
+		f := m.pick(m.dataFiles())
+		var row int
+		m.rewrite(f, func(s string) string {
+			lines := strings.Split(s, "\n")
+			var rows []int
+			for i, l := range lines {
+				if i > 0 && strings.Contains(l, "（示例）") {
+					rows = append(rows, i)
+				}
+			}
+			require.NotEmpty(m.t, rows, f)
+			row = rows[m.rng.IntN(len(rows))]
+			lines[row] = strings.Replace(lines[row], "（示例）", fmt.Sprintf("（第%d次修改）（示例）", m.n), 1)
+			return strings.Join(lines, "\n")
+		})
+		return fmt.Sprintf("row %d of %s edited", row, m.rel(f))
+	}},
+	{"data row removed", func(m *mutator) string {
+		f := m.pick(m.dataFiles())
+		var row int
+		m.rewrite(f, func(s string) string {
+			lines := strings.Split(strings.TrimSuffix(s, "\n"), "\n")
+			row = 1 + m.rng.IntN(len(lines)-1)
+			return strings.Join(slices.Delete(lines, row, row+1), "\n") + "\n"
+		})
+		return fmt.Sprintf("row %d of %s removed", row, m.rel(f))
+	}},
+	{"registry edited", func(m *mutator) string {
+		// A body's short name changes; the old one stays as an alias, as
+		// content written before the change still cites it.
+		f := filepath.Join(m.site, "data", "departments.toml")
+		var old string
+		m.rewrite(f, func(s string) string {
+			blocks := strings.Split(s, "[[department]]")
+			var with []int
+			for i, b := range blocks {
+				if i > 0 && strings.Contains(b, "\nshort = ") {
+					with = append(with, i)
+				}
+			}
+			i := with[m.rng.IntN(len(with))]
+			lines := strings.Split(blocks[i], "\n")
+			var short string
+			for j, l := range lines {
+				if v, ok := strings.CutPrefix(l, "short = "); ok {
+					old, short = l, v
+					lines[j] = strings.TrimSuffix(l, `"`) + fmt.Sprintf(`%d"`, m.n)
+				}
+			}
+			aliased := false
+			for j, l := range lines {
+				if v, ok := strings.CutPrefix(l, "aliases = ["); ok {
+					lines[j], aliased = "aliases = ["+short+", "+v, true
+				}
+			}
+			if !aliased {
+				lines = slices.Insert(lines, 1, "aliases = ["+short+"]")
+			}
+			blocks[i] = strings.Join(lines, "\n")
+			return strings.Join(blocks, "[[department]]")
+		})
+		return "registry: " + old + " renamed"
+	}},
+	{"portal.toml edited", func(m *mutator) string {
+		m.rewrite(filepath.Join(m.site, "portal.toml"), func(s string) string {
+			return strings.Replace(s, `description = "`, fmt.Sprintf(`description = "（第%d版）`, m.n), 1)
+		})
+		return "portal.toml description"
+	}},
+	{"date changed", func(m *mutator) string {
+		days := 1
+		if m.rng.IntN(2) == 0 {
+			days = 1 + m.rng.IntN(60)
+		}
+		*m.now = m.now.AddDate(0, 0, days)
+		return fmt.Sprintf("date +%d days (%s)", days, m.now.Format(time.DateOnly))
+	}},
+	{"theme override", func(m *mutator) string {
+		p := filepath.Join(m.site, "themes", "default", "layouts", "partials", "footer.html")
+		if _, err := os.Stat(p); err == nil && m.rng.IntN(2) == 0 {
+			require.NoError(m.t, os.RemoveAll(filepath.Join(m.site, "themes")))
 			return "theme override removed"
 		}
-		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
-		require.NoError(t, os.WriteFile(p, []byte(fmt.Sprintf(`<footer>自定义页脚 %d {{.Site.Gov.Sponsor}}</footer>`, n)), 0o644))
+		require.NoError(m.t, os.MkdirAll(filepath.Dir(p), 0o755))
+		require.NoError(m.t, os.WriteFile(p, []byte(fmt.Sprintf(`<footer>自定义页脚 %d {{.Site.Gov.Sponsor}}</footer>`, m.n)), 0o644))
 		return "theme override written"
+	}},
+}
+
+func (m *mutator) dataFiles() []string {
+	out, _ := filepath.Glob(filepath.Join(m.site, "data", "disclosures", "*.csv"))
+	var keep []string
+	for _, f := range out {
+		if b, err := os.ReadFile(f); err == nil && strings.Count(string(b), "\n") > 2 {
+			keep = append(keep, f)
+		}
 	}
+	require.NotEmpty(m.t, keep, "no data rows left")
+	return keep
 }
 
 // sameTree requires two folders to hold the same files with the same bytes.
