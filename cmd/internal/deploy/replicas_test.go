@@ -1,10 +1,13 @@
 package deploy
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
+	"mime/multipart"
 	"net/http"
+	"net/textproto"
 	"os"
 	"path/filepath"
 	"strings"
@@ -219,6 +222,37 @@ func TestReplicasBehindNginx(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, http.StatusCreated, code, "another client keeps its own limit")
 		}
+	})
+
+	t.Run("a form over the upload limit is refused by serve, keeping what the citizen typed", func(t *testing.T) {
+		var b bytes.Buffer
+		w := multipart.NewWriter(&b)
+		for k, v := range map[string]string{"category": "拖欠账款", "department": "fgw", "title": "附件过大的投诉",
+			"description": "某局拖欠我公司工程款两年，合同编号 2023-018，多次催要未果。", "name": "张三",
+			"phone": "13800000000", "consent": "on"} {
+			require.NoError(t, w.WriteField(k, v))
+		}
+		h := textproto.MIMEHeader{}
+		h.Set("Content-Disposition", `form-data; name="attachments"; filename="scan.pdf"`)
+		h.Set("Content-Type", "application/pdf")
+		part, err := w.CreatePart(h)
+		require.NoError(t, err)
+		_, err = part.Write(append([]byte("%PDF-1.4\n"), bytes.Repeat([]byte("x"), 20<<20)...))
+		require.NoError(t, err)
+		require.NoError(t, w.Close())
+		req, _ := http.NewRequest("POST", site+"/complaints/", &b)
+		req.Header.Set("Content-Type", w.FormDataContentType())
+		req.Header.Set("Origin", site)
+		resp, err := px.client("127.0.6.9").Do(req)
+		require.NoError(t, err)
+		body, err := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		require.NoError(t, err)
+		assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+		assert.Contains(t, string(body), "附件过大的投诉", "the title is kept")
+		assert.Contains(t, string(body), "合同编号 2023-018", "the description is kept")
+		assert.Contains(t, string(body), "请改选较小的文件")
+		assert.Contains(t, string(body), "临沂", "the page is in the site's theme, not nginx's")
 	})
 
 	t.Run("a rebuild on a replica causes no failed request", func(t *testing.T) {

@@ -340,3 +340,42 @@ func TestHostileFraming(t *testing.T) {
 	})
 	assert.NotContains(t, logs.String(), "level=ERROR", "client mistakes are not internal errors")
 }
+
+// TestConnectionBounds: an idle keep-alive connection is closed after the
+// idle timeout, and connections beyond MaxConnections wait (in the
+// kernel's queue) until one closes instead of being served at once.
+func TestConnectionBounds(t *testing.T) {
+	f := newFixture(t, Options{})
+	addr := liveServer(t, f, HTTPConfig{IdleTimeout: 200 * time.Millisecond, MaxConnections: 1})
+
+	first, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer first.Close()
+	br := bufio.NewReader(first)
+	io.WriteString(first, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	resp, err := http.ReadResponse(br, nil)
+	require.NoError(t, err)
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	status := resp.StatusCode
+
+	// While the first holds the only slot, a second is not answered.
+	second, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	defer second.Close()
+	io.WriteString(second, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+	second.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+	_, err = second.Read(make([]byte, 1))
+	require.ErrorIs(t, err, os.ErrDeadlineExceeded, "the second connection waits while the first holds the only slot")
+
+	// The idle first connection is closed by the server, not by us…
+	first.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = br.ReadByte()
+	require.ErrorIs(t, err, io.EOF, "the server closes an idle keep-alive connection")
+	// …which frees the slot: the second is answered.
+	second.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err = http.ReadResponse(bufio.NewReader(second), nil)
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, status, resp.StatusCode)
+}
