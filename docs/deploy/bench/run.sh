@@ -8,7 +8,8 @@
 #   bash docs/deploy/bench/run.sh                  # SQLite store
 #   bash docs/deploy/bench/run.sh postgres://…     # a PostgreSQL store
 #
-# Settings: BENCH_DURATION (20s), BENCH_CONNECTIONS (32). Needs nginx, wrk,
+# Settings: BENCH_DURATION (20s), BENCH_CONNECTIONS (32), BENCH_ONLY (pages,
+# searches or complaints: that group only). Needs nginx, wrk,
 # openssl and go. Everything runs on this machine: wrk's own CPU is part of
 # the load, as the proxy's is.
 set -euo pipefail
@@ -82,10 +83,17 @@ w() { # w LABEL URL [wrk args…]
   wrk -t2 -c"$conns" -d"$dur" --latency "$@" "$url" | grep -E "Requests/sec|Latency|50%|99%|Non-2xx|Socket errors|complaints:"
 }
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); store: ${store:-SQLite}"
-for round in 1 2; do
-  w "pages, nginx serving the built files (A) round $round" "https://127.0.0.1:$port_static" -s "$bench/pages.lua"
-  w "pages, nginx → portal serve (B) round $round" "https://127.0.0.1:$port_proxy" -s "$bench/pages.lua"
-done
-w "searches, JSON API, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/search.lua"
-SEARCH_HTML=1 w "searches, HTML page, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/search.lua"
-w "complaints, JSON API, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/complaints.lua"
+only="${BENCH_ONLY:-}"
+if [ -z "$only" ] || [ "$only" = pages ]; then
+  for round in 1 2; do
+    w "pages, nginx serving the built files (A) round $round" "https://127.0.0.1:$port_static" -s "$bench/pages.lua"
+    w "pages, nginx → portal serve (B) round $round" "https://127.0.0.1:$port_proxy" -s "$bench/pages.lua"
+  done
+fi
+if [ -z "$only" ] || [ "$only" = searches ]; then
+  w "searches, JSON API, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/search.lua"
+  SEARCH_HTML=1 w "searches, HTML page, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/search.lua"
+fi
+if [ -z "$only" ] || [ "$only" = complaints ]; then
+  w "complaints, JSON API, nginx → portal serve" "https://127.0.0.1:$port_proxy" -s "$bench/complaints.lua"
+fi
