@@ -348,7 +348,10 @@ const diffContext = 30
 func diffHTML(segs []ledger.Segment) template.HTML {
 	var b strings.Builder
 	esc := func(s string) string {
-		return strings.ReplaceAll(html.EscapeString(s), "\n", `<span class="para" aria-label="换段">¶</span>`)
+		// A screen reader says 换段 instead of reading the pilcrow; a bare
+		// span may not carry an aria-label (Nu checker), so the words are
+		// visually hidden text.
+		return strings.ReplaceAll(html.EscapeString(s), "\n", `<span class="para"><span aria-hidden="true">¶</span><span class="visually-hidden">换段</span></span>`)
 	}
 	for i, s := range segs {
 		switch s.Op {

@@ -141,12 +141,10 @@ func startServer(tmp string) (*server, error) {
 	}
 
 	site := filepath.Join(tmp, "site")
-	for _, dir := range []string{"content", "data"} {
-		if err := os.CopyFS(filepath.Join(site, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
-			return nil, fmt.Errorf("copy the shipped site: %w", err)
-		}
+	if err := copyShippedSite(root, site); err != nil {
+		return nil, err
 	}
-	toml, err := os.ReadFile(filepath.Join(root, "portal.toml"))
+	toml, err := os.ReadFile(filepath.Join(site, "portal.toml"))
 	if err != nil {
 		return nil, err
 	}
@@ -234,6 +232,21 @@ func startServer(tmp string) (*server, error) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// copyShippedSite copies the repository's site (content, data, portal.toml)
+// into dst, so a build or server never writes its state into the repository.
+func copyShippedSite(root, dst string) error {
+	for _, dir := range []string{"content", "data"} {
+		if err := os.CopyFS(filepath.Join(dst, dir), os.DirFS(filepath.Join(root, dir))); err != nil {
+			return fmt.Errorf("copy the shipped site: %w", err)
+		}
+	}
+	toml, err := os.ReadFile(filepath.Join(root, "portal.toml"))
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(filepath.Join(dst, "portal.toml"), toml, 0o644)
 }
 
 // stop asks the server to stop gracefully (SIGINT), and kills it if it has
