@@ -90,7 +90,7 @@ type backOffice struct {
 // token API) over svc and store, and runs its upkeep: expired sessions
 // are swept and personal data past retention erased at start and hourly.
 func startBackOffice(ctx context.Context, addr string, svc *intake.Service, store intake.Store, cfg model.Config, token string,
-	logger *slog.Logger) (*backOffice, error) {
+	logger *slog.Logger, siteProblem func() *backoffice.SiteProblem) (*backOffice, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("back office: %w", err)
@@ -98,7 +98,7 @@ func startBackOffice(ctx context.Context, addr string, svc *intake.Service, stor
 	accounts := staff.New(staff.Config{Store: store, Known: svc.Known, Issuer: cfg.Title})
 	bo := &backOffice{ln: ln, related: &relatedPages{}, done: make(chan error, 1)}
 	h, err := backoffice.New(backoffice.Options{
-		Complaints: svc, Accounts: accounts, Title: cfg.Title, Logger: logger, Related: bo.related.find,
+		Complaints: svc, Accounts: accounts, Title: cfg.Title, Logger: logger, Related: bo.related.find, SiteProblem: siteProblem,
 		API: server.NewAdminAPI(server.Options{Complaints: svc, AdminToken: token, Logger: logger}),
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 
 	"github.com/fsnotify/fsnotify"
 
+	"portal/cmd/internal/backoffice"
 	"portal/cmd/internal/server"
 	"portal/generator"
 	"portal/generator/diag"
@@ -114,6 +115,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	worker := newBuildWorker(*siteDir, outDir, base, *dsn, *buildMemory, stdout, stderr)
 	defer worker.close()
 	themes := newThemeLoader(opts, settings, stderr)
+	status := &siteStatus{}
 	live := &liveState{}
 	pages := &pageSwitch{}
 	var site *model.Site // the latest build's, for the back office's links
@@ -134,6 +136,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// in the log and the next edit rebuilds.
 		changes, changesErr := store.Changes(ctx)
 		day, err := worker.build(ctx)
+		status.record(err)
 		switch {
 		case err == nil:
 			live.set(day, changes, changesErr == nil)
@@ -179,7 +182,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var office *backOffice
 	if officeAddr != "" {
-		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger); err != nil {
+		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger, status.problem); err != nil {
 			return err
 		}
 		office.related.set(site, base)
@@ -209,6 +212,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "重新生成（%s）…\n", reasons)
 		changes, changesErr := store.Changes(ctx)
 		day, err := worker.build(ctx)
+		if bgCtx.Err() == nil {
+			status.record(err)
+		}
 		if err != nil {
 			switch {
 			case bgCtx.Err() != nil: // the server stops
@@ -303,6 +309,45 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return fmt.Errorf("serve: shutdown: %w", err)
 	}
 	return nil
+}
+
+// siteStatus is whether the public site is current: the last build's
+// failure, for the supervisors' inbox in the back office.
+type siteStatus struct {
+	mu sync.Mutex
+	p  *backoffice.SiteProblem
+}
+
+// record notes the outcome of a build; a cancelled one says nothing.
+func (s *siteStatus) record(err error) {
+	if errors.Is(err, errBuildCancelled) {
+		return
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err == nil {
+		s.p = nil
+		return
+	}
+	p := &backoffice.SiteProblem{Since: time.Now()}
+	if s.p != nil {
+		p.Since = s.p.Since
+	}
+	var ce *contentErrors
+	switch {
+	case errors.As(err, &ce):
+		p.Lines, p.More = ce.lines, ce.more
+		p.Summary = fmt.Sprintf("网站内容有 %d 处错误", len(ce.lines)+ce.more)
+	default:
+		p.Summary = err.Error()
+	}
+	s.p = p
+}
+
+func (s *siteStatus) problem() *backoffice.SiteProblem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.p
 }
 
 // themeLoader reads the site (through derive: nothing is written) and

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -9,7 +10,9 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"regexp"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -53,10 +56,22 @@ const defaultBuildMemoryMiB = 2048
 
 // workerResult is the worker's answer to one build.
 type workerResult struct {
-	OK        bool   `json:"ok"`
-	Cancelled bool   `json:"cancelled,omitempty"`
-	Today     string `json:"today,omitempty"` // RFC 3339: the day the build is correct for
+	OK        bool     `json:"ok"`
+	Cancelled bool     `json:"cancelled,omitempty"`
+	Today     string   `json:"today,omitempty"`  // RFC 3339: the day the build is correct for
+	Errors    []string `json:"errors,omitempty"` // content errors (file:line: message), the first few
+	More      int      `json:"more,omitempty"`   // content errors not in Errors
 }
+
+// contentErrors is a build refused for content errors (printed in full by
+// the worker); it is errReported, with the first few for staff.
+type contentErrors struct {
+	lines []string
+	more  int
+}
+
+func (e *contentErrors) Error() string        { return errReported.Error() }
+func (e *contentErrors) Is(target error) bool { return target == errReported }
 
 // cmdBuildWorker is `portal build-worker -site DIR -out DIR [-base-url URL]
 // [-db DSN] [-max-memory MiB]`, started by serve only.
@@ -123,7 +138,8 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 		if workerTestHook != nil {
 			workerTestHook(bctx)
 		}
-		res, err := runPipeline(bctx, pipeline, stderr)
+		diags := &lineCapture{max: 20}
+		res, err := runPipeline(bctx, pipeline, io.MultiWriter(stderr, diags))
 		cancelled := bctx.Err() != nil
 		mu.Lock()
 		cancelBuild = nil
@@ -140,6 +156,7 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 			if !errors.Is(err, errReported) {
 				fmt.Fprintln(stderr, "portal:", err)
 			}
+			r.Errors, r.More = diags.lines()
 		}
 		if err := enc.Encode(r); err != nil {
 			return nil // the server is gone
@@ -289,7 +306,7 @@ func (b *buildWorker) answer(res workerResult) (time.Time, error) {
 	case res.Cancelled:
 		return time.Time{}, errBuildCancelled
 	default:
-		return time.Time{}, errReported
+		return time.Time{}, &contentErrors{lines: res.Errors, more: res.More}
 	}
 }
 
@@ -346,6 +363,54 @@ func (b *buildWorker) close() {
 	}
 	b.in.Close()
 	b.reap()
+}
+
+// lineCapture keeps the lines written to it that name a position in the
+// site (content errors: "content/news/a.md:3:8: …"), at most max, and
+// counts the rest.
+type lineCapture struct {
+	mu      sync.Mutex
+	max     int
+	partial []byte
+	kept    []string
+	more    int
+}
+
+var positionRe = regexp.MustCompile(`^[^\s:]+\.[A-Za-z0-9]+:\d+(:\d+)?: `)
+
+func (c *lineCapture) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.partial = append(c.partial, p...)
+	for {
+		i := bytes.IndexByte(c.partial, '\n')
+		if i < 0 {
+			break
+		}
+		line := string(c.partial[:i])
+		c.partial = c.partial[i+1:]
+		if j := strings.LastIndexByte(line, '\r'); j >= 0 {
+			line = line[j+1:] // after a progress line redrawn in place
+		}
+		if !positionRe.MatchString(line) {
+			continue
+		}
+		if len(c.kept) < c.max {
+			c.kept = append(c.kept, line)
+		} else {
+			c.more++
+		}
+	}
+	if len(c.partial) > 64<<10 {
+		c.partial = c.partial[:0] // a line this long is no diagnostic
+	}
+	return len(p), nil
+}
+
+func (c *lineCapture) lines() ([]string, int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.kept), c.more
 }
 
 // oomWatch notes whether the Go runtime said it ran out of memory

@@ -255,3 +255,53 @@ func TestOOMWatch(t *testing.T) {
 		})
 	}
 }
+
+// TestWorkerReportsContentErrors: a build refused for content errors comes
+// back from the worker with the errors, file and line, for staff.
+func TestWorkerReportsContentErrors(t *testing.T) {
+	t.Parallel()
+	site := writeMiniSite(t, "x")
+	require.NoError(t, os.WriteFile(filepath.Join(site, "content", "news", "n1.md"), []byte(brokenNews), 0o644))
+	w := newBuildWorker(site, filepath.Join(site, "public"), "http://127.0.0.1:1/", "", 0, &syncBuffer{}, &syncBuffer{})
+	defer w.close()
+	_, err := w.build(context.Background())
+	require.ErrorIs(t, err, errReported)
+	var ce *contentErrors
+	require.ErrorAs(t, err, &ce)
+	require.Len(t, ce.lines, 1)
+	assert.Contains(t, ce.lines[0], "content/news/n1.md:3:")
+
+	writeNews(t, site, "修好了")
+	_, err = w.build(context.Background())
+	require.NoError(t, err, "the same worker builds the fixed content")
+}
+
+// TestSiteStatus: what the back office is told about the public site.
+func TestSiteStatus(t *testing.T) {
+	var s siteStatus
+	assert.Nil(t, s.problem())
+	s.record(&contentErrors{lines: []string{"content/a.md:1:1: x"}, more: 2})
+	p := s.problem()
+	require.NotNil(t, p)
+	assert.Equal(t, "网站内容有 3 处错误", p.Summary)
+	assert.Equal(t, []string{"content/a.md:1:1: x"}, p.Lines)
+	since := p.Since
+
+	s.record(errBuildCancelled)
+	assert.Same(t, p, s.problem(), "a cancelled build says nothing")
+	s.record(fmt.Errorf("重新生成进程异常退出（signal: killed）"))
+	assert.Equal(t, "重新生成进程异常退出（signal: killed）", s.problem().Summary)
+	assert.Equal(t, since, s.problem().Since, "failing since the first failure")
+	s.record(nil)
+	assert.Nil(t, s.problem())
+}
+
+func TestLineCapture(t *testing.T) {
+	c := &lineCapture{max: 2}
+	for _, w := range []string{"进度 10%\r", "content/a.md:3:8: date: bad\ncontent/b", ".md:4:1: bogus\nportal: errors reported above\n", "data/x.csv:9: more\n"} {
+		_, _ = c.Write([]byte(w))
+	}
+	lines, more := c.lines()
+	assert.Equal(t, []string{"content/a.md:3:8: date: bad", "content/b.md:4:1: bogus"}, lines)
+	assert.Equal(t, 1, more)
+}

@@ -87,10 +87,22 @@ type Options struct {
 	Related func(id string) (Related, bool)
 	Title   string // the site's name, shown in the header
 	Logger  *slog.Logger
+	// SiteProblem says why the public site is not current (its last build
+	// failed), for the supervisors' inbox; nil, or nil returned: it is.
+	// Content errors go to staff and the log, never to the public.
+	SiteProblem func() *SiteProblem
 	// LoginRate and LoginBurst bound sign-in attempts per client address
 	// (per second, bucket); zero takes one every 6 s after a burst of 10.
 	LoginRate  float64
 	LoginBurst int
+}
+
+// SiteProblem is a failed build of the public site, as staff see it.
+type SiteProblem struct {
+	Since   time.Time // the first failure since the last good build
+	Summary string    // what happened, in Chinese
+	Lines   []string  // the errors (file:line: message), at most a screenful
+	More    int       // errors not in Lines
 }
 
 // Cookie names: __Host- makes browsers insist on Secure, Path=/ and no Domain.

@@ -12,6 +12,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -68,6 +69,7 @@ type office struct {
 	fgw, sj  string // receipts: one assigned to each department
 	fresh    string // a receipt not yet accepted
 	personal []string
+	problem  atomic.Pointer[SiteProblem] // what Options.SiteProblem answers
 }
 
 func newOffice(t *testing.T) *office {
@@ -78,7 +80,8 @@ func newOffice(t *testing.T) *office {
 		Departments: []intake.Department{{ID: "fgw", Name: "市发展改革委"}, {ID: "sj", Name: "市审计局"}}})
 	o.acc = staff.New(staff.Config{Store: o.mem, Known: o.svc.Known, Issuer: "测试", Now: o.clock.now})
 	logger := slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	h, err := New(Options{Complaints: o.svc, Accounts: o.acc, Title: "测试站", Logger: logger, LoginRate: 100, LoginBurst: 100})
+	h, err := New(Options{Complaints: o.svc, Accounts: o.acc, Title: "测试站", Logger: logger, LoginRate: 100, LoginBurst: 100,
+		SiteProblem: o.problem.Load})
 	require.NoError(t, err)
 	o.srv = httptest.NewTLSServer(h)
 	t.Cleanup(o.srv.Close)
@@ -534,4 +537,27 @@ func TestAdminReadsTheAuditTrail(t *testing.T) {
 	acc := root.get("/accounts")
 	assert.Contains(t, acc.body, "员工li")
 	assert.Contains(t, acc.body, "承办人员")
+}
+
+// TestSupervisorsSeeWhyTheSiteIsNotCurrent: when the public site's build
+// fails, supervisors find the content errors on their inbox (the public
+// never sees them); handlers are not troubled with them; once a build
+// succeeds the notice goes.
+func TestSupervisorsSeeWhyTheSiteIsNotCurrent(t *testing.T) {
+	o := newOffice(t)
+	zhao := o.browser().signedIn("zhao")
+	li := o.browser().signedIn("li")
+	assert.NotContains(t, zhao.get("/inbox").body, "公开网站")
+
+	o.problem.Store(&SiteProblem{Since: time.Date(2025, 1, 15, 1, 2, 0, 0, time.UTC), Summary: "网站内容有 3 处错误",
+		Lines: []string{"content/news/a.md:3:8: date: <bad>", "content/news/b.md:4:1: bogus: unknown key"}, More: 1})
+	page := zhao.get("/inbox").body
+	assert.Contains(t, page, "公开网站自 2025-01-15 09:02 起未能更新：</strong>网站内容有 3 处错误")
+	assert.Contains(t, page, "<code>content/news/a.md:3:8: date: &lt;bad&gt;</code>", "escaped")
+	assert.Contains(t, page, "content/news/b.md:4:1")
+	assert.Contains(t, page, "另有 1 条")
+	assert.NotContains(t, li.get("/inbox").body, "公开网站", "handlers in departments are not shown it")
+
+	o.problem.Store(nil)
+	assert.NotContains(t, zhao.get("/inbox").body, "公开网站")
 }

@@ -49,6 +49,8 @@ type inboxPage struct {
 	ExportURL                       string
 	Scope                           string // what a handler sees
 	Supervisor                      bool
+	SiteProblem                     *SiteProblem // for supervisors: the public site's last build failed
+	SiteProblemSince                string
 }
 
 // parseInbox reads the inbox's query; bad values are named in errors and ignored.
@@ -131,6 +133,11 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, rq *request) {
 	}
 	var items []item
 	d := inboxPage{Filter: f, Errors: bad, Supervisor: rq.acct.Role == intake.RoleSupervisor}
+	if d.Supervisor && h.opts.SiteProblem != nil {
+		if p := h.opts.SiteProblem(); p != nil {
+			d.SiteProblem, d.SiteProblemSince = p, h.clock(p.Since)
+		}
+	}
 	for _, c := range list {
 		t := svc.Timing(c)
 		today := t.Level == "yellow" && t.DaysLeft == 0
