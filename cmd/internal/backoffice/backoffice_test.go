@@ -69,11 +69,12 @@ type office struct {
 	fgw, sj  string // receipts: one assigned to each department
 	fresh    string // a receipt not yet accepted
 	personal []string
-	problem  atomic.Pointer[SiteProblem] // what Options.SiteProblem answers
+	problem  *atomic.Pointer[SiteProblem] // what Options.SiteProblem answers
 }
 
 func newOffice(t *testing.T) *office {
-	o := &office{t: t, mem: intaketest.NewMem(), clock: &clock{t: time.Now().UTC()}, logs: &syncBuffer{}, creds: map[string]staff.Credentials{}}
+	o := &office{t: t, mem: intaketest.NewMem(), clock: &clock{t: time.Now().UTC()}, logs: &syncBuffer{}, creds: map[string]staff.Credentials{},
+		problem: new(atomic.Pointer[SiteProblem])}
 	cal, err := intake.NewCalendar(time.FixedZone("CST", 8*3600), nil, nil)
 	require.NoError(t, err)
 	o.svc = intake.NewService(intake.Config{Store: o.mem, Calendar: cal, Now: o.clock.now,
