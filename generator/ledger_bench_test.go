@@ -24,9 +24,12 @@ import (
 // to every commitment (every third round also moves its deadline later),
 // adds a sentence to every news item and corrects every disclosure's
 // content. The private key is written beside the site (DIR.key), never in
-// it. It runs only when asked:
+// it. With PORTAL_LEDGER_PENDING=1 the last round is written but left
+// unpublished, so that a timed portal publish appends a real round (one
+// new version of every record) rather than nothing. It runs only when
+// asked (docs/LEDGER.md has the measurement that uses it):
 //
-//	PORTAL_LEDGER_SITE=/tmp/led10k PORTAL_GEN_PAGES=10000 go test ./generator/ -run TestWriteLedgerSite -timeout 30m
+//	PORTAL_LEDGER_SITE=/tmp/led10k PORTAL_GEN_PAGES=10000 PORTAL_LEDGER_PENDING=1 go test ./generator/ -run TestWriteLedgerSite -timeout 30m
 func TestWriteLedgerSite(t *testing.T) {
 	dir := os.Getenv("PORTAL_LEDGER_SITE")
 	if dir == "" {
@@ -52,8 +55,11 @@ func TestWriteLedgerSite(t *testing.T) {
 			reviseGenerated(site, r, start.AddDate(0, 0, 7*r))
 		}
 		require.NoError(t, writeSite(dir, site))
-		if r == 0 {
-			require.NoError(t, ledger.SetPublicKey(filepath.Join(dir, "portal.toml"), vkey))
+		// writeSite writes portal.toml anew each round.
+		require.NoError(t, ledger.SetPublicKey(filepath.Join(dir, "portal.toml"), vkey))
+		if r == versions-1 && os.Getenv("PORTAL_LEDGER_PENDING") == "1" {
+			t.Logf("round %d written, left for portal publish", r+1)
+			break
 		}
 		loaded, dl := loader.Load(os.DirFS(dir), loader.Options{})
 		require.NoError(t, dl.Err())
