@@ -28,7 +28,7 @@ import (
 const (
 	buildTimeout   = 5 * time.Minute  // go build of the portal command (cold cache: sqlite takes ~1 min)
 	serveTimeout   = 2 * time.Minute  // portal serve: first build of the site, then listening
-	browserTimeout = 10 * time.Minute // the whole browser session, a backstop
+	browserTimeout = 14 * time.Minute // the whole browser session, a backstop (under .ci/run's 15 min go test timeout)
 	testTimeout    = 60 * time.Second // one test's browser steps
 )
 
