@@ -154,7 +154,13 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			// The day is still watched: tomorrow's rebuild may succeed.
 			live.set(model.Today(time.Now(), cfg.Location), changes, changesErr == nil)
 		}
-		th, s, err := themes.load(ctx)
+		// After a failed build the server does not read the content itself:
+		// content that crashed the worker must not reach this process.
+		var th *theme.Theme
+		var s *model.Site
+		if err == nil {
+			th, s, err = themes.load(ctx)
+		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -386,8 +392,11 @@ func (l *themeLoader) load(ctx context.Context) (*theme.Theme, *model.Site, erro
 // has errors from its first start: the search and complaint pages keep the
 // site's look, name and footer while an editor fixes the content.
 func (l *themeLoader) fallback() (*theme.Theme, *model.Site, error) {
-	th, err := generator.PageTheme(&generator.Result{Options: l.opts, Site: l.settings,
-		Today: model.Today(time.Now(), l.settings.Config.Location)})
+	res := &generator.Result{Options: l.opts, Site: l.settings, Today: model.Today(time.Now(), l.settings.Config.Location)}
+	for _, p := range l.opts.ExtraPages {
+		res.AddPage(p) // the menu links search and complaints
+	}
+	th, err := generator.PageTheme(res)
 	return th, l.settings, err
 }
 

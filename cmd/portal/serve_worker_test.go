@@ -75,7 +75,9 @@ func TestServeStartsWithContentErrors(t *testing.T) {
 		code, body = get(t, base+"/complaints/")
 		assert.Equal(t, http.StatusOK, code)
 		assert.Contains(t, body, "测试站", "the complaint form has the site's theme")
+		assert.Contains(t, body, `href="/search/"`, "and its menu")
 		assert.NotContains(t, body, "n1.md")
+		assert.Equal(t, 1, strings.Count(stderr.String(), "content/news/n1.md:"), "each error is logged once")
 		code, _ = get(t, base+"/search/?q="+url.QueryEscape("动态"))
 		assert.Equal(t, http.StatusOK, code)
 
