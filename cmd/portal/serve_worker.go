@@ -88,6 +88,10 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := limitMemory(*maxMiB); err != nil {
 		return err
 	}
+	// Should the machine itself run short of memory, the kernel's OOM
+	// killer takes the worker first, not the server (best effort: an
+	// unprivileged process may raise its own score).
+	_ = os.WriteFile("/proc/self/oom_score_adj", []byte("800\n"), 0)
 	results := os.NewFile(3, "results")
 	if results == nil {
 		return errors.New("build-worker: no results pipe (it is started by portal serve)")

@@ -307,3 +307,21 @@ func TestLineCapture(t *testing.T) {
 	assert.Equal(t, []string{"content/a.md:3:8: date: bad", "content/b.md:4:1: bogus"}, lines)
 	assert.Equal(t, 1, more)
 }
+
+// TestWorkerIsTheOOMKillersFirstChoice: the worker raises its own OOM
+// score, so a machine short of memory loses a build, not the server.
+func TestWorkerIsTheOOMKillersFirstChoice(t *testing.T) {
+	if _, err := os.Stat("/proc/self/oom_score_adj"); err != nil {
+		t.Skip("no /proc/self/oom_score_adj (not Linux)")
+	}
+	t.Parallel()
+	site := writeMiniSite(t, "x")
+	w := newBuildWorker(site, filepath.Join(site, "public"), "http://127.0.0.1:1/", "", 0, &syncBuffer{}, &syncBuffer{})
+	require.NoError(t, w.start())
+	defer w.kill()
+	pid := w.cmd.Process.Pid
+	eventually(t, "the worker's score", func() bool {
+		b, err := os.ReadFile(fmt.Sprintf("/proc/%d/oom_score_adj", pid))
+		return err == nil && strings.TrimSpace(string(b)) == "800"
+	})
+}
