@@ -88,6 +88,12 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 	if err := limitMemory(*maxMiB); err != nil {
 		return err
 	}
+	// What the worker writes is public: the site, which a web server
+	// running as another user serves, and the search index. The server
+	// runs with umask 077 (portal@.service) for the complaint store; the
+	// worker's files are readable by others whatever it inherited. (The
+	// store, exports and backups are created 0600 explicitly.)
+	unix.Umask(0o022)
 	// Should the machine itself run short of memory, the kernel's OOM
 	// killer takes the worker first, not the server (best effort: an
 	// unprivileged process may raise its own score).

@@ -325,3 +325,26 @@ func TestWorkerIsTheOOMKillersFirstChoice(t *testing.T) {
 		return err == nil && strings.TrimSpace(string(b)) == "800"
 	})
 }
+
+// TestPublishedFilesReadableUnderPrivateUmask: serve runs with umask 077
+// (for the complaint store), yet the site its worker writes can be read by
+// a web server running as another user. (Not parallel: umask is per
+// process.)
+func TestPublishedFilesReadableUnderPrivateUmask(t *testing.T) {
+	old := syscall.Umask(0o077)
+	defer syscall.Umask(old)
+	site := writeMiniSite(t, "x")
+	w := newBuildWorker(site, filepath.Join(site, "public"), "http://127.0.0.1:1/", "", 0, &syncBuffer{}, &syncBuffer{})
+	defer w.close()
+	_, err := w.build(context.Background())
+	require.NoError(t, err)
+	for _, p := range []string{"public/", "public/index.html", "public/news/n1/index.html"} {
+		st, err := os.Stat(filepath.Join(site, p))
+		require.NoError(t, err)
+		assert.NotZero(t, st.Mode().Perm()&0o004, "%s is readable by others: %v", p, st.Mode())
+	}
+	st, err := os.Stat(filepath.Join(site, ".portal", "intake.db"))
+	if err == nil {
+		assert.Zero(t, st.Mode().Perm()&0o077, "the complaint store stays private")
+	}
+}
