@@ -64,10 +64,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (Result, error) {
 	res := Result{Query: q, Ignored: p.ignored}
 	if err == nil && total == 0 && p.query != nil && !p.matchAll {
 		// Nothing holds every word: loosen the query and say how.
-		var rp plan
-		if rp, res.Relaxed = ix.relax(ctx, q, p); res.Relaxed != nil {
-			p = rp
-			hits, total, facetCounts, err = ix.execute(ctx, p.query, p.boosts, byDate, k)
+		if r, ok := ix.relax(ctx, q, p, byDate, need); ok {
+			p, res.Relaxed = r.plan, r.relaxed
+			hits, total, facetCounts, err = r.hits, r.total, r.facetCounts, r.err
 		}
 	}
 	if err != nil {
@@ -640,10 +639,22 @@ func (ix *Index) checkPhrases(p plan, hits []pageHit, total, need int, byDate bo
 	return hits, total, nil
 }
 
+// relaxed is a loosened query and what it found.
+type relaxed struct {
+	plan        plan
+	relaxed     *Relaxation
+	hits        []pageHit
+	total       int
+	facetCounts map[string]int
+	err         error
+}
+
 // relax loosens a query that found nothing: long Chinese clauses become
 // their two-character words, words no page holds are dropped, then the
-// rarest until something is found (at most three tries).
-func (ix *Index) relax(ctx context.Context, q Query, p plan) (plan, *Relaxation) {
+// rarest until something is found (at most three tries). The try that
+// finds something is the answer (its k best hits, by date when byDate):
+// counting it first and running it again cost twice the walk.
+func (ix *Index) relax(ctx context.Context, q Query, p plan, byDate bool, k int) (relaxed, bool) {
 	type word struct {
 		text string
 		df   uint64
@@ -698,14 +709,25 @@ func (ix *Index) relax(ctx context.Context, q Query, p plan) (plan, *Relaxation)
 		if len(p.filters) > 0 {
 			rq = query.NewConjunctionQuery(append([]query.Query{rq}, p.filters...))
 		}
-		_, total, _, err := ix.execute(ctx, rq, nil, true, 0)
-		if err == nil && total > 0 {
-			rp := p
-			rp.query, rp.needles, rp.phrases = rq, needles, nil
-			for _, b := range rp.boosts {
-				b.textTier = tierPhrase * tierStep
-			}
-			return rp, &Relaxation{Query: strings.Join(texts, " "), Dropped: dropped}
+		// The branch hits (identifiers, names) passed no filter in the
+		// first run (it found nothing), so a total above zero here means
+		// text hits.
+		rp := p
+		rp.query, rp.needles, rp.phrases = rq, needles, nil
+		boosts := make([]*shardBoost, len(p.boosts))
+		for i, b := range p.boosts {
+			nb := *b
+			nb.textTier = tierPhrase * tierStep
+			boosts[i] = &nb
+		}
+		rp.boosts = boosts
+		hits, total, counts, err := ix.execute(ctx, rq, rp.boosts, byDate, k)
+		if err != nil {
+			return relaxed{err: err}, true
+		}
+		if total > 0 {
+			return relaxed{plan: rp, relaxed: &Relaxation{Query: strings.Join(texts, " "), Dropped: dropped},
+				hits: hits, total: total, facetCounts: counts}, true
 		}
 		if len(words) == 1 {
 			break
@@ -715,5 +737,5 @@ func (ix *Index) relax(ctx context.Context, q Query, p plan) (plan, *Relaxation)
 		dropped = append(dropped, words[0].text)
 		words = words[1:]
 	}
-	return p, nil
+	return relaxed{}, false
 }

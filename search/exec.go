@@ -26,9 +26,14 @@ import (
 // shardView is one shard's reader, held open for the life of the Index
 // (the index is read-only, so its snapshot never changes), with its tables.
 type shardView struct {
-	r      index.IndexReader
-	facets [][]uint16 // doc number → ids of its facet values (Index.facetTerms)
-	dates  []int32    // doc number → rank of its date (higher is newer); -1 without a date
+	r index.IndexReader
+	// facetVal[facetOff[d]:facetOff[d+1]] are the ids of doc number d's
+	// facet values (Index.facetTerms): one array read in doc order as a
+	// query walks its hits (a slice per page cost a cache miss per hit,
+	// the largest part of counting the facets of 75,000 hits).
+	facetOff []uint32
+	facetVal []uint16
+	dates    []int32 // doc number → rank of its date (higher is newer); -1 without a date
 	// deptPage maps the doc number of each department's own page to its
 	// department facet id.
 	deptPage map[uint64]uint16
@@ -37,6 +42,17 @@ type shardView struct {
 	// no live document (deleted by an update). Ties are broken by it, so an
 	// index updated in place answers exactly as one built anew.
 	order []uint32
+}
+
+// docs is the number of doc numbers the shard's tables cover.
+func (v *shardView) docs() uint64 { return uint64(len(v.facetOff) - 1) }
+
+// facetsOf returns the ids of doc number d's facet values.
+func (v *shardView) facetsOf(d uint64) []uint16 {
+	if d+1 >= uint64(len(v.facetOff)) {
+		return nil
+	}
+	return v.facetVal[v.facetOff[d]:v.facetOff[d+1]]
 }
 
 // loadTables opens a reader per shard and fills the facet and date tables.
@@ -62,7 +78,7 @@ func (ix *Index) loadTables() error {
 			return err
 		}
 		n := len(v.order) // doc numbers, deleted ones included
-		v.facets = make([][]uint16, n)
+		facets := make([][]uint16, n)
 		v.dates = make([]int32, n)
 		for i := range v.dates {
 			v.dates[i] = -1
@@ -75,13 +91,21 @@ func (ix *Index) loadTables() error {
 				ix.facetTerms = append(ix.facetTerms, term)
 			}
 			for _, d := range docs {
-				if d < uint64(len(v.facets)) {
-					v.facets[d] = append(v.facets[d], id)
+				if d < uint64(len(facets)) {
+					facets[d] = append(facets[d], id)
 				}
 			}
 		})
 		if err != nil {
 			return err
+		}
+		v.facetOff = make([]uint32, n+1)
+		for d, fs := range facets {
+			v.facetOff[d+1] = v.facetOff[d] + uint32(len(fs))
+		}
+		v.facetVal = make([]uint16, 0, v.facetOff[n])
+		for _, fs := range facets {
+			v.facetVal = append(v.facetVal, fs...)
 		}
 		if len(ix.facetTerms) > 1<<16-1 {
 			return fmt.Errorf("search: %d facet values, at most 65535", len(ix.facetTerms))
@@ -93,10 +117,7 @@ func (ix *Index) loadTables() error {
 			ix.names[term] = true
 			ix.maxNameRunes = max(ix.maxNameRunes, utf8.RuneCountInString(term))
 			for _, d := range docs {
-				if d >= uint64(len(v.facets)) {
-					continue
-				}
-				for _, f := range v.facets[d] {
+				for _, f := range v.facetsOf(d) {
 					if !strings.HasPrefix(ix.facetTerms[f], "department"+facetSep) {
 						continue
 					}
@@ -257,12 +278,9 @@ func (ix *Index) newCollector(v *shardView, byDate bool, boost *shardBoost, k in
 
 func (c *collector) add(doc uint64, score float64) {
 	c.ans.total++
-	var facets []uint16
-	if doc < uint64(len(c.v.facets)) {
-		facets = c.v.facets[doc]
-		for _, f := range facets {
-			c.ans.counts[f]++
-		}
+	facets := c.v.facetsOf(doc)
+	for _, f := range facets {
+		c.ans.counts[f]++
 	}
 	key := score
 	switch {
@@ -308,12 +326,12 @@ func (c *collector) finish() shardAnswer {
 	}
 	slices.Sort(docs)
 	for _, d := range docs {
-		if d >= uint64(len(c.v.facets)) {
+		if d >= c.v.docs() {
 			continue
 		}
 		ok := true
 		for _, f := range c.boost.filters {
-			if !slices.Contains(c.v.facets[d], f) {
+			if !slices.Contains(c.v.facetsOf(d), f) {
 				ok = false
 				break
 			}
