@@ -99,11 +99,13 @@ type keyer struct {
 
 // program is the fingerprint of the running executable: a new build of
 // portal may render the same data differently.
+// It is hashed as it is read (the binary is tens of MiB: reading it whole
+// cost a build with nothing to do half its time, in page faults).
 var program = sync.OnceValue(func() fingerprint.Sum {
 	exe, err := os.Executable()
 	if err == nil {
-		if b, err := os.ReadFile(exe); err == nil {
-			return fingerprint.Bytes(b)
+		if sum, err := fingerprint.File(exe); err == nil {
+			return sum
 		}
 	}
 	// Unknown: a key no other run shares, so nothing is taken as unchanged.

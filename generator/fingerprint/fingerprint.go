@@ -19,7 +19,9 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"math"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
@@ -62,6 +64,21 @@ func New() *Hasher {
 // Bytes returns the fingerprint of b (a file's content, a Markdown body).
 func Bytes(b []byte) Sum {
 	return xxh3.Hash128(b).Bytes()
+}
+
+// File returns the fingerprint of a file's content (as Bytes would),
+// reading it in pieces.
+func File(path string) (Sum, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Sum{}, err
+	}
+	defer f.Close()
+	h := xxh3.New128()
+	if _, err := io.CopyBuffer(h, f, make([]byte, 256<<10)); err != nil {
+		return Sum{}, err
+	}
+	return h.Sum128().Bytes(), nil
 }
 
 // String returns the fingerprint of s.
@@ -155,6 +172,26 @@ func typeString(t reflect.Type) string {
 
 var timeType = reflect.TypeFor[time.Time]()
 
+var structFields sync.Map // reflect.Type → []int
+
+// hashedFields returns the indexes of t's fields that are hashed (all but
+// those tagged `fingerprint:"-"`), worked out once per type: reading a
+// field's tag through reflect costs more than hashing most fields, and a
+// rebuild walks every page's data.
+func hashedFields(t reflect.Type) []int {
+	if f, ok := structFields.Load(t); ok {
+		return f.([]int)
+	}
+	var out []int
+	for i := range t.NumField() {
+		if t.Field(i).Tag.Get("fingerprint") != "-" {
+			out = append(out, i)
+		}
+	}
+	structFields.Store(t, out)
+	return out
+}
+
 // maxDepth bounds the walk: page data is a few levels deep; a cycle is not.
 const maxDepth = 64
 
@@ -241,12 +278,7 @@ func (h *Hasher) walk(v reflect.Value, depth int) {
 		h.typeName(e.Type())
 		h.walk(e, depth+1)
 	case reflect.Struct:
-		t := v.Type()
-		for i := range t.NumField() {
-			f := t.Field(i)
-			if f.Tag.Get("fingerprint") == "-" {
-				continue
-			}
+		for _, i := range hashedFields(v.Type()) {
 			h.walk(v.Field(i), depth+1)
 		}
 	default: // Func, Chan, UnsafePointer

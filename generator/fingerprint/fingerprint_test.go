@@ -2,10 +2,13 @@ package fingerprint
 
 import (
 	"html/template"
+	"os"
+	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 type inner struct {
@@ -80,4 +83,18 @@ func BenchmarkOf(b *testing.B) {
 	for b.Loop() {
 		Of(v)
 	}
+}
+
+func TestFileIsBytes(t *testing.T) {
+	b := make([]byte, 700<<10) // more than one read
+	for i := range b {
+		b[i] = byte(i * 7)
+	}
+	p := filepath.Join(t.TempDir(), "f")
+	require.NoError(t, os.WriteFile(p, b, 0o644))
+	got, err := File(p)
+	require.NoError(t, err)
+	assert.Equal(t, Bytes(b), got)
+	_, err = File(p + "-missing")
+	assert.Error(t, err)
 }
