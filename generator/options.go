@@ -40,6 +40,13 @@ type Options struct {
 	// without it never appends.
 	Publish *PublishOptions
 
+	// SkipUnchanged makes a run that finds nothing changed since the last
+	// one that published (no file of the site, no option, not the build
+	// date, no stage's inputs; see uptodate.go) do nothing and return that
+	// run's summary (Result.Unchanged). portal build sets it; serve does
+	// not, as it needs each run's Site.
+	SkipUnchanged bool
+
 	// ExtraPages are pages whose data comes from outside the generator (the
 	// search page, the complaint form), rendered in the site theme. Stages
 	// may add more with Result.AddPage.

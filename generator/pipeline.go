@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"portal/generator/diag"
+	"portal/generator/fingerprint"
 	"portal/generator/indicators"
 	"portal/generator/loader"
 	"portal/generator/model"
@@ -44,6 +45,17 @@ const (
 type Stage struct {
 	Name string
 	Run  func(ctx context.Context, r *Result) error
+
+	// Inputs returns what an added stage reads from outside the site's
+	// files (the complaint store's state), and State what it keeps for the
+	// site (the search index's current version): with them a run with
+	// Options.SkipUnchanged can tell that nothing changed since the last
+	// one. Inputs is read before a run (and after it: a change during the
+	// run means the next run must build), State after it. A pipeline with
+	// an added stage that has neither is never skipped.
+	Inputs, State func(ctx context.Context, siteDir string, cfg model.Config) ([]byte, error)
+
+	core bool // one of New's stages, whose inputs the site's files are
 }
 
 // Pipeline is the build as an ordered list of stages: the core ones (load,
@@ -65,12 +77,12 @@ func New(opts Options) *Pipeline {
 		opts.OutDir = filepath.Join(opts.SiteDir, "public")
 	}
 	return &Pipeline{opts: opts, cache: newCache(opts.SiteDir), stages: []Stage{
-		{StageLoad, loadStage},
-		{StageLedger, ledgerStage},
-		{StageDerive, deriveStage},
-		{StageIndicators, indicatorsStage},
-		{StageRender, renderStage},
-		{StagePublish, publishStage},
+		{Name: StageLoad, Run: loadStage, core: true},
+		{Name: StageLedger, Run: ledgerStage, core: true},
+		{Name: StageDerive, Run: deriveStage, core: true},
+		{Name: StageIndicators, Run: indicatorsStage, core: true},
+		{Name: StageRender, Run: renderStage, core: true},
+		{Name: StagePublish, Run: publishStage, core: true},
 	}}
 }
 
@@ -144,6 +156,22 @@ func (p *Pipeline) RunThrough(ctx context.Context, last string) (*Result, error)
 // Result is returned even then, with the warnings found.
 func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	start := time.Now()
+	var files, inputs fingerprint.Sum
+	var cfg model.Config
+	keyed := false
+	if p.opts.SkipUnchanged {
+		if files, cfg, keyed = p.filesKey(); keyed {
+			inputs, keyed = p.stagesKey(ctx, cfg, false)
+		}
+		if keyed {
+			if state, ok := p.stagesKey(ctx, cfg, true); ok {
+				if rec, ok := p.unchanged(fingerprint.Of(files, inputs, state), cfg); ok {
+					return p.unchangedResult(rec, start), nil
+				}
+			}
+			p.forgetUnchanged(cfg)
+		}
+	}
 	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}, cache: p.cache}
 	defer r.discard()
 	defer p.cache.endRun()
@@ -160,6 +188,15 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	}
 	if err := r.waitBackground(); err != nil {
 		return r, err
+	}
+	if keyed {
+		again, ok := p.stagesKey(ctx, cfg, false)
+		state, sok := p.stagesKey(ctx, cfg, true)
+		if ok && sok && again == inputs {
+			if err := p.saveUnchanged(fingerprint.Of(files, inputs, state), cfg, r); err != nil {
+				return r, err
+			}
+		}
 	}
 	r.Duration = time.Since(start)
 	return r, nil
@@ -222,8 +259,9 @@ type Result struct {
 	Indexed, Unindexed int // documents written to and deleted from the index
 
 	// Set by Run.
-	Duration time.Duration
-	Stages   []StageTime // where the time went, in order
+	Duration  time.Duration
+	Unchanged bool        // nothing changed since the last run (Options.SkipUnchanged): this is its summary, and Site is nil
+	Stages    []StageTime // where the time went, in order
 
 	// Set by StagePublish.
 	Version                  int // the published version (.<out>.versions/N)

@@ -350,6 +350,20 @@ func cleanOld(stateDir, current string) {
 	}
 }
 
+// Current returns the name of the current index folder in stateDir (the
+// build records it, so that it can tell later that the index is still the
+// one it left).
+func Current(stateDir string) (string, error) {
+	name, err := readPointer(stateDir)
+	if err != nil {
+		return "", err
+	}
+	if _, err := os.Stat(filepath.Join(stateDir, name, metaName)); err != nil {
+		return "", fmt.Errorf("search: %w", err)
+	}
+	return name, nil
+}
+
 // readPointer returns the name of the current index folder.
 func readPointer(stateDir string) (string, error) {
 	b, err := os.ReadFile(filepath.Join(stateDir, pointerName))

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"time"
@@ -32,13 +34,39 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
-	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr}
+	stop, err := cpuProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
+	// Nothing changed since the last build (files, settings, date, the
+	// complaint store, the index): keep what it published.
+	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr, SkipUnchanged: true}
 	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)
 	if err != nil {
 		return err
 	}
 	printSummary(stdout, res)
 	return nil
+}
+
+// cpuProfile writes a CPU profile of the build to the file PORTAL_CPUPROFILE
+// names, if set, so the real command can be profiled where it is slow
+// (go tool pprof -top FILE); docs/BUILD.md shows how.
+func cpuProfile() (stop func(), err error) {
+	path := os.Getenv("PORTAL_CPUPROFILE")
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_CPUPROFILE: %w", err)
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("PORTAL_CPUPROFILE: %w", err)
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }, nil
 }
 
 // parseNow reads -now. The date is returned at noon UTC so that converting
@@ -87,8 +115,12 @@ func runPipeline(ctx context.Context, p *generator.Pipeline, stderr io.Writer) (
 // by reason, warnings and time.
 func printSummary(w io.Writer, res *generator.Result) {
 	fmt.Fprintf(w, "已生成 %d 个页面，共 %d 个文件 (%d pages, %d files)\n", res.Pages, res.Files, res.Pages, res.Files)
-	fmt.Fprintf(w, "本次重新生成 %d 个页面，更新 %d 个文件，删除 %d 个；搜索索引写入 %d 条，删除 %d 条；发布版本 %d\n",
-		res.Rendered, res.Written+res.Linked, res.Removed, res.Indexed, res.Unindexed, res.Version)
+	if res.Unchanged {
+		fmt.Fprintf(w, "内容、设置、构建日期和投诉数据均未改变，沿用发布版本 %d (nothing changed since the last build)\n", res.Version)
+	} else {
+		fmt.Fprintf(w, "本次重新生成 %d 个页面，更新 %d 个文件，删除 %d 个；搜索索引写入 %d 条，删除 %d 条；发布版本 %d\n",
+			res.Rendered, res.Written+res.Linked, res.Removed, res.Indexed, res.Unindexed, res.Version)
+	}
 	if len(res.Omitted) > 0 {
 		reasons := make([]string, 0, len(res.Omitted))
 		for r := range res.Omitted {

@@ -47,6 +47,27 @@ func complaintsStage(dsn string) generator.Stage {
 		}
 		r.ComplaintStats = modelStats(st)
 		return nil
+	}, Inputs: func(_ context.Context, siteDir string, cfg model.Config) ([]byte, error) {
+		// A SQLite store changes its file or its write-ahead log with
+		// every complaint; a PostgreSQL store cannot be told unchanged
+		// cheaply, so a build with one always runs.
+		dsn := complaintDSN(siteDir, cfg, dsn)
+		if isPostgres(dsn) {
+			return nil, errors.New("a PostgreSQL store")
+		}
+		var b []byte
+		for _, f := range []string{dsn, dsn + "-wal"} {
+			st, err := os.Stat(f)
+			if errors.Is(err, fs.ErrNotExist) {
+				b = append(b, "-\n"...)
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			b = fmt.Appendf(b, "%d %d\n", st.Size(), st.ModTime().UnixNano())
+		}
+		return b, nil
 	}}
 }
 

@@ -42,6 +42,11 @@ func Stage(opts search.Options, swapped func()) generator.Stage {
 			swapped()
 		}
 		return nil
+	}, State: func(_ context.Context, siteDir string, cfg model.Config) ([]byte, error) {
+		// The index is written only by this stage, each version into a
+		// new folder: its name says which one a build left.
+		name, err := search.Current(Dir(siteDir, cfg))
+		return []byte(name), err
 	}}
 }
 

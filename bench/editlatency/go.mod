@@ -1,0 +1,3 @@
+module editlatency
+
+go 1.26
