@@ -112,7 +112,7 @@ func complaintPages(site *model.Site) []generator.ExtraPage {
 	deps := siteDepartments(site)
 	lim := intake.Limits{ReplyWorkingDays: site.Config.Complaints.ReplyWorkingDays, ExtensionMaxDays: site.Config.Complaints.ExtensionMaxDays}
 	return []generator.ExtraPage{
-		{Path: "/complaints/", Template: server.LayoutComplaintForm, Title: "投诉举报", Data: server.NewComplaintFormData(deps, lim)},
+		{Path: "/complaints/", Template: server.LayoutComplaintForm, Title: "政务失信投诉", Data: server.NewComplaintFormData(deps, lim)},
 		{Path: "/complaints/status/", Template: server.LayoutComplaintStatus, Title: "投诉查询", Data: server.ComplaintStatusData{}},
 	}
 }

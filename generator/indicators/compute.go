@@ -185,7 +185,10 @@ func (c *computer) warn(src model.Source, key, format string, args ...any) {
 		Message: fmt.Sprintf(format, args...), Severity: diag.Warning})
 }
 
-func day(t time.Time) string { return t.Format(time.DateOnly) }
+// day writes a date in the site's one style (年月日), as the pages show dates.
+func day(t time.Time) string {
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), int(t.Month()), t.Day())
+}
 
 // statusLog is a commitment's dated statuses, oldest first.
 type statusLog []model.Progress
@@ -207,7 +210,7 @@ func (c *computer) logOf(cm *model.Commitment) statusLog {
 	decisive := cm.Status == model.StatusFulfilled || cm.Status == model.StatusBroken || cm.Status == model.StatusPartial || cm.Status == model.StatusWithdrawn
 	if len(log) == 0 && decisive && !cm.Deadline.IsZero() {
 		c.warn(cm.Source, "status", "%q has no dated progress entry: the indicators date it to %s (the commitment's date); add a [[progress]] entry dated the day it happened",
-			string(cm.Status), day(last))
+			string(cm.Status), last.Format(time.DateOnly))
 	}
 	return append(log, model.Progress{Date: last, Status: cm.Status})
 }
@@ -250,11 +253,11 @@ func (c *computer) commitments() {
 				ref := Ref{Kind: model.KindCommitment, ID: cm.ID, Title: cm.Title, Date: deadline}
 				switch {
 				case onTime:
-					ref.Note = "期限 " + day(deadline) + "，" + day(kept) + " 兑现"
+					ref.Note = "期限" + day(deadline) + "，" + day(kept) + "兑现"
 				case !kept.IsZero() && !kept.After(asOf):
-					ref.Note = fmt.Sprintf("期限 %s，逾期%d天兑现（%s）", day(deadline), model.DaysBetween(deadline, kept), day(kept))
+					ref.Note = fmt.Sprintf("期限%s，逾期%d天兑现（%s）", day(deadline), model.DaysBetween(deadline, kept), day(kept))
 				default:
-					ref.Note = "期限 " + day(deadline) + "，期限届满时未兑现"
+					ref.Note = "期限" + day(deadline) + "，期限届满时未兑现"
 				}
 				return ref
 			})
@@ -274,7 +277,7 @@ func (c *computer) commitments() {
 				ref.Note = "期末状态：部分兑现"
 				c.stock(p, model.IndCommitmentPartial, cm.Department, ref)
 			case (st == model.StatusPending || st == model.StatusInProgress) && deadline.Before(per.AsOf):
-				ref.Note = fmt.Sprintf("期限 %s，期末已逾期%d天", day(deadline), model.DaysBetween(deadline, per.AsOf))
+				ref.Note = fmt.Sprintf("期限%s，期末已逾期%d天", day(deadline), model.DaysBetween(deadline, per.AsOf))
 				c.stock(p, model.IndCommitmentOverdue, cm.Department, ref)
 			}
 		}
@@ -313,7 +316,7 @@ func (c *computer) disclosures() {
 		var ref Ref
 		if !onTime {
 			ref = Ref{Kind: model.KindDisclosure, ID: d.ID, Title: d.Title, Date: pub,
-				Note: fmt.Sprintf("决定 %s，公示 %s，超过%d个工作日（应于 %s 前公示）", day(dateOf(d.Date, c.loc)), day(pub), n, day(limit))}
+				Note: fmt.Sprintf("决定%s，公示%s，超过%d个工作日（应于%s前公示）", day(dateOf(d.Date, c.loc)), day(pub), n, day(limit))}
 		}
 		c.count(model.IndDisclosureOnTime, d.Department, pub, onTime, 0, ref)
 	}
@@ -331,7 +334,7 @@ func (c *computer) records() {
 			p = pts.Points
 		}
 		c.count(model.IndRecordNew, rec.Department, date, true, p,
-			Ref{Kind: model.KindRecord, ID: rec.ID, Title: rec.Title, Date: date, Note: rec.RecordType + "，认定 " + day(date)})
+			Ref{Kind: model.KindRecord, ID: rec.ID, Title: rec.Title, Date: date, Note: rec.RecordType + "，认定" + day(date)})
 		fixed := dateOf(rec.RectifiedDate, c.loc)
 		if fixed.IsZero() && (rec.Status == "已整改" || rec.Status == "已修复") {
 			c.warn(rec.Source, "rectified_date", "status is %q but rectified_date is missing: the indicators count the record as not rectified until the date is given", rec.Status)

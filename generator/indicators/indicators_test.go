@@ -106,18 +106,18 @@ func TestCommitmentOnTime(t *testing.T) {
 	}{
 		{"nothing due: the deadline is after the build date", commitment("a", "fgw", "2025-06-30"), "2025-03-15", 0, 0, 0, ""},
 		{"due today is not yet due", commitment("a", "fgw", "2025-03-15"), "2025-03-15", 0, 0, 0, ""},
-		{"kept on the deadline", commitment("a", "fgw", "2025-03-10", prog("2025-01-05", model.StatusInProgress), prog("2025-03-10", model.StatusFulfilled)), "2025-04-10", 1, 1, 0, "期限 2025-03-10，2025-03-10 兑现"},
-		{"kept one day after the deadline", commitment("a", "fgw", "2025-03-10", prog("2025-03-11", model.StatusFulfilled)), "2025-04-10", 0, 1, 0, "期限 2025-03-10，逾期1天兑现（2025-03-11）"},
-		{"late and still open at the quarter's end", commitment("a", "fgw", "2025-03-10", prog("2025-01-05", model.StatusInProgress)), "2025-04-10", 0, 1, 1, "期限 2025-03-10，期限届满时未兑现"},
-		{"due on the quarter's last day is not overdue at its end", commitment("a", "fgw", "2025-03-31"), "2025-04-10", 0, 1, 0, "期限 2025-03-31，期限届满时未兑现"},
+		{"kept on the deadline", commitment("a", "fgw", "2025-03-10", prog("2025-01-05", model.StatusInProgress), prog("2025-03-10", model.StatusFulfilled)), "2025-04-10", 1, 1, 0, "期限2025年3月10日，2025年3月10日兑现"},
+		{"kept one day after the deadline", commitment("a", "fgw", "2025-03-10", prog("2025-03-11", model.StatusFulfilled)), "2025-04-10", 0, 1, 0, "期限2025年3月10日，逾期1天兑现（2025年3月11日）"},
+		{"late and still open at the quarter's end", commitment("a", "fgw", "2025-03-10", prog("2025-01-05", model.StatusInProgress)), "2025-04-10", 0, 1, 1, "期限2025年3月10日，期限届满时未兑现"},
+		{"due on the quarter's last day is not overdue at its end", commitment("a", "fgw", "2025-03-31"), "2025-04-10", 0, 1, 0, "期限2025年3月31日，期限届满时未兑现"},
 		{"withdrawn by law before the deadline does not count", commitment("a", "fgw", "2025-03-10", prog("2025-02-01", model.StatusWithdrawn)), "2025-04-10", 0, 0, 0, ""},
-		{"withdrawn after the deadline counts as not kept", commitment("a", "fgw", "2025-03-10", prog("2025-03-20", model.StatusWithdrawn)), "2025-04-10", 0, 1, 0, "期限 2025-03-10，期限届满时未兑现"},
+		{"withdrawn after the deadline counts as not kept", commitment("a", "fgw", "2025-03-10", prog("2025-03-20", model.StatusWithdrawn)), "2025-04-10", 0, 1, 0, "期限2025年3月10日，期限届满时未兑现"},
 		{"no deadline: never due", commitment("a", "fgw", ""), "2025-04-10", 0, 0, 0, ""},
 		{"a partner is not charged", func() *model.Commitment {
 			c := commitment("a", "fgw", "2025-03-10")
 			c.Partners = []string{"czj"}
 			return c
-		}(), "2025-04-10", 0, 1, 1, "期限 2025-03-10，期限届满时未兑现"},
+		}(), "2025-04-10", 0, 1, 1, "期限2025年3月10日，期限届满时未兑现"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -208,9 +208,9 @@ func TestDisclosureOnTime(t *testing.T) {
 		note     string
 	}{
 		{"published on the seventh working day", plain, disc("a", "行政许可", "2025-09-15", "2025-09-24"), "2025-q3", 1, 1, 0, ""},
-		{"published on the eighth working day", plain, disc("a", "行政处罚", "2025-09-15", "2025-09-25"), "2025-q3", 0, 1, 0, "决定 2025-09-15，公示 2025-09-25，超过7个工作日（应于 2025-09-24 前公示）"},
+		{"published on the eighth working day", plain, disc("a", "行政处罚", "2025-09-15", "2025-09-25"), "2025-q3", 0, 1, 0, "决定2025年9月15日，公示2025年9月25日，超过7个工作日（应于2025年9月24日前公示）"},
 		{"a holiday inside the limit gives more calendar days", withHolidays, disc("a", "行政许可", "2025-09-26", "2025-10-13"), "2025-q4", 1, 1, 0, ""},
-		{"the same dates without the holiday are late", plain, disc("a", "行政许可", "2025-09-26", "2025-10-13"), "2025-q4", 0, 1, 0, "决定 2025-09-26，公示 2025-10-13，超过7个工作日（应于 2025-10-07 前公示）"},
+		{"the same dates without the holiday are late", plain, disc("a", "行政许可", "2025-09-26", "2025-10-13"), "2025-q4", 0, 1, 0, "决定2025年9月26日，公示2025年10月13日，超过7个工作日（应于2025年10月7日前公示）"},
 		{"counted in the quarter of publication", plain, disc("a", "行政许可", "2025-09-29", "2025-10-09"), "2025-q4", 0, 1, 0, ""},
 		{"no publication date anywhere: left out and counted apart", plain, disc("a", "行政许可", "2025-09-15", ""), "2025-q3", 0, 0, 1, ""},
 		{"other categories are not 双公示", plain, disc("a", "行政检查", "2025-09-15", "2025-12-01"), "2025-q4", 0, 0, 0, ""},

@@ -367,6 +367,7 @@ func Funcs() template.FuncMap {
 		"datetime": DateTime,
 		"isodate":  isoDate,
 		"isotime":  isoTime,
+		"textdate": TextDate,
 		"add":      func(a, b int) int { return a + b },
 		"sub":      func(a, b int) int { return a - b },
 	}
@@ -401,6 +402,21 @@ func Month(t time.Time) string {
 		return ""
 	}
 	return fmt.Sprintf("%d年%d月", t.Year(), int(t.Month()))
+}
+
+// TextDate rewrites a date or time that came as ISO text (the complaint
+// service's and the search index's "2006-01-02" and "2006-01-02 15:04") in
+// the site's one style; text in another form is returned as it is.
+func TextDate(s string) string {
+	for _, layout := range []string{time.DateOnly, "2006-01-02 15:04", "2006-01-02T15:04", time.RFC3339} {
+		if t, err := time.Parse(layout, s); err == nil {
+			if layout == time.DateOnly {
+				return Date(t)
+			}
+			return DateTime(t)
+		}
+	}
+	return s
 }
 
 func isoTime(t time.Time) string {

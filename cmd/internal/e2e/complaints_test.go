@@ -68,6 +68,21 @@ func TestComplaintSubmitReceiptAndStatus(t *testing.T) {
 	assert.Regexp(t, `^TS-\d{8}-\d+$`, receipt)
 	assert.Regexp(t, `^[0-9A-Za-z]{4}-[0-9A-Za-z]{4}-[0-9A-Za-z]{4}$`, code)
 	assert.Equal(t, "已接收", text(t, ctx, "dl.meta-table > div:nth-child(3) dd"))
+	// It repeats what was sent, without what identifies the person, and
+	// says what happens next and by when.
+	sent := text(t, ctx, "section[aria-labelledby=submitted-h]")
+	assert.Contains(t, sent, c.title)
+	assert.Contains(t, sent, c.category)
+	receiptBody := text(t, ctx, "main")
+	for _, personal := range []string{c.name, c.phone, c.description} {
+		assert.NotContains(t, receiptBody, personal, "the receipt shows no personal data")
+	}
+	assert.Equal(t, []string{"接收", "受理", "办理", "答复", "回访", "办结"}, texts(t, ctx, "section[aria-labelledby=next-h] ol.steps > li"))
+	assert.Equal(t, "接收", text(t, ctx, `ol.steps > li[aria-current=step]`), "the current step")
+	due := text(t, ctx, "dl.meta-table > div:nth-child(4) dd")
+	assert.Regexp(t, `^\d{4}年\d{1,2}月\d{1,2}日前`, due, "the reply limit, written 年月日")
+	assert.Contains(t, text(t, ctx, "section[aria-labelledby=next-h]"), strings.TrimSuffix(strings.Fields(due)[0], "前（按工作日计算）"), "the next steps name the reply limit")
+	present(t, ctx, "p.receipt-actions")
 	shoot(t, ctx, shotsDir(t), "complaint-receipt")
 
 	// Look it up with the status form.
@@ -84,6 +99,8 @@ func TestComplaintSubmitReceiptAndStatus(t *testing.T) {
 	assert.Contains(t, result, c.category)
 	assert.Equal(t, "已接收", text(t, ctx, "section[aria-labelledby=result-h] dl strong"))
 	assert.NotEmpty(t, texts(t, ctx, "section[aria-labelledby=result-h] .timeline > li"), "the timeline")
+	assert.Len(t, texts(t, ctx, "section[aria-labelledby=result-h] ol.steps > li"), 6, "the loop as steps")
+	assert.Equal(t, "接收", text(t, ctx, `section[aria-labelledby=result-h] ol.steps > li[aria-current=step]`))
 	body := text(t, ctx, "body")
 	for _, personal := range []string{c.name, c.phone, c.description} {
 		assert.NotContains(t, body, personal, "the public status page shows no personal data")

@@ -35,6 +35,7 @@ const (
 // env is what TestMain sets up for every test.
 var env struct {
 	skip     string // non-empty: why the package is skipped
+	tmp      string // the package's temporary folder, removed after the run
 	setupErr error  // set-up failed: every test fails with it
 	base     string // the server's base URL, without the trailing slash
 	office   string // the back office's base URL, without the trailing slash
@@ -68,6 +69,7 @@ func run(m *testing.M) int {
 		return m.Run()
 	}
 	defer removeAll(tmp)
+	env.tmp = tmp
 
 	env.logs = &syncBuffer{}
 	srv, err := startServer(tmp)

@@ -103,7 +103,7 @@ func TestComplaintThroughTheBackOffice(t *testing.T) {
 	require.Equal(t, int64(http.StatusOK), resp.Status, text(t, ctx, "main"))
 	receipt := text(t, ctx, "dl.meta-table > div:nth-child(1) dd")
 	code := text(t, ctx, "dl.meta-table > div:nth-child(2) dd")
-	assert.Contains(t, text(t, ctx, "dl.meta-table"), "1 个：PDF", "the receipt says what was received")
+	assert.Contains(t, text(t, ctx, "section[aria-labelledby=submitted-h] dl"), "1 个：PDF", "the receipt says what was received")
 
 	boss := addAccount(t, "e2e.zhao", "赵督办", "supervisor", "")
 	handler := addAccount(t, "e2e.li", "李承办", "handler", dept)

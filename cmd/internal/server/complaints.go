@@ -80,6 +80,10 @@ type ComplaintReceiptData struct {
 	Duplicate   bool
 	Attachments []intake.PublicFile // what was received (type and size, no names)
 	Enterprise  bool                // made in an enterprise's name
+	// Submitted is what the receipt repeats of what was sent: category,
+	// department, title and time, as the status page shows them (no name,
+	// phone, e-mail or description).
+	Submitted *intake.PublicStatus
 }
 
 // ComplaintStatusData is the status page's .Data: the query (receipt only;

@@ -46,7 +46,7 @@ func (s *Server) handleComplaintFormPage(w http.ResponseWriter, r *http.Request)
 	if len(id) <= intake.RelatedIDMax && !strings.ContainsAny(id, "/\\?#<>\"'` ") {
 		d.Values.RelatedID = id
 	}
-	s.render(w, r, http.StatusOK, LayoutComplaintForm, "投诉举报", d)
+	s.render(w, r, http.StatusOK, LayoutComplaintForm, "政务失信投诉", d)
 }
 
 func firstValue(vs ...string) string {
@@ -75,7 +75,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 	default:
 		_, msg, _ := s.publicError(r, errNotForm)
 		d.Message = msg
-		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "投诉举报", d)
+		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "政务失信投诉", d)
 		return
 	}
 	if err != nil && intake.ErrorCode(err) != intake.EINVALID {
@@ -90,7 +90,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		sub := intake.FromForm(values)
 		sub.Website = ""
 		d.Values, d.Message = sub, msg+"。"+keptMessage(sub)
-		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+		s.render(w, r, status, LayoutComplaintForm, "政务失信投诉", d)
 		return
 	}
 	sub := intake.FromForm(values)
@@ -101,7 +101,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		sub.Website = ""
 		d.Values, d.Message = sub, intake.ErrorMessage(err)
 		d.Errors = map[string]string{"attachments": intake.ErrorMessage(err) + "。请重新选择附件后提交"}
-		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "投诉举报", d)
+		s.render(w, r, http.StatusBadRequest, LayoutComplaintForm, "政务失信投诉", d)
 		return
 	}
 	sub.Attachments = files
@@ -114,7 +114,7 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 			d.Message += "。" + keptMessage(sub)
 		}
 		retryAfter(w, status)
-		s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+		s.render(w, r, status, LayoutComplaintForm, "政务失信投诉", d)
 		return
 	}
 	s.log.Info("complaint received", "receipt", rec.Receipt, "via", "form", "duplicate", rec.DuplicateOf != "", "attachments", len(files))
@@ -152,11 +152,12 @@ func (s *Server) handleComplaintReceipt(w http.ResponseWriter, r *http.Request) 
 		pretty = code[:4] + "-" + code[4:8] + "-" + code[8:]
 	}
 	w.Header().Set("Referrer-Policy", "no-referrer")
-	s.render(w, r, http.StatusOK, LayoutComplaintReceipt, "投诉已受理", ComplaintReceiptData{
+	s.render(w, r, http.StatusOK, LayoutComplaintReceipt, "投诉已接收", ComplaintReceiptData{
 		Receipt:     intake.Receipt{Receipt: st.Receipt, QueryCode: pretty, Status: st.Status, Due: st.Due},
 		Duplicate:   st.Duplicate,
 		Attachments: st.Attachments,
 		Enterprise:  st.Enterprise,
+		Submitted:   st,
 	})
 }
 
@@ -284,7 +285,7 @@ func (s *Server) refuseComplaintForm(w http.ResponseWriter, r *http.Request, sta
 	if status == http.StatusRequestEntityTooLarge {
 		d.Errors = map[string]string{"attachments": tooLargeMessage(MaxUploadBytes) + "。请改选较小的文件（可压缩图片或分次提交）"}
 	}
-	s.render(w, r, status, LayoutComplaintForm, "投诉举报", d)
+	s.render(w, r, status, LayoutComplaintForm, "政务失信投诉", d)
 }
 
 // keptMessage tells the citizen their text is still there.

@@ -358,7 +358,7 @@ func (s *Server) handleSearchAPI(w http.ResponseWriter, r *http.Request) {
 	}
 	body.Folded, body.Ignored, body.Notes = res.Folded, res.Ignored, searchNotes(q.Text, res)
 	if res.Total == 0 {
-		body.Notes = append(body.Notes, "没有找到相关内容：请检查错别字，减少或更换关键词，或去掉筛选条件再试；如需反映问题，可通过投诉建议（/complaints/）提交。")
+		body.Notes = append(body.Notes, "没有找到相关内容：请检查错别字，减少或更换关键词，或去掉筛选条件再试；如需反映问题，可通过政务失信投诉（/complaints/）提交。")
 	}
 	if link := complaintIntent(q.Text); link != nil {
 		body.Intent = &apiIntent{Label: link.Label, URL: link.URL}
