@@ -85,12 +85,14 @@ func parseNow(s string) (time.Time, error) {
 // sitePipeline is the whole build that build and serve run: the
 // generator's stages, the complaint pages and figures (from the store, dsn
 // overriding the configured one), the search page, and the search index
-// (swapped, when set, is called when a new index becomes current).
+// (swapped, when set, is called when a new index becomes current), and the
+// reverse proxy's error pages (proxy_errors.go).
 func sitePipeline(opts generator.Options, dsn string, swapped func()) *generator.Pipeline {
 	opts.ExtraPages = append(opts.ExtraPages, searchPages()...)
 	return generator.New(opts).
 		After(generator.StageDerive, complaintsStage(dsn)).
-		After(generator.StagePublish, siteindex.Stage(search.Options{}, swapped))
+		After(generator.StagePublish, siteindex.Stage(search.Options{}, swapped)).
+		After(generator.StagePublish, proxyErrorsStage())
 }
 
 // runPipeline runs p, printing warnings, and content errors in full, to

@@ -1,6 +1,8 @@
 package deploy
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -73,6 +75,31 @@ func TestStaticShapeBehindNginx(t *testing.T) {
 			assert.Equal(t, dynamic.Header.Values(h), resp.Header.Values(h), "%s: %s as serve sends it, once", tc.path, h)
 		}
 	}
+	// What nginx answers itself is the site's page too: a body over its
+	// bound (413), and search and complaints while serve is down (502).
+	big := bytes.NewReader(make([]byte, 40<<20))
+	req, _ := http.NewRequest("POST", site+"/complaints/", big)
+	req.Header.Set("Content-Type", "multipart/form-data; boundary=X")
+	resp, err := c.Do(req)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusRequestEntityTooLarge, resp.StatusCode)
+	assert.Contains(t, string(body), "提交的内容超过 32 MB")
+	assert.Contains(t, string(body), "临沂", "in the site's theme")
+	for _, h := range securityHeaders {
+		assert.Equal(t, dynamic.Header.Values(h), resp.Header.Values(h), "413: %s", h)
+	}
+	serve.stop(t)
+	for _, path := range []string{"/search/?q=x", "/complaints/"} {
+		resp := fetchBody(t, c, site+path)
+		assert.Equal(t, http.StatusBadGateway, resp.status, path)
+		assert.Contains(t, resp.body, "站内搜索和投诉受理暂时无法使用", path)
+		assert.Contains(t, resp.body, "临沂", path)
+	}
+	code, _ := getBody(t, c, site+"/commitments/")
+	assert.Equal(t, http.StatusOK, code, "the static pages do not need serve")
+
 	// Who answered what (nginx writes its log once the response is sent).
 	var log string
 	for range 100 {
@@ -89,4 +116,19 @@ func TestStaticShapeBehindNginx(t *testing.T) {
 			assert.Contains(t, line, "upstream=-", "nginx served the page itself")
 		}
 	}
+}
+
+type answer struct {
+	status int
+	body   string
+}
+
+func fetchBody(t *testing.T, c *http.Client, url string) answer {
+	t.Helper()
+	resp, err := c.Get(url)
+	require.NoError(t, err)
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	require.NoError(t, err)
+	return answer{resp.StatusCode, string(b)}
 }
