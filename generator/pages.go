@@ -2,7 +2,10 @@ package generator
 
 import (
 	"fmt"
+	"html"
+	"html/template"
 	"net/url"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -445,7 +448,17 @@ func (pl *planner) detail(it *item) {
 			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status), State: c.Derived,
 				Standing: st, Lateness: st.Lateness(),
 				Lead: ix.deptLinks([]string{c.Department}), Partners: ix.deptLinks(c.Partners),
-				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags, History: pl.history(it)}
+				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags, History: pl.history(it),
+				ComplaintURL: "/complaints/?category=" + url.QueryEscape("承诺未兑现") + "&commitment=" + url.QueryEscape(c.ID) + "&department=" + url.QueryEscape(c.Department)}
+			if pol := ix.policyByDoc[c.SourceDoc]; pol != nil {
+				d.SourceURL = pol.url
+			}
+			if m := ix.measureBy[measureKey(c.SourceDoc, c.Measure)]; m != nil && c.Measure > 0 {
+				d.MeasureURL = m.url
+				if m == it {
+					d.MeasureURL = d.SourceURL
+				}
+			}
 			for _, pr := range c.Progress {
 				v := ProgressView{Date: pr.Date, StatusLabel: pr.Status.Label(), StatusClass: string(pr.Status), Note: pr.Note, Evidence: pr.Evidence}
 				if strings.HasPrefix(pr.Evidence, "https://") || strings.HasPrefix(pr.Evidence, "http://") {
@@ -476,7 +489,8 @@ func (pl *planner) detail(it *item) {
 				v = "有效"
 			}
 			return p, &PolicyData{P: pp, Body: it.html, Depts: ix.deptLinks(pp.Departments), Validity: v,
-				Banner: v == "废止" || v == "失效", Tags: tags, History: pl.history(it)}
+				Banner: v == "废止" || v == "失效", Tags: tags, History: pl.history(it),
+				TOC: headings(it.html), Measures: ix.measures(pp.DocNumber)}
 		case it.cs != nil:
 			articleMeta(p, it, it.cs.SourceDoc)
 			return p, &ArticleData{Date: it.common.Date, Body: it.html, TypeLabel: it.cs.CaseType, TypeURL: urlOf("cases", "type", it.cs.CaseType),
@@ -671,4 +685,41 @@ func (pl *planner) subjects() {
 			return p, &SubjectData{Code: code, Items: views(items, len(items))}
 		})
 	}
+}
+
+// headingRE finds the h2 and h3 headings (with their ids) of a rendered body.
+var headingRE = regexp.MustCompile(`(?s)<h([23]) id="([^"]+)">(.*?)</h[23]>`)
+
+// headings lists a body's h2 and h3 headings for a table of contents.
+func headings(body template.HTML) []TOCEntry {
+	var out []TOCEntry
+	for _, m := range headingRE.FindAllStringSubmatch(string(body), -1) {
+		level := 2
+		if m[1] == "3" {
+			level = 3
+		}
+		text := strings.TrimSpace(html.UnescapeString(tagRE.ReplaceAllString(m[3], "")))
+		out = append(out, TOCEntry{Level: level, ID: html.UnescapeString(m[2]), Text: text})
+	}
+	return out
+}
+
+var tagRE = regexp.MustCompile(`<[^>]*>`)
+
+// measures lists the commitments that track the measures of the document
+// doc, by measure number.
+func (ix *index) measures(doc string) []MeasureRow {
+	if doc == "" {
+		return nil
+	}
+	var out []MeasureRow
+	for key, it := range ix.measureBy {
+		if it.c.SourceDoc != doc || key != measureKey(doc, it.c.Measure) {
+			continue
+		}
+		st := it.c.Standing()
+		out = append(out, MeasureRow{N: it.c.Measure, Title: it.common.Title, URL: it.url, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status)})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].N < out[j].N })
+	return out
 }

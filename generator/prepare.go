@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -70,7 +71,15 @@ type index struct {
 	deptByID  map[string]*model.Department
 	omitted   map[string]int
 	intros    map[model.Kind]template.HTML // section introductions (_index.md)
+	// policyByDoc finds a policy page by its 文号, so a commitment's 来源文件
+	// links to it; measureBy finds the commitment that tracks a measure of
+	// a document (measureKey), the earliest one naming it.
+	policyByDoc map[string]*item
+	measureBy   map[string]*item
 }
+
+// measureKey names measure n of the document doc.
+func measureKey(doc string, n int) string { return doc + "#" + strconv.Itoa(n) }
 
 // prepare renders every Markdown body in parallel and builds the index,
 // from the site's state as derived by StageDerive. Drafts are left out
@@ -86,6 +95,9 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 		deptByID:  map[string]*model.Department{},
 		omitted:   map[string]int{},
 		intros:    map[model.Kind]template.HTML{},
+
+		policyByDoc: map[string]*item{},
+		measureBy:   map[string]*item{},
 	}
 	for _, k := range append([]model.Kind{""}, model.Kinds...) { // "": the home page (content/_index.md)
 		if sec := site.Sections[k]; sec != nil && strings.TrimSpace(sec.Body) != "" {
@@ -227,6 +239,24 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 	}
 	for _, s := range ix.bySubject {
 		sortAll(s)
+	}
+	for _, it := range ix.byKind[model.KindPolicy] {
+		if doc := it.p.DocNumber; doc != "" {
+			if _, ok := ix.policyByDoc[doc]; !ok {
+				ix.policyByDoc[doc] = it
+			}
+		}
+	}
+	// Newest first: walk backwards so the earliest commitment naming a
+	// measure (the one set up to track it when the document came out)
+	// wins, and later ones that cite it do not.
+	cs := ix.byKind[model.KindCommitment]
+	for i := len(cs) - 1; i >= 0; i-- {
+		if c := cs[i].c; c.SourceDoc != "" && c.Measure > 0 {
+			if _, ok := ix.measureBy[measureKey(c.SourceDoc, c.Measure)]; !ok {
+				ix.measureBy[measureKey(c.SourceDoc, c.Measure)] = cs[i]
+			}
+		}
 	}
 	return ix, nil
 }

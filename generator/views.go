@@ -105,6 +105,11 @@ type CommitmentData struct {
 	Progress    []ProgressView
 	Tags        []theme.Link
 	History     *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
+	// SourceURL is the policy page of 来源文件, MeasureURL the page that
+	// tracks 对应措施 (the policy page when this commitment is that page);
+	// "" when the site has none. ComplaintURL opens the complaint form
+	// filled in for this commitment.
+	SourceURL, MeasureURL, ComplaintURL string
 }
 
 // DeptRow is one row of the departments index.
@@ -199,6 +204,23 @@ type PolicyData struct {
 	Banner   bool
 	Tags     []theme.Link
 	History  *HistoryView // 修订记录 and the ledger block; nil when the site keeps no log
+	TOC      []TOCEntry   // the body's headings, for the table of contents
+	Measures []MeasureRow // the commitments that track this document's measures, by number
+}
+
+// TOCEntry is one heading of a long page's table of contents.
+type TOCEntry struct {
+	Level int // 2 or 3
+	ID    string
+	Text  string
+}
+
+// MeasureRow is one measure of a policy and the commitment page tracking it.
+type MeasureRow struct {
+	N           int
+	Title, URL  string
+	StatusLabel string
+	StatusClass string
 }
 
 // ArticleData is the article layout's .Data (cases and news).

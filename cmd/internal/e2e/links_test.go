@@ -1,0 +1,89 @@
+package e2e
+
+import (
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestLinksPeopleLookFor follows the links issue 10 (item 6) asks for, as a
+// person would: a commitment's 来源文件 opens its policy, 对应措施 opens the
+// page tracking that measure, 我要投诉 opens the form filled in for it; the
+// policy has a table of contents and links every measure to its tracking
+// page; long pages end with 返回顶部.
+func TestLinksPeopleLookFor(t *testing.T) {
+	ctx := newTab(t)
+	var policyURL string
+	for _, p := range openData[struct {
+		DocNumber string `json:"doc_number"`
+		URL       string `json:"url"`
+	}](t, "policies") {
+		if p.DocNumber == foundingDocNumber {
+			policyURL = p.URL
+		}
+	}
+	require.NotEmpty(t, policyURL)
+	var commitment struct {
+		ID, URL, Status string
+	}
+	for _, c := range openData[struct {
+		ID     string `json:"id"`
+		URL    string `json:"url"`
+		Source string `json:"source"`
+		Status string `json:"status"`
+	}](t, "commitments") {
+		if c.Source == foundingDocNumber && c.Status == "broken" {
+			commitment.ID, commitment.URL, commitment.Status = c.ID, c.URL, c.Status
+			break
+		}
+	}
+	require.NotEmpty(t, commitment.URL, "a broken commitment under %s", foundingDocNumber)
+
+	// 来源文件 → the policy.
+	open(t, ctx, commitment.URL)
+	follow(t, ctx, "来源文件", chromedp.Click(chromedp.CSS(`dd[data-ledger=source] a`)))
+	assert.Equal(t, policyURL, location(t, ctx))
+
+	// 对应措施 → the commitment tracking that measure.
+	open(t, ctx, commitment.URL)
+	measure := text(t, ctx, `dd[data-ledger=measure] a`)
+	require.Regexp(t, `^第\d+条$`, measure)
+	follow(t, ctx, "对应措施", chromedp.Click(chromedp.CSS(`dd[data-ledger=measure] a`)))
+	tracking := location(t, ctx)
+	assert.True(t, strings.HasPrefix(tracking, "/commitments/"), tracking)
+	assert.NotEqual(t, commitment.URL, tracking)
+	assert.Equal(t, measure, text(t, ctx, `dd[data-ledger=measure]`), "the tracking page is about the same measure")
+
+	// 我要投诉 → the form, filled in for this commitment.
+	open(t, ctx, commitment.URL)
+	follow(t, ctx, "我要投诉", chromedp.Click(chromedp.CSS(`p.objection a`)))
+	assert.True(t, strings.HasPrefix(location(t, ctx), "/complaints/?"), location(t, ctx))
+	assert.Equal(t, "承诺未兑现", value(t, ctx, "#f-category"))
+	assert.Equal(t, commitment.ID, value(t, ctx, "#f-related_id"))
+
+	// The policy: a table of contents that leads into the text, and every
+	// measure linked to its tracking page, the one 对应措施 led to among them.
+	open(t, ctx, policyURL)
+	toc := texts(t, ctx, "nav.toc li a")
+	require.GreaterOrEqual(t, len(toc), 3, "a table of contents")
+	href := attr(t, ctx, "nav.toc li:nth-child(2) a", "href")
+	// A jump within the page: no new response to wait for.
+	require.NoError(t, chromedp.Do(ctx, chromedp.Click(chromedp.CSS("nav.toc li:nth-child(2) a"))))
+	assert.True(t, strings.HasSuffix(location(t, ctx), href), "%s after clicking %s", location(t, ctx), href)
+	frag, err := url.PathUnescape(strings.TrimPrefix(href, "#"))
+	require.NoError(t, err)
+	assert.Equal(t, toc[1], text(t, ctx, `[id="`+frag+`"]`), "the entry leads to its heading")
+	measures := texts(t, ctx, "section[aria-labelledby=measures-h] ol.measures > li > a")
+	assert.Len(t, measures, 18, "the founding document's 18 measures")
+	links := map[string]bool{}
+	for i := range measures {
+		links[attr(t, ctx, "section[aria-labelledby=measures-h] ol.measures > li:nth-child("+strconv.Itoa(i+1)+") > a", "href")] = true
+	}
+	assert.True(t, links[tracking], "the measure's tracking page is linked from the policy")
+	assert.Equal(t, "#top", attr(t, ctx, "main .back-top a", "href"), "返回顶部")
+}
