@@ -108,3 +108,15 @@ func TestShippedIndicatorsAreTheDefaults(t *testing.T) {
 	require.NoError(t, dl.Err())
 	assert.Equal(t, model.DefaultIndicators(), s.Config.Indicators)
 }
+
+// TestShippedDisclosureDefaults: the shipped portal.toml writes out the
+// [disclosures] defaults for operators to read and change; they must stay
+// the defaults, so that the shipped site and a site without the table agree.
+func TestShippedDisclosureDefaults(t *testing.T) {
+	t.Parallel()
+	settings, dl := LoadSettings(os.DirFS(filepath.Join("..", "..")), Options{})
+	require.NoError(t, dl.Err())
+	got := settings.Config.Disclosures
+	assert.Equal(t, "mask", got.PersonNames)
+	assert.Equal(t, model.DefaultPublicityRules(), got.Publicity)
+}
