@@ -1,6 +1,7 @@
 package search
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"unicode"
@@ -96,5 +97,63 @@ func TestFold(t *testing.T) {
 	for r := rune(foldBase); r < foldEnd; r++ {
 		f := foldRune(r)
 		require.Equal(t, f, foldRune(f), "U+%04X", r)
+	}
+}
+
+// TestNormalizeMatchesReference checks the one-pass normalize against its
+// definition (NFKC, lower case, fold) on text mixing the characters that
+// matter: CJK with variants, full-width forms, combining marks after Latin
+// letters and after CJK characters, compatibility ideographs, case.
+func TestNormalizeMatchesReference(t *testing.T) {
+	pieces := []string{"诚信", "誠信", "帐", "賬", "ＡＢＣ", "２０２４", "〔", "［", "（", "Ａ", "E\u0301", "e", "\u0301", "中\u0301",
+		"\uF900", "\u2F00", "①", "ß", "İ", "Σ", "ﬁ", "　", " ", "，", "。", "“", "号", "〇", "\u3400", "\u4DC0", "\u9FFF", "\uA000", "ｶ", "ﾞ", "が", "\U00020000", "x", "，", "：", "Ｅ", "％", "～", "\u00A0", "\u00B4", "\u00C5", "\u0308", "\u2026", "\u3099", "\uFF9E"}
+	cases := []string{"", "ABC", "临发改信用〔2024〕295号", "拖欠中小企業賬款", "Ｅ\u0301中ｶﾞ"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 5000 {
+		var b strings.Builder
+		for range rng.IntN(8) {
+			b.WriteString(pieces[rng.IntN(len(pieces))])
+		}
+		cases = append(cases, b.String())
+	}
+	for _, s := range cases {
+		require.Equal(t, normalizeSlow(s), normalize(s), "%q", s)
+	}
+}
+
+func FuzzNormalize(f *testing.F) {
+	for _, s := range []string{"临发改信用〔2024〕295号", "拖欠中小企業賬款", "E\u0301中\u0301ｶﾞ", "\uF900ABC①"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := normalize(s), normalizeSlow(s); got != want {
+			t.Fatalf("normalize(%q) = %q, want %q", s, got, want)
+		}
+	})
+}
+
+// TestIsHanFastPath checks the shortcut against unicode.Han over every
+// code point it decides by range.
+func TestIsHanFastPath(t *testing.T) {
+	for r := rune(0); r <= 0xFFFF; r++ {
+		require.Equal(t, unicode.Is(unicode.Han, r), isHan(r), "%U", r)
+	}
+}
+
+// BenchmarkNormalize normalises a page of ~1,700 characters like the
+// generated ones (Chinese with punctuation, numbers and a 文号), one pass
+// against the three-pass definition.
+func BenchmarkNormalize(b *testing.B) {
+	page := strings.Repeat("加强政务诚信建设，推进企业信用修复。依据临发改信用〔2024〕295号，防范和化解拖欠中小企业账款，2024年完成率98%。", 30)
+	for _, f := range []struct {
+		name string
+		fn   func(string) string
+	}{{"onepass", normalize}, {"definition", normalizeSlow}} {
+		b.Run(f.name, func(b *testing.B) {
+			b.SetBytes(int64(len(page)))
+			for range b.N {
+				f.fn(page)
+			}
+		})
 	}
 }
