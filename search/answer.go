@@ -609,14 +609,7 @@ func (ix *Index) checkPhrases(p plan, hits []pageHit, total, need int, byDate bo
 				return nil, 0, err
 			}
 			c.fields = fields
-			text := squash(strings.Join(fields[sTitle], "") + strings.Join(fields[sText], "") + "\n" + strings.Join(fields[sFacts], ""))
-			all := true
-			for _, ph := range p.phrases {
-				if !strings.Contains(text, ph.squashed) {
-					all = false
-					break
-				}
-			}
+			all := holdsPhrases(fields, p.phrases)
 			switch {
 			case all && !byDate:
 				c.h.score += tierPhrase * tierStep
@@ -637,6 +630,35 @@ func (ix *Index) checkPhrases(p plan, hits []pageHit, total, need int, byDate bo
 		}
 	}
 	return hits, total, nil
+}
+
+// holdsPhrases reports whether a page's stored title, text and facts hold
+// every phrase once squashed. A phrase found as written in one field is
+// held (squash maps character by character, and leaves a squashed phrase's
+// characters as they are), which spares squashing the whole page for most
+// pages that hold it; the others are squashed and searched.
+func holdsPhrases(fields map[string][]string, phrases []phrase) bool {
+	var text string // the page squashed, when needed
+	for _, ph := range phrases {
+		found := false
+		for _, f := range [...]string{sTitle, sText, sFacts} {
+			for _, v := range fields[f] {
+				if strings.Contains(v, ph.squashed) {
+					found = true
+				}
+			}
+		}
+		if found {
+			continue
+		}
+		if text == "" {
+			text = squash(strings.Join(fields[sTitle], "") + strings.Join(fields[sText], "") + "\n" + strings.Join(fields[sFacts], ""))
+		}
+		if !strings.Contains(text, ph.squashed) {
+			return false
+		}
+	}
+	return true
 }
 
 // relaxed is a loosened query and what it found.
