@@ -68,6 +68,18 @@ func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, samp
 	if outDir == "" {
 		outDir = filepath.Join(siteDir, "public")
 	}
+	// The log is read, and every version's hash checked, while the content
+	// loads and its canonical forms are made: each takes seconds on a big
+	// site (docs/LEDGER.md, 十), and neither needs the other.
+	type readLog struct {
+		l   *ledger.Log
+		err error
+	}
+	logc := make(chan readLog, 1)
+	go func() {
+		l, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
+		logc <- readLog{l, err}
+	}()
 	site, dl := loader.Load(os.DirFS(siteDir), loader.Options{})
 	if err := dl.Err(); err != nil {
 		fmt.Fprintln(stderr, err)
@@ -80,13 +92,14 @@ func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, samp
 	if st, err := os.Stat(outDir); err != nil || !st.IsDir() {
 		return errUnverifiable{fmt.Errorf("没有生成的网站 %s：先运行 portal build", outDir)}
 	}
-	siteLog, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
-	if err != nil {
-		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
-	}
 	content, err := siteVersions(ctx, site)
 	if err != nil {
 		return err
+	}
+	read := <-logc
+	siteLog := read.l
+	if read.err != nil {
+		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: read.err.Error()}}}, time.Since(start))
 	}
 	rep, err := verify.Run(ctx, verify.Options{
 		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Site: siteLog, Content: content,
