@@ -87,3 +87,27 @@ func TestLinksPeopleLookFor(t *testing.T) {
 	assert.True(t, links[tracking], "the measure's tracking page is linked from the policy")
 	assert.Equal(t, "#top", attr(t, ctx, "main .back-top a", "href"), "返回顶部")
 }
+
+// TestLargeTextMode switches 长者模式 on and off from the header, without
+// scripts: the page comes back in large text, and every page after it, until
+// 标准模式.
+func TestLargeTextMode(t *testing.T) {
+	ctx := newTab(t)
+	// The browser profile is shared: leave it in the standard mode.
+	defer open(t, ctx, "/mode/standard/")
+	rootSize := func() string {
+		s, err := chromedp.Run(ctx, chromedp.Evaluate[string](`getComputedStyle(document.documentElement).fontSize`))
+		require.NoError(t, err)
+		return s
+	}
+	open(t, ctx, "/commitments/")
+	standard := rootSize()
+	follow(t, ctx, "长者模式", chromedp.Click(chromedp.CSS(".mode-switch .to-large")))
+	assert.Equal(t, "/commitments/", location(t, ctx), "back on the same page")
+	assert.Equal(t, "20px", rootSize(), "large text (125%%), was %s", standard)
+	open(t, ctx, "/disclosures/")
+	assert.Equal(t, "20px", rootSize(), "the next page too")
+	follow(t, ctx, "标准模式", chromedp.Click(chromedp.CSS(".mode-switch .to-standard")))
+	assert.Equal(t, "/disclosures/", location(t, ctx))
+	assert.Equal(t, standard, rootSize(), "standard text again")
+}

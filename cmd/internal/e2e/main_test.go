@@ -26,10 +26,9 @@ import (
 // Every wait is bounded so a hang fails the run instead of blocking CI; none
 // of these is an assertion about speed.
 const (
-	buildTimeout   = 5 * time.Minute  // go build of the portal command (cold cache: sqlite takes ~1 min)
-	serveTimeout   = 2 * time.Minute  // portal serve: first build of the site, then listening
-	browserTimeout = 14 * time.Minute // the whole browser session, a backstop (under .ci/run's 15 min go test timeout)
-	testTimeout    = 60 * time.Second // one test's browser steps
+	buildTimeout = 5 * time.Minute  // go build of the portal command (cold cache: sqlite takes ~1 min)
+	serveTimeout = 2 * time.Minute  // portal serve: first build of the site, then listening
+	testTimeout  = 60 * time.Second // one test's browser steps
 )
 
 // env is what TestMain sets up for every test.
@@ -49,6 +48,24 @@ var env struct {
 func TestMain(m *testing.M) {
 	flag.Parse()
 	os.Exit(run(m))
+}
+
+// started is when the test binary started: the browser backstop counts from it.
+var started = time.Now()
+
+// browserDeadline is the backstop for the whole browser session: shortly
+// before go test's own -timeout (default 10 min) would stop the binary, so
+// it never fires in a run go test would let finish, yet a hung browser
+// still ends the run with each test's own error rather than a panic. With
+// -timeout 0 it is an hour.
+func browserDeadline() time.Time {
+	limit := time.Hour
+	if f := flag.Lookup("test.timeout"); f != nil {
+		if d, err := time.ParseDuration(f.Value.String()); err == nil && d > 0 {
+			limit = d - 20*time.Second
+		}
+	}
+	return started.Add(limit)
 }
 
 func run(m *testing.M) int {
@@ -278,7 +295,7 @@ func startBrowser(chromium, profile string) (context.Context, func(), error) {
 	)
 	// The first Run binds the browser's life to its context: a deadline
 	// there is the backstop for the whole session.
-	root, cancelRoot := context.WithTimeout(context.Background(), browserTimeout)
+	root, cancelRoot := context.WithDeadline(context.Background(), browserDeadline())
 	alloc, cancelAlloc := chromedp.NewExecAllocator(root, opts...)
 	browser, cancelBrowser := chromedp.NewContext(alloc)
 	stop := func() {

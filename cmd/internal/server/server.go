@@ -78,6 +78,7 @@ func New(opts Options) *Server {
 		s.log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
 	s.registerStatic()
+	s.registerMode()
 	s.registerSearch()
 	s.registerComplaints()
 	return s
