@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -119,6 +120,24 @@ func TestStatusesAgreeEverywhere(t *testing.T) {
 		assert.Equal(t, strconv.Itoa(byStatus[st]), col[st.Label()], "departments table: %s", st.Label())
 	}
 	assert.Equal(t, strconv.Itoa(overdue), col["其中已逾期"])
+
+	// The feed: each item is tagged with its official status, no other.
+	var feed struct {
+		Items []struct {
+			URL  string   `json:"url"`
+			Tags []string `json:"tags"`
+		} `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(readOut(t, out, "commitments/feed.json")), &feed))
+	require.NotEmpty(t, feed.Items)
+	for _, it := range feed.Items {
+		id := strings.TrimSuffix(it.URL[strings.Index(it.URL, "/commitments/")+len("/commitments/"):], "/")
+		w, ok := wants[id]
+		require.True(t, ok, it.URL)
+		for _, st := range model.Statuses {
+			assert.Equal(t, st == w.status, slices.Contains(it.Tags, st.Label()), "feed item %s tagged %s: %v", id, st.Label(), it.Tags)
+		}
+	}
 
 	// The open data, JSON and CSV.
 	var rows []struct {

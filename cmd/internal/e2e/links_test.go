@@ -111,3 +111,42 @@ func TestLargeTextMode(t *testing.T) {
 	assert.Equal(t, "/disclosures/", location(t, ctx))
 	assert.Equal(t, standard, rootSize(), "standard text again")
 }
+
+// TestGovernmentSiteFurniture: the footer carries what a 政府网站 inspection
+// looks for, each leading to a real page (an HTML 网站地图, not the XML),
+// 我为政府网站找错 opens the complaint form with its own category, and the
+// header's search has its own accessible name.
+func TestGovernmentSiteFurniture(t *testing.T) {
+	ctx := newTab(t)
+	open(t, ctx, "/")
+	links := texts(t, ctx, "footer.site-footer nav a")
+	for _, want := range []string{"网站地图", "网站声明", "隐私政策", "联系我们", "我为政府网站找错", "无障碍与长者模式"} {
+		assert.Contains(t, links, want, "footer link %s", want)
+	}
+	for _, p := range []struct{ link, h1 string }{
+		{"网站地图", "网站地图"}, {"网站声明", "网站声明"}, {"隐私政策", "隐私政策"}, {"联系我们", "联系我们"},
+	} {
+		open(t, ctx, "/")
+		sel := `footer.site-footer nav a[href="` + attr(t, ctx, "footer.site-footer nav li:nth-child("+strconv.Itoa(indexOf(links, p.link)+1)+") a", "href") + `"]`
+		follow(t, ctx, p.link, chromedp.Click(chromedp.CSS(sel)))
+		assert.Contains(t, text(t, ctx, "h1"), p.h1, "%s opens its page (%s)", p.link, location(t, ctx))
+	}
+	// The HTML 网站地图 links every section.
+	open(t, ctx, "/sitemap/")
+	for _, section := range []string{"/commitments/", "/disclosures/", "/records/", "/policies/", "/complaints/"} {
+		present(t, ctx, `main a[href="`+section+`"]`)
+	}
+	open(t, ctx, "/")
+	follow(t, ctx, "我为政府网站找错", chromedp.Click(chromedp.CSS(`footer.site-footer nav a[href^="/complaints/?category="]`)))
+	assert.Equal(t, "网站纠错", value(t, ctx, "#f-category"), "its own category")
+	assert.Equal(t, "站内搜索", attr(t, ctx, "header form[role=search]", "aria-label"), "the header search's own name")
+}
+
+func indexOf(list []string, s string) int {
+	for i, v := range list {
+		if v == s {
+			return i
+		}
+	}
+	return -1
+}

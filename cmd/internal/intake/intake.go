@@ -54,8 +54,9 @@ func (s Status) Label() string { return statusLabels[s] }
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { _, ok := statusLabels[s]; return ok }
 
-// Categories are the complaint categories a submission may name.
-var Categories = []string{"承诺未兑现", "政策不兑现", "违约毁约", "拖欠账款", "新官不理旧账", "失信被执行", "异议申诉", "其他"}
+// Categories are the complaint categories a submission may name. 网站纠错
+// is where 我为政府网站找错 leads (an error on this website); 其他 stays last.
+var Categories = []string{"承诺未兑现", "政策不兑现", "违约毁约", "拖欠账款", "新官不理旧账", "失信被执行", "异议申诉", "网站纠错", "其他"}
 
 // CategoryObjection is the category of an objection to a published record;
 // it needs a related record and an objection reason.
