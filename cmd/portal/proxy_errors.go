@@ -10,6 +10,7 @@ import (
 
 	"portal/cmd/internal/server"
 	"portal/generator"
+	"portal/generator/model"
 )
 
 // The web server in front of portal answers some requests itself: 502 or
@@ -46,7 +47,25 @@ func proxyErrorsStage() generator.Stage {
 			fmt.Fprintf(r.Options.Progress, "portal: 警告：代理错误页未能写入 %s：%v\n", dir, err)
 		}
 		return nil
-	}}
+	}, State: proxyErrorPagesState}
+}
+
+// proxyErrorPagesState is what the stage keeps outside the output: the
+// pages' sizes and times, so that an unchanged build is skipped only while
+// they are still there as written (their text follows from the theme and
+// the program, which the build's key already covers).
+func proxyErrorPagesState(_ context.Context, siteDir string, cfg model.Config) ([]byte, error) {
+	dir := cfg.StatePath(siteDir, "errors")
+	var b strings.Builder
+	for _, p := range proxyErrorPages {
+		info, err := os.Stat(filepath.Join(dir, p.file))
+		if err != nil {
+			fmt.Fprintf(&b, "%s -\n", p.file)
+			continue
+		}
+		fmt.Fprintf(&b, "%s %d %d\n", p.file, info.Size(), info.ModTime().UnixNano())
+	}
+	return []byte(b.String()), nil
 }
 
 func writeProxyErrorPages(dir string, pages server.PageRenderer) error {
