@@ -1,16 +1,14 @@
 package generator
 
 import (
-	"bytes"
-	"io/fs"
-	"maps"
 	"os"
 	"path/filepath"
-	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"portal/generator/outputtest"
 )
 
 // TestShippedSiteFeeds builds the shipped site (the repository root) twice,
@@ -43,40 +41,5 @@ func TestShippedSiteFeeds(t *testing.T) {
 		n++
 	}
 	assert.Greater(t, n, 20)
-	assertSameTree(t, out, again)
-}
-
-// assertSameTree requires two output folders to hold the same files with the
-// same bytes.
-func assertSameTree(t *testing.T, want, got string) {
-	t.Helper()
-	read := func(dir string) map[string][]byte {
-		out := map[string][]byte{}
-		require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			r, err := filepath.Rel(dir, p)
-			out[filepath.ToSlash(r)] = b
-			return err
-		}))
-		return out
-	}
-	live := func(dir string) string {
-		d, err := filepath.EvalSymlinks(dir) // public is a link to its version
-		require.NoError(t, err)
-		return d
-	}
-	w, g := read(live(want)), read(live(got))
-	require.NotEmpty(t, w)
-	assert.ElementsMatch(t, slices.Collect(maps.Keys(w)), slices.Collect(maps.Keys(g)), "the same files")
-	for name, b := range w {
-		if gb, ok := g[name]; ok && !bytes.Equal(b, gb) {
-			t.Errorf("%s differs between two builds of the same site", name)
-		}
-	}
+	outputtest.Same(t, "two builds of the same site", out, again)
 }

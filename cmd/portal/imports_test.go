@@ -134,6 +134,7 @@ var layers = map[string][]string{
 	"portal/generator/diag":                 {},
 	"portal/generator/feed":                 {},
 	"portal/generator/fingerprint":          {},
+	"portal/generator/outputtest":           {},
 	"portal/generator/indicators":           {"portal/generator/diag", "portal/generator/model", "portal/generator/workday"},
 	"portal/generator/ledger":               {"portal/generator/model"},
 	"portal/generator/ledger/gitseed":       {"portal/generator/ledger"},

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"io/fs"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -20,6 +19,7 @@ import (
 
 	"portal/cmd/internal/siteindex"
 	"portal/generator"
+	"portal/generator/outputtest"
 	"portal/search"
 )
 
@@ -131,7 +131,7 @@ func TestIncrementalMatchesClean(t *testing.T) {
 		cres := build(sitePipeline(opts(clean), "", nil))
 		t.Logf("step %d: %s: rendered %d of %d pages, %d files updated, %d removed, %d documents indexed, %d deleted",
 			step, what, res.Rendered, res.Pages, res.Written+res.Linked, res.Removed, res.Indexed, res.Unindexed)
-		sameTree(t, fmt.Sprintf("step %d (%s)", step, what), live(t, cres.OutDir), live(t, res.OutDir))
+		outputtest.Same(t, fmt.Sprintf("step %d (%s), clean build against incremental", step, what), cres.OutDir, res.OutDir)
 		sameAnswers(t, fmt.Sprintf("step %d (%s)", step, what), siteindex.Dir(clean, cres.Site.Config), siteindex.Dir(site, cres.Site.Config))
 		if t.Failed() {
 			t.FailNow()
@@ -142,13 +142,6 @@ func TestIncrementalMatchesClean(t *testing.T) {
 			assert.Positive(t, kinds[mu.name], "%s was never applied", mu.name)
 		}
 	}
-}
-
-func live(t *testing.T, out string) string {
-	t.Helper()
-	dir, err := filepath.EvalSymlinks(out)
-	require.NoError(t, err)
-	return dir
 }
 
 // mutator changes the test's copy of the site.
@@ -385,52 +378,6 @@ func (m *mutator) dataFiles() []string {
 	}
 	require.NotEmpty(m.t, keep, "no data rows left")
 	return keep
-}
-
-// sameTree requires two folders to hold the same files with the same bytes.
-func sameTree(t *testing.T, what, want, got string) {
-	t.Helper()
-	read := func(dir string) map[string][]byte {
-		out := map[string][]byte{}
-		require.NoError(t, filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-			if err != nil || d.IsDir() {
-				return err
-			}
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			r, _ := filepath.Rel(dir, p)
-			out[filepath.ToSlash(r)] = b
-			return nil
-		}))
-		return out
-	}
-	w, g := read(want), read(got)
-	for name, b := range w {
-		gb, ok := g[name]
-		if !ok {
-			t.Errorf("%s: %s is missing from the incremental build", what, name)
-			continue
-		}
-		if !bytes.Equal(b, gb) {
-			t.Errorf("%s: %s differs from the clean build:\n%s", what, name, firstDiff(b, gb))
-		}
-	}
-	for name := range g {
-		if _, ok := w[name]; !ok {
-			t.Errorf("%s: %s is left over in the incremental build", what, name)
-		}
-	}
-}
-
-func firstDiff(a, b []byte) string {
-	i := 0
-	for i < len(a) && i < len(b) && a[i] == b[i] {
-		i++
-	}
-	lo := max(0, i-80)
-	return fmt.Sprintf("clean:       …%s…\nincremental: …%s…", a[lo:min(len(a), i+80)], b[lo:min(len(b), i+80)])
 }
 
 // sameAnswers requires two indexes to answer a set of queries identically.
