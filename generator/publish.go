@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"portal/generator/fingerprint"
+	"portal/internal/atomicfile"
 )
 
 // The published output is a symbolic link to one complete version folder:
@@ -339,7 +340,7 @@ func (o *output) publish() ([]string, error) {
 	if err := gob.NewEncoder(&buf).Encode(&o.next); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
 	}
-	if err := writeFileAtomic(manifestPath(o.root, o.next.Version), buf.Bytes()); err != nil {
+	if err := atomicfile.Write(manifestPath(o.root, o.next.Version), buf.Bytes(), 0o600, false); err != nil {
 		return nil, err
 	}
 	rel, err := filepath.Rel(filepath.Dir(o.link), o.nextDir)
@@ -397,24 +398,4 @@ func (o *output) unlock() {
 		unlockDir(o.lockFile)
 		o.lockFile = nil
 	}
-}
-
-// writeFileAtomic writes data to a temporary file beside path and renames
-// it over path.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-	}
-	return err
 }

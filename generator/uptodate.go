@@ -16,6 +16,7 @@ import (
 	"portal/generator/fingerprint"
 	"portal/generator/loader"
 	"portal/generator/model"
+	"portal/internal/atomicfile"
 )
 
 // StageUnchanged names the only stage of a run that found nothing changed
@@ -195,7 +196,7 @@ func (p *Pipeline) saveUnchanged(key fingerprint.Sum, cfg model.Config, r *Resul
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return writeFileAtomic(path, buf.Bytes())
+	return atomicfile.Write(path, buf.Bytes(), 0o600, false)
 }
 
 // forgetUnchanged removes the record before a run changes anything, so a

@@ -18,6 +18,8 @@ import (
 	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/zeebo/xxh3"
 	"golang.org/x/sync/errgroup"
+
+	"portal/internal/atomicfile"
 )
 
 // pointerName is the file in the state folder naming the current index.
@@ -377,34 +379,19 @@ func readPointer(stateDir string) (string, error) {
 	return name, nil
 }
 
-// writeFileAtomic writes data to a temporary file beside path, syncs it and
-// renames it over path, so readers see the old or the new file, whole.
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return fmt.Errorf("search: %w", err)
-	}
-	_, err = f.Write(data)
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
-		return fmt.Errorf("search: %w", err)
-	}
-	return nil
-}
-
 func mustJSON(v any) []byte {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		panic(err) // only our own plain structs reach here
 	}
 	return b
+}
+
+// writeFileAtomic replaces path with data, synced, so readers see the old
+// or the new file, whole.
+func writeFileAtomic(path string, data []byte) error {
+	if err := atomicfile.Write(path, data, 0o600, true); err != nil {
+		return fmt.Errorf("search: %w", err)
+	}
+	return nil
 }

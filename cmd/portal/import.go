@@ -15,6 +15,7 @@ import (
 
 	"portal/generator/dataimport"
 	"portal/generator/dataset"
+	"portal/internal/atomicfile"
 )
 
 const importUsage = "portal import [-site DIR] [-now YYYY-MM-DD] [-strict] [-encoding utf-8|gbk|gb18030] [-apply] FILE..."
@@ -109,26 +110,7 @@ func writeAtomic(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".import-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, data, 0o644, true)
 }
 
 // importColumns are the report's count columns.

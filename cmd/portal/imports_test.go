@@ -113,7 +113,7 @@ var stdlibOnly = map[string]string{
 // cmd above generator and search; generator's parts below generator; the
 // domain packages (model, diag, workday, intake) at the bottom.
 var layers = map[string][]string{
-	"portal/cmd/portal":                     {"portal/cmd/internal/...", "portal/generator/...", "portal/search/..."},
+	"portal/cmd/portal":                     {"portal/cmd/internal/...", "portal/generator/...", "portal/search/...", "portal/internal/atomicfile"},
 	"portal/cmd/internal/e2e":               {}, // tests only: it runs the program
 	"portal/cmd/internal/deploy":            {}, // tests only: replicas behind nginx, as DEPLOY.md sets them up
 	"portal/cmd/internal/backoffice":        {"portal/cmd/internal/intake", "portal/cmd/internal/staff", "portal/generator/theme"},
@@ -125,7 +125,7 @@ var layers = map[string][]string{
 	"portal/cmd/internal/intake/sqlite":     {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
 	"portal/cmd/internal/intake/postgres":   {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
 	"portal/cmd/internal/intake/intaketest": {"portal/cmd/internal/intake"},
-	"portal/generator":                      {"portal/generator/...", "portal/themes"},
+	"portal/generator":                      {"portal/generator/...", "portal/themes", "portal/internal/atomicfile"},
 	"portal/generator/chart":                {},
 	"portal/generator/dataset":              {"portal/generator/diag", "portal/generator/disclosure", "portal/generator/model", "portal/generator/page"},
 	"portal/generator/dataset/xlsxtest":     {}, // tests only: writes workbooks for the readers' tests
@@ -136,21 +136,22 @@ var layers = map[string][]string{
 	"portal/generator/fingerprint":          {},
 	"portal/generator/outputtest":           {},
 	"portal/generator/indicators":           {"portal/generator/diag", "portal/generator/model", "portal/generator/workday"},
-	"portal/generator/ledger":               {"portal/generator/model"},
+	"portal/generator/ledger":               {"portal/generator/model", "portal/internal/atomicfile"},
 	"portal/generator/ledger/gitseed":       {"portal/generator/ledger"},
-	"portal/generator/ledger/verify":        {"portal/generator/ledger", "portal/generator/model"},
-	"portal/generator/loader":               {"portal/generator/dataset", "portal/generator/diag", "portal/generator/fingerprint", "portal/generator/ledger", "portal/generator/model", "portal/generator/page"},
+	"portal/generator/ledger/verify":        {"portal/generator/ledger", "portal/generator/model", "portal/internal/atomicfile"},
+	"portal/generator/loader":               {"portal/generator/dataset", "portal/generator/diag", "portal/generator/fingerprint", "portal/generator/ledger", "portal/generator/model", "portal/generator/page", "portal/internal/atomicfile"},
 	"portal/generator/markdown":             {},
 	"portal/generator/model":                {},
 	"portal/generator/page":                 {"portal/generator/diag", "portal/generator/disclosure", "portal/generator/model"},
 	"portal/generator/theme":                {"portal/generator/fingerprint"},
 	"portal/generator/workday":              {},
-	"portal/search":                         {"portal/search/searchapi"},
+	"portal/search":                         {"portal/search/searchapi", "portal/internal/atomicfile"},
 	"portal/search/searchapi":               {},
 	"portal/search/internal/foldgen":        {}, // a go:generate program: reads OpenCC and Unihan, writes fold_table.go
 	"portal/search/searchtest":              {"portal/search", "portal/search/searchapi"},
 	"portal/search/searchtest/load":         {"portal/search/searchtest"},
 	"portal/themes":                         {},
+	"portal/internal/atomicfile":            {},
 }
 
 func mayImport(allowed []string, imp string) bool {

@@ -1,7 +1,6 @@
 package ledger
 
 import (
-	"bufio"
 	"bytes"
 	"compress/gzip"
 	"crypto/sha256"
@@ -18,6 +17,8 @@ import (
 	"sync"
 
 	"golang.org/x/mod/sumdb/tlog"
+
+	"portal/internal/atomicfile"
 )
 
 // Dir is the log's folder relative to the site root.
@@ -290,32 +291,7 @@ func Write(dir string, l *Log, from int64, checkpoint []byte) error {
 
 // writeAtomic writes data to path through a synced temporary file.
 func writeAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	w := bufio.NewWriter(f)
-	_, err = w.Write(data)
-	if err == nil {
-		err = w.Flush()
-	}
-	if err == nil {
-		err = f.Sync()
-	}
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Chmod(tmp, 0o644)
-	}
-	if err == nil {
-		err = os.Rename(tmp, path)
-	}
-	if err != nil {
-		os.Remove(tmp)
-	}
-	return err
+	return atomicfile.Write(path, data, 0o644, true)
 }
 
 func syncDir(dir string) error {

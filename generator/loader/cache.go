@@ -20,6 +20,7 @@ import (
 	"portal/generator/fingerprint"
 	"portal/generator/model"
 	"portal/generator/page"
+	"portal/internal/atomicfile"
 )
 
 // Cache keeps each content and data file's parse result between loads, so a
@@ -160,7 +161,7 @@ func (c *Cache) Save() error {
 			errs = append(errs, err)
 			continue
 		}
-		errs = append(errs, writeFileAtomic(filepath.Join(c.dir, "shard-"+strconv.Itoa(s)), buf.Bytes()))
+		errs = append(errs, writeCache(filepath.Join(c.dir, "shard-"+strconv.Itoa(s)), buf.Bytes()))
 	}
 	c.dirty = map[int]bool{}
 	return errors.Join(errs...)
@@ -246,20 +247,10 @@ func settingsPrint(fsys fs.FS) fingerprint.Sum {
 	return h.Sum()
 }
 
-func writeFileAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
-	if err != nil {
-		return err
-	}
-	_, err = f.Write(data)
-	if cerr := f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(f.Name(), path)
-	}
-	if err != nil {
-		os.Remove(f.Name())
+// writeCache replaces one cache file; a cache lost in a crash is rebuilt,
+// so it is not synced.
+func writeCache(path string, data []byte) error {
+	if err := atomicfile.Write(path, data, 0o600, false); err != nil {
 		return fmt.Errorf("cache: %w", err)
 	}
 	return nil
