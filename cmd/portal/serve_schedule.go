@@ -87,18 +87,11 @@ func (r *rebuilds) run(ctx context.Context, build func(ctx context.Context, reas
 // the clock is corrected.
 func watchDay(ctx context.Context, clock func() time.Time, loc *time.Location, builtDay func() time.Time,
 	interval time.Duration, request func(string)) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-		}
+	every(ctx, interval, func() {
 		if built := builtDay(); !built.IsZero() && model.Today(clock(), loc).After(built) {
 			request(reasonDay)
 		}
-	}
+	})
 }
 
 // watchFigures requests a rebuild when the complaint store's change count
@@ -107,6 +100,19 @@ func watchDay(ctx context.Context, clock func() time.Time, loc *time.Location, b
 // (intake reports the outage itself).
 func watchFigures(ctx context.Context, changes func(context.Context) (int64, error), built func() (int64, bool),
 	interval time.Duration, request func(string)) {
+	every(ctx, interval, func() {
+		n, err := changes(ctx)
+		if err != nil {
+			return
+		}
+		if b, ok := built(); ok && n != b {
+			request(reasonFigures)
+		}
+	})
+}
+
+// every calls look once per interval until ctx ends.
+func every(ctx context.Context, interval time.Duration, look func()) {
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
@@ -114,13 +120,7 @@ func watchFigures(ctx context.Context, changes func(context.Context) (int64, err
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-		}
-		n, err := changes(ctx)
-		if err != nil {
-			continue
-		}
-		if b, ok := built(); ok && n != b {
-			request(reasonFigures)
+			look()
 		}
 	}
 }
