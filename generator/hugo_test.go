@@ -71,7 +71,7 @@ func TestHugoContentBuilds(t *testing.T) {
 		return string(b)
 	}
 	// Open vocabulary: categories outside the list are warnings naming the known ones.
-	assert.Contains(t, strings.Join(res.Warnings, "\n"), `content/disclosures/p000006.md:8:12: category: "失信被执行人" is not one of the known values (行政许可 | 行政处罚`)
+	assert.Contains(t, strings.Join(res.Warnings, "\n"), `content/disclosures/p000006.md:8:12: category: "失信被执行人" 不在已知的值中（行政许可 | 行政处罚`)
 	assert.Equal(t, map[string]int{"草稿": 1, "未到发布日期": 1, "已过期": 1}, res.Omitted)
 
 	// The root _index.md introduces the home page.
@@ -104,7 +104,7 @@ func TestHugoContentBuilds(t *testing.T) {
 	// With -strict the vocabulary warnings are errors.
 	_, err = Build(context.Background(), Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public"), Now: date("2026-06-01"), Strict: true})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), `category: "失信被执行人" is not one of the known values`)
+	assert.Contains(t, err.Error(), `category: "失信被执行人" 不在已知的值中`)
 }
 
 func TestHugoKeysStillCatchTypos(t *testing.T) {
@@ -116,7 +116,7 @@ func TestHugoKeysStillCatchTypos(t *testing.T) {
 	_, err := Build(context.Background(), Options{SiteDir: dir, OutDir: filepath.Join(t.TempDir(), "public"), Now: date("2026-06-01")})
 	require.Error(t, err)
 	msg := err.Error()
-	assert.Contains(t, msg, "content/news/p000008.md:4:1: publishdat: unknown key (did you mean publishdate?)")
-	assert.Contains(t, msg, `content/news/p000008.md:5:12: aliases: "../escape" is not a site path`)
-	assert.Contains(t, msg, `content/news/p000008.md:6:8: slug: slug "a b" contains a space`)
+	assert.Contains(t, msg, "content/news/p000008.md:4:1: publishdat: 未知的键（是否想写 publishdate？） (unknown key (did you mean publishdate?))")
+	assert.Contains(t, msg, `content/news/p000008.md:5:12: aliases: "../escape" 不是站内路径`)
+	assert.Contains(t, msg, `content/news/p000008.md:6:8: slug: slug "a b" 含有空格`)
 }

@@ -66,8 +66,8 @@ func TestCheck(t *testing.T) {
 				"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-13-02\n+++\n",
 				"content/news/n2.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\ncolour = 1\n+++\n"},
 			stdout: []string{
-				"content/news/n1.md:3:8: date: TOML syntax error: ",
-				"content/news/n2.md:4:1: colour: unknown key",
+				"content/news/n1.md:3:8: date: TOML 语法错误：",
+				"content/news/n2.md:4:1: colour: 未知的键 (unknown key)",
 				"2 个错误，0 个警告 (2 errors, 0 warnings)",
 			}},
 		{name: "a wrong check character is only a warning", files: withCode("91350100M000100Y44"), code: 0,

@@ -110,26 +110,26 @@ func TestRegistryErrors(t *testing.T) {
 		want []string
 	}{
 		{"bad id", "[[department]]\nid = \"FGW\"\nname = \"甲\"\nshort = \"乙\"\nlevel = \"市\"\ntype = \"其他\"\n",
-			[]string{`data/departments.toml:2:6: department.id: "FGW" is not allowed: ids are lower-case ASCII letters, digits and -, e.g. "fgw" or "lanshan-gov"`}},
+			[]string{`data/departments.toml:2:6: department.id: 不能使用 "FGW"：编号由小写英文字母、数字和 - 组成，例如 "fgw" 或 "lanshan-gov" ("FGW" is not allowed: ids are lower-case ASCII letters, digits and -, e.g. "fgw" or "lanshan-gov")`}},
 		{"duplicate id and names", "[[department]]\nid = \"a\"\nname = \"甲\"\nshort = \"乙\"\nlevel = \"市\"\ntype = \"其他\"\n[[department]]\nid = \"a\"\nname = \"丙\"\nshort = \"乙\"\nlevel = \"市\"\ntype = \"其他\"\n",
 			[]string{
-				`data/departments.toml:8:6: department.id: "a" is already used as id of department "a" at data/departments.toml:2 (names, short names and aliases must be unique)`,
-				`data/departments.toml:8:6: department.id: duplicate id "a" (first used at data/departments.toml:1)`,
-				`data/departments.toml:10:9: department.short: "乙" is already used as short of department "a" at data/departments.toml:4 (names, short names and aliases must be unique)`,
+				`data/departments.toml:8:6: department.id: "a" 已用作 id，属于单位 "a"，见 data/departments.toml:2（全称、简称和别称不能重复） ("a" is already used as id of department "a" at data/departments.toml:2 (names, short names and aliases must be unique))`,
+				`data/departments.toml:8:6: department.id: 编号 "a" 重复（首次使用于 data/departments.toml:1） (duplicate id "a" (first used at data/departments.toml:1))`,
+				`data/departments.toml:10:9: department.short: "乙" 已用作 short，属于单位 "a"，见 data/departments.toml:4（全称、简称和别称不能重复） ("乙" is already used as short of department "a" at data/departments.toml:4 (names, short names and aliases must be unique))`,
 			}},
 		{"enums and parent", "[[department]]\nid = \"a\"\nname = \"甲\"\nshort = \"乙\"\nlevel = \"省\"\ntype = \"局\"\nparent = \"fgx\"\nhomepage = \"x\"\n",
 			[]string{
-				`data/departments.toml:5:9: department.level: "省" is not allowed (use one of: 市 | 县区)`,
-				`data/departments.toml:6:8: department.type: "局" is not allowed (use one of: 党委机构 | 政府工作部门 | 政府直属机构 | 事业单位 | 审判机关 | 检察机关 | 纪检监察机关 | 人民团体 | 县区政府 | 其他)`,
+				`data/departments.toml:5:9: department.level: 不能取值 "省"，可用的值：市 | 县区 ("省" is not allowed (use one of: 市 | 县区))`,
+				`data/departments.toml:6:8: department.type: 不能取值 "局"，可用的值：党委机构 | 政府工作部门 | 政府直属机构 | 事业单位 | 审判机关 | 检察机关 | 纪检监察机关 | 人民团体 | 县区政府 | 其他 ("局" is not allowed (use one of: 党委机构 | 政府工作部门 | 政府直属机构 | 事业单位 | 审判机关 | 检察机关 | 纪检监察机关 | 人民团体 | 县区政府 | 其他))`,
 				`data/departments.toml:7:10: department.parent: "fgx" is not the id of a department in data/departments.toml`,
-				`data/departments.toml:8:1: department.homepage: unknown key; allowed here: id, name, short, aliases, level, parent, type, url`,
+				`data/departments.toml:8:1: department.homepage: 未知的键 (unknown key)；此处可用的键 (allowed here)：id, name, short, aliases, level, parent, type, url`,
 			}},
 		{"cycle", "[[department]]\nid = \"a\"\nname = \"甲\"\nshort = \"乙\"\nlevel = \"市\"\ntype = \"其他\"\nparent = \"b\"\n[[department]]\nid = \"b\"\nname = \"丙\"\nshort = \"丁\"\nlevel = \"市\"\ntype = \"其他\"\nparent = \"a\"\n",
 			[]string{
-				`data/departments.toml:1:1: department.parent: department "a" is its own ancestor through parent (the parent chain must end)`,
-				`data/departments.toml:8:1: department.parent: department "b" is its own ancestor through parent (the parent chain must end)`,
+				`data/departments.toml:1:1: department.parent: 单位 "a" 经 parent 成了自己的上级（上级链必须有终点） (department "a" is its own ancestor through parent (the parent chain must end))`,
+				`data/departments.toml:8:1: department.parent: 单位 "b" 经 parent 成了自己的上级（上级链必须有终点） (department "b" is its own ancestor through parent (the parent chain must end))`,
 			}},
-		{"syntax", "[[department]]\nid = \"a\nname = \"甲\"\n", []string{`data/departments.toml:2:8: department.id: TOML syntax error: strings cannot contain newlines (dates are written unquoted as YYYY-MM-DD, text in double quotes)`}},
+		{"syntax", "[[department]]\nid = \"a\nname = \"甲\"\n", []string{`data/departments.toml:2:8: department.id: TOML 语法错误：strings cannot contain newlines（日期不加引号写作 YYYY-MM-DD，文本写在双引号中） (TOML syntax error: strings cannot contain newlines (dates are written unquoted as YYYY-MM-DD, text in double quotes))`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -8,10 +8,14 @@
 // points where an editor's cursor would. Line or Col 0 means unknown and is
 // left out of the formatted text. A Diagnostic formats as
 //
-//	content/commitments/x.md:7:10: deadline: "2025-13-01" is not a date (use YYYY-MM-DD)
+//	content/commitments/x.md:7:10: deadline: "2025-13-01" 不是日期，请写作 YYYY-MM-DD ("2025-13-01" is not a date (use YYYY-MM-DD))
 //
-// and a warning adds " (warning)" at the end. A diagnostic in a sheet of a
-// workbook names the sheet after the file, its line being the sheet's row:
+// and a warning adds " (警告 warning)" at the end. Messages read Chinese
+// first, with the English in parentheses: Errorf and Warnf look their format
+// up in the table of zh.go, so a new message needs its Chinese there (a test
+// in this package fails on any format in the generator without one). A
+// diagnostic in a sheet of a workbook names the sheet after the file, its
+// line being the sheet's row:
 //
 //	data/disclosures/2025.xlsx[行政处罚]:12:5: 处罚决定日期: …
 //
@@ -80,12 +84,12 @@ func (d Diagnostic) Position() string {
 	return b.String()
 }
 
-// String formats d as "file:line:col: key: message", with " (warning)"
+// String formats d as "file:line:col: key: message", with " (警告 warning)"
 // appended for warnings.
 func (d Diagnostic) String() string {
 	s := d.Error()
 	if d.Severity == Warning {
-		s += " (warning)"
+		s += " (警告 warning)"
 	}
 	return s
 }
@@ -151,7 +155,7 @@ func (l *List) Errorf(file string, line, col int, key, format string, args ...an
 		l.more[Error]++
 		return
 	}
-	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: fmt.Sprintf(format, args...), Severity: Error})
+	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: message(format, args), Severity: Error})
 }
 
 // Warnf adds a warning at file:line:col for key.
@@ -160,7 +164,7 @@ func (l *List) Warnf(file string, line, col int, key, format string, args ...any
 		l.more[Warning]++
 		return
 	}
-	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: fmt.Sprintf(format, args...), Severity: Warning})
+	l.Add(Diagnostic{File: file, Line: line, Col: col, Key: key, Message: message(format, args), Severity: Warning})
 }
 
 // Merge appends every diagnostic of o (nil is allowed), and o's count of

@@ -20,7 +20,7 @@ func TestDiagnosticString(t *testing.T) {
 		{"no key", Diagnostic{File: "a.md", Line: 1, Col: 1, Message: "m"}, "a.md:1:1: m"},
 		{"no col", Diagnostic{File: "a.md", Line: 3, Key: "k", Message: "m"}, "a.md:3: k: m"},
 		{"no line", Diagnostic{File: "a.md", Col: 4, Key: "k", Message: "m"}, "a.md: k: m"},
-		{"warning", Diagnostic{File: "a.csv", Line: 2, Col: 3, Key: "统一社会信用代码", Message: "m", Severity: Warning}, "a.csv:2:3: 统一社会信用代码: m (warning)"},
+		{"warning", Diagnostic{File: "a.csv", Line: 2, Col: 3, Key: "统一社会信用代码", Message: "m", Severity: Warning}, "a.csv:2:3: 统一社会信用代码: m (警告 warning)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -45,7 +45,7 @@ func TestListSortsAndCounts(t *testing.T) {
 		got = append(got, d.String())
 	}
 	assert.Equal(t, []string{
-		"a.md:9:1: w: a warning (warning)",
+		"a.md:9:1: w: a warning (警告 warning)",
 		"a.md:10:1: k: earlier column",
 		"a.md:10:2: k: later line",
 		"b.md:1:1: k: second file",

@@ -182,7 +182,7 @@ func TestWrittenStatusWithoutProgress(t *testing.T) {
 	v := value(t, r, "2025-q1", "fgw", model.IndCommitmentOnTime)
 	assert.Equal(t, [2]int{1, 1}, [2]int{v.Num, v.Den}, "dated to the commitment's date, before the deadline")
 	require.Len(t, r.Warnings, 1)
-	assert.Equal(t, `content/commitments/a.md:1: status: "fulfilled" has no dated progress entry: the indicators date it to 2025-01-02 (the commitment's date); add a [[progress]] entry dated the day it happened (warning)`, r.Warnings[0].String())
+	assert.Equal(t, `content/commitments/a.md:1: status: "fulfilled" has no dated progress entry: the indicators date it to 2025-01-02 (the commitment's date); add a [[progress]] entry dated the day it happened (警告 warning)`, r.Warnings[0].String())
 }
 
 func TestDisclosureOnTime(t *testing.T) {

@@ -18,7 +18,6 @@ package loader
 import (
 	"cmp"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"path"
@@ -165,8 +164,9 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 			}
 			if c.ID != "" {
 				if first, dup := ids[p.Kind][c.ID]; dup {
+					kind := diag.Text{ZH: p.Kind.Label(), EN: string(p.Kind)}
 					dl.Errorf(c.Source.File, c.Source.Line, 1, "id", "duplicate %s id %q: also used by %s:%d (ids must be unique within %s; Markdown file names and data-file ids share one space)",
-						p.Kind, c.ID, first.File, first.Line, p.Kind)
+						kind, c.ID, first.File, first.Line, kind)
 					continue
 				}
 				ids[p.Kind][c.ID] = c.Source
@@ -175,7 +175,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 				fold := "\x00" + strings.ToLower(c.ID)
 				if first, dup := ids[p.Kind][fold]; dup {
 					dl.Errorf(c.Source.File, c.Source.Line, 1, "id", "%s id %q differs only in letter case from the one used by %s:%d (page addresses must differ in more than case)",
-						p.Kind, c.ID, first.File, first.Line)
+						diag.Text{ZH: p.Kind.Label(), EN: string(p.Kind)}, c.ID, first.File, first.Line)
 				} else {
 					ids[p.Kind][fold] = c.Source
 				}
@@ -323,11 +323,11 @@ func listFiles(fsys fs.FS, dl *diag.List) []job {
 			continue
 		}
 		if !isKind(name) {
-			msg := fmt.Sprintf("unknown folder %q (allowed kinds: %s)", name, kindNames())
 			if c := page.Closest(name, strings.Split(kindNames(), ", "), 1); len(c) > 0 {
-				msg += "; did you mean " + c[0] + "?"
+				dl.Errorf(p, 0, 0, "", "unknown folder %q (allowed kinds: %s); did you mean %s?", name, kindNames(), c[0])
+			} else {
+				dl.Errorf(p, 0, 0, "", "unknown folder %q (allowed kinds: %s)", name, kindNames())
 			}
-			dl.Errorf(p, 0, 0, "", "%s", msg)
 			continue
 		}
 		files, err := fs.ReadDir(fsys, p)
@@ -391,7 +391,7 @@ func readError(err error) string {
 	case errors.As(err, &tb):
 		return tb.Error()
 	}
-	return "cannot read: " + err.Error()
+	return diag.Bilingual("cannot read: %v", err)
 }
 
 // tooBigError refuses a file larger than its limit, or one that is not a
@@ -404,9 +404,9 @@ type tooBigError struct {
 
 func (e *tooBigError) Error() string {
 	if e.irregular {
-		return "not a regular file (a pipe, socket or device is never read; use a plain file)"
+		return diag.Bilingual("not a regular file (a pipe, socket or device is never read; use a plain file)")
 	}
-	return fmt.Sprintf("the file is %d bytes; at most %d bytes are read from one file (split it, or raise [limits] %s in portal.toml)", e.size, e.limit, e.key)
+	return diag.Bilingual("the file is %d bytes; at most %d bytes are read from one file (split it, or raise [limits] %s in portal.toml)", e.size, e.limit, e.key)
 }
 
 // readBounded reads name unless it is larger than limit bytes (checked

@@ -192,22 +192,22 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "unknown key",
 			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\nauthor = \"张三\"\n+++\n"},
-			errors: []string{"content/news/n1.md:4:1: author: unknown key; allowed here: title, date, summary, tags, draft, example, publishDate, expiryDate, lastmod, description, aliases, weight, categories, departments, source_name, source_url, slug"},
+			errors: []string{"content/news/n1.md:4:1: author: 未知的键 (unknown key)；此处可用的键 (allowed here)：title, date, summary, tags, draft, example, publishDate, expiryDate, lastmod, description, aliases, weight, categories, departments, source_name, source_url, slug"},
 		},
 		{
 			name:   "missing required key",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nsource", "source", 1)},
-			errors: []string{"content/commitments/c01.md:1:1: status: required key is missing"},
+			errors: []string{"content/commitments/c01.md:1:1: status: 缺少必填的键，例如 status = \"pending\" (allowed: pending | in_progress | fulfilled | partial | broken | withdrawn)"},
 		},
 		{
 			name:   "bad date",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", `deadline = "2025-13-01"`, 1)},
-			errors: []string{`content/commitments/c01.md:7:12: deadline: "2025-13-01" is not a date (write it without quotes as YYYY-MM-DD, e.g. deadline = 2025-01-31)`},
+			errors: []string{`content/commitments/c01.md:7:12: deadline: "2025-13-01" 不是日期，请不加引号写作 YYYY-MM-DD，例如 deadline = 2025-01-31`},
 		},
 		{
 			name:   "quoted date",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "date = 2024-11-25", `date = "2025-01-10"`, 1)},
-			errors: []string{`content/commitments/c01.md:6:8: date: "2025-01-10" is text in quotes, not a date: write it without quotes, date = 2025-01-10`},
+			errors: []string{`content/commitments/c01.md:6:8: date: "2025-01-10" 是加了引号的文本而不是日期，请去掉引号：date = 2025-01-10`},
 		},
 		{
 			name:   "unknown department",
@@ -217,42 +217,42 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "duplicate id across markdown and csv",
 			files:  map[string]string{"content/disclosures/x1.md": "+++\ntitle = \"许可\"\ndate = 2024-05-01\nsubject_name = \"甲\"\ncredit_code = \"91350100M000100Y43\"\ndoc_number = \"临市监许〔2024〕9号\"\ncategory = \"行政许可\"\ndepartment = \"scjg\"\n+++\n"},
-			errors: []string{`data/disclosures/2024.csv:2:1: id: duplicate disclosures id "x1": also used by content/disclosures/x1.md:1`},
+			errors: []string{`data/disclosures/2024.csv:2:1: id: 双公示编号 "x1" 重复：content/disclosures/x1.md:1 也使用了它（双公示的编号必须各不相同；Markdown 文件名与数据文件中的编号共用同一范围）`},
 		},
 		{
 			name:   "duplicate derived id",
 			files:  map[string]string{"data/disclosures/2025.csv": "subject_name,行政相对人类别,决定文书号,类别,title,date,department\n乙,法人,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-01,scjg\n丙,法人,临市监罚〔2024〕1号,行政处罚,罚款,2024-03-02,scjg\n"},
-			errors: []string{`data/disclosures/2025.csv:3:1: id: duplicate disclosures id "d-`},
+			errors: []string{`data/disclosures/2025.csv:3:1: id: 双公示编号 "d-4982a1de26" 重复：data/disclosures/2025.csv:2 也使用了它（双公示的编号必须各不相同；Markdown 文件名与数据文件中的编号共用同一范围）`},
 		},
 		{
 			name:   "ids differing only in case",
 			files:  map[string]string{"content/news/N1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n"},
-			errors: []string{`content/news/n1.md:1:1: id: news id "n1" differs only in letter case from the one used by content/news/N1.md:1`},
+			errors: []string{`content/news/n1.md:1:1: id: 信用动态编号 "n1" 与 content/news/N1.md:1 使用的编号只有大小写不同（页面地址不能只靠大小写区分）`},
 		},
 		{
 			name:     "status disagrees with the latest progress entry",
 			files:    map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nsource", "status = \"fulfilled\"\nsource", 1)},
-			warnings: []string{`content/commitments/c01.md:8:10: status: is "fulfilled" but the latest progress entry (2025-01-15, line 12) says "in_progress"`},
+			warnings: []string{`content/commitments/c01.md:8:10: status: 为 "fulfilled"，但最新的进展记录（2025-01-15，第 12 行）为 "in_progress"；请为新状态添加一条进展记录，或更正其中之一`},
 		},
 		{
 			name:     "a body listed twice",
 			files:    map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, `["市市场监管局"]`, `["市市场监管局", "市发展改革委"]`, 1)},
-			warnings: []string{`content/commitments/c01.md:4:23: partners: "市发展改革委" names fgw again (already given as "市发改委" in department); list each body once`},
+			warnings: []string{`content/commitments/c01.md:4:23: partners: "市发展改革委" 再次指向 fgw（已写作 "市发改委"，见 department）；每个单位只列一次`},
 		},
 		{
 			name:   "deadline before date",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "deadline = 2025-06-30", "deadline = 2024-06-30", 1)},
-			errors: []string{"content/commitments/c01.md:7:12: deadline: 2024-06-30 is before date 2024-11-25"},
+			errors: []string{"content/commitments/c01.md:7:12: deadline: 2024-06-30 早于 date 2024-11-25（完成时限不能早于作出承诺的日期）"},
 		},
 		{
 			name:   "unknown status",
 			files:  map[string]string{"content/commitments/c01.md": strings.Replace(goodCommitment, "status = \"in_progress\"\nnote", "status = \"done\"\nnote", 1)},
-			errors: []string{`content/commitments/c01.md:14:10: progress.status: "done" is not allowed (use one of: pending | in_progress | fulfilled | partial | broken | withdrawn)`},
+			errors: []string{`content/commitments/c01.md:14:10: progress.status: 不能取值 "done"，可用的值：pending | in_progress | fulfilled | partial | broken | withdrawn`},
 		},
 		{
 			name:   "non-UTF-8 file",
 			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"\xb6\xaf\xcc\xac\"\ndate = 2025-01-02\n+++\n"},
-			errors: []string{"content/news/n1.md:2:10: the file is not UTF-8 text"},
+			errors: []string{"content/news/n1.md:2:10: 文件不是 UTF-8 文本，请另存为 UTF-8；不接受 GBK/GB18030"},
 		},
 		{
 			name:   "malformed credit code",
@@ -277,26 +277,26 @@ func TestErrorKinds(t *testing.T) {
 		{
 			name:   "TOML syntax error after Chinese text",
 			files:  map[string]string{"content/news/n1.md": "+++\ntitle = \"政务诚信建设动态\" 多余\ndate = 2025-01-02\n+++\n"},
-			errors: []string{"content/news/n1.md:2:20: title: TOML syntax error: "},
+			errors: []string{"content/news/n1.md:2:20: title: TOML 语法错误：expected a top-level item to end with a newline, comment, or EOF, but got '多' instead（日期不加引号写作 YYYY-MM-DD，文本写在双引号中）"},
 		},
 		{
 			name:   "unknown folder",
 			files:  map[string]string{"content/commitment/a.md": "x"},
-			errors: []string{`content/commitment: unknown folder "commitment" (allowed kinds: cases, commitments, disclosures, news, policies, records); did you mean commitments?`},
+			errors: []string{`content/commitment: 未知的文件夹 "commitment"（可用的内容类型：cases, commitments, disclosures, news, policies, records）；是否想写 commitments？`},
 		},
 		{
 			name:   "file name not usable in a URL",
 			files:  map[string]string{"content/news/a b.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n+++\n"},
-			errors: []string{`content/news/a b.md:1:1: file name "a b" contains a space`},
+			errors: []string{`content/news/a b.md:1:1: 文件名 "a b" 含有空格，页面地址中不能有它（请使用字母、汉字、数字和 - _ . ~，例如把空格换成 -）`},
 		},
 		{
 			name:  "config errors",
 			files: map[string]string{"portal.toml": "base_url = \"xyxx.linyi.gov.cn\"\ntime_zone = \"Asia/Shangai\"\npage_size = 0\n[feeds]\nitem = 5\n"},
 			errors: []string{
-				`portal.toml:1:12: base_url: "xyxx.linyi.gov.cn" is not an absolute web address`,
-				`portal.toml:2:13: time_zone: "Asia/Shangai" is not a time zone name`,
-				`portal.toml:3:13: page_size: 0 is too small (use 1 or more)`,
-				`portal.toml:5:1: feeds.item: unknown key (did you mean items?); allowed here: items`,
+				`portal.toml:1:12: base_url: "xyxx.linyi.gov.cn" 不是完整的网址（请写作 https://主机/ 或 https://主机/路径/）`,
+				`portal.toml:2:13: time_zone: "Asia/Shangai" 不是时区名称（请使用 IANA 名称，如 Asia/Shanghai）`,
+				`portal.toml:3:13: page_size: 0 太小（请使用 1 或更大的值）`,
+				`portal.toml:5:1: feeds.item: 未知的键（是否想写 items？）`,
 			},
 		},
 		{
@@ -304,22 +304,22 @@ func TestErrorKinds(t *testing.T) {
 			files: map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n" +
 				"tags = [\"营商环境\", \"../../../../tmp/x/tag\", \"../commitments\", \"..\", \"index.html\", \".隐藏\"]\n+++\n"},
 			errors: []string{
-				`content/news/n1.md:4:17: tags: "../../../../tmp/x/tag" contains '/', which would split it into several folders`,
-				`content/news/n1.md:4:42: tags: "../commitments" contains '/'`,
-				`content/news/n1.md:4:60: tags: ".." cannot name a page address`,
-				`content/news/n1.md:4:66: tags: "index.html" is the name of a file the build writes`,
-				`content/news/n1.md:4:80: tags: ".隐藏" must not start with a dot`,
+				`content/news/n1.md:4:17: tags: "../../../../tmp/x/tag" 含有 '/'，会把页面地址分成几层文件夹（请不用斜杠，例如改用 、 或 -）；tags 的每个值用作它自己的页面地址 /tags/<值>/`,
+				`content/news/n1.md:4:42: tags: "../commitments" 含有 '/'，会把页面地址分成几层文件夹（请不用斜杠，例如改用 、 或 -）；tags 的每个值用作它自己的页面地址 /tags/<值>/`,
+				`content/news/n1.md:4:60: tags: ".." 不能用作页面地址（它表示当前或上一级文件夹）；tags 的每个值用作它自己的页面地址 /tags/<值>/`,
+				`content/news/n1.md:4:66: tags: "index.html" 是构建时写出的文件名（请换一种写法）；tags 的每个值用作它自己的页面地址 /tags/<值>/`,
+				`content/news/n1.md:4:80: tags: ".隐藏" 不能以点开头（以点开头的文件夹是隐藏的，网站服务器会拒绝访问）；tags 的每个值用作它自己的页面地址 /tags/<值>/`,
 			},
 		},
 		{
 			name:   "policy topic that would leave its folder",
 			files:  map[string]string{"content/policies/p.md": "+++\ntitle = \"措施\"\ndate = 2024-11-25\ntopic = \"../../content\"\n+++\n"},
-			errors: []string{`content/policies/p.md:4:9: topic: "../../content" contains '/'`},
+			errors: []string{`content/policies/p.md:4:9: topic: "../../content" 含有 '/'，会把页面地址分成几层文件夹（请不用斜杠，例如改用 、 或 -）；主题用作它自己的页面地址 /policies/topic/<主题>/`},
 		},
 		{
 			name:   "registry problems",
 			files:  map[string]string{"data/departments.toml": registry + "\n[[department]]\nid = \"x\"\nname = \"临沂市市场监督管理局\"\nshort = \"x局\"\nlevel = \"市\"\ntype = \"其他\"\n"},
-			errors: []string{`data/departments.toml:18:8: department.name: "临沂市市场监督管理局" is already used as name of department "scjg" at data/departments.toml:11`},
+			errors: []string{`data/departments.toml:18:8: department.name: "临沂市市场监督管理局" 已用作 name，属于单位 "scjg"，见 data/departments.toml:11（全称、简称和别称不能重复）`},
 		},
 	}
 	for _, tt := range tests {

@@ -1,11 +1,12 @@
 package loader
 
 import (
-	"fmt"
 	"io/fs"
 	"path"
 	"strings"
 	"sync"
+
+	"portal/generator/diag"
 )
 
 // OutsideLinkError says that a file is reached through a symbolic link that
@@ -16,7 +17,7 @@ type OutsideLinkError struct {
 }
 
 func (e *OutsideLinkError) Error() string {
-	return fmt.Sprintf("the symbolic link %s points to %s, outside the site folder; nothing outside the site is read or published "+
+	return diag.Bilingual("the symbolic link %s points to %s, outside the site folder; nothing outside the site is read or published "+
 		"(copy the file into the site, use a relative link that stays inside it, or set allow_outside_symlinks = true in portal.toml)",
 		e.Link, e.Target)
 }

@@ -37,15 +37,15 @@ func TestSymlinks(t *testing.T) {
 		err    string // "" = loads cleanly
 	}{
 		{name: "absolute link to a file outside", link: "content/news/leak.md", target: func(string) string { return secret },
-			err: "content/news/leak.md: the symbolic link content/news/leak.md points to " + secret + ", outside the site folder"},
+			err: "content/news/leak.md: 符号链接 content/news/leak.md 指向网站文件夹之外的 " + secret + "；"},
 		{name: "relative link climbing out", link: "content/news/leak.md", target: func(site string) string {
 			rel, _ := filepath.Rel(filepath.Join(site, "content/news"), secret)
 			return rel
 		}, err: "the symbolic link content/news/leak.md points to ../../../"},
 		{name: "linked data file outside", link: "data/disclosures/rows.csv", target: func(string) string { return filepath.Join(secretDir, "rows.csv") },
-			err: "data/disclosures/rows.csv: the symbolic link data/disclosures/rows.csv points to"},
+			err: "data/disclosures/rows.csv: 符号链接 data/disclosures/rows.csv 指向网站文件夹之外的"},
 		{name: "linked kind folder outside", link: "content/cases", target: func(string) string { return secretDir },
-			err: "content/cases: the symbolic link content/cases points to"},
+			err: "content/cases: 符号链接 content/cases 指向网站文件夹之外的"},
 		{name: "link through a linked folder inside that climbs out", link: "content/news/via.md", target: func(site string) string {
 			// Cleaned as text, content/news/../../up/../X is the harmless X;
 			// resolved as the system does, up is the site root and .. leaves it.
@@ -53,7 +53,7 @@ func TestSymlinks(t *testing.T) {
 			rel, err := filepath.Rel(filepath.Dir(site), secret)
 			require.NoError(t, err)
 			return "../../up/../" + rel
-		}, err: "content/news/via.md: the symbolic link content/news/via.md points to ../../up/../"},
+		}, err: "content/news/via.md: 符号链接 content/news/via.md 指向网站文件夹之外的 ../../up/../"},
 		{name: "relative link inside the site is followed", link: "content/news/copy.md", target: func(string) string { return "n1.md" },
 			err: `content/news/copy.md:1:1: id: duplicate news id "copy"`},
 		{name: "outside links allowed by portal.toml", link: "content/news/leak.md", target: func(string) string { return secret },

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"portal/generator/diag"
 )
 
 // reserved ids would collide with list pages and feeds inside a section.
@@ -23,26 +25,27 @@ func idRune(r rune) bool {
 // page, or nil. Ids become URL path segments: /commitments/<id>/.
 func CheckID(id string) error {
 	if id == "" {
-		return fmt.Errorf("the file name is empty before .md")
+		return diag.NewError("the file name is empty before .md")
 	}
 	if strings.HasPrefix(id, ".") {
-		return fmt.Errorf("file name %q must not start with a dot", id)
+		return diag.NewError("file name %q must not start with a dot", id)
 	}
 	if slices.Contains(reserved, strings.ToLower(id)) {
-		return fmt.Errorf("file name %q is reserved for a list page or feed (rename the file)", id)
+		return diag.NewError("file name %q is reserved for a list page or feed (rename the file)", id)
 	}
 	for _, r := range id {
 		if idRune(r) {
 			continue
 		}
-		what := fmt.Sprintf("%q", r)
+		q := fmt.Sprintf("%q", r)
+		what := diag.Text{ZH: q, EN: q}
 		switch {
 		case r == '/':
-			what = `"/"`
+			what = diag.Text{ZH: `"/"`, EN: `"/"`}
 		case unicode.IsSpace(r):
-			what = "a space"
+			what = diag.Text{ZH: "空格", EN: "a space"}
 		}
-		return fmt.Errorf("file name %q contains %s, which cannot be in a page address (use letters, Chinese characters, digits, - _ . ~; e.g. replace spaces with -)", id, what)
+		return diag.NewError("file name %q contains %s, which cannot be in a page address (use letters, Chinese characters, digits, - _ . ~; e.g. replace spaces with -)", id, what)
 	}
 	return nil
 }
@@ -97,24 +100,24 @@ func CheckSegment(value string) error {
 	for _, r := range value {
 		switch {
 		case r == '/' || r == '\\':
-			return fmt.Errorf("%q contains %q, which would split it into several folders of the page address (write it without slashes, e.g. 、 or -)", value, r)
+			return diag.NewError("%q contains %q, which would split it into several folders of the page address (write it without slashes, e.g. 、 or -)", value, r)
 		case r == utf8.RuneError:
-			return fmt.Errorf("%q contains an invalid character", value)
+			return diag.NewError("%q contains an invalid character", value)
 		case unicode.IsControl(r) || unicode.Is(unicode.Cf, r):
-			return fmt.Errorf("%q contains the invisible character %U (remove it)", value, r)
+			return diag.NewError("%q contains the invisible character %U (remove it)", value, r)
 		}
 	}
 	switch {
 	case value == "":
-		return fmt.Errorf("is empty")
+		return diag.NewError("is empty")
 	case value == "." || value == "..":
-		return fmt.Errorf("%q cannot name a page address (it means the current or parent folder)", value)
+		return diag.NewError("%q cannot name a page address (it means the current or parent folder)", value)
 	case strings.HasPrefix(value, "."):
-		return fmt.Errorf("%q must not start with a dot (folders starting with a dot are hidden and web servers refuse them)", value)
+		return diag.NewError("%q must not start with a dot (folders starting with a dot are hidden and web servers refuse them)", value)
 	case len(value) > maxSegmentBytes:
-		return fmt.Errorf("is %d bytes long; at most %d bytes (about %d Chinese characters) can name a page address", len(value), maxSegmentBytes, maxSegmentBytes/3)
+		return diag.NewError("is %d bytes long; at most %d bytes (about %d Chinese characters) can name a page address", len(value), maxSegmentBytes, maxSegmentBytes/3)
 	case slices.Contains(reservedFiles, strings.ToLower(value)):
-		return fmt.Errorf("%q is the name of a file the build writes (choose another wording)", value)
+		return diag.NewError("%q is the name of a file the build writes (choose another wording)", value)
 	}
 	return nil
 }

@@ -2,7 +2,6 @@ package page
 
 import (
 	"bytes"
-	"fmt"
 	"unicode/utf8"
 
 	"portal/generator/diag"
@@ -266,8 +265,8 @@ func listMarker(b []byte) int {
 }
 
 // depthError words a nesting refusal.
-func depthError(what string, depth, max int, key string) string {
-	return fmt.Sprintf("%s nested %d levels deep; at most %d are read (flatten it, or raise [limits] %s in portal.toml)", what, depth, max, key)
+func depthError(what diag.Text, depth, max int, key string) string {
+	return diag.Bilingual("%s nested %d levels deep; at most %d are read (flatten it, or raise [limits] %s in portal.toml)", what, depth, max, key)
 }
 
 // maxLinkScan bounds the bytes goldmark scans for link destinations in one

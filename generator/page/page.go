@@ -134,7 +134,7 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 	}
 	bodyLine := 1 + bytes.Count(data[:len(data)-len(body)], []byte("\n"))
 	if line, depth := MarkdownDepth(body, lim.MarkdownDepth); line > 0 {
-		dl.Errorf(file, bodyLine+line-1, 1, "", "%s", depthError("the lists and block quotes are", depth, lim.MarkdownDepth, "markdown_depth"))
+		dl.Errorf(file, bodyLine+line-1, 1, "", "%s", depthError(diag.Text{ZH: "列表和引用", EN: "the lists and block quotes are"}, depth, lim.MarkdownDepth, "markdown_depth"))
 		return nil
 	}
 	if line := LinkScan(body); line > 0 {
@@ -178,7 +178,10 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 	if t.Has("slug") {
 		slug := t.Str(true, "slug")
 		if err := CheckID(slug); err != nil {
-			t.Errorf("slug", "%v", strings.Replace(err.Error(), "file name", "slug", 1))
+			if te, ok := err.(*diag.TextError); ok {
+				err = &diag.TextError{ZH: strings.Replace(te.ZH, "文件名", "slug", 1), EN: strings.Replace(te.EN, "file name", "slug", 1)}
+			}
+			t.Errorf("slug", "%v", err)
 		} else if slug != "" {
 			id = slug
 		}
@@ -744,7 +747,7 @@ func CheckEvidence(s string) error {
 		return nil
 	}
 	if slices.ContainsFunc([]string{"http:", "https:", "www."}, func(p string) bool { return strings.HasPrefix(s, p) }) {
-		return fmt.Errorf("%q is not a complete web address (use https://host/path)", s)
+		return diag.NewError("%q is not a complete web address (use https://host/path)", s)
 	}
-	return fmt.Errorf("%q is neither a web address (http:// or https://) nor a document number such as 临发改信用〔2024〕295号", s)
+	return diag.NewError("%q is neither a web address (http:// or https://) nor a document number such as 临发改信用〔2024〕295号", s)
 }

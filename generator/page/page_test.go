@@ -234,39 +234,39 @@ func TestParseKinds(t *testing.T) {
 			name: "published before the decision",
 			kind: model.KindDisclosure, file: "content/disclosures/d5.md",
 			src:   "+++\ntitle = \"x\"\ndate = 2024-05-06\n\"公示日期\" = 2024-05-01\nsubject_name = \"s\"\nsubject_type = \"法人\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
-			diags: []string{`content/disclosures/d5.md:4:10: 公示日期: 2024-05-01 is before the decision date 2024-05-06 (公示日期 cannot precede 决定日期)`},
+			diags: []string{`content/disclosures/d5.md:4:10: 公示日期: 2024-05-01 早于决定日期 2024-05-06（公示日期不能早于决定日期） (2024-05-01 is before the decision date 2024-05-06 (公示日期 cannot precede 决定日期))`},
 		},
 		{
 			name: "both alias and key",
 			kind: model.KindDisclosure, file: "content/disclosures/d2.md",
 			src:   "+++\ntitle = \"x\"\n\"名称\" = \"y\"\ndate = 2024-05-06\nsubject_name = \"s\"\nsubject_type = \"法人\"\ndoc_number = \"n\"\ncategory = \"其他\"\ndepartment = \"d\"\n+++\n",
-			diags: []string{`content/disclosures/d2.md:3:8: 名称: duplicates title (give only one of title, 名称, 项目名称, 处罚名称, 案件名称)`},
+			diags: []string{`content/disclosures/d2.md:3:8: 名称: 与 title 重复，title, 名称, 项目名称, 处罚名称, 案件名称 只能写一个 (duplicates title (give only one of title, 名称, 项目名称, 处罚名称, 案件名称))`},
 		},
 		{
 			name: "bare chinese key gets a hint",
 			kind: model.KindDisclosure, file: "content/disclosures/d3.md",
 			src:     "+++\n名称 = \"y\"\n+++\n",
-			diags:   []string{`content/disclosures/d3.md:2:1: 名称: TOML syntax error: expected '.' or '=', but got '名' instead (a key in Chinese must be quoted: "名称" = "…")`},
+			diags:   []string{`content/disclosures/d3.md:2:1: 名称: TOML 语法错误：expected '.' or '=', but got '名' instead（中文的键必须加引号："名称" = "…"） (TOML syntax error: expected '.' or '=', but got '名' instead (a key in Chinese must be quoted: "名称" = "…"))`},
 			nilPage: true,
 		},
 		{
 			name: "policy defaults validity",
 			kind: model.KindPolicy, file: "content/policies/p.md",
 			src:   "+++\ntitle = \"p\"\ndate = 2024-05-06\nwritten_date = 2024-05-07\n+++\n",
-			diags: []string{`content/policies/p.md:3:8: date: the publication date 2024-05-06 is before written_date 2024-05-07`},
+			diags: []string{`content/policies/p.md:3:8: date: 发布日期 2024-05-06 早于成文日期 2024-05-07 (the publication date 2024-05-06 is before written_date 2024-05-07)`},
 			check: func(t *testing.T, p *Page) { assert.Equal(t, "有效", p.Policy.Validity) },
 		},
 		{
 			name: "case type enum",
 			kind: model.KindCase, file: "content/cases/c.md",
 			src:   "+++\ntitle = \"c\"\ndate = 2024-05-06\ncase_type = \"其它\"\n+++\n",
-			diags: []string{`content/cases/c.md:4:13: case_type: "其它" is not one of the known values (守信激励 | 失信惩戒 | 信用修复 | 政务失信治理 | 承诺践诺); if it is a new one, add it to portal.toml [vocabulary] case_types (warning)`},
+			diags: []string{`content/cases/c.md:4:13: case_type: "其它" 不在已知的值中（守信激励 | 失信惩戒 | 信用修复 | 政务失信治理 | 承诺践诺）；如是新的值，请加入 portal.toml 的 [vocabulary] case_types ("其它" is not one of the known values (守信激励 | 失信惩戒 | 信用修复 | 政务失信治理 | 承诺践诺); if it is a new one, add it to portal.toml [vocabulary] case_types) (警告 warning)`},
 		},
 		{
 			name: "news source url",
 			kind: model.KindNews, file: "content/news/n.md",
 			src:   "+++\ntitle = \"n\"\ndate = 2024-05-06\nsource_url = \"linyi.gov.cn\"\nexample = true\n+++\n",
-			diags: []string{`content/news/n.md:4:14: source_url: "linyi.gov.cn" is not a web address (use http:// or https://)`},
+			diags: []string{`content/news/n.md:4:14: source_url: "linyi.gov.cn" 不是网址（请以 http:// 或 https:// 开头） ("linyi.gov.cn" is not a web address (use http:// or https://))`},
 			check: func(t *testing.T, p *Page) { assert.True(t, p.News.Example) },
 		},
 		{
@@ -274,17 +274,17 @@ func TestParseKinds(t *testing.T) {
 			kind: model.KindRecord, file: "content/records/r.md",
 			src: "+++\ntitle = \"r\"\ndate = 2024-05-06\n+++\n",
 			diags: []string{
-				`content/records/r.md:1:1: basis: required key is missing; e.g. basis = "…"`,
-				`content/records/r.md:1:1: department: required key is missing; e.g. department = "…"`,
-				`content/records/r.md:1:1: record_type: required key is missing; e.g. record_type = "违约毁约" (allowed: 违约毁约 | 拖欠账款 | 政策不兑现 | 败诉未履行 | 失信被执行 | 新官不理旧账 | 其他)`,
-				`content/records/r.md:1:1: status: required key is missing; e.g. status = "整改中" (allowed: 整改中 | 已整改 | 已修复 | 异议处理中)`,
+				`content/records/r.md:1:1: basis: 缺少必填的键，例如 basis = "…" (required key is missing; e.g. basis = "…")`,
+				`content/records/r.md:1:1: department: 缺少必填的键，例如 department = "…" (required key is missing; e.g. department = "…")`,
+				`content/records/r.md:1:1: record_type: 缺少必填的键，例如 record_type = "违约毁约" (allowed: 违约毁约 | 拖欠账款 | 政策不兑现 | 败诉未履行 | 失信被执行 | 新官不理旧账 | 其他) (required key is missing; e.g. record_type = "违约毁约" (allowed: 违约毁约 | 拖欠账款 | 政策不兑现 | 败诉未履行 | 失信被执行 | 新官不理旧账 | 其他))`,
+				`content/records/r.md:1:1: status: 缺少必填的键，例如 status = "整改中" (allowed: 整改中 | 已整改 | 已修复 | 异议处理中) (required key is missing; e.g. status = "整改中" (allowed: 整改中 | 已整改 | 已修复 | 异议处理中))`,
 			},
 		},
 		{
 			name: "section",
 			kind: model.KindNews, file: "content/news/_index.md",
 			src:   "+++\ntitle = \"信用动态\"\ndate = 2024-01-01\nweight = 2\nauthor = \"x\"\n+++\n介绍\n",
-			diags: []string{`content/news/_index.md:5:1: author: unknown key; allowed here: title, description, date, draft, weight, lastmod, publishDate, expiryDate, slug, aliases, summary, tags, categories, type, layout, linkTitle, keywords, cascade, menu, sitemap, outputs, build`},
+			diags: []string{`content/news/_index.md:5:1: author: 未知的键 (unknown key)；此处可用的键 (allowed here)：title, description, date, draft, weight, lastmod, publishDate, expiryDate, slug, aliases, summary, tags, categories, type, layout, linkTitle, keywords, cascade, menu, sitemap, outputs, build`},
 			check: func(t *testing.T, p *Page) {
 				assert.Equal(t, "信用动态", p.Section.Title)
 				assert.Equal(t, "介绍\n", p.Section.Body)

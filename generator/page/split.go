@@ -37,7 +37,7 @@ func Normalize(data []byte) ([]byte, error) {
 			}
 			i += size
 		}
-		return nil, &SplitError{Line: line, Col: col, Msg: "the file is not UTF-8 text (save it as UTF-8; GBK/GB18030 is not accepted)"}
+		return nil, &SplitError{Line: line, Col: col, Msg: "文件不是 UTF-8 文本，请另存为 UTF-8；不接受 GBK/GB18030 (the file is not UTF-8 text (save it as UTF-8; GBK/GB18030 is not accepted))"}
 	}
 	if bytes.Contains(data, []byte("\r\n")) {
 		data = bytes.ReplaceAll(data, []byte("\r\n"), []byte("\n"))
@@ -54,10 +54,10 @@ func Normalize(data []byte) ([]byte, error) {
 func Split(data []byte) (front, body []byte, frontLine int, err error) {
 	first, rest, found := bytes.Cut(data, []byte("\n"))
 	if !isDelim(first) {
-		return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: `the file must start with a "+++" line opening the TOML front matter`}
+		return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: `文件必须以一行 "+++" 开始，开启 TOML 前置设置 (the file must start with a "+++" line opening the TOML front matter)`}
 	}
 	if !found {
-		return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: `the front matter opened here is never closed (add a line "+++" after the last key)`}
+		return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: neverClosed}
 	}
 	off := 0
 	for off <= len(rest) {
@@ -76,9 +76,12 @@ func Split(data []byte) (front, body []byte, frontLine int, err error) {
 		}
 		off = len(rest) - len(after)
 	}
-	return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: `the front matter opened here is never closed (add a line "+++" after the last key)`}
+	return nil, nil, 0, &SplitError{Line: 1, Col: 1, Msg: neverClosed}
 }
 
 func isDelim(line []byte) bool {
 	return string(bytes.TrimRight(line, " \t\r")) == "+++"
 }
+
+// neverClosed is the message for front matter without its closing line.
+const neverClosed = `此处开始的前置设置没有结束，请在最后一个键之后加一行 "+++" (the front matter opened here is never closed (add a line "+++" after the last key))`

@@ -55,7 +55,7 @@ func DecodeTOML(file string, src []byte, firstLine int, loc *time.Location, dl *
 // the square of the depth.
 func DecodeTOMLDepth(file string, src []byte, firstLine int, loc *time.Location, maxDepth int, dl *diag.List) *Table {
 	if line, col, depth := TOMLDepth(src, maxDepth); line > 0 {
-		dl.Errorf(file, firstLine+line-1, col, "", "%s", depthError("the TOML is", depth, maxDepth, "front_matter_depth"))
+		dl.Errorf(file, firstLine+line-1, col, "", "%s", depthError(diag.Text{ZH: "TOML ", EN: "the TOML is"}, depth, maxDepth, "front_matter_depth"))
 		return nil
 	}
 	if loc == nil {
@@ -110,12 +110,13 @@ func (d *doc) syntaxError(text string, err error) {
 	if msg == "" {
 		msg = err.Error()
 	}
-	hint := "dates are written unquoted as YYYY-MM-DD, text in double quotes"
+	hint := diag.Text{ZH: "日期不加引号写作 YYYY-MM-DD，文本写在双引号中", EN: "dates are written unquoted as YYYY-MM-DD, text in double quotes"}
 	if line <= len(d.lines) {
 		l := strings.TrimLeft(d.lines[line-1], " \t")
 		if r, _ := utf8.DecodeRuneInString(l); r >= utf8.RuneSelf {
 			k, _, _ := strings.Cut(l, "=")
-			hint = fmt.Sprintf("a key in Chinese must be quoted: %q = \"…\"", strings.TrimSpace(k))
+			ex := fmt.Sprintf("%q = \"…\"", strings.TrimSpace(k))
+			hint = diag.Text{ZH: "中文的键必须加引号：" + ex, EN: "a key in Chinese must be quoted: " + ex}
 		}
 	}
 	d.dl.Errorf(d.file, d.base+line, col, displayKey(key), "TOML syntax error: %s (%s)", msg, hint)
@@ -271,38 +272,46 @@ func (t *Table) Has(names ...string) bool {
 }
 
 func (t *Table) missing(names []string, example string) {
-	key := names[0]
-	msg := "required key is missing"
-	if len(names) > 1 {
-		msg += " (write " + strings.Join(names, " or ") + ")"
+	key := displayKey(t.full(names[0]))
+	either := strings.Join(names, " or ")
+	switch {
+	case len(names) > 1 && example != "":
+		t.d.dl.Errorf(t.d.file, t.line, t.col, key, "required key is missing (write %s); e.g. %s", either, example)
+	case len(names) > 1:
+		t.d.dl.Errorf(t.d.file, t.line, t.col, key, "required key is missing (write %s)", either)
+	case example != "":
+		t.d.dl.Errorf(t.d.file, t.line, t.col, key, "required key is missing; e.g. %s", example)
+	default:
+		t.d.dl.Errorf(t.d.file, t.line, t.col, key, "required key is missing")
 	}
-	if example != "" {
-		msg += "; e.g. " + example
-	}
-	t.d.dl.Errorf(t.d.file, t.line, t.col, displayKey(t.full(key)), "%s", msg)
 }
 
 // typeName describes a decoded TOML value for messages.
-func typeName(v any) string {
+func typeName(v any) diag.Text {
 	switch v := v.(type) {
 	case string:
-		return "text " + strconv.Quote(v)
+		q := strconv.Quote(v)
+		return diag.Text{ZH: "文本 " + q, EN: "text " + q}
 	case int64:
-		return "the integer " + strconv.FormatInt(v, 10)
+		n := strconv.FormatInt(v, 10)
+		return diag.Text{ZH: "整数 " + n, EN: "the integer " + n}
 	case float64:
-		return "the number " + strconv.FormatFloat(v, 'g', -1, 64)
+		n := strconv.FormatFloat(v, 'g', -1, 64)
+		return diag.Text{ZH: "数字 " + n, EN: "the number " + n}
 	case bool:
-		return "the boolean " + strconv.FormatBool(v)
+		b := strconv.FormatBool(v)
+		return diag.Text{ZH: "布尔值 " + b, EN: "the boolean " + b}
 	case time.Time:
-		return "a date/time"
+		return diag.Text{ZH: "日期时间", EN: "a date/time"}
 	case []map[string]any:
-		return "an array of tables"
+		return diag.Text{ZH: "表数组", EN: "an array of tables"}
 	case []any:
-		return "an array"
+		return diag.Text{ZH: "数组", EN: "an array"}
 	case map[string]any:
-		return "a table"
+		return diag.Text{ZH: "表", EN: "a table"}
 	}
-	return fmt.Sprintf("%T", v)
+	t := fmt.Sprintf("%T", v)
+	return diag.Text{ZH: t, EN: t}
 }
 
 // Str returns a string value; names are aliases of one key (the first is its
@@ -587,11 +596,13 @@ func (t *Table) Finish() {
 	sort.Strings(unknown)
 	for _, k := range unknown {
 		line, col := t.KeyPos(k)
-		msg := "unknown key"
+		// The list of allowed keys is long: it is given once, after both
+		// languages' words.
+		msg := diag.Bilingual("unknown key")
 		if c := Closest(k, slices.Sorted(maps.Keys(t.used)), 1); len(c) > 0 {
-			msg += fmt.Sprintf(" (did you mean %s?)", c[0])
+			msg = diag.Bilingual("unknown key (did you mean %s?)", c[0])
 		}
-		msg += "; allowed here: " + strings.Join(t.known, ", ")
+		msg += "；此处可用的键 (allowed here)：" + strings.Join(t.known, ", ")
 		t.d.dl.Errorf(t.d.file, line, col, displayKey(t.full(k)), "%s", msg)
 	}
 }
