@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -351,15 +350,7 @@ func loadStage(_ context.Context, r *Result) error {
 	if cfg.Location == nil {
 		return errors.New("generator: the site's Config has no Location (start from model.DefaultConfig)")
 	}
-	if opts.BaseURL != "" {
-		cfg.BaseURL = opts.BaseURL
-	}
-	if cfg.BaseURL == "" {
-		cfg.BaseURL = "/"
-	}
-	if !strings.HasSuffix(cfg.BaseURL, "/") {
-		cfg.BaseURL += "/"
-	}
+	cfg.BaseURL = baseURL(cfg.BaseURL, opts.BaseURL)
 	r.Site = site
 	return nil
 }

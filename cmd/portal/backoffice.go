@@ -5,12 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"net"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"portal/cmd/internal/backoffice"
@@ -18,6 +19,9 @@ import (
 	"portal/cmd/internal/server"
 	"portal/cmd/internal/staff"
 	"portal/generator/model"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
 )
 
 // backOfficeAddr is where the back office listens: -admin-addr, or by
@@ -45,37 +49,91 @@ func backOfficeAddr(flagValue, publicAddr string) (string, error) {
 	return net.JoinHostPort("127.0.0.1", strconv.Itoa(n)), nil
 }
 
-// relatedPages finds the published page of a complaint's related id; it
-// is refreshed by every build.
+// relatedPages finds the published page of a complaint's related id in
+// the live output, when the back office shows the complaint: the server
+// holds no list of the site's records (at 100,000 pages that list would be
+// most of its memory), and the page it finds is the one the public sees.
 type relatedPages struct {
-	m atomic.Pointer[map[string]backoffice.Related]
+	dir  string // the output folder (portal serve's -out)
+	base string // the public address, ending in a slash
 }
 
-func (p *relatedPages) set(site *model.Site, base string) {
-	if site == nil {
-		return
-	}
-	base = strings.TrimSuffix(base, "/")
-	m := map[string]backoffice.Related{}
-	for _, c := range site.Commitments {
-		m[c.ID] = backoffice.Related{Kind: "承诺", Title: c.Title, URL: base + "/commitments/" + c.ID + "/"}
-	}
-	for _, d := range site.Disclosures {
-		m[d.ID] = backoffice.Related{Kind: "公示信息", Title: d.Title, URL: base + "/disclosures/" + d.ID + "/"}
-	}
-	for _, r := range site.Records {
-		m[r.ID] = backoffice.Related{Kind: "政务失信记录", Title: r.Title, URL: base + "/records/" + r.ID + "/"}
-	}
-	p.m.Store(&m)
+// relatedSections are the kinds a complaint may refer to, in the order
+// an id is looked up (ids are unique within a kind, not across kinds).
+var relatedSections = []struct{ dir, kind string }{
+	{"commitments", "承诺"},
+	{"disclosures", "公示信息"},
+	{"records", "政务失信记录"},
 }
+
+// relatedHead is how much of a page is read for its title: the head
+// comes first, and a page's head is a few KiB.
+const relatedHead = 64 << 10
 
 func (p *relatedPages) find(id string) (backoffice.Related, bool) {
-	m := p.m.Load()
-	if m == nil {
+	// The id is what a complainant typed: one path element, no more.
+	if p == nil || id == "" || id == "." || id == ".." || strings.ContainsAny(id, "/\\\x00") || !fs.ValidPath(id) {
 		return backoffice.Related{}, false
 	}
-	r, ok := (*m)[id]
-	return r, ok
+	root, err := os.OpenRoot(p.dir)
+	if err != nil {
+		return backoffice.Related{}, false
+	}
+	defer root.Close()
+	for _, s := range relatedSections {
+		f, err := root.Open(s.dir + "/" + id + "/index.html")
+		if err != nil {
+			continue
+		}
+		title := pageTitle(io.LimitReader(f, relatedHead))
+		f.Close()
+		if title == "" {
+			title = id
+		}
+		return backoffice.Related{Kind: s.kind, Title: title, URL: strings.TrimSuffix(p.base, "/") + "/" + s.dir + "/" + id + "/"}, true
+	}
+	return backoffice.Related{}, false
+}
+
+// pageTitle is a generated page's title: its ArticleTitle meta tag (the
+// government-site tag the article layouts carry), else its <title>.
+func pageTitle(r io.Reader) string {
+	z := html.NewTokenizer(r)
+	var title string
+	inTitle := false
+	for {
+		switch z.Next() {
+		case html.ErrorToken:
+			return strings.TrimSpace(title)
+		case html.StartTagToken, html.SelfClosingTagToken:
+			tok := z.Token()
+			switch tok.DataAtom {
+			case atom.Meta:
+				var name, content string
+				for _, a := range tok.Attr {
+					switch a.Key {
+					case "name":
+						name = a.Val
+					case "content":
+						content = a.Val
+					}
+				}
+				if name == "ArticleTitle" && strings.TrimSpace(content) != "" {
+					return strings.TrimSpace(content)
+				}
+			case atom.Title:
+				inTitle = title == ""
+			case atom.Body:
+				return strings.TrimSpace(title) // the head is over
+			}
+		case html.TextToken:
+			if inTitle {
+				title += string(z.Text())
+			}
+		case html.EndTagToken:
+			inTitle = false
+		}
+	}
 }
 
 // backOffice is the running back office.
@@ -90,13 +148,13 @@ type backOffice struct {
 // token API) over svc and store, and runs its upkeep: expired sessions
 // are swept and personal data past retention erased at start and hourly.
 func startBackOffice(ctx context.Context, addr string, svc *intake.Service, store intake.Store, cfg model.Config, token string,
-	logger *slog.Logger, siteProblem func() *backoffice.SiteProblem) (*backOffice, error) {
+	logger *slog.Logger, siteProblem func() *backoffice.SiteProblem, related *relatedPages) (*backOffice, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("back office: %w", err)
 	}
 	accounts := staff.New(staff.Config{Store: store, Known: svc.Known, Issuer: cfg.Title})
-	bo := &backOffice{ln: ln, related: &relatedPages{}, done: make(chan error, 1)}
+	bo := &backOffice{ln: ln, related: related, done: make(chan error, 1)}
 	h, err := backoffice.New(backoffice.Options{
 		Complaints: svc, Accounts: accounts, Title: cfg.Title, Logger: logger, Related: bo.related.find, SiteProblem: siteProblem,
 		API: server.NewAdminAPI(server.Options{Complaints: svc, AdminToken: token, Logger: logger}),

@@ -118,17 +118,15 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	status := &siteStatus{}
 	live := &liveState{}
 	pages := &pageSwitch{}
-	var site *model.Site // the latest build's, for the back office's links
 	if *noBuild {
 		if _, err := os.Stat(filepath.Join(outDir, "index.html")); err != nil {
 			return fmt.Errorf("serve -no-build: no built site in %s: run portal build -site %s first", outDir, *siteDir)
 		}
-		th, s, err := themes.load(ctx)
+		th, err := themes.load()
 		if err != nil {
 			return err
 		}
 		pages.set(th)
-		site = s
 	} else {
 		// The first build. When it fails (content errors, a crash) the
 		// server starts all the same: it serves the last good build, if
@@ -157,20 +155,18 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// After a failed build the server does not read the content itself:
 		// content that crashed the worker must not reach this process.
 		var th *theme.Theme
-		var s *model.Site
 		if err == nil {
-			th, s, err = themes.load(ctx)
+			th, err = themes.load()
 		}
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
 			}
-			if th, s, err = themes.fallback(); err != nil {
+			if th, err = themes.fallback(); err != nil {
 				return fmt.Errorf("serve: the theme: %w", err)
 			}
 		}
 		pages.set(th)
-		site = s
 	}
 	searcher, err := openSearch(*siteDir, cfg)
 	if err != nil {
@@ -188,10 +184,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	var office *backOffice
 	if officeAddr != "" {
-		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger, status.problem); err != nil {
+		related := &relatedPages{dir: outDir, base: base}
+		if office, err = startBackOffice(ctx, officeAddr, complaints, store, cfg, token, logger, status.problem, related); err != nil {
 			return err
 		}
-		office.related.set(site, base)
 	}
 	sopts := server.Options{
 		PublicDir:  outDir,
@@ -236,34 +232,28 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		live.set(day, changes, changesErr == nil)
 		searcher.Reload()
-		th, s, err := themes.load(ctx)
+		th, err := themes.load()
 		if err != nil {
-			if ctx.Err() == nil && !errors.Is(err, errReported) {
+			if !errors.Is(err, errReported) {
 				fmt.Fprintln(stderr, "portal:", err)
 			}
 			return // the pages keep the layouts they had
 		}
 		pages.set(th)
-		if office != nil {
-			office.related.set(s, base)
-		}
 	}
 	background := func(f func()) {
 		wg.Add(1)
 		go func() { defer wg.Done(); f() }()
 	}
 	follow := func() {
-		th, s, err := themes.load(bgCtx)
+		th, err := themes.load()
 		if err != nil {
-			if bgCtx.Err() == nil && !errors.Is(err, errReported) {
+			if !errors.Is(err, errReported) {
 				fmt.Fprintln(stderr, "portal:", err)
 			}
 			return // the pages keep the layouts they had
 		}
 		pages.set(th)
-		if office != nil {
-			office.related.set(s, base)
-		}
 		fmt.Fprintln(stdout, "已切换到新生成的网站 (following a new build)")
 	}
 	switch {
@@ -356,11 +346,12 @@ func (s *siteStatus) problem() *backoffice.SiteProblem {
 	return s.p
 }
 
-// themeLoader reads the site (through derive: nothing is written) and
-// returns the theme for pages rendered on request, as a build would set
-// it. It keeps one pipeline, so each load re-reads only changed files.
+// themeLoader returns the theme for pages rendered on request, as a
+// build would set it, from the site's settings and section pages only
+// (generator.ServingTheme): the records stay in the build worker (or the
+// process that built the output), so this server's memory does not grow
+// with the site.
 type themeLoader struct {
-	p        *generator.Pipeline
 	opts     generator.Options
 	settings *model.Site
 	stderr   io.Writer
@@ -369,35 +360,30 @@ type themeLoader struct {
 func newThemeLoader(opts generator.Options, settings *model.Site, stderr io.Writer) *themeLoader {
 	opts.ExtraPages = append(append(opts.ExtraPages, searchPages()...), complaintPages(settings)...)
 	opts.Progress = nil
-	return &themeLoader{p: generator.New(opts), opts: opts, settings: settings, stderr: stderr}
+	return &themeLoader{opts: opts, settings: settings, stderr: stderr}
 }
 
-func (l *themeLoader) load(ctx context.Context) (*theme.Theme, *model.Site, error) {
-	res, err := l.p.RunThrough(ctx, generator.StageDerive)
+func (l *themeLoader) load() (*theme.Theme, error) {
+	th, err := generator.ServingTheme(l.opts)
 	if err != nil {
 		if errors.As(err, new(diag.Diagnostic)) {
 			fmt.Fprintln(l.stderr, err) // every content error, with its file and line
-			return nil, nil, errReported
+			return nil, errReported
 		}
-		return nil, nil, err
+		return nil, err
 	}
-	th, err := generator.PageTheme(res)
-	if err != nil {
-		return nil, nil, err
-	}
-	return th, res.Site, nil
+	return th, nil
 }
 
 // fallback is the theme from portal.toml alone, for a server whose content
 // has errors from its first start: the search and complaint pages keep the
 // site's look, name and footer while an editor fixes the content.
-func (l *themeLoader) fallback() (*theme.Theme, *model.Site, error) {
+func (l *themeLoader) fallback() (*theme.Theme, error) {
 	res := &generator.Result{Options: l.opts, Site: l.settings, Today: model.Today(time.Now(), l.settings.Config.Location)}
 	for _, p := range l.opts.ExtraPages {
 		res.AddPage(p) // the menu links search and complaints
 	}
-	th, err := generator.PageTheme(res)
-	return th, l.settings, err
+	return generator.PageTheme(res)
 }
 
 // publicBase is the address every generated link uses: -base-url, else

@@ -12,7 +12,9 @@
 // (newest first) then id, and diagnostics are sorted. Local dates are read in
 // the site's zone. Drafts stay in the Site with Draft set; renderers skip
 // them. LoadSettings reads only portal.toml and the registry, for commands
-// that need the site's settings without its content.
+// that need the site's settings without its content; LoadShell adds each
+// section's _index.md, for a server that renders pages in the site's theme
+// without holding its records.
 package loader
 
 import (
@@ -72,6 +74,34 @@ type result struct {
 func LoadSettings(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	dl := &diag.List{Strict: opts.Strict}
 	site, _, _ := loadSettings(fsys, dl)
+	return site, dl
+}
+
+// LoadShell reads the site's settings (as LoadSettings) and each kind's
+// section page (content/KIND/_index.md: its title names the section in the
+// navigation), but no record: what the theme of a page rendered on request
+// (search results, the complaint forms) needs, at a cost that does not grow
+// with the site.
+func LoadShell(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
+	dl := &diag.List{Strict: opts.Strict}
+	site, _, fsys := loadSettings(fsys, dl)
+	lim := page.LimitsOrDefault(site.Config.Limits)
+	popts := page.Options{Location: site.Config.Location, CheckCreditCode: dataset.CheckCreditCode,
+		Disclosures: site.Config.Disclosures, Vocabulary: site.Config.Vocabulary, Limits: lim}
+	for _, k := range model.Kinds {
+		name := "content/" + string(k) + "/_index.md"
+		data, err := readBounded(fsys, name, lim.FileBytes, "file_bytes")
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			dl.Errorf(name, 0, 0, "", "%s", readError(err))
+			continue
+		}
+		if p := page.Parse(name, k, data, popts, dl); p != nil && p.Section != nil {
+			site.Sections[k] = p.Section
+		}
+	}
 	return site, dl
 }
 

@@ -446,6 +446,47 @@ func TestLoadSettings(t *testing.T) {
 	assert.Contains(t, dl.Err().Error(), "portal.toml:1")
 }
 
+func TestLoadShell(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name    string
+		extra   map[string]string
+		titles  map[model.Kind]string
+		wantErr string
+	}{
+		{name: "the sections' titles, no record", titles: map[model.Kind]string{model.KindCommitment: "承诺践诺"}},
+		{name: "a section page in each kind that has one",
+			extra:  map[string]string{"content/news/_index.md": "+++\ntitle = \"工作动态\"\n+++\n"},
+			titles: map[model.Kind]string{model.KindCommitment: "承诺践诺", model.KindNews: "工作动态"}},
+		{name: "a broken record is not read",
+			extra:  map[string]string{"content/news/n1.md": "+++\ntitle = \n+++\n"},
+			titles: map[model.Kind]string{model.KindCommitment: "承诺践诺"}},
+		{name: "a broken section page is an error with its file",
+			extra:   map[string]string{"content/news/_index.md": "+++\ntitle = \n+++\n"},
+			wantErr: "content/news/_index.md:"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			s, dl := LoadShell(site(tc.extra), Options{})
+			if tc.wantErr != "" {
+				require.Error(t, dl.Err())
+				assert.Contains(t, dl.Err().Error(), tc.wantErr)
+				return
+			}
+			require.NoError(t, dl.Err())
+			assert.Len(t, s.Departments, 2, "the registry")
+			assert.Empty(t, s.Commitments, "no record is read")
+			assert.Empty(t, s.Disclosures, "no data file is read")
+			got := map[model.Kind]string{}
+			for k, sec := range s.Sections {
+				got[k] = sec.Title
+			}
+			assert.Equal(t, tc.titles, got)
+		})
+	}
+}
+
 // genSite makes a site of n Markdown pages of realistic Chinese content
 // (~1,700 characters each): commitments, news and disclosures.
 func genSite(tb testing.TB, n int) fstest.MapFS {
