@@ -17,13 +17,14 @@ import (
 	"portal/search"
 )
 
-// cmdBuild is `portal build [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]`.
+// cmdBuild is `portal build [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict] [-no-index]`.
 func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	fs := newFlagSet("build", "portal build [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]", stderr)
+	fs := newFlagSet("build", "portal build [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict] [-no-index]", stderr)
 	siteDir := fs.String("site", ".", "site folder (portal.toml, content/, data/)")
 	outDir := fs.String("out", "", "output folder (default <site>/public)")
 	nowFlag := fs.String("now", "", "build date YYYY-MM-DD for overdue and publicity checks (default: today in the site's time zone)")
 	strict := fs.Bool("strict", false, "treat warnings as errors")
+	noIndex := fs.Bool("no-index", false, "do not update the search index (a preview of the pages; search keeps answering from the last index)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -42,7 +43,11 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// Nothing changed since the last build (files, settings, date, the
 	// complaint store, the index): keep what it published.
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr, SkipUnchanged: true}
-	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)
+	p := sitePipeline(opts, "", nil)
+	if *noIndex {
+		p = pagesPipeline(opts, "")
+	}
+	res, err := runPipeline(ctx, p, stderr)
 	if err != nil {
 		return err
 	}
@@ -88,10 +93,18 @@ func parseNow(s string) (time.Time, error) {
 // (swapped, when set, is called when a new index becomes current), and the
 // reverse proxy's error pages (proxy_errors.go).
 func sitePipeline(opts generator.Options, dsn string, swapped func()) *generator.Pipeline {
+	return pagesPipeline(opts, dsn).After(proxyErrorsStageName, siteindex.Stage(search.Options{}, swapped))
+}
+
+// pagesPipeline is sitePipeline without the search index (portal build
+// -no-index): the pages, feeds and data files are the same, the search page
+// included, and the index stays the one the last full build left. Leaving
+// the stage out changes the up-to-date key (uptodate.go keys the added
+// stages by name), so the next full build is never skipped as unchanged.
+func pagesPipeline(opts generator.Options, dsn string) *generator.Pipeline {
 	opts.ExtraPages = append(opts.ExtraPages, searchPages()...)
 	return generator.New(opts).
 		After(generator.StageDerive, complaintsStage(dsn)).
-		After(generator.StagePublish, siteindex.Stage(search.Options{}, swapped)).
 		After(generator.StagePublish, proxyErrorsStage())
 }
 

@@ -37,8 +37,11 @@ var proxyErrorPages = []struct {
 
 // proxyErrorsStage writes the proxy's error pages after the site is
 // published. A failure is a warning: the site itself is fine.
+// proxyErrorsStageName names proxyErrorsStage.
+const proxyErrorsStageName = "代理错误页 proxy error pages"
+
 func proxyErrorsStage() generator.Stage {
-	return generator.Stage{Name: "代理错误页 proxy error pages", Run: func(ctx context.Context, r *generator.Result) error {
+	return generator.Stage{Name: proxyErrorsStageName, Run: func(ctx context.Context, r *generator.Result) error {
 		if r.Theme == nil {
 			return nil
 		}

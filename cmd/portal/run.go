@@ -23,7 +23,8 @@ var errReported = errors.New("errors reported above")
 const usageText = `portal — 政务诚信公开平台生成与服务工具
 
 Usage:
-  portal build  [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict]   build the static site
+  portal build  [-site DIR] [-out DIR] [-now YYYY-MM-DD] [-strict] [-no-index]
+                                                                      build the static site
   portal check  [-site DIR] [-now YYYY-MM-DD] [-strict] [FILE...]     validate content (or data files), list all errors
   portal import [-site DIR] [-now YYYY-MM-DD] [-apply] FILE...         dry-run report of 双公示 data files (CSV, xlsx, JSON)
   portal serve  [-site DIR] [-addr 127.0.0.1:1313] [-production] [-base-url URL] [-db PATH|postgres://…]
