@@ -58,10 +58,14 @@ func renderStage(ctx context.Context, r *Result) error {
 	if err != nil {
 		return err
 	}
+	if opts.Site == nil { // a site read from its folder: its state folder keeps the Markdown
+		r.cache.useDisk(cfg.StatePath(opts.SiteDir, "build", "markdown"))
+	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	if err != nil {
 		return err
 	}
+	r.background(r.cache.saveDisk())
 	entries := ix.entries()
 	if err := r.ledger.attach(ctx, ix, r); err != nil {
 		return err

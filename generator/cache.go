@@ -20,6 +20,7 @@ import (
 type cache struct {
 	md    *markdown.Renderer
 	files *loader.Cache // parse results, kept on disk under the state folder
+	disk  *mdStore      // rendered Markdown on disk, for the next process (nil: memory only)
 
 	mu         sync.Mutex
 	docs, prev map[fingerprint.Sum]markdown.Doc
@@ -42,9 +43,18 @@ func (c *cache) render(src string) (markdown.Doc, error) {
 			c.docs[key] = doc
 		}
 	}
+	disk := c.disk
 	c.mu.Unlock()
 	if ok {
 		return doc, nil
+	}
+	if disk != nil {
+		if doc, ok = disk.get(key); ok {
+			c.mu.Lock()
+			c.docs[key] = doc
+			c.mu.Unlock()
+			return doc, nil
+		}
 	}
 	doc, err := c.md.Render(src)
 	if err != nil {
@@ -54,6 +64,31 @@ func (c *cache) render(src string) (markdown.Doc, error) {
 	c.docs[key] = doc
 	c.mu.Unlock()
 	return doc, nil
+}
+
+// useDisk keeps rendered Markdown on disk in dir from this run on.
+func (c *cache) useDisk(dir string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.disk == nil || c.disk.dir != dir {
+		c.disk = &mdStore{dir: dir, salt: fingerprint.Of("markdown/1", program())}
+	}
+}
+
+// saveDisk makes the disk store hold what this run has rendered so far (every
+// body of the site, once prepare is done) and nothing else.
+func (c *cache) saveDisk() func() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.disk == nil {
+		return func() error { return nil }
+	}
+	docs := make(map[fingerprint.Sum]markdown.Doc, len(c.docs))
+	for k, d := range c.docs {
+		docs[k] = d
+	}
+	disk := c.disk
+	return func() error { return disk.save(docs) }
 }
 
 // row returns the list row of v rendered by th's item partial.
