@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/term"
 
+	"portal/generator/fingerprint"
 	"portal/generator/loader"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -160,7 +161,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	extraDone := make(chan [2]error, 1)
 	go func() {
 		var errs [2]error
-		errs[0] = writeFeeds(extraCtx, site, entries, now, o.putFile)
+		errs[0] = writeFeeds(extraCtx, site, entries, now, o.put, o.reuse)
 		if errs[0] == nil && scored {
 			var fs map[string][]byte
 			if fs, errs[0] = indicatorFeeds(site, r.Indicators); errs[0] == nil {
@@ -172,19 +173,24 @@ func renderStage(ctx context.Context, r *Result) error {
 			}
 		}
 		if errs[0] == nil {
-			data := map[string][]byte{}
-			errs[1] = openData(site, ix, data, r.ledger)
+			data, keys := map[string][]byte{}, map[string]fingerprint.Sum{}
+			errs[1] = openData(site, ix, data, keys, r.ledger, o.reuse)
 			if errs[1] == nil && scored {
 				errs[1] = indicatorOpenData(r.Indicators, data)
 			}
 			if errs[1] == nil {
 				sitemaps(cfg.BaseURL, pl.sitemap, data)
 				for _, name := range sortedKeys(data) {
-					if errs[1] = o.putFile(name, data[name]); errs[1] != nil {
+					if errs[1] = o.put(name, keys[name], data[name]); errs[1] != nil {
 						break
 					}
 				}
-				extraFiles = len(data)
+				extraFiles = len(data) // and the open data files kept from the live version:
+				for name := range keys {
+					if _, ok := data[name]; !ok {
+						extraFiles++
+					}
+				}
 			}
 		}
 		extraDone <- errs

@@ -33,8 +33,8 @@ func newCache(siteDir string) *cache {
 }
 
 // render returns src rendered, from the cache when an earlier run (or this
-// one) rendered the same source.
-func (c *cache) render(src string) (markdown.Doc, error) {
+// one) rendered the same source, and src's fingerprint.
+func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 	key := fingerprint.String(src)
 	c.mu.Lock()
 	doc, ok := c.docs[key]
@@ -46,24 +46,24 @@ func (c *cache) render(src string) (markdown.Doc, error) {
 	disk := c.disk
 	c.mu.Unlock()
 	if ok {
-		return doc, nil
+		return doc, key, nil
 	}
 	if disk != nil {
 		if doc, ok = disk.get(key); ok {
 			c.mu.Lock()
 			c.docs[key] = doc
 			c.mu.Unlock()
-			return doc, nil
+			return doc, key, nil
 		}
 	}
 	doc, err := c.md.Render(src)
 	if err != nil {
-		return doc, err
+		return doc, key, err
 	}
 	c.mu.Lock()
 	c.docs[key] = doc
 	c.mu.Unlock()
-	return doc, nil
+	return doc, key, nil
 }
 
 // useDisk keeps rendered Markdown on disk in dir from this run on.

@@ -14,6 +14,7 @@ import (
 
 	"portal/generator/diag"
 	"portal/generator/feed"
+	"portal/generator/fingerprint"
 	"portal/generator/model"
 	"portal/generator/theme"
 )
@@ -141,12 +142,12 @@ func joinPath(dir, name string) string {
 func feedFiles(site *model.Site, entries []model.Entry, now time.Time) (map[string][]byte, error) {
 	out := make(map[string][]byte)
 	var mu sync.Mutex
-	err := writeFeeds(context.Background(), site, entries, now, func(name string, data []byte) error {
+	err := writeFeeds(context.Background(), site, entries, now, func(name string, _ fingerprint.Sum, data []byte) error {
 		mu.Lock()
 		out[name] = data
 		mu.Unlock()
 		return nil
-	})
+	}, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -199,9 +200,15 @@ func (h *feedHolders) each(e *model.Entry, fn func(spec int)) {
 
 // writeFeeds builds every feed file of the site and hands each to emit,
 // named by its output path relative to the output root, as soon as it is
-// encoded: no feed waits in memory for the others. emit is called from
+// encoded: no feed waits in memory for the others. Each file comes with its
+// key: the fingerprint of everything it is made from (the site's feed
+// settings, the feed, and the entries and changes it carries). When reuse
+// is set and says the published file has that key already (and keeps it),
+// the feed is neither converted nor encoded: an edit re-encodes only the
+// feeds that carry the edited record. emit and reuse are called from
 // several goroutines at once. On error some files may have been emitted.
-func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, now time.Time, emit func(name string, data []byte) error) error {
+func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, now time.Time,
+	emit func(name string, key fingerprint.Sum, data []byte) error, reuse func(name string, key fingerprint.Sum) (bool, error)) error {
 	c, err := newFeedContext(site)
 	if err != nil {
 		return err
@@ -258,15 +265,9 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 		}
 	}
 
-	// Convert the entries some feed shows (links made absolute), then
-	// encode the feeds, on every core.
-	var conv []int
-	for _, i := range order {
-		if needed[i] {
-			conv = append(conv, i)
-		}
-	}
-	var fills []int // changes some feed shows
+	// Complete the changes some feed shows, on every core: a feed's key
+	// holds its change items whole.
+	var fills []int
 	shown := make([]bool, len(changes))
 	for n := range changes[:min(len(changes), limit)] {
 		shown[n] = true
@@ -281,14 +282,87 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 			fills = append(fills, n)
 		}
 	}
+	if err := parallel(ctx, len(fills), func(n int) error {
+		c.fill(&changes[fills[n]])
+		return nil
+	}); err != nil {
+		return err
+	}
+	// Each feed's key, and whether the published files have it.
+	base := c.key(limit)
+	entryKeys := make([]fingerprint.Sum, len(entries))
+	var keyed []int
+	for _, i := range order {
+		if needed[i] {
+			keyed = append(keyed, i)
+		}
+	}
+	if err := parallel(ctx, len(keyed), func(n int) error {
+		entryKeys[keyed[n]] = entryFeedKey(&entries[keyed[n]])
+		return nil
+	}); err != nil {
+		return err
+	}
+	specKeys := make([][3]fingerprint.Sum, len(specs))
+	encode := make([][3]bool, len(specs))
+	if err := parallel(ctx, len(specs), func(j int) error {
+		s := &specs[j]
+		h := fingerprint.New()
+		h.Add(base)
+		h.Add(s)
+		if s.changes {
+			for _, ch := range changes[:min(len(changes), limit)] {
+				h.Add(ch.Item)
+			}
+		} else {
+			for _, i := range picked[j] {
+				h.Add(entryKeys[i])
+			}
+			h.WriteString("changes")
+			if s.group == groupDepartment {
+				for _, n := range deptChanges[s.dept] {
+					h.Add(changes[n].Item)
+				}
+			}
+		}
+		key := h.Sum()
+		for f := range 3 {
+			specKeys[j][f] = fingerprint.Of(key, f)
+			encode[j][f] = true
+			if reuse != nil {
+				kept, err := reuse(joinPath(s.dir, s.names[f]), specKeys[j][f])
+				if err != nil {
+					return err
+				}
+				encode[j][f] = !kept
+			}
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+
+	// Convert the entries the feeds to encode show (links made absolute),
+	// then encode those feeds, on every core.
+	convert := make([]bool, len(entries))
+	for j := range specs {
+		if encode[j] == [3]bool{} || specs[j].changes {
+			continue
+		}
+		for _, i := range picked[j] {
+			convert[i] = true
+		}
+	}
+	var conv []int
+	for _, i := range order {
+		if convert[i] {
+			conv = append(conv, i)
+		}
+	}
 	items := make([]feed.Item, len(entries))
 	convErrs := make([]error, len(conv))
-	if err := parallel(ctx, len(conv)+len(fills), func(n int) error {
-		if n < len(conv) {
-			items[conv[n]], convErrs[n] = c.entryItem(&entries[conv[n]])
-		} else {
-			c.fill(&changes[fills[n-len(conv)]])
-		}
+	if err := parallel(ctx, len(conv), func(n int) error {
+		items[conv[n]], convErrs[n] = c.entryItem(&entries[conv[n]])
 		return nil
 	}); err != nil {
 		return err
@@ -299,6 +373,9 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 	specErrs := make([]error, len(specs))
 	if err := parallel(ctx, len(specs), func(j int) error {
 		s := &specs[j]
+		if encode[j] == [3]bool{} {
+			return nil
+		}
 		var its []feed.Item
 		if s.changes {
 			its = make([]feed.Item, 0, min(len(changes), limit))
@@ -319,12 +396,15 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 		f := c.feed(s, feed.Newest(its, limit))
 		var errs []error
 		for i, write := range []func(*feed.Feed) ([]byte, error){feed.RSS, feed.Atom, feed.JSON} {
+			if !encode[j][i] {
+				continue
+			}
 			data, err := write(f)
 			if err != nil {
 				errs = append(errs, err)
 				continue
 			}
-			if err := emit(joinPath(s.dir, s.names[i]), data); err != nil {
+			if err := emit(joinPath(s.dir, s.names[i]), specKeys[j][i], data); err != nil {
 				return err
 			}
 		}
@@ -334,6 +414,35 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 		return err
 	}
 	return errors.Join(specErrs...)
+}
+
+// key is the fingerprint of what every feed of the site is made with
+// besides its items: the program (which encodes them), the addresses, the
+// zone, the settings feed.Feed reads and the departments' names.
+func (c *feedContext) key(limit int) fingerprint.Sum {
+	cfg := &c.site.Config
+	h := fingerprint.New()
+	h.Add(program())
+	h.WriteString(c.base)
+	h.WriteString(c.authority)
+	h.WriteString(c.loc.String())
+	h.Add(limit)
+	h.WriteString(cfg.Title)
+	h.WriteString(cfg.Description)
+	h.WriteString(cfg.Language)
+	h.WriteString(cfg.Government.Sponsor)
+	for _, d := range c.site.Departments {
+		h.WriteString(d.ID)
+		h.WriteString(d.Name)
+	}
+	return h.Sum()
+}
+
+// entryFeedKey is the fingerprint of everything entryItem and entryKey read
+// from an entry (keep the two in step).
+func entryFeedKey(e *model.Entry) fingerprint.Sum {
+	return fingerprint.Of(e.Kind, e.ID, e.Path, e.Title, e.Summary, e.HTML, e.Date, e.Updated,
+		e.Departments, e.Status, e.Category, e.Tags, e.Example)
 }
 
 // feedNamesOf returns the output paths of every feed file writeFeeds

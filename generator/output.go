@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"portal/generator/fingerprint"
 	"portal/generator/model"
 )
 
@@ -119,8 +120,12 @@ func day(t time.Time) string {
 // openData adds /data/<kind>.json and .csv for every kind to files: only
 // published records, commitments with their derived status. With a
 // publication log each record also carries the version it is, its content
-// hash and its log entry (version, hash, log_entry).
-func openData(site *model.Site, ix *index, files map[string][]byte, lr *ledgerRun) error {
+// hash and its log entry (version, hash, log_entry). Each kind's files are
+// keyed by their rows (keys): when reuse is set and says the published file
+// has that key already (and keeps it), the file is not encoded again, so an
+// edit re-encodes only its own kind's files.
+func openData(site *model.Site, ix *index, files map[string][]byte, keys map[string]fingerprint.Sum, lr *ledgerRun,
+	reuse func(name string, key fingerprint.Sum) (bool, error)) error {
 	type table struct {
 		header []string
 		rows   [][]string
@@ -262,14 +267,26 @@ func openData(site *model.Site, ix *index, files map[string][]byte, lr *ledgerRu
 		if t.json == nil {
 			t.json = []any{}
 		}
-		var jb bytes.Buffer
-		enc := json.NewEncoder(&jb)
-		enc.SetEscapeHTML(false) // open data is read by programs, not pasted into HTML
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(t.json); err != nil {
-			return fmt.Errorf("open data %s: %w", k, err)
+		jsonName, csvName := "data/"+k+".json", "data/"+k+".csv"
+		jsonKey, csvKey := fingerprint.Of(program(), "json", t.json), fingerprint.Of(program(), "csv", t.header, t.rows)
+		keys[jsonName], keys[csvName] = jsonKey, csvKey
+		if kept, err := reusable(reuse, jsonName, jsonKey); err != nil {
+			return err
+		} else if !kept {
+			var jb bytes.Buffer
+			enc := json.NewEncoder(&jb)
+			enc.SetEscapeHTML(false) // open data is read by programs, not pasted into HTML
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(t.json); err != nil {
+				return fmt.Errorf("open data %s: %w", k, err)
+			}
+			files[jsonName] = jb.Bytes()
 		}
-		files["data/"+k+".json"] = jb.Bytes()
+		if kept, err := reusable(reuse, csvName, csvKey); err != nil {
+			return err
+		} else if kept {
+			continue
+		}
 		var buf bytes.Buffer
 		buf.WriteString("\uFEFF") // a BOM so spreadsheet programs read the Chinese as UTF-8
 		cw := csv.NewWriter(&buf)
@@ -280,9 +297,17 @@ func openData(site *model.Site, ix *index, files map[string][]byte, lr *ledgerRu
 		if err := cw.Error(); err != nil {
 			return fmt.Errorf("open data %s: %w", k, err)
 		}
-		files["data/"+k+".csv"] = buf.Bytes()
+		files[csvName] = buf.Bytes()
 	}
 	return nationalOpenData(ix, files)
+}
+
+// reusable asks reuse (when set) whether the published name has key.
+func reusable(reuse func(string, fingerprint.Sum) (bool, error), name string, key fingerprint.Sum) (bool, error) {
+	if reuse == nil {
+		return false, nil
+	}
+	return reuse(name, key)
 }
 
 func join(s []string) string {

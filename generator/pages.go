@@ -493,11 +493,11 @@ func (pl *planner) detail(it *item) {
 				TOC: headings(it.html), Measures: ix.measures(pp.DocNumber)}
 		case it.cs != nil:
 			articleMeta(p, it, it.cs.SourceDoc)
-			return p, &ArticleData{Date: it.common.Date, Body: it.html, TypeLabel: it.cs.CaseType, TypeURL: urlOf("cases", "type", it.cs.CaseType),
+			return p, &ArticleData{Date: it.common.Date, Body: it.html, bodyKey: it.bodyKey, TypeLabel: it.cs.CaseType, TypeURL: urlOf("cases", "type", it.cs.CaseType),
 				Source: it.cs.SourceDoc, Depts: ix.deptLinks(it.cs.Departments), Tags: tags, History: pl.history(it)}
 		case it.n != nil:
 			articleMeta(p, it, it.n.SourceName)
-			return p, &ArticleData{Date: it.common.Date, Body: it.html, Source: it.n.SourceName, SourceURL: safeLink(it.n.SourceURL),
+			return p, &ArticleData{Date: it.common.Date, Body: it.html, bodyKey: it.bodyKey, Source: it.n.SourceName, SourceURL: safeLink(it.n.SourceURL),
 				Depts: ix.deptLinks(it.n.Departments), Tags: tags, History: pl.history(it)}
 		default:
 			r := it.r

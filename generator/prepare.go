@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 
+	"portal/generator/fingerprint"
 	"portal/generator/markdown"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -26,6 +27,7 @@ type item struct {
 	url     string
 	file    string
 	html    template.HTML
+	bodyKey fingerprint.Sum // the fingerprint of the Markdown source html is rendered from
 	text    string
 	summary string
 
@@ -101,7 +103,7 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 	}
 	for _, k := range append([]model.Kind{""}, model.Kinds...) { // "": the home page (content/_index.md)
 		if sec := site.Sections[k]; sec != nil && strings.TrimSpace(sec.Body) != "" {
-			doc, err := c.render(sec.Body)
+			doc, _, err := c.render(sec.Body)
 			if err != nil {
 				return nil, fmt.Errorf("%s: %w", sec.Source.File, err)
 			}
@@ -159,10 +161,11 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 		if it.unpublished {
 			return nil // a stop-notice page shows no record content
 		}
-		doc, err := c.render(it.common.Body)
+		doc, key, err := c.render(it.common.Body)
 		if err != nil {
 			return err
 		}
+		it.bodyKey = key
 		it.html = template.HTML(doc.HTML) // goldmark's safe mode: raw HTML dropped
 		it.text = doc.Text
 		it.summary = it.common.Summary

@@ -188,6 +188,17 @@ func (o *output) liveKey(name string) (key, hash fingerprint.Sum, ok bool) {
 	return f.Key, f.Hash, true
 }
 
+// reuse makes name hold what the live version has for it when that was
+// made from inputs with key, and reports whether it did: the caller then
+// need not make the file at all.
+func (o *output) reuse(name string, key fingerprint.Sum) (bool, error) {
+	live, hash, ok := o.liveKey(name)
+	if !ok || live != key {
+		return false, nil
+	}
+	return true, o.keep(name, key, hash)
+}
+
 // put makes name hold data in the next version. key is the inputs it was
 // rendered from (zero when none).
 func (o *output) put(name string, key fingerprint.Sum, data []byte) error {

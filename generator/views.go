@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"time"
 
+	"portal/generator/fingerprint"
 	"portal/generator/model"
 	"portal/generator/theme"
 )
@@ -51,7 +52,10 @@ type Item struct {
 	Note        string // beside the status: a commitment's lateness (逾期 428 天)
 	NoteClass   string // "late" when Note says the commitment is overdue
 	Example     bool
-	Row         template.HTML // partials/item.html rendered once: a row appears in several lists
+	// Row is partials/item.html rendered once from the fields above (a row
+	// appears in several lists). A page's key leaves it out: the fields and
+	// the theme, which the key has, decide it.
+	Row template.HTML `fingerprint:"-"`
 	// Disclosures: what a row must show so sixteen licences do not read as
 	// sixteen identical titles.
 	Subject    string // 行政相对人名称
@@ -92,8 +96,10 @@ type ProgressView struct {
 
 // CommitmentData is the commitment layout's .Data.
 type CommitmentData struct {
-	C           *model.Commitment
-	Body        template.HTML
+	C *model.Commitment
+	// Body is the record's Markdown rendered: a page's key leaves it out,
+	// since the source (in the record, which the key has) decides it.
+	Body        template.HTML `fingerprint:"-"`
 	StatusLabel string
 	StatusClass string
 	State       model.CommitmentState
@@ -156,8 +162,10 @@ type DepartmentData struct {
 
 // DisclosureData is the disclosure layout's .Data.
 type DisclosureData struct {
-	D            *model.Disclosure
-	Body         template.HTML
+	D *model.Disclosure
+	// Body is the record's Markdown rendered: a page's key leaves it out,
+	// since the source (in the record, which the key has) decides it.
+	Body         template.HTML `fingerprint:"-"`
 	Dept         []theme.Link
 	Fine         string
 	SubjectURL   string
@@ -197,8 +205,10 @@ type SubjectData struct {
 
 // PolicyData is the policy layout's .Data.
 type PolicyData struct {
-	P        *model.Policy
-	Body     template.HTML
+	P *model.Policy
+	// Body is the record's Markdown rendered: a page's key leaves it out,
+	// since the source (in the record, which the key has) decides it.
+	Body     template.HTML `fingerprint:"-"`
 	Depts    []theme.Link
 	Validity string
 	Banner   bool
@@ -225,8 +235,11 @@ type MeasureRow struct {
 
 // ArticleData is the article layout's .Data (cases and news).
 type ArticleData struct {
-	Date      time.Time
-	Body      template.HTML
+	Date time.Time
+	// Body is the Markdown rendered: a page's key has the source's
+	// fingerprint (bodyKey) instead, which decides it.
+	Body      template.HTML `fingerprint:"-"`
+	bodyKey   fingerprint.Sum
 	TypeLabel string
 	TypeURL   string
 	Source    string
@@ -238,8 +251,10 @@ type ArticleData struct {
 
 // RecordData is the record layout's .Data.
 type RecordData struct {
-	R            *model.Record
-	Body         template.HTML
+	R *model.Record
+	// Body is the record's Markdown rendered: a page's key leaves it out,
+	// since the source (in the record, which the key has) decides it.
+	Body         template.HTML `fingerprint:"-"`
 	Dept         []theme.Link
 	TypeURL      string
 	ObjectionURL string
