@@ -60,7 +60,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 	if opts.Site == nil { // a site read from its folder: its state folder keeps the Markdown
-		r.cache.useDisk(cfg.StatePath(opts.SiteDir, "build", "markdown"))
+		r.cache.useDisk(cfg.StatePath(opts.SiteDir, "build"))
 	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	if err != nil {

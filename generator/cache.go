@@ -1,8 +1,10 @@
 package generator
 
 import (
+	"errors"
 	"html/template"
 	"os"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -21,6 +23,8 @@ type cache struct {
 	md    *markdown.Renderer
 	files *loader.Cache // parse results, kept on disk under the state folder
 	disk  *mdStore      // rendered Markdown on disk, for the next process (nil: memory only)
+	// rowDisk keeps list rows on disk (with disk), by the row key.
+	rowDisk *mdStore
 
 	mu         sync.Mutex
 	docs, prev map[fingerprint.Sum]markdown.Doc
@@ -66,17 +70,20 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 	return doc, key, nil
 }
 
-// useDisk keeps rendered Markdown on disk in dir from this run on.
+// useDisk keeps rendered Markdown and list rows on disk under dir (the
+// state folder's build/) from this run on.
 func (c *cache) useDisk(dir string) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.disk == nil || c.disk.dir != dir {
-		c.disk = &mdStore{dir: dir, salt: fingerprint.Of("markdown/1", program())}
+	md := filepath.Join(dir, "markdown")
+	if c.disk == nil || c.disk.dir != md {
+		c.disk = &mdStore{dir: md, salt: fingerprint.Of("markdown/1", program())}
+		c.rowDisk = &mdStore{dir: filepath.Join(dir, "rows"), salt: fingerprint.Of("rows/1", program())}
 	}
 }
 
-// saveDisk makes the disk store hold what this run has rendered so far (every
-// body of the site, once prepare is done) and nothing else.
+// saveDisk makes the disk stores hold what this run has rendered so far
+// (every body and row of the site, once prepare is done) and nothing else.
 func (c *cache) saveDisk() func() error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -87,8 +94,12 @@ func (c *cache) saveDisk() func() error {
 	for k, d := range c.docs {
 		docs[k] = d
 	}
-	disk := c.disk
-	return func() error { return disk.save(docs) }
+	rows := make(map[fingerprint.Sum]markdown.Doc, len(c.rows))
+	for k, h := range c.rows {
+		rows[k] = markdown.Doc{HTML: string(h)}
+	}
+	disk, rowDisk := c.disk, c.rowDisk
+	return func() error { return errors.Join(disk.save(docs), rowDisk.save(rows)) }
 }
 
 // row returns the list row of v rendered by th's item partial.
@@ -102,9 +113,19 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, error) {
 			c.rows[key] = h
 		}
 	}
+	rowDisk := c.rowDisk
 	c.mu.Unlock()
 	if ok {
 		return h, nil
+	}
+	if rowDisk != nil {
+		if d, ok := rowDisk.get(key); ok {
+			h = template.HTML(d.HTML)
+			c.mu.Lock()
+			c.rows[key] = h
+			c.mu.Unlock()
+			return h, nil
+		}
 	}
 	h, err := th.Partial("item.html", v)
 	if err != nil {
