@@ -218,6 +218,10 @@ type rowBuilder struct {
 	cells []cell
 	opts  Options
 	dl    *diag.List
+	// compact gives the rows' strings their own, shared copies; dept does
+	// the same for the deciding body's name as written.
+	compact *Compactor
+	dept    fieldTable
 	// date1904 reads Excel date serial numbers in the 1904 date system.
 	date1904 bool
 	errs     int // errors reported for the current row
@@ -228,6 +232,7 @@ type rowBuilder struct {
 func (b *rowBuilder) start(line, col int) {
 	if b.cells == nil {
 		b.cells = make([]cell, len(disclosure.Fields))
+		b.compact = NewCompactor()
 		b.opts.Limits = page.LimitsOrDefault(b.opts.Limits)
 	}
 	clear(b.cells)
@@ -467,10 +472,11 @@ func (b *rowBuilder) build(implied string) *page.Page {
 	_, personalID := b.get("id_number")
 	d.Withheld = disclosure.Finish(d, disclosure.Options{Names: b.opts.Config.PersonNames, Rules: b.opts.rules(), PersonalID: personalID != ""},
 		func(key, format string, args ...any) { b.warnf(b.cell(key), format, args...) })
+	b.compact.Disclosure(d)
 	p := &page.Page{Kind: model.KindDisclosure, Disclosure: d, Errors: b.errs}
 	if dept != "" {
 		c := b.cell("department")
-		p.Refs = append(p.Refs, page.Ref{File: b.w.file, Sheet: b.w.sheet, Line: c.line, Col: c.col, Key: c.name, Name: dept, Set: func(id string) { d.Department = id }})
+		p.Refs = []page.Ref{{File: b.w.file, Sheet: b.w.sheet, Line: c.line, Col: c.col, Key: c.name, Name: b.dept.keep(dept), Set: func(id string) { d.Department = id }}}
 	}
 	return p
 }

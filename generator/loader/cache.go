@@ -1,21 +1,25 @@
 package loader
 
 import (
-	"bytes"
+	"bufio"
 	"encoding/binary"
 	"encoding/gob"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strconv"
 	"sync"
 	"time"
 
 	"github.com/zeebo/xxh3"
 
+	"portal/generator/dataset"
 	"portal/generator/diag"
 	"portal/generator/fingerprint"
 	"portal/generator/model"
@@ -155,16 +159,97 @@ func (c *Cache) Save() error {
 	}
 	var errs []error
 	for s := range c.dirty {
-		var buf bytes.Buffer
-		buf.Write(c.settings[:])
-		if err := gob.NewEncoder(&buf).Encode(byShard[s]); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		errs = append(errs, writeCache(filepath.Join(c.dir, "shard-"+strconv.Itoa(s)), buf.Bytes()))
+		errs = append(errs, writeShard(filepath.Join(c.dir, "shard-"+strconv.Itoa(s)), c.settings, byShard[s]))
 	}
 	c.dirty = map[int]bool{}
 	return errors.Join(errs...)
+}
+
+// A shard on disk is the settings fingerprint, then a gob stream: for each
+// file a shardHeader followed by its pages in chunks of at most
+// shardChunk, and last a header with an empty Path. Streamed both ways, so
+// neither writing nor reading holds a whole shard's bytes (a 100,000-row
+// data file's entry is over 100 MB), and each chunk's disclosures are
+// compacted as they are read.
+type shardHeader struct {
+	Path    string
+	Size    int64
+	ModTime int64
+	Hash    fingerprint.Sum
+	Diags   []diag.Diagnostic
+	Pages   int
+}
+
+const shardChunk = 1024
+
+func writeShard(path string, settings fingerprint.Sum, files map[string]*cacheEntry) error {
+	err := atomicfile.WriteFunc(path, 0o600, false, func(w io.Writer) error {
+		if _, err := w.Write(settings[:]); err != nil {
+			return err
+		}
+		enc := gob.NewEncoder(w)
+		for _, p := range slices.Sorted(maps.Keys(files)) {
+			e := files[p]
+			if err := enc.Encode(shardHeader{Path: p, Size: e.Size, ModTime: e.ModTime, Hash: e.Hash, Diags: e.Diags, Pages: len(e.Pages)}); err != nil {
+				return err
+			}
+			for chunk := range slices.Chunk(e.Pages, shardChunk) {
+				if err := enc.Encode(chunk); err != nil {
+					return err
+				}
+			}
+		}
+		return enc.Encode(shardHeader{})
+	})
+	if err != nil {
+		return fmt.Errorf("cache: %w", err)
+	}
+	return nil
+}
+
+// readShard reads one shard saved for settings; a shard that is missing,
+// damaged or for other settings reads as nil.
+func readShard(path string, settings fingerprint.Sum, loc *time.Location) map[string]*cacheEntry {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	r := bufio.NewReaderSize(f, 256<<10)
+	var got fingerprint.Sum
+	if _, err := io.ReadFull(r, got[:]); err != nil || got != settings {
+		return nil
+	}
+	dec := gob.NewDecoder(r)
+	m := map[string]*cacheEntry{}
+	for {
+		var h shardHeader
+		if dec.Decode(&h) != nil || h.Pages < 0 {
+			return nil
+		}
+		if h.Path == "" {
+			return m
+		}
+		e := &cacheEntry{Size: h.Size, ModTime: h.ModTime, Hash: h.Hash, Diags: h.Diags, Pages: make([]*page.Page, 0, min(h.Pages, 1<<20))}
+		compact := dataset.NewCompactor()
+		for len(e.Pages) < h.Pages {
+			var chunk []*page.Page
+			if dec.Decode(&chunk) != nil || len(chunk) == 0 || len(e.Pages)+len(chunk) > h.Pages {
+				return nil
+			}
+			for _, p := range chunk {
+				if p == nil {
+					return nil
+				}
+				inZone(reflect.ValueOf(p), loc)
+				if p.Disclosure != nil {
+					compact.Disclosure(p.Disclosure)
+				}
+			}
+			e.Pages = append(e.Pages, chunk...)
+		}
+		m[h.Path] = e
+	}
 }
 
 // readCache reads every shard saved for settings, in parallel; a shard that
@@ -174,20 +259,7 @@ func readCache(dir string, settings fingerprint.Sum, loc *time.Location) map[str
 	var wg sync.WaitGroup
 	for s := range cacheShards {
 		wg.Go(func() {
-			b, err := os.ReadFile(filepath.Join(dir, "shard-"+strconv.Itoa(s)))
-			if err != nil || len(b) < len(settings) || !bytes.Equal(b[:len(settings)], settings[:]) {
-				return
-			}
-			var m map[string]*cacheEntry
-			if gob.NewDecoder(bytes.NewReader(b[len(settings):])).Decode(&m) != nil {
-				return
-			}
-			for _, e := range m {
-				for _, p := range e.Pages {
-					inZone(reflect.ValueOf(p), loc)
-				}
-			}
-			parts[s] = m
+			parts[s] = readShard(filepath.Join(dir, "shard-"+strconv.Itoa(s)), settings, loc)
 		})
 	}
 	wg.Wait()
@@ -245,13 +317,4 @@ func settingsPrint(fsys fs.FS) fingerprint.Sum {
 		h.WriteString(string(b))
 	}
 	return h.Sum()
-}
-
-// writeCache replaces one cache file; a cache lost in a crash is rebuilt,
-// so it is not synced.
-func writeCache(path string, data []byte) error {
-	if err := atomicfile.Write(path, data, 0o600, false); err != nil {
-		return fmt.Errorf("cache: %w", err)
-	}
-	return nil
 }

@@ -18,6 +18,7 @@
 package loader
 
 import (
+	"bytes"
 	"cmp"
 	"errors"
 	"io"
@@ -159,7 +160,9 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 	close(next)
 	wg.Wait()
 
-	ids := map[model.Kind]map[string]model.Source{}
+	// Where each id was first used (pointing at the record's Source: a
+	// 100,000-row file's ids are two maps of 100,000 entries).
+	ids := map[model.Kind]map[string]*model.Source{}
 	for i := range results {
 		r := &results[i]
 		if !r.cached {
@@ -167,6 +170,9 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 			// every diagnostic of the file.
 			for _, p := range r.pages {
 				resolve(reg, p, &r.dl)
+				// Resolved: the names (and the closures setting them)
+				// are not needed again, nor cached.
+				p.Refs = nil
 			}
 			if cache != nil && r.size >= 0 {
 				mtime := r.mtime
@@ -190,7 +196,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 				continue
 			}
 			if ids[p.Kind] == nil {
-				ids[p.Kind] = map[string]model.Source{}
+				ids[p.Kind] = map[string]*model.Source{}
 			}
 			if c.ID != "" {
 				if first, dup := ids[p.Kind][c.ID]; dup {
@@ -199,7 +205,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 						kind, c.ID, first.File, first.Line, kind)
 					continue
 				}
-				ids[p.Kind][c.ID] = c.Source
+				ids[p.Kind][c.ID] = &c.Source
 				// Output folders named by id must not collide on
 				// case-insensitive file systems (macOS, Windows).
 				fold := "\x00" + strings.ToLower(c.ID)
@@ -207,7 +213,7 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 					dl.Errorf(c.Source.File, c.Source.Line, 1, "id", "%s id %q differs only in letter case from the one used by %s:%d (page addresses must differ in more than case)",
 						diag.Text{ZH: p.Kind.Label(), EN: string(p.Kind)}, c.ID, first.File, first.Line)
 				} else {
-					ids[p.Kind][fold] = c.Source
+					ids[p.Kind][fold] = &c.Source
 				}
 			}
 			add(site, p)
@@ -458,10 +464,14 @@ func readBounded(fsys fs.FS, name string, limit int, key string) ([]byte, error)
 	if st.Size() > int64(limit) {
 		return nil, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
 	}
-	data, err := io.ReadAll(io.LimitReader(f, int64(limit)+1))
-	if err != nil {
+	// Sized from the stat (plus room to notice growth), so a large file
+	// is read into one buffer rather than a series of doubling copies.
+	var buf bytes.Buffer
+	buf.Grow(int(st.Size()) + bytes.MinRead)
+	if _, err := buf.ReadFrom(io.LimitReader(f, int64(limit)+1)); err != nil {
 		return nil, err
 	}
+	data := buf.Bytes()
 	if len(data) > limit {
 		return nil, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
 	}

@@ -556,6 +556,13 @@ func TestCache(t *testing.T) {
 	for name, f := range site(nil) {
 		write(name, string(f.Data))
 	}
+	// A data file of more rows than a cache chunk holds.
+	var big strings.Builder
+	big.WriteString(csvHeader)
+	for i := range 2*shardChunk + 10 {
+		fmt.Fprintf(&big, "b%d,某公司%d,91350100M000100Y43,临市监罚〔2024〕%d号,行政处罚,罚款,2024-04-01,市场监管局\n", i, i%7, 100+i)
+	}
+	write("data/disclosures/big.csv", big.String())
 	cacheDir := filepath.Join(t.TempDir(), "cache")
 	newCache := func() *Cache { return &Cache{Dir: func(model.Config) string { return cacheDir }} }
 	check := func(what string, c *Cache) {
@@ -587,4 +594,22 @@ func TestCache(t *testing.T) {
 	write("data/departments.toml", string(site(nil)["data/departments.toml"].Data)+"\n[[department]]\nid = \"new\"\nname = \"临沂市新设局\"\nshort = \"新设局\"\nlevel = \"市\"\ntype = \"其他\"\n")
 	check("a registry change", kept)
 	check("a registry change, a new process", newCache())
+
+	// A damaged shard (cut short, or not a cache at all) reads as empty:
+	// its files are parsed again.
+	shards, err := filepath.Glob(filepath.Join(cacheDir, "shard-*"))
+	require.NoError(t, err)
+	require.NotEmpty(t, shards)
+	for i, sh := range shards {
+		b, err := os.ReadFile(sh)
+		require.NoError(t, err)
+		if i%2 == 0 {
+			b = b[:len(b)/2]
+		} else {
+			b = append(b[:40:40], "not gob"...)
+		}
+		require.NoError(t, os.WriteFile(sh, b, 0o600))
+	}
+	check("damaged shards, a new process", newCache())
+	check("after damaged shards, a new process", newCache())
 }

@@ -1,6 +1,8 @@
 package atomicfile
 
 import (
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"testing"
@@ -40,4 +42,31 @@ func TestWriteFailsLeavingNothing(t *testing.T) {
 	entries, err := os.ReadDir(dir)
 	require.NoError(t, err)
 	assert.Empty(t, entries)
+}
+
+func TestWriteFunc(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "f")
+	require.NoError(t, os.WriteFile(path, []byte("old"), 0o600))
+	require.NoError(t, WriteFunc(path, 0o600, false, func(w io.Writer) error {
+		_, err := io.WriteString(w, "new")
+		return err
+	}))
+	b, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(b))
+
+	// A writer that fails leaves the old file and no temporary one.
+	failed := errors.New("encoding failed")
+	err = WriteFunc(path, 0o600, false, func(w io.Writer) error {
+		_, _ = io.WriteString(w, "half")
+		return failed
+	})
+	require.ErrorIs(t, err, failed)
+	b, err = os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "new", string(b))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Len(t, entries, 1, "no temporary file left")
 }
