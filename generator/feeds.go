@@ -555,7 +555,7 @@ func newFeedContext(site *model.Site) (*feedContext, error) {
 	// that is still unset.
 	if base == "" || base == "/" {
 		return nil, diag.Diagnostic{File: "portal.toml", Key: "base_url",
-			Message: `is not set; feeds need the site's absolute address (e.g. base_url = "https://xyxx.example.gov.cn/")`}
+			Message: `未设置：订阅源需要网站的完整地址，例如 base_url = "https://xyxx.example.gov.cn/" (is not set; feeds need the site's absolute address (e.g. base_url = "https://xyxx.example.gov.cn/"))`}
 	}
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {

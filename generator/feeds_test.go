@@ -325,8 +325,8 @@ func TestFeedFilesErrors(t *testing.T) {
 		change func(*model.Site, []model.Entry)
 		want   string
 	}{
-		{"no base url", func(s *model.Site, _ []model.Entry) { s.Config.BaseURL = "" }, "portal.toml: base_url: is not set"},
-		{"root-only base url", func(s *model.Site, _ []model.Entry) { s.Config.BaseURL = "/" }, "portal.toml: base_url: is not set"},
+		{"no base url", func(s *model.Site, _ []model.Entry) { s.Config.BaseURL = "" }, "portal.toml: base_url: 未设置"},
+		{"root-only base url", func(s *model.Site, _ []model.Entry) { s.Config.BaseURL = "/" }, "portal.toml: base_url: 未设置"},
 		{"relative base url", func(s *model.Site, _ []model.Entry) { s.Config.BaseURL = "/site/" }, `portal.toml: base_url: "/site/" is not an absolute http(s) URL`},
 		{"zero entry date", func(_ *model.Site, e []model.Entry) { e[2].Date = time.Time{} }, "feeds: news/n1"},
 		{"zero progress date", func(s *model.Site, _ []model.Entry) {

@@ -35,6 +35,9 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := requireSiteDir(*siteDir); err != nil {
+		return err
+	}
 	stop, err := cpuProfile()
 	if err != nil {
 		return err

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -40,8 +39,8 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// portal check FILE...: the data files' dry-run report, as portal import gives it.
 		return importFiles(ctx, *siteDir, fs.Args(), dataimport.Options{Now: now, Strict: *strict}, false, stdout)
 	}
-	if st, err := os.Stat(*siteDir); err != nil || !st.IsDir() {
-		return fmt.Errorf("check: site folder %q does not exist", *siteDir)
+	if err := requireSiteDir(*siteDir); err != nil {
+		return err
 	}
 	// Everything a build does before it writes: load and derive.
 	p := generator.New(generator.Options{SiteDir: *siteDir, Now: now, Strict: *strict})

@@ -100,11 +100,20 @@ func TestCheck(t *testing.T) {
 	}
 }
 
-func TestCheckMissingSite(t *testing.T) {
+// TestMissingSite: a mistyped -site is named as such by every command that
+// reads a site, and build writes no public/ folder there.
+func TestMissingSite(t *testing.T) {
 	t.Parallel()
-	code, _, stderr := runExit(t, "check", "-site", filepath.Join(t.TempDir(), "nope"))
-	assert.Equal(t, 1, code)
-	assert.Contains(t, stderr, "does not exist")
+	for _, cmd := range [][]string{{"check"}, {"build"}, {"import", "x.csv"}, {"serve", "-addr", "127.0.0.1:0"}} {
+		t.Run(cmd[0], func(t *testing.T) {
+			t.Parallel()
+			site := filepath.Join(t.TempDir(), "nope")
+			code, _, stderr := runExit(t, append([]string{cmd[0], "-site", site}, cmd[1:]...)...)
+			assert.Equal(t, 1, code)
+			assert.Contains(t, stderr, "网站文件夹 \""+site+"\" 不存在")
+			assert.NoDirExists(t, site)
+		})
+	}
 }
 
 func TestNew(t *testing.T) {

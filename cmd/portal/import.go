@@ -58,8 +58,8 @@ func cmdImport(ctx context.Context, args []string, stdout, stderr io.Writer) err
 // importFiles checks files against the site in siteDir, prints the report
 // and, with apply and no errors, places the files.
 func importFiles(_ context.Context, siteDir string, names []string, opts dataimport.Options, apply bool, stdout io.Writer) error {
-	if st, err := os.Stat(siteDir); err != nil || !st.IsDir() {
-		return fmt.Errorf("import: site folder %q does not exist", siteDir)
+	if err := requireSiteDir(siteDir); err != nil {
+		return err
 	}
 	var files []dataimport.File
 	for _, n := range names {

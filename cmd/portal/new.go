@@ -52,8 +52,8 @@ func cmdNew(ctx context.Context, args []string, stdout, stderr io.Writer) error 
 	if title == "" {
 		return usageError{"new: the title is empty"}
 	}
-	if st, err := os.Stat(*siteDir); err != nil || !st.IsDir() {
-		return fmt.Errorf("new: site folder %q does not exist", *siteDir)
+	if err := requireSiteDir(*siteDir); err != nil {
+		return err
 	}
 
 	// The site's zone and registry, even if other files have errors.

@@ -54,6 +54,9 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 	if err != nil {
 		return err
 	}
+	if err := requireSiteDir(*siteDir); err != nil {
+		return err
+	}
 	settings, dl := loader.LoadSettings(os.DirFS(*siteDir), loader.Options{})
 	if err := dl.Err(); err != nil {
 		fmt.Fprintln(stderr, err)

@@ -129,12 +129,22 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// requireSiteDir refuses a site folder that does not exist, before a
+// command reads an empty site from it or writes public/ into it: a mistyped
+// -site would otherwise end in a confusing later error, or a stray folder.
+func requireSiteDir(siteDir string) error {
+	if st, err := os.Stat(siteDir); err != nil || !st.IsDir() {
+		return fmt.Errorf("网站文件夹 %q 不存在：请用 -site 指定含 portal.toml 的文件夹 (site folder %q does not exist: give the folder holding portal.toml with -site)", siteDir, siteDir)
+	}
+	return nil
+}
+
 // loadSettings reads the site's settings (portal.toml and the department
 // registry, not the content) for commands that do not build, printing every
 // problem to stderr; an error stops the command (errReported).
 func loadSettings(siteDir string, stderr io.Writer) (*model.Site, error) {
-	if st, err := os.Stat(siteDir); err != nil || !st.IsDir() {
-		return nil, fmt.Errorf("site folder %q does not exist", siteDir)
+	if err := requireSiteDir(siteDir); err != nil {
+		return nil, err
 	}
 	site, dl := loader.LoadSettings(os.DirFS(siteDir), loader.Options{})
 	for _, d := range dl.All() {
