@@ -15,7 +15,6 @@ import (
 
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/index/scorch"
-	"github.com/blevesearch/bleve/v2/mapping"
 	"github.com/zeebo/xxh3"
 	"golang.org/x/sync/errgroup"
 
@@ -29,8 +28,9 @@ const pointerName = "CURRENT"
 const metaName = "meta.json"
 
 // formatVersion changes whenever the mapping or the meta file changes in a
-// way an older reader cannot use.
-const formatVersion = 7
+// way an older reader cannot use. 8: no _all field (an index updated in
+// place keeps one kind of document).
+const formatVersion = 8
 
 // Options tune Build.
 type Options struct {
@@ -111,6 +111,10 @@ func Build(ctx context.Context, stateDir string, docs []Document, opts Options) 
 	if err != nil {
 		return Stats{}, err
 	}
+	dm, err := newDocMapper(m, opts.Analysis)
+	if err != nil {
+		return Stats{}, err
+	}
 	if err := os.MkdirAll(stateDir, 0o755); err != nil {
 		return Stats{}, fmt.Errorf("search: %w", err)
 	}
@@ -133,7 +137,7 @@ func Build(ctx context.Context, stateDir string, docs []Document, opts Options) 
 	g, gctx := errgroup.WithContext(ctx)
 	for s := range shards {
 		g.Go(func() error {
-			return buildShard(gctx, filepath.Join(dir, shardName(s)), m, docs, byShard[s], opts)
+			return buildShard(gctx, filepath.Join(dir, shardName(s)), dm, docs, byShard[s], opts)
 		})
 	}
 	if err := g.Wait(); err != nil {
@@ -188,7 +192,7 @@ func shardName(s int) string { return fmt.Sprintf("shard-%d", s) }
 
 // buildShard indexes docs[i] for each i in which with bleve's offline
 // builder, which writes one merged segment: fastest to build and to query.
-func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, docs []Document, which []int, opts Options) (err error) {
+func buildShard(ctx context.Context, path string, dm *docMapper, docs []Document, which []int, opts Options) (err error) {
 	defer func() {
 		// bleve panics on some states of its builder; a bad document must
 		// fail the build, not crash the program.
@@ -197,13 +201,15 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 		}
 	}()
 	if len(which) == 0 {
-		idx, err := bleve.NewUsing(path, m, scorch.Name, scorch.Name, nil)
+		idx, err := bleve.NewUsing(path, dm.IndexMappingImpl, scorch.Name, scorch.Name, nil)
 		if err != nil {
 			return fmt.Errorf("search: create empty index: %w", err)
 		}
 		return idx.Close()
 	}
-	b, err := bleve.NewBuilder(path, m, map[string]any{
+	// The builder maps each document with dm, which is given the
+	// *Document itself.
+	b, err := bleve.NewBuilder(path, dm, map[string]any{
 		"buildPathPrefix": filepath.Dir(path),
 		"batchSize":       opts.BatchSize,
 		"mergeMax":        opts.MergeMax,
@@ -217,7 +223,7 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 		if n%256 == 0 && ctx.Err() != nil {
 			return ctx.Err()
 		}
-		if err := b.Index(docs[i].URL, toIndexDoc(&docs[i])); err != nil {
+		if err := b.Index(docs[i].URL, &docs[i]); err != nil {
 			return fmt.Errorf("search: index %s: %w", docs[i].URL, err)
 		}
 	}
@@ -228,8 +234,9 @@ func buildShard(ctx context.Context, path string, m *mapping.IndexMappingImpl, d
 }
 
 // toIndexDoc maps a Document to the indexed form: analysed fields are
-// normalised, stored fields keep the text as written.
-func toIndexDoc(d *Document) indexDoc {
+// normalised, stored fields keep the text as written. The body, normalised,
+// is returned apart: docMapper indexes it (bodyfield.go).
+func toIndexDoc(d *Document) (indexDoc, string) {
 	var body strings.Builder
 	// The summary is left out: it repeats the start of the text (and is
 	// shown when no match is found in the text).
@@ -247,7 +254,6 @@ func toIndexDoc(d *Document) indexDoc {
 		return out
 	}
 	x := indexDoc{
-		Body:      normalize(body.String()),
 		IDs:       canon(d.Identifiers),
 		Refs:      canon(d.References),
 		Names:     canon(d.Names),
@@ -277,7 +283,7 @@ func toIndexDoc(d *Document) indexDoc {
 	}
 	facet("year", x.Year)
 	facet("status", x.Status)
-	return x
+	return x, normalize(body.String())
 }
 
 // labels collects the display names of facet values.

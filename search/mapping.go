@@ -52,9 +52,9 @@ const (
 
 const textAnalyzer = "zh"
 
-// indexDoc is what bleve indexes for one Document.
+// indexDoc is what bleve's mapping indexes for one Document; the body is
+// added by docMapper (bodyfield.go).
 type indexDoc struct {
-	Body   string   `json:"body"`
 	IDs    []string `json:"ids"`
 	Refs   []string `json:"refs"`
 	Names  []string `json:"nm"`
@@ -157,6 +157,9 @@ func newMapping(analysis string) (*mapping.IndexMappingImpl, error) {
 	for _, f := range []string{sURL, sTitle, sDept, sText, sFacts, sSumm} {
 		dm.AddFieldMappingsAt(f, stored())
 	}
+	// No _all field: nothing searches it, and bleve would otherwise add an
+	// empty composite field to every document.
+	dm.AddSubDocumentMapping("_all", bleve.NewDocumentDisabledMapping())
 	m.DefaultMapping = dm
 	m.DefaultAnalyzer = textAnalyzer
 	m.IndexDynamic = false

@@ -38,9 +38,15 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	slab := make([]analysis.Token, 0, size)
 	out := make(analysis.TokenStream, 0, size)
 	pos := 0
-	emit := func(term []byte, start, end int, typ analysis.TokenType) {
+	scanTerms(string(input), z.unigrams, func(term string, start, end int, typ analysis.TokenType) {
 		pos++
-		slab = append(slab, analysis.Token{Term: term, Start: start, End: end, Position: pos, Type: typ})
+		// A term that is the text it spans points into the input; a
+		// joined one is its own copy.
+		t := input[start:end]
+		if len(term) != end-start {
+			t = []byte(term)
+		}
+		slab = append(slab, analysis.Token{Term: t, Start: start, End: end, Position: pos, Type: typ})
 		if cap(slab) == len(slab) {
 			// The next append would move the slab; earlier pointers stay
 			// valid because they point into the old array.
@@ -49,16 +55,25 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			return
 		}
 		out = append(out, &slab[len(slab)-1])
-	}
-	join := func(a, b []byte, start, end int) {
-		t := make([]byte, 0, len(a)+len(b))
-		emit(append(append(t, a...), b...), start, end, analysis.AlphaNumeric)
+	})
+	return out
+}
+
+// scanTerms is the analysis itself: it calls emit with each term of input
+// in order, its byte span in input and its type. A term is input[start:end]
+// (no copy) unless it joins text across a gap (a bigram across punctuation),
+// when it is shorter than its span. Tokenize (queries, and bleve's own
+// analysis) and countTerms (the body field at index time) both use it, so
+// what is indexed and what is looked up are the same terms.
+func scanTerms(input string, unigrams bool, emit func(term string, start, end int, typ analysis.TokenType)) {
+	join := func(a, b string, start, end int) {
+		emit(a+b, start, end, analysis.AlphaNumeric)
 	}
 
 	prevHanStart, prevHanEnd := -1, -1 // the previous rune, if it was Chinese
 	prevWordStart, prevWordEnd := -1, -1
 	for i := 0; i < len(input); {
-		r, n := utf8.DecodeRune(input[i:])
+		r, n := utf8.DecodeRuneInString(input[i:])
 		switch {
 		case isHan(r):
 			if prevWordEnd == i { // word then character: 295号
@@ -74,7 +89,7 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			j := i
 			prev, prevEnd := -1, -1
 			for j < len(input) {
-				r2, n2 := utf8.DecodeRune(input[j:])
+				r2, n2 := utf8.DecodeRuneInString(input[j:])
 				if !isHan(r2) {
 					next, ok := gapThenHan(input, j)
 					if !ok {
@@ -83,15 +98,14 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 					j = next
 					continue
 				}
-				if z.unigrams {
+				if unigrams {
 					emit(input[j:j+n2], j, j+n2, analysis.Ideographic)
 				}
 				if prev >= 0 {
 					if prevEnd == j {
 						emit(input[prev:j+n2], prev, j+n2, analysis.Ideographic)
 					} else {
-						t := make([]byte, 0, prevEnd-prev+n2)
-						emit(append(append(t, input[prev:prevEnd]...), input[j:j+n2]...), prev, j+n2, analysis.Ideographic)
+						emit(input[prev:prevEnd]+input[j:j+n2], prev, j+n2, analysis.Ideographic)
 					}
 				}
 				bounds = [2]int{j, j + n2}
@@ -99,7 +113,7 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 				count++
 				j += n2
 			}
-			if count == 1 && !z.unigrams {
+			if count == 1 && !unigrams {
 				emit(input[start:j], start, j, analysis.Ideographic)
 			}
 			prevHanStart, prevHanEnd = bounds[0], bounds[1]
@@ -109,7 +123,7 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			start := i
 			j := i
 			for j < len(input) {
-				r2, n2 := utf8.DecodeRune(input[j:])
+				r2, n2 := utf8.DecodeRuneInString(input[j:])
 				if isHan(r2) || !(unicode.IsLetter(r2) || unicode.IsDigit(r2) || unicode.Is(unicode.Mn, r2)) {
 					break
 				}
@@ -127,7 +141,6 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 			i += n
 		}
 	}
-	return out
 }
 
 // sentenceEnd and line breaks separate Chinese text (after NFKC, full-width
@@ -141,15 +154,15 @@ const maxGap = 2
 // gapThenHan reports whether input[i:] starts with at most maxGap
 // punctuation, symbol or space characters (no line break, letter or digit)
 // followed by a Chinese character, and returns that character's offset.
-func gapThenHan(input []byte, i int) (int, bool) {
+func gapThenHan(input string, i int) (int, bool) {
 	for k := 0; k < maxGap && i < len(input); k++ {
-		r, n := utf8.DecodeRune(input[i:])
+		r, n := utf8.DecodeRuneInString(input[i:])
 		if strings.ContainsRune(sentenceEnd, r) || unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
 			return 0, false
 		}
 		i += n
 		if i < len(input) {
-			if r2, _ := utf8.DecodeRune(input[i:]); isHan(r2) {
+			if r2, _ := utf8.DecodeRuneInString(input[i:]); isHan(r2) {
 				return i, true
 			}
 		}

@@ -197,6 +197,14 @@ func Sync(ctx context.Context, stateDir string, docs []Document, opts Options) (
 		return Build(ctx, stateDir, docs, opts)
 	}
 
+	m, err := newMapping(opts.Analysis)
+	if err != nil {
+		return Stats{}, err
+	}
+	dm, err := newDocMapper(m, opts.Analysis)
+	if err != nil {
+		return Stats{}, err
+	}
 	dir, err := newIndexDir(stateDir)
 	if err != nil {
 		return Stats{}, err
@@ -225,7 +233,7 @@ func Sync(ctx context.Context, stateDir string, docs []Document, opts Options) (
 		if len(putBy[s]) == 0 && len(delBy[s]) == 0 {
 			continue
 		}
-		if err := updateShard(ctx, to, docs, putBy[s], delBy[s]); err != nil {
+		if err := updateShard(ctx, to, dm, docs, putBy[s], delBy[s]); err != nil {
 			return Stats{}, err
 		}
 	}
@@ -301,7 +309,7 @@ func copyFile(from, to string) error {
 // updateShard writes docs[i] for each i in put and deletes the URLs in del
 // in the shard at path, then merges its segments when updates have
 // collected too many.
-func updateShard(ctx context.Context, path string, docs []Document, put []int, del []string) (err error) {
+func updateShard(ctx context.Context, path string, dm *docMapper, docs []Document, put []int, del []string) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("search: update %s: %v", filepath.Base(path), r)
@@ -316,7 +324,11 @@ func updateShard(ctx context.Context, path string, docs []Document, put []int, d
 		b.Delete(u)
 	}
 	for _, i := range put {
-		if err := b.Index(docs[i].URL, toIndexDoc(&docs[i])); err != nil {
+		doc, err := dm.mapDocument(&docs[i])
+		if err == nil {
+			err = b.IndexAdvanced(doc)
+		}
+		if err != nil {
 			idx.Close()
 			return fmt.Errorf("search: index %s: %w", docs[i].URL, err)
 		}

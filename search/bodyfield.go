@@ -1,0 +1,159 @@
+package search
+
+import (
+	"encoding/json"
+	"fmt"
+	"sync"
+
+	"github.com/blevesearch/bleve/v2/analysis"
+	"github.com/blevesearch/bleve/v2/document"
+	"github.com/blevesearch/bleve/v2/mapping"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// Indexing the body is most of the work of a build, and most of that work
+// was bleve's generic analysis: a token object per term occurrence (two per
+// character: ~3,200 of 64 bytes for a page of 1,900 characters), then a map
+// from each term to its frequency sized on the token count, not on the
+// ~1,250 distinct terms — allocated, cleared and then iterated twice by the
+// segment builder. The body field here counts the terms of scanTerms
+// straight into a reused table and hands bleve a map of exactly the
+// distinct terms. The terms, their frequencies and the field length are
+// those bleve's TextField with the zh analyzer gives
+// (TestBodyFieldMatchesBleve), so an index built either way answers alike.
+
+// docMapper maps a Document to bleve's document: every field but the body
+// through the index mapping, the body through bodyField. Build gives it to
+// bleve's builder as the mapping (the builder calls MapDocument with what
+// is passed to Index, a *Document); Sync calls mapDocument itself.
+type docMapper struct {
+	*mapping.IndexMappingImpl
+	bodyOptions index.FieldIndexingOptions
+	// count is whether the analysis is a built-in one, which countTerms
+	// does; another (a registered tokenizer, for evaluation) goes through
+	// bleve's TextField with the analyzer.
+	count    bool
+	unigrams bool
+	analyzer analysis.Analyzer
+}
+
+func newDocMapper(m *mapping.IndexMappingImpl, analysis string) (*docMapper, error) {
+	dm := &docMapper{IndexMappingImpl: m, analyzer: m.AnalyzerNamed(textAnalyzer)}
+	body := m.DefaultMapping.Properties[fBody]
+	if body == nil || len(body.Fields) != 1 || dm.analyzer == nil {
+		return nil, fmt.Errorf("search: the mapping has no body field")
+	}
+	dm.bodyOptions = body.Fields[0].Options()
+	switch analysis {
+	case AnalysisBigramUnigram, "":
+		dm.count, dm.unigrams = true, true
+	case AnalysisBigram:
+		dm.count = true
+	}
+	return dm, nil
+}
+
+// MapDocument is mapping.IndexMapping's, for bleve's builder: data is the
+// *Document passed to the builder's Index.
+func (dm *docMapper) MapDocument(doc *document.Document, data any) error {
+	d, ok := data.(*Document)
+	if !ok {
+		return fmt.Errorf("search: cannot index a %T", data)
+	}
+	return dm.fill(doc, d)
+}
+
+// MarshalJSON stores the plain mapping in the index (bleve's builder saves
+// it), as bleve.New would.
+func (dm *docMapper) MarshalJSON() ([]byte, error) {
+	return json.Marshal(dm.IndexMappingImpl)
+}
+
+// mapDocument returns d as bleve indexes it.
+func (dm *docMapper) mapDocument(d *Document) (*document.Document, error) {
+	doc := document.NewDocument(d.URL)
+	if err := dm.fill(doc, d); err != nil {
+		return nil, err
+	}
+	return doc, nil
+}
+
+func (dm *docMapper) fill(doc *document.Document, d *Document) error {
+	x, body := toIndexDoc(d)
+	if err := dm.IndexMappingImpl.MapDocument(doc, x); err != nil {
+		return err
+	}
+	if !dm.count {
+		doc.AddField(document.NewTextFieldCustom(fBody, nil, []byte(body), dm.bodyOptions, dm.analyzer))
+		return nil
+	}
+	doc.AddField(&bodyField{
+		TextField: document.NewTextFieldCustom(fBody, nil, []byte(body), dm.bodyOptions, nil),
+		text:      body,
+		unigrams:  dm.unigrams,
+	})
+	return nil
+}
+
+// bodyField is the analysed body: a TextField whose analysis is
+// countTerms.
+type bodyField struct {
+	*document.TextField
+	text     string
+	unigrams bool
+	length   int
+	freqs    index.TokenFrequencies
+}
+
+func (f *bodyField) Analyze() { f.length, f.freqs = countTerms(f.text, f.unigrams) }
+
+func (f *bodyField) AnalyzedLength() int { return f.length }
+
+func (f *bodyField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f.freqs }
+
+// termCounter is countTerms's table, reused from page to page.
+type termCounter struct {
+	at    map[string]int32 // term → its index in terms
+	terms []string
+	freq  []int32
+}
+
+var counters = sync.Pool{New: func() any { return &termCounter{at: make(map[string]int32, 2048)} }}
+
+// countTerms returns how many terms scanTerms finds in text and each
+// distinct term with its frequency, as bleve's TokenFrequency would for
+// a field without term vectors.
+func countTerms(text string, unigrams bool) (int, index.TokenFrequencies) {
+	c := counters.Get().(*termCounter)
+	n := 0
+	scanTerms(text, unigrams, func(term string, _, _ int, _ analysis.TokenType) {
+		n++
+		if i, ok := c.at[term]; ok {
+			c.freq[i]++
+			return
+		}
+		c.at[term] = int32(len(c.terms))
+		c.terms = append(c.terms, term)
+		c.freq = append(c.freq, 1)
+	})
+	out := make(index.TokenFrequencies, len(c.terms))
+	tfs := make([]index.TokenFreq, len(c.terms))
+	size := 0
+	for _, t := range c.terms {
+		size += len(t)
+	}
+	// One buffer for the terms' bytes; the map's keys are the terms
+	// themselves (mostly substrings of text, so no copies).
+	buf := make([]byte, 0, size)
+	for i, t := range c.terms {
+		buf = append(buf, t...)
+		tfs[i].Term = buf[len(buf)-len(t) : len(buf) : len(buf)]
+		tfs[i].SetFrequency(int(c.freq[i]))
+		out[t] = &tfs[i]
+	}
+	clear(c.at)
+	clear(c.terms) // drop the references to text
+	c.terms, c.freq = c.terms[:0], c.freq[:0]
+	counters.Put(c)
+	return n, out
+}
