@@ -67,6 +67,11 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 	r.background(r.cache.saveDisk())
+	if r.asLoaded {
+		ix.keyRecords(r.cache.files, now)
+	} else {
+		ix.keyRecords(nil, now)
+	}
 	entries := ix.entries()
 	if err := r.ledger.attach(ctx, ix, r); err != nil {
 		return err
@@ -145,12 +150,14 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 	headers := map[string]template.HTML{}
+	furniture := map[string]fingerprint.Sum{} // a section's navigation and header, for page keys
 	for key, nav := range navs {
 		h, err := th.Partial("header.html", theme.Data{Site: sv, Page: &theme.Page{Nav: nav, SectionURL: key}})
 		if err != nil {
 			return err
 		}
 		headers[key] = h
+		furniture[key] = fingerprint.Of(nav, h)
 	}
 	keys := newKeyer(th, sv)
 	// Feeds, open data and the sitemap are written beside the pages, so
@@ -209,7 +216,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		}
 		page.Nav, page.Header = navs[key], headers[key]
 		prog.tick()
-		k := keys.page(j.layout, page, data)
+		k := keys.page(j.layout, page, furniture[key], data)
 		if live, hash, ok := o.liveKey(j.file); ok && live == k {
 			// Its inputs have not changed since the live version: the
 			// live file is the page, as it would be rendered again.
@@ -250,7 +257,7 @@ func renderStage(ctx context.Context, r *Result) error {
 			return err
 		}
 	}
-	r.Entries, r.Profiles, r.Theme = entries, ix.profiles(site), th
+	r.Entries, r.EntryKeys, r.Profiles, r.Theme = entries, ix.entryKeys(), ix.profiles(site), th
 	r.Pages, r.Rendered = len(pl.jobs), int(rendered.Load())
 	r.Files = len(pl.jobs) + len(feeds) + extraFiles + len(files)
 	for k, n := range ix.omitted {

@@ -102,9 +102,10 @@ func (c *cache) saveDisk() func() error {
 	return func() error { return errors.Join(disk.save(docs), rowDisk.save(rows)) }
 }
 
-// row returns the list row of v rendered by th's item partial.
-func (c *cache) row(th *theme.Theme, v Item) (template.HTML, error) {
-	v.Row = ""
+// row returns the list row of v rendered by th's item partial, and its key
+// (the theme and v's fields).
+func (c *cache) row(th *theme.Theme, v Item) (template.HTML, fingerprint.Sum, error) {
+	v.Row, v.sum = "", fingerprint.Sum{}
 	key := fingerprint.Of(th.Digest(), v)
 	c.mu.Lock()
 	h, ok := c.rows[key]
@@ -116,7 +117,7 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, error) {
 	rowDisk := c.rowDisk
 	c.mu.Unlock()
 	if ok {
-		return h, nil
+		return h, key, nil
 	}
 	if rowDisk != nil {
 		if d, ok := rowDisk.get(key); ok {
@@ -124,17 +125,17 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, error) {
 			c.mu.Lock()
 			c.rows[key] = h
 			c.mu.Unlock()
-			return h, nil
+			return h, key, nil
 		}
 	}
 	h, err := th.Partial("item.html", v)
 	if err != nil {
-		return "", err
+		return "", key, err
 	}
 	c.mu.Lock()
 	c.rows[key] = h
 	c.mu.Unlock()
-	return h, nil
+	return h, key, nil
 }
 
 // endRun forgets what the run now ending did not use.
@@ -178,8 +179,10 @@ func newKeyer(th *theme.Theme, sv *SiteView) *keyer {
 }
 
 // page returns the key of a page: the layout, .Page, .Data and .Site (with
-// the build date only when the layout can show it).
-func (k *keyer) page(layout string, p *theme.Page, data any) fingerprint.Sum {
+// the build date only when the layout can show it). furniture stands for the
+// page's navigation and header (one of a few, shared by a whole section),
+// which are not hashed again for every page.
+func (k *keyer) page(layout string, p *theme.Page, furniture fingerprint.Sum, data any) fingerprint.Sum {
 	dated, ok := k.usesDate.Load(layout)
 	if !ok {
 		dated = k.th.Mentions(layout, "BuildDate")
@@ -193,7 +196,10 @@ func (k *keyer) page(layout string, p *theme.Page, data any) fingerprint.Sum {
 	h.Add(k.base)
 	h.Add(site)
 	h.WriteString(layout)
-	h.Add(p)
+	bare := *p
+	bare.Nav, bare.Header = nil, ""
+	h.Add(&bare)
+	h.Add(furniture)
 	h.Add(data)
 	return h.Sum()
 }

@@ -59,6 +59,23 @@ func (ix *index) entries() []model.Entry {
 	return out
 }
 
+// entryKeys returns the key of each of entries (ix.entries' order): the
+// item's key from its file, and the program, which makes the entry; zero
+// when the item's key is the record itself.
+func (ix *index) entryKeys() []fingerprint.Sum {
+	out := make([]fingerprint.Sum, 0, len(ix.items))
+	for _, k := range model.Kinds {
+		for _, it := range ix.byKind[k] {
+			var key fingerprint.Sum
+			if sum, ok := it.key.(fingerprint.Sum); ok {
+				key = fingerprint.Of(program(), sum)
+			}
+			out = append(out, key)
+		}
+	}
+	return out
+}
+
 // record returns the model value behind it.
 func (it *item) record() any {
 	switch {

@@ -445,7 +445,7 @@ func (pl *planner) detail(it *item) {
 			c := it.c
 			articleMeta(p, it, c.SourceDoc)
 			st := c.Standing()
-			d := &CommitmentData{C: c, Body: it.html, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status), State: c.Derived,
+			d := &CommitmentData{C: c, rec: it.recordKey(), Body: it.html, StatusLabel: st.StatusLabel(), StatusClass: string(st.Status), State: c.Derived,
 				Standing: st, Lateness: st.Lateness(),
 				Lead: ix.deptLinks([]string{c.Department}), Partners: ix.deptLinks(c.Partners),
 				CategoryURL: urlOf("commitments", "category", c.Category), Tags: tags, History: pl.history(it),
@@ -470,7 +470,7 @@ func (pl *planner) detail(it *item) {
 		case it.d != nil:
 			dd := it.d
 			articleMeta(p, it, ix.deptName(dd.Department))
-			d := &DisclosureData{D: dd, Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags, History: pl.history(it),
+			d := &DisclosureData{D: dd, rec: it.recordKey(), Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags, History: pl.history(it),
 				CategoryURL:  urlOf("disclosures", "category", dd.Category),
 				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&disclosure=" + url.QueryEscape(dd.ID)}
 			if dd.Fine > 0 {
@@ -488,7 +488,7 @@ func (pl *planner) detail(it *item) {
 			if v == "" {
 				v = "有效"
 			}
-			return p, &PolicyData{P: pp, Body: it.html, Depts: ix.deptLinks(pp.Departments), Validity: v,
+			return p, &PolicyData{P: pp, rec: it.recordKey(), Body: it.html, Depts: ix.deptLinks(pp.Departments), Validity: v,
 				Banner: v == "废止" || v == "失效", Tags: tags, History: pl.history(it),
 				TOC: headings(it.html), Measures: ix.measures(pp.DocNumber)}
 		case it.cs != nil:
@@ -502,7 +502,7 @@ func (pl *planner) detail(it *item) {
 		default:
 			r := it.r
 			articleMeta(p, it, ix.deptName(r.Department))
-			return p, &RecordData{R: r, Body: it.html, Dept: ix.deptLinks([]string{r.Department}), TypeURL: urlOf("records", "type", r.RecordType),
+			return p, &RecordData{R: r, rec: it.recordKey(), Body: it.html, Dept: ix.deptLinks([]string{r.Department}), TypeURL: urlOf("records", "type", r.RecordType),
 				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&record=" + url.QueryEscape(r.ID), Tags: tags, History: pl.history(it)}
 		}
 	})

@@ -171,7 +171,8 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 			p.forgetUnchanged(cfg)
 		}
 	}
-	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}, cache: p.cache}
+	r := &Result{Options: p.opts, OutDir: p.opts.OutDir, extra: slices.Clone(p.opts.ExtraPages), Omitted: map[string]int{}, cache: p.cache,
+		asLoaded: p.opts.Site == nil && p.recordsAsLoaded()}
 	defer r.discard()
 	defer p.cache.endRun()
 	defer r.pending.Wait()
@@ -199,6 +200,23 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	}
 	r.Duration = time.Since(start)
 	return r, nil
+}
+
+// recordsAsLoaded reports whether the records reach StageRender as their
+// files say (with derived state): no added stage runs between StageLoad and
+// StageDerive, the one place a stage may add or correct records.
+func (p *Pipeline) recordsAsLoaded() bool {
+	load := slices.IndexFunc(p.stages, func(s Stage) bool { return s.Name == StageLoad })
+	derive := slices.IndexFunc(p.stages, func(s Stage) bool { return s.Name == StageDerive })
+	if load < 0 || derive < 0 {
+		return false
+	}
+	for _, s := range p.stages[load:derive] {
+		if !s.core {
+			return false
+		}
+	}
+	return true
 }
 
 // Build runs the core pipeline once: load the site in opts.SiteDir and
@@ -244,6 +262,11 @@ type Result struct {
 
 	// Set by StageRender.
 	Entries []model.Entry // every published record page, for search indexing and feeds
+	// EntryKeys stand for everything each of Entries is made from (the
+	// record's file, the build date and the program), when that is known
+	// (zero otherwise): a stage that maps entries may reuse what it made
+	// from an entry with the same key in an earlier run.
+	EntryKeys []fingerprint.Sum
 	// Profiles are the department and subject pages, for search indexing
 	// only (they are not publications, so no feed carries them).
 	Profiles []model.Entry
@@ -267,12 +290,15 @@ type Result struct {
 	Written, Linked, Removed int // files written anew, hard-linked from the last version, removed
 	Rendered                 int // pages rendered (the others' inputs had not changed)
 
-	extra   []ExtraPage
-	cache   *cache            // what earlier runs of the pipeline computed
-	out     *output           // the next version being written (StageRender → StagePublish)
-	cleanup chan error        // old versions' removal, after publish
-	files   map[string][]byte // files added by stages, written at publish
-	ledger  *ledgerRun        // the publication log (StageLedger → StageRender)
+	extra []ExtraPage
+	cache *cache // what earlier runs of the pipeline computed
+	// asLoaded: the records are as their files say (recordsAsLoaded), so
+	// a page's key may stand a record's file for the record.
+	asLoaded bool
+	out      *output           // the next version being written (StageRender → StagePublish)
+	cleanup  chan error        // old versions' removal, after publish
+	files    map[string][]byte // files added by stages, written at publish
+	ledger   *ledgerRun        // the publication log (StageLedger → StageRender)
 
 	pending sync.WaitGroup // background work (cache saves)
 	bgMu    sync.Mutex

@@ -9,8 +9,10 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"portal/generator/fingerprint"
+	"portal/generator/loader"
 	"portal/generator/markdown"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -46,6 +48,37 @@ type item struct {
 	r  *model.Record
 
 	view Item // list row, built once
+
+	// key stands for the record in page keys: the fingerprint of the file
+	// it was parsed from, its place in it and the build date (which its
+	// derived state depends on), or the record itself when that is not
+	// known (see keyRecords).
+	key any
+}
+
+// recordKey is the item's key, or the record itself before keyRecords ran.
+func (it *item) recordKey() any {
+	if it.key == nil {
+		return it.record()
+	}
+	return it.key
+}
+
+// keyRecords sets every item's key. files is the parse cache the site was
+// loaded through, or nil when records may differ from what their files say
+// (a site built in Go, a stage that corrects records after loading): then
+// each key is the record itself, hashed whole.
+func (ix *index) keyRecords(files *loader.Cache, today time.Time) {
+	for _, it := range ix.items {
+		it.key = it.record()
+		if files == nil || it.common.Source.File == "" {
+			continue
+		}
+		if k, ok := files.Key(it.common.Source.File); ok {
+			src := it.common.Source
+			it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, today)
+		}
+	}
 }
 
 // origin names the content that asks for the item's page: file:line.
@@ -177,7 +210,7 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 			it.summary = markdown.Summary(src, summaryRunes)
 		}
 		it.view = ix.itemView(it)
-		it.view.Row, err = c.row(th, it.view)
+		it.view.Row, it.view.sum, err = c.row(th, it.view)
 		return err
 	}); err != nil {
 		return nil, err

@@ -61,6 +61,11 @@ type Item struct {
 	Subject    string // 行政相对人名称
 	CreditCode string // 统一社会信用代码
 	DocNumber  string // 文号
+
+	// sum stands for the row in page keys (fingerprint "sum"): a row is
+	// hashed once, not once for every list that shows it. Set by prepare
+	// from the row's key, after which no field changes.
+	sum fingerprint.Sum `fingerprint:"sum"`
 }
 
 // ListData is the list layout's .Data.
@@ -96,7 +101,10 @@ type ProgressView struct {
 
 // CommitmentData is the commitment layout's .Data.
 type CommitmentData struct {
-	C *model.Commitment
+	// C is the record; a page's key has rec instead (an item's key:
+	// the fingerprint of the file it was read from, or the record).
+	C   *model.Commitment `fingerprint:"-"`
+	rec any
 	// Body is the record's Markdown rendered: a page's key leaves it out,
 	// since the source (in the record, which the key has) decides it.
 	Body        template.HTML `fingerprint:"-"`
@@ -162,7 +170,10 @@ type DepartmentData struct {
 
 // DisclosureData is the disclosure layout's .Data.
 type DisclosureData struct {
-	D *model.Disclosure
+	// D is the record; a page's key has rec instead (an item's key:
+	// the fingerprint of the file it was read from, or the record).
+	D   *model.Disclosure `fingerprint:"-"`
+	rec any
 	// Body is the record's Markdown rendered: a page's key leaves it out,
 	// since the source (in the record, which the key has) decides it.
 	Body         template.HTML `fingerprint:"-"`
@@ -205,7 +216,10 @@ type SubjectData struct {
 
 // PolicyData is the policy layout's .Data.
 type PolicyData struct {
-	P *model.Policy
+	// P is the record; a page's key has rec instead (an item's key:
+	// the fingerprint of the file it was read from, or the record).
+	P   *model.Policy `fingerprint:"-"`
+	rec any
 	// Body is the record's Markdown rendered: a page's key leaves it out,
 	// since the source (in the record, which the key has) decides it.
 	Body     template.HTML `fingerprint:"-"`
@@ -251,7 +265,10 @@ type ArticleData struct {
 
 // RecordData is the record layout's .Data.
 type RecordData struct {
-	R *model.Record
+	// R is the record; a page's key has rec instead (an item's key:
+	// the fingerprint of the file it was read from, or the record).
+	R   *model.Record `fingerprint:"-"`
+	rec any
 	// Body is the record's Markdown rendered: a page's key leaves it out,
 	// since the source (in the record, which the key has) decides it.
 	Body         template.HTML `fingerprint:"-"`

@@ -118,7 +118,7 @@ var layers = map[string][]string{
 	"portal/cmd/internal/deploy":            {}, // tests only: replicas behind nginx, as DEPLOY.md sets them up
 	"portal/cmd/internal/backoffice":        {"portal/cmd/internal/intake", "portal/cmd/internal/staff", "portal/generator/theme"},
 	"portal/cmd/internal/server":            {"portal/cmd/internal/intake", "portal/generator/theme", "portal/search/searchapi"},
-	"portal/cmd/internal/siteindex":         {"portal/generator", "portal/generator/model", "portal/search"},
+	"portal/cmd/internal/siteindex":         {"portal/generator", "portal/generator/fingerprint", "portal/generator/model", "portal/search"},
 	"portal/cmd/internal/staff":             {"portal/cmd/internal/intake"},
 	"portal/cmd/internal/intake":            {"portal/generator/workday"},
 	"portal/cmd/internal/intake/sqldb":      {"portal/cmd/internal/intake"},

@@ -12,6 +12,7 @@ import (
 	"os/exec"
 	"regexp"
 	"runtime/debug"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -108,14 +109,14 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 
 	var mu sync.Mutex
 	var cancelBuild context.CancelFunc
-	builds := make(chan struct{}, 1)
+	requests := make(chan struct{}, 1)
 	go func() {
-		defer close(builds)
+		defer close(requests)
 		sc := bufio.NewScanner(os.Stdin)
 		for sc.Scan() {
 			switch sc.Text() {
 			case "build":
-				builds <- struct{}{}
+				requests <- struct{}{}
 			case "cancel":
 				mu.Lock()
 				if cancelBuild != nil {
@@ -132,11 +133,12 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 		mu.Unlock()
 	}()
 	enc := json.NewEncoder(results)
+	builds := 0
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
-		case _, ok := <-builds:
+		case _, ok := <-requests:
 			if !ok {
 				return nil
 			}
@@ -149,7 +151,10 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 			workerTestHook(bctx)
 		}
 		diags := &lineCapture{max: 20}
+		builds++
+		stopProfile := workerProfile(builds)
 		res, err := runPipeline(bctx, pipeline, io.MultiWriter(stderr, diags))
+		stopProfile()
 		cancelled := bctx.Err() != nil
 		mu.Lock()
 		cancelBuild = nil
@@ -172,6 +177,25 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 			return nil // the server is gone
 		}
 	}
+}
+
+// workerProfile writes a CPU profile of the worker's nth build to
+// PORTAL_CPUPROFILE.n when that is set (serve passes its environment on),
+// so a rebuild under serve can be profiled as `portal build` is.
+func workerProfile(n int) (stop func()) {
+	path := os.Getenv("PORTAL_CPUPROFILE")
+	if path == "" {
+		return func() {}
+	}
+	f, err := os.Create(path + "." + strconv.Itoa(n))
+	if err != nil {
+		return func() {}
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return func() {}
+	}
+	return func() { pprof.StopCPUProfile(); f.Close() }
 }
 
 // workerTestHook, when set (by tests only), runs at the start of every

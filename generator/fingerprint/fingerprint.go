@@ -8,7 +8,11 @@
 // or not, except those tagged `fingerprint:"-"`), the elements of slices,
 // arrays and maps (maps in sorted key order), the values behind pointers and
 // interfaces (with the dynamic type's name, so equal bits of different
-// types differ). time.Time is hashed as its instant, zone name and offset,
+// types differ). A struct with a non-zero Sum field tagged
+// `fingerprint:"sum"` is hashed as that sum alone: its owner sets it to a
+// fingerprint of the other fields, once, for a value hashed many times (a
+// list row shown on many pages), and must set it again whenever a field
+// changes; a zero sum means the fields are hashed. time.Time is hashed as its instant, zone name and offset,
 // never its internal cache. Functions and channels cannot be hashed: Of
 // panics on them (a programming error: a page's data must be plain values).
 // The walk stops at a depth of 64, which no page data reaches (and which
@@ -172,24 +176,50 @@ func typeString(t reflect.Type) string {
 
 var timeType = reflect.TypeFor[time.Time]()
 
-var structFields sync.Map // reflect.Type → []int
+var structFields sync.Map // reflect.Type → *structInfo
 
-// hashedFields returns the indexes of t's fields that are hashed (all but
-// those tagged `fingerprint:"-"`), worked out once per type: reading a
+// structInfo is what the walk needs of a struct type.
+type structInfo struct {
+	fields []int // the hashed fields: all but those tagged "-" or "sum"
+	sum    int   // the field tagged "sum", -1 if none
+}
+
+var sumType = reflect.TypeFor[Sum]()
+
+// structOf returns t's hashed fields, worked out once per type: reading a
 // field's tag through reflect costs more than hashing most fields, and a
 // rebuild walks every page's data.
-func hashedFields(t reflect.Type) []int {
+func structOf(t reflect.Type) *structInfo {
 	if f, ok := structFields.Load(t); ok {
-		return f.([]int)
+		return f.(*structInfo)
 	}
-	var out []int
+	info := &structInfo{sum: -1}
 	for i := range t.NumField() {
-		if t.Field(i).Tag.Get("fingerprint") != "-" {
-			out = append(out, i)
+		switch t.Field(i).Tag.Get("fingerprint") {
+		case "-":
+		case "sum":
+			if t.Field(i).Type != sumType {
+				panic(fmt.Sprintf("fingerprint: %s.%s is tagged sum but is not a fingerprint.Sum", t, t.Field(i).Name))
+			}
+			info.sum = i
+		default:
+			info.fields = append(info.fields, i)
 		}
 	}
-	structFields.Store(t, out)
-	return out
+	structFields.Store(t, info)
+	return info
+}
+
+// sumField reads a struct's sum field (exported or not, addressable or not).
+func sumField(f reflect.Value) Sum {
+	var s Sum
+	if f.CanAddr() {
+		return *(*Sum)(f.Addr().UnsafePointer())
+	}
+	for i := range s {
+		s[i] = byte(f.Index(i).Uint())
+	}
+	return s
 }
 
 // maxDepth bounds the walk: page data is a few levels deep; a cycle is not.
@@ -278,7 +308,16 @@ func (h *Hasher) walk(v reflect.Value, depth int) {
 		h.typeName(e.Type())
 		h.walk(e, depth+1)
 	case reflect.Struct:
-		for _, i := range hashedFields(v.Type()) {
+		info := structOf(v.Type())
+		if info.sum >= 0 {
+			if sum := sumField(v.Field(info.sum)); !sum.IsZero() {
+				h.byte(0xff)
+				h.buf = append(h.buf, sum[:]...)
+				h.maybeFlush()
+				return
+			}
+		}
+		for _, i := range info.fields {
 			h.walk(v.Field(i), depth+1)
 		}
 	default: // Func, Chan, UnsafePointer

@@ -78,6 +78,34 @@ func TestOf(t *testing.T) {
 	assert.NotEqual(t, String("ab"), Of("ab"), "a typed value carries its type")
 }
 
+type row struct {
+	Title string
+	sum   Sum `fingerprint:"sum"`
+}
+
+// TestSumField: a struct with its sum set is hashed as the sum, wherever it
+// is reached (a slice, a map value, behind an interface); a zero sum hashes
+// the fields; a field tagged sum that is not a Sum is a programming error.
+func TestSumField(t *testing.T) {
+	a, b := row{Title: "甲"}, row{Title: "乙"}
+	assert.NotEqual(t, Of(a), Of(b), "no sum: the fields")
+	assert.Equal(t, Of(a), Of(row{Title: "甲"}))
+	a.sum, b.sum = String("x"), String("x")
+	assert.Equal(t, Of(a), Of(b), "the same sum stands for the fields")
+	assert.Equal(t, Of([]row{a}), Of([]row{b}))
+	assert.Equal(t, Of(map[string]row{"k": a}), Of(map[string]row{"k": b}), "a map value is not addressable")
+	assert.Equal(t, Of([]any{a}), Of([]any{b}))
+	b.sum = String("y")
+	assert.NotEqual(t, Of(a), Of(b))
+	assert.NotEqual(t, Of(map[string]row{"k": a}), Of(map[string]row{"k": b}))
+	assert.NotEqual(t, Of(row{Title: "甲"}), Of(a), "a sum is not the fields' hash")
+	assert.Panics(t, func() {
+		Of(struct {
+			S string `fingerprint:"sum"`
+		}{})
+	})
+}
+
 func BenchmarkOf(b *testing.B) {
 	v := outer{Title: "承诺", Body: template.HTML(string(make([]byte, 6000))), In: &inner{When: time.Now(), Names: []string{"a", "b"}}, M: map[string]int{"x": 1}}
 	for b.Loop() {

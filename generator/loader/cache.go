@@ -115,6 +115,21 @@ func (c *Cache) lookup(fsys fs.FS, path string, limit int, limitKey string) (e *
 	return nil, st, data
 }
 
+// Key returns the fingerprint of what path's parse result was made from:
+// its bytes, the settings and the program. A page whose file has the same
+// Key (and which no stage changed after loading) holds the same record,
+// so a build can stand it for the record in a page's key instead of
+// hashing the record. ok is false when the cache has no result for path.
+func (c *Cache) Key(path string) (key fingerprint.Sum, ok bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.files[path]
+	if e == nil {
+		return key, false
+	}
+	return fingerprint.Of(c.settings, e.Hash), true
+}
+
 // store records path's result.
 func (c *Cache) store(path string, e *cacheEntry) {
 	c.mu.Lock()

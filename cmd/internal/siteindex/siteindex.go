@@ -16,6 +16,7 @@ import (
 	"fmt"
 
 	"portal/generator"
+	"portal/generator/fingerprint"
 	"portal/generator/model"
 	"portal/search"
 )
@@ -31,9 +32,15 @@ func Dir(siteDir string, cfg model.Config) string { return cfg.StatePath(siteDir
 // only documents that changed are written); add it after
 // generator.StagePublish. swapped, when set, is called after a new index
 // became current (serve reloads its follower at once).
+//
+// The stage keeps each record page's document from run to run (serve runs
+// the pipeline again on every change), by the entry's key
+// (generator.Result.EntryKeys) and the registry: a rebuild maps only the
+// entries that changed.
 func Stage(opts search.Options, swapped func()) generator.Stage {
+	var memo documentMemo
 	return generator.Stage{Name: StageName, Run: func(ctx context.Context, r *generator.Result) error {
-		st, err := search.Sync(ctx, Dir(r.Options.SiteDir, r.Site.Config), Documents(r), opts)
+		st, err := search.Sync(ctx, Dir(r.Options.SiteDir, r.Site.Config), memo.documents(r), opts)
 		if err != nil {
 			return fmt.Errorf("search index: %w", err)
 		}
@@ -48,6 +55,43 @@ func Stage(opts search.Options, swapped func()) generator.Stage {
 		name, err := search.Current(Dir(siteDir, cfg))
 		return []byte(name), err
 	}}
+}
+
+// documentMemo keeps the documents of the last run by entry key.
+type documentMemo struct {
+	depts fingerprint.Sum // the registry the documents were made with
+	docs  map[fingerprint.Sum]search.Document
+}
+
+// documents is Documents, reusing the last run's document of every entry
+// whose key is known and unchanged (and the registry too).
+func (dm *documentMemo) documents(r *generator.Result) []search.Document {
+	depts := fingerprint.Of(r.Site.Departments)
+	if depts != dm.depts || len(r.EntryKeys) != len(r.Entries) {
+		dm.docs = nil
+	}
+	m := newSearchMapper(r.Site.Departments)
+	docs := make([]search.Document, 0, len(r.Entries)+len(r.Profiles))
+	next := make(map[fingerprint.Sum]search.Document, len(r.Entries))
+	for i, e := range r.Entries {
+		var key fingerprint.Sum
+		if len(r.EntryKeys) == len(r.Entries) {
+			key = r.EntryKeys[i]
+		}
+		d, ok := dm.docs[key]
+		if !ok || key.IsZero() {
+			d = m.document(e)
+		}
+		if !key.IsZero() {
+			next[key] = d
+		}
+		docs = append(docs, d)
+	}
+	for _, e := range r.Profiles {
+		docs = append(docs, m.document(e))
+	}
+	dm.depts, dm.docs = depts, next
+	return docs
 }
 
 // Documents maps every page of a build the index holds (record pages and
