@@ -27,7 +27,8 @@ import (
 // a header (the program's fingerprint: another build of portal may render
 // differently) followed by records: a 16-byte key and two length-prefixed
 // strings. A shard is read whole and its records are kept as substrings of
-// it: reading a shard costs one read, not an allocation per document.
+// it: reading a shard costs one read (or a mapping, readShard), not an
+// allocation per document.
 // A shard that is missing, damaged or from another program counts as
 // empty; a cache lost in a crash is rebuilt, so writes are not synced.
 type mdStore struct {
@@ -63,7 +64,7 @@ func (s *mdStore) read() {
 	var wg sync.WaitGroup
 	for n := range mdShards {
 		wg.Go(func() {
-			b, err := os.ReadFile(s.shardPath(n))
+			b, err := readShard(s.shardPath(n))
 			if err != nil {
 				return
 			}
