@@ -113,12 +113,56 @@ func (f *bodyField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f
 
 // termCounter is countTerms's table, reused from page to page.
 type termCounter struct {
-	at    map[string]int32 // term → its index in terms
+	// short maps a term of up to 7 bytes (every unigram and bigram of
+	// Chinese characters, most numbers), packed by packTerm, to its index
+	// in terms: an integer key hashes and compares faster than a string.
+	short map[uint64]int32
+	long  map[string]int32 // longer terms
 	terms []string
 	freq  []int32
 }
 
-var counters = sync.Pool{New: func() any { return &termCounter{at: make(map[string]int32, 2048)} }}
+var counters = sync.Pool{New: func() any {
+	return &termCounter{short: make(map[uint64]int32, 2048), long: make(map[string]int32, 64)}
+}}
+
+// packTerm packs the term a+b, if it has up to 7 bytes, into a key no
+// other term has: its length in the top byte, its bytes below.
+func packTerm(a, b string) (uint64, bool) {
+	n := len(a) + len(b)
+	if n > 7 {
+		return 0, false
+	}
+	k := uint64(n) << 56
+	for i := 0; i < len(a); i++ {
+		k |= uint64(a[i]) << (8 * i)
+	}
+	for i := 0; i < len(b); i++ {
+		k |= uint64(b[i]) << (8 * (len(a) + i))
+	}
+	return k, true
+}
+
+// add counts one occurrence of the term a+b (b is mostly empty).
+func (c *termCounter) add(a, b string) {
+	if k, ok := packTerm(a, b); ok {
+		if i, ok := c.short[k]; ok {
+			c.freq[i]++
+			return
+		}
+		c.short[k] = int32(len(c.terms))
+	} else {
+		term := a + b
+		if i, ok := c.long[term]; ok {
+			c.freq[i]++
+			return
+		}
+		c.long[term] = int32(len(c.terms))
+	}
+	// Only a term joined across a gap is copied, and only once per page.
+	c.terms = append(c.terms, a+b)
+	c.freq = append(c.freq, 1)
+}
 
 // countTerms returns how many terms scanTerms finds in text and each
 // distinct term with its frequency, as bleve's TokenFrequency would for
@@ -126,15 +170,9 @@ var counters = sync.Pool{New: func() any { return &termCounter{at: make(map[stri
 func countTerms(text string, unigrams bool) (int, index.TokenFrequencies) {
 	c := counters.Get().(*termCounter)
 	n := 0
-	scanTerms(text, unigrams, func(term string, _, _ int, _ analysis.TokenType) {
+	scanTerms(text, unigrams, func(term, tail string, _, _ int, _ analysis.TokenType) {
 		n++
-		if i, ok := c.at[term]; ok {
-			c.freq[i]++
-			return
-		}
-		c.at[term] = int32(len(c.terms))
-		c.terms = append(c.terms, term)
-		c.freq = append(c.freq, 1)
+		c.add(term, tail)
 	})
 	out := make(index.TokenFrequencies, len(c.terms))
 	tfs := make([]index.TokenFreq, len(c.terms))
@@ -151,7 +189,8 @@ func countTerms(text string, unigrams bool) (int, index.TokenFrequencies) {
 		tfs[i].SetFrequency(int(c.freq[i]))
 		out[t] = &tfs[i]
 	}
-	clear(c.at)
+	clear(c.short)
+	clear(c.long)
 	clear(c.terms) // drop the references to text
 	c.terms, c.freq = c.terms[:0], c.freq[:0]
 	counters.Put(c)

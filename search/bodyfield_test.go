@@ -132,3 +132,27 @@ func equalFreqs(a, b map[string]int) bool {
 	}
 	return true
 }
+
+// BenchmarkCountTerms analyses a page of ~1,900 characters like the
+// generated ones: the body field's analysis against bleve's TextField with
+// the zh analyzer.
+func BenchmarkCountTerms(b *testing.B) {
+	page := normalize(strings.Repeat("加强政务诚信建设，推进企业信用修复。依据临发改信用〔2024〕295号，防范和化解拖欠中小企业账款，2024年完成率98%。", 10) +
+		strings.Repeat("市场监管局开展双随机、一公开检查，“一把手”亮承诺，营商环境持续优化，免申即享政策兑现", 12))
+	m, err := newMapping(DefaultAnalysis)
+	require.NoError(b, err)
+	dm, err := newDocMapper(m, DefaultAnalysis)
+	require.NoError(b, err)
+	b.Run("count", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		for range b.N {
+			countTerms(page, true)
+		}
+	})
+	b.Run("bleve", func(b *testing.B) {
+		b.SetBytes(int64(len(page)))
+		for range b.N {
+			bleveBody(b, dm, page)
+		}
+	})
+}

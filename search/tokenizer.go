@@ -38,13 +38,13 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 	slab := make([]analysis.Token, 0, size)
 	out := make(analysis.TokenStream, 0, size)
 	pos := 0
-	scanTerms(string(input), z.unigrams, func(term string, start, end int, typ analysis.TokenType) {
+	scanTerms(string(input), z.unigrams, func(term, tail string, start, end int, typ analysis.TokenType) {
 		pos++
-		// A term that is the text it spans points into the input; a
-		// joined one is its own copy.
+		// A term that is the text it spans points into the input; one
+		// joined across a gap is its own copy.
 		t := input[start:end]
-		if len(term) != end-start {
-			t = []byte(term)
+		if tail != "" {
+			t = []byte(term + tail)
 		}
 		slab = append(slab, analysis.Token{Term: t, Start: start, End: end, Position: pos, Type: typ})
 		if cap(slab) == len(slab) {
@@ -60,15 +60,14 @@ func (z zhTokenizer) Tokenize(input []byte) analysis.TokenStream {
 }
 
 // scanTerms is the analysis itself: it calls emit with each term of input
-// in order, its byte span in input and its type. A term is input[start:end]
-// (no copy) unless it joins text across a gap (a bigram across punctuation),
-// when it is shorter than its span. Tokenize (queries, and bleve's own
-// analysis) and countTerms (the body field at index time) both use it, so
-// what is indexed and what is looked up are the same terms.
-func scanTerms(input string, unigrams bool, emit func(term string, start, end int, typ analysis.TokenType)) {
-	join := func(a, b string, start, end int) {
-		emit(a+b, start, end, analysis.AlphaNumeric)
-	}
+// in order, its byte span in input and its type. The term is term+tail:
+// tail is empty, and term is input[start:end], except for a bigram joined
+// across a gap (punctuation between two characters), whose two characters
+// are term and tail — so that no term needs a copy to be counted.
+// Tokenize (queries, and bleve's own analysis) and countTerms (the body
+// field at index time) both use it, so what is indexed and what is looked
+// up are the same terms.
+func scanTerms(input string, unigrams bool, emit func(term, tail string, start, end int, typ analysis.TokenType)) {
 
 	prevHanStart, prevHanEnd := -1, -1 // the previous rune, if it was Chinese
 	prevWordStart, prevWordEnd := -1, -1
@@ -77,7 +76,7 @@ func scanTerms(input string, unigrams bool, emit func(term string, start, end in
 		switch {
 		case isHan(r):
 			if prevWordEnd == i { // word then character: 295号
-				join(input[prevWordStart:prevWordEnd], input[i:i+n], prevWordStart, i+n)
+				emit(input[prevWordStart:i+n], "", prevWordStart, i+n, analysis.AlphaNumeric)
 			}
 			// Find the run. Punctuation, quotes and spaces between two
 			// Chinese characters do not end it (双随机、一公开 is found by
@@ -99,13 +98,13 @@ func scanTerms(input string, unigrams bool, emit func(term string, start, end in
 					continue
 				}
 				if unigrams {
-					emit(input[j:j+n2], j, j+n2, analysis.Ideographic)
+					emit(input[j:j+n2], "", j, j+n2, analysis.Ideographic)
 				}
 				if prev >= 0 {
 					if prevEnd == j {
-						emit(input[prev:j+n2], prev, j+n2, analysis.Ideographic)
+						emit(input[prev:j+n2], "", prev, j+n2, analysis.Ideographic)
 					} else {
-						emit(input[prev:prevEnd]+input[j:j+n2], prev, j+n2, analysis.Ideographic)
+						emit(input[prev:prevEnd], input[j:j+n2], prev, j+n2, analysis.Ideographic)
 					}
 				}
 				bounds = [2]int{j, j + n2}
@@ -114,7 +113,7 @@ func scanTerms(input string, unigrams bool, emit func(term string, start, end in
 				j += n2
 			}
 			if count == 1 && !unigrams {
-				emit(input[start:j], start, j, analysis.Ideographic)
+				emit(input[start:j], "", start, j, analysis.Ideographic)
 			}
 			prevHanStart, prevHanEnd = bounds[0], bounds[1]
 			prevWordEnd = -1
@@ -129,9 +128,9 @@ func scanTerms(input string, unigrams bool, emit func(term string, start, end in
 				}
 				j += n2
 			}
-			emit(input[start:j], start, j, analysis.AlphaNumeric)
+			emit(input[start:j], "", start, j, analysis.AlphaNumeric)
 			if prevHanEnd == start { // character then word: 罚2022
-				join(input[prevHanStart:prevHanEnd], input[start:j], prevHanStart, j)
+				emit(input[prevHanStart:j], "", prevHanStart, j, analysis.AlphaNumeric)
 			}
 			prevWordStart, prevWordEnd = start, j
 			prevHanEnd = -1
