@@ -58,7 +58,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	return nil
 }
 
-// cpuProfile writes a CPU profile of the build to the file PORTAL_CPUPROFILE
+// cpuProfile writes a CPU profile of the command (build, publish, verify) to the file PORTAL_CPUPROFILE
 // names, if set, so the real command can be profiled where it is slow
 // (go tool pprof -top FILE); docs/BUILD.md shows how.
 func cpuProfile() (stop func(), err error) {

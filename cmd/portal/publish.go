@@ -75,6 +75,11 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 			return gitseed.Seed(ctx, *siteDir, l, loc, snapshotVersions(ctx), func(w string) { fmt.Fprintln(stderr, w) })
 		}
 	}
+	stop, err := cpuProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr,
 		Publish: &generator.PublishOptions{Key: skey, Note: *note, Seed: seedFn}}
 	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)

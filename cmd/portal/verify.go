@@ -12,6 +12,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/generator/ledger"
@@ -54,6 +55,11 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	case flags.NArg() > 1:
 		return usageError{fmt.Sprintf("verify: unexpected argument %q", flags.Arg(1))}
 	}
+	stop, err := cpuProfile()
+	if err != nil {
+		return err
+	}
+	defer stop()
 	if *siteDir != "" {
 		if *follow != "" || *key != "" {
 			return usageError{"verify: -follow and -key go with a URL; -site uses portal.toml's key"}
@@ -68,49 +74,66 @@ func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, samp
 	if outDir == "" {
 		outDir = filepath.Join(siteDir, "public")
 	}
-	// The log is read, and every version's hash checked, while the content
-	// loads and its canonical forms are made: each takes seconds on a big
-	// site (docs/LEDGER.md, 十), and neither needs the other.
-	type readLog struct {
-		l   *ledger.Log
-		err error
-	}
-	logc := make(chan readLog, 1)
-	go func() {
-		l, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
-		logc <- readLog{l, err}
-	}()
-	site, dl := loader.Load(os.DirFS(siteDir), loader.Options{})
+	settings, dl := loader.LoadSettings(os.DirFS(siteDir), loader.Options{})
 	if err := dl.Err(); err != nil {
 		fmt.Fprintln(stderr, err)
 		return errReported
 	}
-	cfg := site.Config
+	cfg := settings.Config
 	if cfg.Ledger.PublicKey == "" {
 		return errUnverifiable{fmt.Errorf("%s 没有 [ledger] public_key：本站未启用发布记录（portal keygen）", loader.ConfigFile)}
 	}
 	if st, err := os.Stat(outDir); err != nil || !st.IsDir() {
 		return errUnverifiable{fmt.Errorf("没有生成的网站 %s：先运行 portal build", outDir)}
 	}
-	content, err := siteVersions(ctx, site)
-	if err != nil {
-		return err
+	// The content loads and its canonical forms are made while the log is
+	// read and the pages are checked: each takes seconds on a big site
+	// (docs/LEDGER.md, 十), and only the last step, comparing the content
+	// with the log, needs both.
+	type loaded struct {
+		vs  []ledger.Version
+		err error
 	}
-	read := <-logc
-	siteLog := read.l
-	if read.err != nil {
-		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: read.err.Error()}}}, time.Since(start))
+	loadc := make(chan loaded, 1)
+	go func() {
+		site, dl := loader.Load(os.DirFS(siteDir), loader.Options{})
+		if err := dl.Err(); err != nil {
+			loadc <- loaded{err: contentError{err}}
+			return
+		}
+		vs, err := siteVersions(ctx, site)
+		if err != nil {
+			err = contentError{err}
+		}
+		loadc <- loaded{vs, err}
+	}()
+	content := sync.OnceValues(func() ([]ledger.Version, error) { r := <-loadc; return r.vs, r.err })
+	defer content() // an early return still waits for the loading it started
+	siteLog, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
+	if err != nil {
+		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
 	}
 	rep, err := verify.Run(ctx, verify.Options{
 		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Site: siteLog, Content: content,
-		Sample: sample, Names: namesOf(site.Departments), Today: model.Today(now, cfg.Location).Format(time.DateOnly),
+		Sample: sample, Names: namesOf(settings.Departments), Today: model.Today(now, cfg.Location).Format(time.DateOnly),
 		Discover: verify.DiscoverDir(outDir),
 	})
-	if err != nil {
+	var ce contentError
+	switch {
+	case errors.As(err, &ce):
+		fmt.Fprintln(stderr, ce.err)
+		return errReported
+	case err != nil:
 		return errUnverifiable{err}
 	}
 	return reportProblems(stdout, rep, time.Since(start))
 }
+
+// contentError is the site's content failing to load: its diagnostics are
+// printed as portal build prints them.
+type contentError struct{ err error }
+
+func (e contentError) Error() string { return e.err.Error() }
 
 func verifyURL(ctx context.Context, raw, key, follow string, now time.Time, sample int, stdout, stderr io.Writer) error {
 	start := time.Now()

@@ -303,31 +303,50 @@ func NormText(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "\uFFFD")
 	}
-	var b strings.Builder
-	b.Grow(len(s))
+	b := make([]byte, 0, len(s))
 	pendingSpace, pendingLine := false, false
-	for _, r := range s {
+	for i := 0; i < len(s); {
+		c := s[i]
+		r, size := rune(c), 1
+		switch {
+		case c < utf8.RuneSelf:
+		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
+			// The only lead bytes of spaces and controls beyond ASCII
+			// (U+0080–U+00BF, U+1680, U+2000–U+206F, U+3000).
+			r, size = utf8.DecodeRuneInString(s[i:])
+		default:
+			// Any other character is visible: copy its bytes (s is valid
+			// UTF-8 here, so the lead byte gives the length).
+			size = 2
+			if c >= 0xf0 {
+				size = 4
+			} else if c >= 0xe0 {
+				size = 3
+			}
+			r = utf8.MaxRune
+		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
-			if b.Len() > 0 {
+			if len(b) > 0 {
 				pendingLine = true
 			}
 			pendingSpace = false
-		case unicode.IsSpace(r) || r == 0 || unicode.Is(unicode.Cc, r):
-			if b.Len() > 0 && !pendingLine {
+		case r != utf8.MaxRune && (unicode.IsSpace(r) || r == 0 || unicode.Is(unicode.Cc, r)):
+			if len(b) > 0 && !pendingLine {
 				pendingSpace = true
 			}
 		default:
 			if pendingLine {
-				b.WriteByte('\n')
+				b = append(b, '\n')
 			} else if pendingSpace {
-				b.WriteByte(' ')
+				b = append(b, ' ')
 			}
 			pendingSpace, pendingLine = false, false
-			b.WriteRune(r)
+			b = append(b, s[i:i+size]...)
 		}
+		i += size
 	}
-	return b.String()
+	return string(b)
 }
 
 // isNormal reports whether s is already what NormText returns, so the

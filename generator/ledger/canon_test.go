@@ -4,7 +4,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -34,13 +37,16 @@ func TestNormText(t *testing.T) {
 }
 
 func FuzzNormText(f *testing.F) {
-	for _, s := range []string{"", "企业开办", " a  b ", "a\n\nb", "\u3000x", "x\u2028y", "\xff"} {
+	for _, s := range []string{"", "企业开办", " a  b ", "a\n\nb", "\u3000x", "x\u2028y", "\xff", "\n企业\u00a0开办\u1680a\u2009b\u205fc\u0085d\u009fe\U0001F600\n\n"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
 		n := NormText(s)
 		if NormText(n) != n {
 			t.Fatalf("not idempotent: %q → %q → %q", s, n, NormText(n))
+		}
+		if want := normTextRunes(s); n != want {
+			t.Fatalf("NormText(%q) = %q, rune by rune %q", s, n, want)
 		}
 		if isNormal(s) != (n == s) {
 			t.Fatalf("isNormal(%q) = %v but NormText gives %q", s, isNormal(s), n)
@@ -168,4 +174,39 @@ func TestDisplay(t *testing.T) {
 	assert.Equal(t, "长期公示", Display(f, "", nil))
 	f, _ = FieldOf(model.KindCommitment, "progress")
 	assert.Equal(t, "2025年1月15日 推进中 已完成 佐证：临审批发〔2025〕3号", Display(f, "2025-01-15\tin_progress\t已完成\t临审批发〔2025〕3号", nil))
+}
+
+// normTextRunes is NormText as first written, rune by rune: the reference
+// FuzzNormText holds the faster one to.
+func normTextRunes(s string) string {
+	if s == "" {
+		return ""
+	}
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "\uFFFD")
+	}
+	var b strings.Builder
+	pendingSpace, pendingLine := false, false
+	for _, r := range s {
+		switch {
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			if b.Len() > 0 {
+				pendingLine = true
+			}
+			pendingSpace = false
+		case unicode.IsSpace(r) || r == 0 || unicode.Is(unicode.Cc, r):
+			if b.Len() > 0 && !pendingLine {
+				pendingSpace = true
+			}
+		default:
+			if pendingLine {
+				b.WriteByte('\n')
+			} else if pendingSpace {
+				b.WriteByte(' ')
+			}
+			pendingSpace, pendingLine = false, false
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

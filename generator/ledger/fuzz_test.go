@@ -77,9 +77,49 @@ func FuzzReadPublished(f *testing.F) {
 			}
 			return nil, os.ErrNotExist
 		}
-		_, _, err := ReadPublished(fetch, vkey)
+		pub, _, err := ReadPublished(fetch, vkey)
 		if err == nil && string(tile) != real {
 			t.Fatalf("accepted a data tile that is not the published one: %q", tile)
+		}
+		// Comparing with the site's log (verify -site) accepts exactly what
+		// reading and replaying the published log does, and finds the same
+		// records withheld.
+		withheld, merr := l.MatchPublished(fetch, cp)
+		if (err == nil) != (merr == nil) {
+			t.Fatalf("ReadPublished: %v; MatchPublished: %v", err, merr)
+		}
+		if err == nil {
+			for _, r := range pub.Records() {
+				if withheld[r.Key()] != r.Redacted {
+					t.Fatalf("%s withheld %q by MatchPublished, %q by ReadPublished", r.Key(), withheld[r.Key()], r.Redacted)
+				}
+			}
+		}
+	})
+}
+
+// FuzzScanMatches: wherever the fast scanner accepts a fragment, its
+// visible text is exactly the tokenizer's (the scanner only saves time).
+func FuzzScanMatches(f *testing.F) {
+	for _, s := range []string{
+		"<p>企业开办全流程1个工作日内办结。</p>\n<p>第二段 &lt;https://a.example/?x=1&amp;y=2&gt;</p>",
+		`<p>见<a href="https://www.gov.cn/">中国政府网</a>和<a href="#top">顶部</a>，<a href="mailto:a@b.cn">a@b.cn</a></p>`,
+		`<ul><li>一</li><li>二 &#34;引号&#34; &#39;x&#39; &#43;1</li></ul><img src="a.png" alt="图"><img alt="">`,
+		`<a href="/departments/fgw/">临沂市发展和改革委员会</a>`,
+		`<time datetime="2025-06-30">2025年6月30日</time>`,
+		"<P>upper</P><!-- c --><script>x</script>&nbsp;&#0;\r\n",
+		`<span a="1" a="2">dup</span><br><hr>`, `<p>&#x41;&#065;&#126;&#127;&quot;&gt</p>`, "<a>x</a", "<p\ttitle=\"a\">x</p>",
+	} {
+		f.Add(s, true)
+		f.Add(s, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, links bool) {
+		got, ok := visibleTextSimple(s, links)
+		if !ok {
+			return
+		}
+		if want := visibleTextTokenized(s, links); got != want {
+			t.Fatalf("scanner %q, tokenizer %q", got, want)
 		}
 	})
 }

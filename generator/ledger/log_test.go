@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -370,4 +371,78 @@ func TestHistory(t *testing.T) {
 	require.Len(t, drevs, 2)
 	assert.Nil(t, drevs[1].Version.Values)
 	assert.Equal(t, RemovedEarly, drevs[1].Material[0].Type)
+}
+
+// publishedFiles is l's published log as a build writes it on 2025-08-01
+// (the removed disclosure withheld), and its checkpoint.
+func publishedFiles(t testing.TB, l *Log, vkey string) (map[string][]byte, Checkpoint) {
+	cp, err := l.VerifyCheckpoint(vkey)
+	require.NoError(t, err)
+	files := map[string][]byte{}
+	require.NoError(t, l.PublishFiles(l.Checkpoint, cp, vkey, func(r *Record) string { return Redaction(r, "2025-08-01") },
+		func(name string, b []byte) error { files[name] = b; return nil }))
+	return files, cp
+}
+
+func fetchFrom(files map[string][]byte) Fetch {
+	return func(name string) ([]byte, error) {
+		b, ok := files[name]
+		if !ok {
+			return nil, os.ErrNotExist
+		}
+		return b, nil
+	}
+}
+
+// TestMatchPublished: the published log must be the site's own, entry for
+// entry, with withheld records as stubs; every other difference is named.
+func TestMatchPublished(t *testing.T) {
+	l, skey := history(t, t.TempDir())
+	vkey := mustPublic(t, skey)
+	const data, hashes = "tile/8/data/000.p/5", "tile/8/0/000.p/5"
+	line := func(files map[string][]byte, n int) []byte {
+		return bytes.Split(files[data], []byte("\n\n"))[n]
+	}
+	setLine := func(files map[string][]byte, n int, b []byte) {
+		lines := bytes.Split(files[data], []byte("\n\n"))
+		lines[n] = b
+		files[data] = bytes.Join(lines, []byte("\n\n"))
+	}
+	for _, tc := range []struct {
+		name   string
+		tamper func(files map[string][]byte)
+		want   string // "" when it matches
+	}{
+		{"as built", func(map[string][]byte) {}, ""},
+		{"an entry's content edited", func(f map[string][]byte) {
+			setLine(f, 0, bytes.Replace(line(f, 0), []byte("1个工作日"), []byte("2个工作日"), 1))
+		}, "条目内容与站点文件夹中的第 0 条不同"},
+		{"a withheld entry shown", func(f map[string][]byte) { setLine(f, 1, l.Entries[1].Encode()) }, "此条却隐去了"},
+		{"a shown record's first entry withheld", func(f map[string][]byte) {
+			setLine(f, 0, Stub(l.Entries[0], "已撤销").Encode())
+		}, "此条却未隐去"},
+		{"a stub of another version", func(f map[string][]byte) {
+			e := *l.Entries[4]
+			e.V = 3
+			setLine(f, 4, Stub(&e, "已删除").Encode())
+		}, "此位置应为 disclosures/p01 第 2 版"},
+		{"a hash tile changed", func(f map[string][]byte) { f[hashes] = append([]byte{f[hashes][0] ^ 1}, f[hashes][1:]...) }, "哈希瓦片 tile/8/0/000.p/5"},
+		{"an entry dropped", func(f map[string][]byte) {
+			lines := bytes.Split(f[data], []byte("\n\n"))
+			f[data] = bytes.Join(append(lines[:2], lines[3:]...), []byte("\n\n"))
+		}, "格式不符"},
+		{"a data tile missing", func(f map[string][]byte) { delete(f, data) }, "读取 tile/8/data/000.p/5"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			files, cp := publishedFiles(t, l, vkey)
+			tc.tamper(files)
+			withheld, err := l.MatchPublished(fetchFrom(files), cp)
+			if tc.want == "" {
+				require.NoError(t, err)
+				assert.Equal(t, map[string]string{"disclosures/p01": "已删除"}, withheld)
+				return
+			}
+			assert.ErrorContains(t, err, tc.want)
+		})
+	}
 }

@@ -35,6 +35,15 @@ func VisibleText(fragment string, links bool) string {
 	if !strings.ContainsAny(fragment, "<&") {
 		return NormText(fragment)
 	}
+	if s, ok := visibleTextSimple(fragment, links); ok {
+		return s
+	}
+	return visibleTextTokenized(fragment, links)
+}
+
+// visibleTextTokenized is VisibleText by the HTML tokenizer, for any
+// fragment.
+func visibleTextTokenized(fragment string, links bool) string {
 	z := html.NewTokenizerFragment(strings.NewReader(fragment), "div")
 	var b strings.Builder
 	b.Grow(len(fragment))

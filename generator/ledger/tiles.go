@@ -242,3 +242,78 @@ func (l *Log) Consistent(cp Checkpoint, n int64, h tlog.Hash) error {
 	}
 	return nil
 }
+
+// MatchPublished checks that a published log (fetch, whose checkpoint cp
+// the caller opened with the key) is the site's own log l as a build
+// publishes it, without parsing and replaying it again: every hash tile of
+// cp's tree must be the one l's entries make, and every line of every data
+// tile must be l's entry itself (its leaf hash is l's) or a stub withholding
+// that entry, with all of a record's entries withheld or none. l must be
+// verified (Read with Verify, VerifyCheckpoint) and its checkpoint be cp:
+// then the published log proves what ReadPublished would, entry for entry.
+// It returns the reason each withheld record is withheld, by key.
+func (l *Log) MatchPublished(fetch Fetch, cp Checkpoint) (map[string]string, error) {
+	if cp.N > l.Size() {
+		return nil, fmt.Errorf("检查点记载 %d 条，站点文件夹中的发布记录只有 %d 条", cp.N, l.Size())
+	}
+	withheld := map[string]string{}
+	shown := map[string]bool{}
+	for _, t := range tlog.NewTiles(TileHeight, 0, cp.N) {
+		want, err := tlog.ReadTileData(t, l)
+		if err != nil {
+			return nil, err
+		}
+		got, err := fetch(t.Path())
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s：%w", t.Path(), err)
+		}
+		if !bytes.Equal(got, want) {
+			return nil, fmt.Errorf("哈希瓦片 %s 与站点文件夹中的发布记录计算的不符（瓦片被改动，或网站未按当前发布记录生成）", t.Path())
+		}
+		if t.L != 0 {
+			continue
+		}
+		dt := t
+		dt.L = -1
+		data, err := fetch(dt.Path())
+		if err != nil {
+			return nil, fmt.Errorf("读取 %s：%w", dt.Path(), err)
+		}
+		lines := bytes.Split(data, []byte("\n\n"))
+		if len(lines) != t.W+1 || len(lines[t.W]) != 0 {
+			return nil, fmt.Errorf("%s：应有 %d 条（每条后空一行），格式不符", dt.Path(), t.W)
+		}
+		start := t.N << TileHeight
+		for i := 0; i < t.W; i++ {
+			n := start + int64(i)
+			se := l.Entries[n]
+			key := se.Key()
+			fail := func(format string, args ...any) error {
+				return &FileError{File: "log/" + dt.Path(), Line: 2*i + 1, Err: &ReplayError{N: n, Key: key, V: se.V, Msg: fmt.Sprintf(format, args...)}}
+			}
+			if LeafHash(lines[i]) == l.LeafHash(n) {
+				if _, ok := withheld[key]; ok {
+					return nil, fail("该记录的较早条目已隐去，此条却未隐去")
+				}
+				shown[key] = true
+				continue
+			}
+			e, err := ParseEntry(lines[i], true)
+			if err != nil {
+				return nil, &FileError{File: "log/" + dt.Path(), Line: 2*i + 1, Err: err}
+			}
+			switch {
+			case e.Redacted == "":
+				return nil, fail("条目内容与站点文件夹中的第 %d 条不同（条目被改动）", n)
+			case e.N != n || e.Kind != se.Kind || e.ID != se.ID || e.V != se.V:
+				return nil, fail("隐去的条目为 %s 第 %d 版（第 %d 条），此位置应为 %s 第 %d 版", e.Key(), e.V, e.N, key, se.V)
+			case shown[key]:
+				return nil, fail("该记录的较早条目未隐去，此条却隐去了")
+			}
+			if _, ok := withheld[key]; !ok {
+				withheld[key] = e.Redacted
+			}
+		}
+	}
+	return withheld, nil
+}

@@ -118,6 +118,14 @@ func ParsePage(page []byte) (*Page, error) {
 // and with inner its content up to the matching end tag. next is the
 // offset just after the start tag (where nested markers may follow).
 func element(b []byte, inner bool) (content []byte, attrs map[string]string, next int, err error) {
+	if content, attrs, next, ok := ledger.ScanElement(b, inner); ok {
+		return content, attrs, next, nil
+	}
+	return elementTokenized(b, inner)
+}
+
+// elementTokenized is element by the HTML tokenizer, for any markup.
+func elementTokenized(b []byte, inner bool) (content []byte, attrs map[string]string, next int, err error) {
 	z := html.NewTokenizer(bytes.NewReader(b))
 	tt := z.Next()
 	if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
@@ -273,6 +281,31 @@ func lines(s string) []string {
 // deptRefs returns the department ids the links in an HTML fragment point
 // to (…/departments/<id>/), in order.
 func deptRefs(fragment []byte) []string {
+	if hrefs, ok := ledger.ScanHrefs(fragment); ok {
+		var out []string
+		for _, h := range hrefs {
+			out = appendDeptRef(out, h)
+		}
+		return out
+	}
+	return deptRefsTokenized(fragment)
+}
+
+// appendDeptRef appends the department id an href points to, if any.
+func appendDeptRef(out []string, href string) []string {
+	u, err := url.Parse(href)
+	if err != nil {
+		return out
+	}
+	segs := strings.Split(strings.Trim(u.Path, "/"), "/")
+	if len(segs) >= 2 && segs[len(segs)-2] == "departments" {
+		out = append(out, segs[len(segs)-1])
+	}
+	return out
+}
+
+// deptRefsTokenized is deptRefs by the HTML tokenizer, for any markup.
+func deptRefsTokenized(fragment []byte) []string {
 	var out []string
 	z := html.NewTokenizer(bytes.NewReader(fragment))
 	for {
@@ -287,16 +320,8 @@ func deptRefs(fragment []byte) []string {
 			for more {
 				var k, v []byte
 				k, v, more = z.TagAttr()
-				if string(k) != "href" {
-					continue
-				}
-				u, err := url.Parse(string(v))
-				if err != nil {
-					continue
-				}
-				segs := strings.Split(strings.Trim(u.Path, "/"), "/")
-				if len(segs) >= 2 && segs[len(segs)-2] == "departments" {
-					out = append(out, segs[len(segs)-1])
+				if string(k) == "href" {
+					out = appendDeptRef(out, string(v))
 				}
 			}
 		}

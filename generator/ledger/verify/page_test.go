@@ -1,6 +1,8 @@
 package verify
 
 import (
+	"maps"
+	"slices"
 	"testing"
 	"time"
 
@@ -101,5 +103,40 @@ func FuzzParsePage(f *testing.F) {
 			return
 		}
 		_ = Check(p, &v, nil)
+	})
+}
+
+// FuzzScanMatches: wherever the fast scanner accepts an element or a
+// fragment's links, it reads exactly what the tokenizer reads.
+func FuzzScanMatches(f *testing.F) {
+	f.Add([]byte(`<dd data-ledger="department"><a href="/departments/xzsp/">临沂市行政审批服务局</a></dd>`), true)
+	f.Add([]byte(`<div class="prose archived" data-ledger="body">`+"\n<p>一</p>\n<p>二 &lt;https://x.cn/?a=1&amp;b=2&gt;</p>\n</div><p>after</p>"), true)
+	f.Add([]byte(`<section class="revisions" id="revisions" data-ledger-record="commitments/e01" data-ledger-state="old" data-ledger-version="3">`), false)
+	f.Add([]byte(`<div a="1" a="2"><div>x</div></div>`), true)
+	f.Add([]byte(`<span data-ledger="title">标题</span> <small>（第 2 版）</small>`), true)
+	f.Add([]byte(`<li data-ledger="progress"><TIME>x</TIME></li>`), true)
+	f.Fuzz(func(t *testing.T, b []byte, inner bool) {
+		if len(b) == 0 || b[0] != '<' {
+			return
+		}
+		content, attrs, next, ok := ledger.ScanElement(b, inner)
+		if ok {
+			wc, wa, wn, err := elementTokenized(b, inner)
+			if err != nil {
+				t.Fatalf("scanner accepted, tokenizer: %v", err)
+			}
+			if string(content) != string(wc) || next != wn || !maps.Equal(attrs, wa) {
+				t.Fatalf("scanner %q %v %d, tokenizer %q %v %d", content, attrs, next, wc, wa, wn)
+			}
+		}
+		if hrefs, ok := ledger.ScanHrefs(b); ok {
+			var got []string
+			for _, h := range hrefs {
+				got = appendDeptRef(got, h)
+			}
+			if want := deptRefsTokenized(b); !slices.Equal(got, want) {
+				t.Fatalf("scanner %q, tokenizer %q", got, want)
+			}
+		}
 	})
 }

@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net/url"
@@ -21,7 +22,6 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
-	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -57,6 +57,38 @@ func (d Dir) Get(_ context.Context, urlPath string) ([]byte, error) {
 	return b, err
 }
 
+// read reads the file serving urlPath into *buf, growing it as needed.
+func (d Dir) read(urlPath string, buf *[]byte) ([]byte, error) {
+	p, err := fileOf(urlPath)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(filepath.Join(string(d), filepath.FromSlash(p)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := (*buf)[:0]
+	for {
+		if len(b) == cap(b) {
+			b = append(b, 0)[:len(b)]
+		}
+		n, err := f.Read(b[len(b):cap(b)])
+		b = b[:len(b)+n]
+		if err == io.EOF {
+			*buf = b
+			return b, nil
+		}
+		if err != nil {
+			*buf = b
+			return nil, err
+		}
+	}
+}
+
 func unescapePath(p string) (string, error) { return url.PathUnescape(p) }
 
 // fileOf maps a URL path to the file that serves it.
@@ -79,9 +111,11 @@ type Options struct {
 	// Site is the site's own log (verify -site); it must match the published
 	// one entry for entry. Nil over HTTP.
 	Site *ledger.Log
-	// Content is the canonical form of every record in the site's content
-	// (verify -site): each must be the log's latest version.
-	Content []ledger.Version
+	// Content returns the canonical form of every record in the site's
+	// content (verify -site): each must be the log's latest version. Run
+	// calls it once the pages are checked, so the caller may compute it
+	// meanwhile; its error ends the run.
+	Content func() ([]ledger.Version, error)
 	// Follow is the last checkpoint this verifier saw: the log must extend
 	// it (a consistency proof). Nil on a first run.
 	Follow *State
@@ -147,28 +181,53 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		add(Problem{Msg: fmt.Sprintf("公钥与上次核验时记录的不同（上次 %s，本次 %s）：站点更换了密钥，或有人冒用本站名义", opts.Follow.Key, opts.Key)})
 		return rep, nil
 	}
-	pub, cp, err := ledger.ReadPublished(fetchLog, opts.Key)
-	rep.Checkpoint = cp
-	if err != nil {
-		if errors.Is(err, ErrNotFound) && opts.Follow == nil && opts.Site == nil {
-			return rep, fmt.Errorf("站点没有发布记录（/log/ 下缺少文件）：%w", err)
-		}
-		add(Problem{Path: "/log/", Msg: err.Error()})
-		return rep, nil
-	}
-	rep.Log = pub
-	if opts.Follow != nil && opts.Follow.Size > 0 {
-		h, err := tlog.ParseHash(opts.Follow.Hash)
+	var (
+		log      *ledger.Log           // the fullest log available: the site's own, or the published one
+		withheld = map[string]string{} // records the published log withholds, and why
+	)
+	if opts.Site == nil {
+		pub, cp, err := ledger.ReadPublished(fetchLog, opts.Key)
+		rep.Checkpoint = cp
 		if err != nil {
-			return rep, fmt.Errorf("状态文件中的根哈希无效：%v", err)
-		}
-		if err := pub.Consistent(cp, opts.Follow.Size, h); err != nil {
-			add(Problem{Path: "/log/checkpoint", Msg: fmt.Sprintf("%v（上次核验于 %s，当时 %d 条）", err, opts.Follow.Seen, opts.Follow.Size)})
+			if errors.Is(err, ErrNotFound) && opts.Follow == nil {
+				return rep, fmt.Errorf("站点没有发布记录（/log/ 下缺少文件）：%w", err)
+			}
+			add(Problem{Path: "/log/", Msg: err.Error()})
 			return rep, nil
 		}
-	}
-	log := pub
-	if opts.Site != nil {
+		rep.Log, log = pub, pub
+		if opts.Follow != nil && opts.Follow.Size > 0 {
+			h, err := tlog.ParseHash(opts.Follow.Hash)
+			if err != nil {
+				return rep, fmt.Errorf("状态文件中的根哈希无效：%v", err)
+			}
+			if err := pub.Consistent(cp, opts.Follow.Size, h); err != nil {
+				add(Problem{Path: "/log/checkpoint", Msg: fmt.Sprintf("%v（上次核验于 %s，当时 %d 条）", err, opts.Follow.Seen, opts.Follow.Size)})
+				return rep, nil
+			}
+		}
+		for _, r := range pub.Records() {
+			if r.Redacted != "" {
+				withheld[r.Key()] = r.Redacted
+			}
+		}
+	} else {
+		// The site's own log is read and verified (every version) by the
+		// caller; the published one must be it, entry for entry, with the
+		// withheld records' entries as stubs. Comparing tiles proves that
+		// without parsing and replaying the log a second time.
+		log = opts.Site
+		signed, err := fetchLog(ledger.PublishedCheckpoint)
+		if err != nil {
+			add(Problem{Path: "/log/", Msg: fmt.Sprintf("读取检查点：%v", err)})
+			return rep, nil
+		}
+		cp, err := ledger.OpenCheckpoint(signed, opts.Key)
+		rep.Checkpoint = cp
+		if err != nil {
+			add(Problem{Path: "/log/checkpoint", Msg: err.Error()})
+			return rep, nil
+		}
 		scp, err := opts.Site.VerifyCheckpoint(opts.Key)
 		switch {
 		case err != nil:
@@ -178,31 +237,19 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			add(Problem{Path: "/log/checkpoint", Msg: fmt.Sprintf("网站发布的检查点（%d 条）与站点文件夹中的检查点（%d 条）不同：网站未按当前发布记录生成，或被替换", cp.N, scp.N)})
 			return rep, nil
 		}
+		if withheld, err = opts.Site.MatchPublished(fetchLog, cp); err != nil {
+			add(Problem{Path: "/log/", Msg: err.Error()})
+			return rep, nil
+		}
 		if n := opts.Site.Size() - scp.N; n > 0 {
 			add(Problem{Path: ledger.Dir, Msg: fmt.Sprintf("有 %d 条条目（第 %d 条起）在最后一个检查点之后，没有签名：上次发布未完成，或有人私自追加（运行 portal publish 重新签名前请先核对这些条目）", n, scp.N)})
-		}
-		log = opts.Site
-		for _, key := range opts.Site.Differences(opts.Content) {
-			rec := opts.Site.Record(key)
-			msg := "内容中的新记录尚未发布登记"
-			switch {
-			case rec != nil && !rec.Removed && !slices.ContainsFunc(opts.Content, func(v ledger.Version) bool { return v.Key() == key }):
-				msg = "内容中已删除该记录，但发布记录中没有删除登记"
-			case rec != nil && !rec.Removed:
-				msg = "内容与发布记录最新版本不一致（修改未发布登记）：" + changedFields(rec, opts.Content, key)
-			}
-			add(Problem{Key: key, Path: "content", Msg: msg + "；运行 portal publish 登记"})
 		}
 	}
 
 	// Which records' pages to check.
 	recs := log.Records()
 	rep.Records = len(recs)
-	for _, r := range pub.Records() {
-		if r.Redacted != "" {
-			rep.Redacted++
-		}
-	}
+	rep.Redacted = len(withheld)
 	if opts.Sample > 0 && opts.Sample < len(recs) {
 		rand.Shuffle(len(recs), func(i, j int) { recs[i], recs[j] = recs[j], recs[i] })
 		recs = recs[:opts.Sample]
@@ -242,11 +289,12 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		done     int
 		firstErr error
 	)
-	c := &checker{opts: opts, log: log, pub: pub}
+	c := &checker{opts: opts, log: log, withheld: withheld}
 	for w := 0; w < min(workers, len(jobs)); w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			var buf []byte // each worker reads its pages into one buffer
 			for {
 				mu.Lock()
 				if next >= len(jobs) || firstErr != nil || ctx.Err() != nil {
@@ -259,9 +307,9 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				var r result
 				var err error
 				if j.rec != nil {
-					r, err = c.record(ctx, j.rec)
+					r, err = c.record(ctx, j.rec, &buf)
 				} else {
-					r, err = c.unknown(ctx, j.key)
+					r, err = c.unknown(ctx, j.key, &buf)
 				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
@@ -282,6 +330,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	if firstErr == nil {
 		firstErr = ctx.Err()
 	}
+	if firstErr == nil && opts.Site != nil && opts.Content != nil {
+		content, err := opts.Content()
+		if err != nil {
+			return rep, err
+		}
+		rep.Problems = append(rep.Problems, contentProblems(opts.Site, content)...)
+	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool {
 		a, b := rep.Problems[i], rep.Problems[j]
 		if a.Key != b.Key {
@@ -292,28 +347,48 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	return rep, firstErr
 }
 
+// contentProblems lists the records whose content is not the log's latest
+// version: new, changed or removed without a publish.
+func contentProblems(l *ledger.Log, content []ledger.Version) []Problem {
+	var out []Problem
+	diff := l.Differences(content)
+	if len(diff) == 0 {
+		return nil
+	}
+	byKey := make(map[string]*ledger.Version, len(content))
+	for i := range content {
+		byKey[content[i].Key()] = &content[i]
+	}
+	for _, key := range diff {
+		rec := l.Record(key)
+		msg := "内容中的新记录尚未发布登记"
+		switch {
+		case rec != nil && !rec.Removed && byKey[key] == nil:
+			msg = "内容中已删除该记录，但发布记录中没有删除登记"
+		case rec != nil && !rec.Removed:
+			msg = "内容与发布记录最新版本不一致（修改未发布登记）：" + changedFields(rec, byKey[key])
+		}
+		out = append(out, Problem{Key: key, Path: "content", Msg: msg + "；运行 portal publish 登记"})
+	}
+	return out
+}
+
 // changedFields names the fields in which the content differs from the
 // log's latest version.
-func changedFields(rec *ledger.Record, content []ledger.Version, key string) string {
-	for i := range content {
-		if content[i].Key() != key {
-			continue
+func changedFields(rec *ledger.Record, content *ledger.Version) string {
+	var names []string
+	for j, f := range ledger.Schema(rec.Kind) {
+		if rec.Latest.Values[j] != content.Values[j] {
+			names = append(names, f.Label)
 		}
-		var names []string
-		for j, f := range ledger.Schema(rec.Kind) {
-			if rec.Latest.Values[j] != content[i].Values[j] {
-				names = append(names, f.Label)
-			}
-		}
-		return strings.Join(names, "、")
 	}
-	return ""
+	return strings.Join(names, "、")
 }
 
 type checker struct {
-	opts Options
-	log  *ledger.Log // the fullest log available (the site's own, or the published one)
-	pub  *ledger.Log
+	opts     Options
+	log      *ledger.Log       // the fullest log available (the site's own, or the published one)
+	withheld map[string]string // why the published log withholds a record, by key
 }
 
 type result struct {
@@ -322,7 +397,7 @@ type result struct {
 }
 
 // record checks a record's page and its old versions' pages.
-func (c *checker) record(ctx context.Context, rec *ledger.Record) (result, error) {
+func (c *checker) record(ctx context.Context, rec *ledger.Record, buf *[]byte) (result, error) {
 	var res result
 	key := rec.Key()
 	last := rec.LastEntry(c.log)
@@ -330,15 +405,12 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record) (result, error
 	prob := func(v int, path, format string, args ...any) {
 		res.problems = append(res.problems, Problem{Key: key, Version: v, Path: path, Msg: fmt.Sprintf(format, args...)})
 	}
-	page, err := c.get(ctx, p)
+	page, err := c.get(ctx, p, buf)
 	if err != nil {
 		return res, err
 	}
 	res.pages++
-	redacted := ""
-	if pr := c.pub.Record(key); pr != nil {
-		redacted = pr.Redacted
-	}
+	redacted := c.withheld[key]
 	var info *Page
 	if page != nil {
 		if info, err = ParsePage(page); err != nil {
@@ -406,7 +478,7 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record) (result, error
 			continue // removals have no page; the latest is the record page
 		}
 		vp := ledger.VersionPath(rec.Kind, rec.ID, e.V)
-		page, err := c.get(ctx, vp)
+		page, err := c.get(ctx, vp, buf)
 		if err != nil {
 			return res, err
 		}
@@ -441,11 +513,11 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record) (result, error
 }
 
 // unknown checks a page whose record the log does not have.
-func (c *checker) unknown(ctx context.Context, key string) (result, error) {
+func (c *checker) unknown(ctx context.Context, key string, buf *[]byte) (result, error) {
 	var res result
 	kind, id, _ := strings.Cut(key, "/")
 	p := ledger.PagePath(model.Kind(kind), id)
-	page, err := c.get(ctx, p)
+	page, err := c.get(ctx, p, buf)
 	if err != nil || page == nil {
 		return res, err
 	}
@@ -460,9 +532,17 @@ func (c *checker) unknown(ctx context.Context, key string) (result, error) {
 	return res, nil
 }
 
-// get fetches a page; a missing page is nil without error.
-func (c *checker) get(ctx context.Context, p string) ([]byte, error) {
-	b, err := c.opts.Source.Get(ctx, p)
+// get fetches a page; a missing page is nil without error. A Dir reads it
+// into *buf (valid until the next get with it), so checking a big site's
+// pages does not allocate each one anew.
+func (c *checker) get(ctx context.Context, p string, buf *[]byte) ([]byte, error) {
+	var b []byte
+	var err error
+	if d, ok := c.opts.Source.(Dir); ok {
+		b, err = d.read(p, buf)
+	} else {
+		b, err = c.opts.Source.Get(ctx, p)
+	}
 	if errors.Is(err, ErrNotFound) {
 		return nil, nil
 	}
