@@ -4,7 +4,9 @@
 # sends ROUNDS rounds of the corpus's queries (gencorpus's queries.tsv: credit
 # codes, 文号, company names, terms), each also with page=2 and kind=news, to
 # /api/search and /search/, then prints the server's resident memory (VmRSS)
-# and its peak (VmHWM).
+# and its peak (VmHWM), and how much of it is the heap (RssAnon) and how
+# much the index files mapped into memory (RssFile on a disk, RssShmem on
+# tmpfs: pages the kernel can drop or share, counted only once touched).
 #
 #   bash bench/serve-memory.sh /tmp/portal /dev/shm/c50k 5
 set -euo pipefail
@@ -14,7 +16,7 @@ port=$(( 20000 + RANDOM % 20000 ))
 pid=$!
 trap 'kill $pid 2>/dev/null || true' EXIT
 for _ in $(seq 600); do curl -fs -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.5; done
-mem() { grep -E '^(VmRSS|VmHWM)' /proc/$pid/status | tr -s ' \t' ' ' | tr '\n' ' '; echo; }
+mem() { grep -E '^(VmRSS|VmHWM|RssAnon|RssFile|RssShmem)' /proc/$pid/status | tr -s ' \t' ' ' | tr '\n' ' '; echo; }
 echo "started: $(mem)"
 n=0 start=$(date +%s.%N)
 for _ in $(seq "$rounds"); do

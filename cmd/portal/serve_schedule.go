@@ -175,3 +175,17 @@ func followBuilds(ctx context.Context, outDir string, interval time.Duration, re
 		}
 	}
 }
+
+// pollEvery calls fn every interval until ctx ends.
+func pollEvery(ctx context.Context, interval time.Duration, fn func()) {
+	tick := time.NewTicker(interval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			fn()
+		}
+	}
+}
