@@ -138,6 +138,14 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, fingerprint.Sum, er
 	return h, key, nil
 }
 
+// forget drops everything: the pipeline runs no more (Options.Once).
+func (c *cache) forget() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.docs, c.prev = map[fingerprint.Sum]markdown.Doc{}, nil
+	c.rows, c.prow = map[fingerprint.Sum]template.HTML{}, nil
+}
+
 // endRun forgets what the run now ending did not use.
 func (c *cache) endRun() {
 	c.mu.Lock()

@@ -47,6 +47,15 @@ type Options struct {
 	// not, as it needs each run's Site.
 	SkipUnchanged bool
 
+	// Once says the pipeline runs once (portal build; serve's worker runs
+	// its pipeline again after every change). Once the output is published
+	// such a run drops what no later stage reads and no later run will
+	// reuse: each record's rendered HTML (Entry.HTML is then empty) and
+	// Markdown source (the records' Body), so the stages added after
+	// publish (the search index) run beside a heap that holds each body's
+	// text once, not three times. Run refuses to run such a pipeline twice.
+	Once bool
+
 	// ExtraPages are pages whose data comes from outside the generator (the
 	// search page, the complaint form), rendered in the site theme. Stages
 	// may add more with Result.AddPage.

@@ -65,6 +65,7 @@ type Pipeline struct {
 	stages []Stage
 	anchor map[string]string // added stage → the stage it was placed after
 	cache  *cache            // kept from run to run: Markdown, list rows
+	ran    bool              // a run started (Options.Once allows one)
 }
 
 // New returns the core pipeline for opts.
@@ -154,6 +155,10 @@ func (p *Pipeline) RunThrough(ctx context.Context, last string) (*Result, error)
 // listing every diagnostic (errors.As reaches each diag.Diagnostic); the
 // Result is returned even then, with the warnings found.
 func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
+	if p.opts.Once && p.ran {
+		return nil, errors.New("generator: a pipeline with Options.Once runs once")
+	}
+	p.ran = true
 	start := time.Now()
 	var files, inputs fingerprint.Sum
 	var cfg model.Config
@@ -180,6 +185,9 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 		t := time.Now()
 		if err := s.Run(ctx, r); err != nil {
 			return r, err
+		}
+		if s.Name == StagePublish && p.opts.Once {
+			r.shed()
 		}
 		r.Stages = append(r.Stages, StageTime{Name: s.Name, Duration: time.Since(t)})
 	}
@@ -324,6 +332,24 @@ func (r *Result) discard() {
 	if r.out != nil {
 		r.out.discard()
 		r.out = nil
+	}
+}
+
+// shed drops, in a pipeline's only run (Options.Once), once the output is
+// published, what no later stage reads and no later run reuses: the
+// rendered Markdown (the cache's, and each entry's HTML, which the feeds
+// read) and the records' Markdown sources. The stages after publish read
+// the entries' text and the records' other fields.
+func (r *Result) shed() {
+	r.pending.Wait() // the parse cache's save encodes the sources
+	r.cache.forget()
+	for _, list := range [][]model.Entry{r.Entries, r.Profiles} {
+		for i := range list {
+			list[i].HTML = ""
+		}
+	}
+	if r.Site != nil && r.Options.Site == nil { // never a caller's model
+		r.Site.DropBodies()
 	}
 }
 

@@ -44,8 +44,10 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	defer stop()
 	// Nothing changed since the last build (files, settings, date, the
-	// complaint store, the index): keep what it published.
-	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr, SkipUnchanged: true}
+	// complaint store, the index): keep what it published. One run: the
+	// index stage runs beside a heap without the rendered bodies.
+	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr,
+		SkipUnchanged: true, Once: true}
 	p := sitePipeline(opts, "", nil)
 	if *noIndex {
 		p = pagesPipeline(opts, "")

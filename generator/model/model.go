@@ -453,6 +453,30 @@ type Site struct {
 	Log *PublicationLog
 }
 
+// DropBodies empties every record's Markdown source (Body), for a build
+// that has written its pages and needs the memory for what follows (the
+// generator's Options.Once): nothing is rendered from the site afterwards.
+func (s *Site) DropBodies() {
+	for _, c := range s.Commitments {
+		c.Body = ""
+	}
+	for _, d := range s.Disclosures {
+		d.Body = ""
+	}
+	for _, p := range s.Policies {
+		p.Body = ""
+	}
+	for _, c := range s.Cases {
+		c.Body = ""
+	}
+	for _, n := range s.News {
+		n.Body = ""
+	}
+	for _, r := range s.Records {
+		r.Body = ""
+	}
+}
+
 // DepartmentByID returns the department with id, or nil.
 func (s *Site) DepartmentByID(id string) *Department {
 	for _, d := range s.Departments {
