@@ -77,7 +77,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 
-	o, err := openOutput(r.OutDir)
+	o, err := openOutput(r.OutDir, r.cache.published)
 	if err != nil {
 		return err
 	}
@@ -291,6 +291,7 @@ func publishStage(_ context.Context, r *Result) error {
 	}
 	r.Written, r.Linked, r.Removed = int(o.written.Load()), int(o.linked.Load()), removed
 	r.Version = o.next.Version
+	r.cache.published = &manifests{root: o.root, live: &o.next, prev: o.cur}
 	o.unlock()
 	r.out = nil
 	if len(trash) > 0 {

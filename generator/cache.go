@@ -25,6 +25,9 @@ type cache struct {
 	disk  *mdStore      // rendered Markdown on disk, for the next process (nil: memory only)
 	// rowDisk keeps list rows on disk (with disk), by the row key.
 	rowDisk *mdStore
+	// published are the manifests the last run published (serve's next
+	// run need not read them again).
+	published *manifests
 
 	mu         sync.Mutex
 	docs, prev map[fingerprint.Sum]markdown.Doc

@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/generator/chart"
@@ -604,8 +605,16 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	d.Charts = pl.trendCharts(row.Dept)
+	d.Charts = pl.trends(row.Dept)
 	return d
+}
+
+// trends is trendCharts drawn once per body: every period's page of a body
+// shows the same charts (all periods), and drawing them for each was most
+// of a rebuild's work on those pages.
+func (pl *planner) trends(dept *model.Department) []template.HTML {
+	f, _ := pl.trendMemo.LoadOrStore(dept.ID, sync.OnceValue(func() []template.HTML { return pl.trendCharts(dept) }))
+	return f.(func() []template.HTML)()
 }
 
 // trendCharts draws a body's score over the years and, when any quarter
@@ -672,7 +681,7 @@ func (pl *planner) card(dept *model.Department) *IndicatorCard {
 	}
 	u := bodyURL(per, dept.ID)
 	c := &IndicatorCard{Heading: periodHeading(per) + "政务诚信评价", AsOf: asOfText(per), Score: scoreText(row), Grade: row.Grade,
-		GradeNote: gradeNote(rep, row), Trend: trendOf(row), URL: u, IndexURL: "/indicators/", Charts: pl.trendCharts(dept)}
+		GradeNote: gradeNote(rep, row), Trend: trendOf(row), URL: u, IndexURL: "/indicators/", Charts: pl.trends(dept)}
 	if row.Ranked && row.Rank > 0 {
 		c.Rank = fmt.Sprintf("%s第%d名", levelLabels[dept.Level], row.Rank)
 	}

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"portal/generator/chart"
@@ -41,6 +42,7 @@ type planner struct {
 	sitemap []string // URL paths of indexable pages
 
 	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
+	trendMemo      sync.Map                    // department id → its trend charts, drawn once (trends)
 	ledger         *ledgerRun                  // the publication log; nil when the site keeps none
 }
 

@@ -72,8 +72,35 @@ func versionsDir(out string) string {
 	return filepath.Join(filepath.Dir(out), "."+filepath.Base(out)+".versions")
 }
 
+// manifests remembers the manifests a pipeline published, so its next run
+// (serve rebuilds after every change) need not read and decode them again:
+// the live version's, and the one before it, which the next run reuses.
+// A remembered manifest is used only for the same output folder and
+// version number, and only while its file is still on disk (a build that
+// died halfway removed it, and the folder is then unknown).
+type manifests struct {
+	root       string
+	live, prev *manifest
+}
+
+// get returns the manifest of version n, remembered or read.
+func (ms *manifests) get(root string, n int) (*manifest, error) {
+	if ms != nil && ms.root == root {
+		for _, m := range []*manifest{ms.live, ms.prev} {
+			if m != nil && m.Version == n {
+				if _, err := os.Stat(manifestPath(root, n)); err != nil {
+					return nil, err
+				}
+				return m, nil
+			}
+		}
+	}
+	return readManifest(root, n)
+}
+
 // openOutput locks out's versions and prepares the next version folder.
-func openOutput(out string) (*output, error) {
+// known, when set, holds the manifests the last run published.
+func openOutput(out string, known *manifests) (*output, error) {
 	out, err := filepath.Abs(out)
 	if err != nil {
 		return nil, err
@@ -99,7 +126,7 @@ func openOutput(out string) (*output, error) {
 	}
 	versions := o.versions()
 	if live >= 0 {
-		if m, err := readManifest(o.root, live); err == nil && m.Version == live {
+		if m, err := known.get(o.root, live); err == nil && m.Version == live {
 			o.cur = m
 		}
 	}
@@ -114,7 +141,7 @@ func openOutput(out string) (*output, error) {
 	reuse := -1
 	for _, n := range slices.Backward(versions) {
 		if n != live && reuse < 0 {
-			if m, err := readManifest(o.root, n); err == nil && m.Version == n {
+			if m, err := known.get(o.root, n); err == nil && m.Version == n {
 				reuse = n
 				o.next.Files = m.Files
 				continue
