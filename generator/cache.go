@@ -141,12 +141,15 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, fingerprint.Sum, er
 	return h, key, nil
 }
 
-// forget drops everything: the pipeline runs no more (Options.Once).
+// forget drops everything held in memory (what is on disk stays, for the
+// next process): the pipeline runs no more (Options.Once). The disk stores'
+// saves must have returned.
 func (c *cache) forget() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.docs, c.prev = map[fingerprint.Sum]markdown.Doc{}, nil
 	c.rows, c.prow = map[fingerprint.Sum]template.HTML{}, nil
+	c.disk, c.rowDisk, c.published = nil, nil, nil
 }
 
 // endRun forgets what the run now ending did not use.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -150,33 +151,50 @@ func (s *mdStore) save(docs map[fingerprint.Sum]markdown.Doc) error {
 	if err := os.MkdirAll(s.dir, 0o755); err != nil {
 		return fmt.Errorf("markdown cache: %w", err)
 	}
-	bufs := make([]*bytes.Buffer, mdShards)
-	for n := range bufs {
-		if dirty[n] {
-			bufs[n] = bytes.NewBuffer(append([]byte(nil), s.salt[:]...))
-		}
-	}
-	var tmp [binary.MaxVarintLen64]byte
-	put := func(b *bytes.Buffer, v string) {
-		b.Write(tmp[:binary.PutUvarint(tmp[:], uint64(len(v)))])
-		b.WriteString(v)
-	}
-	for k, d := range docs {
-		if b := bufs[mdShardOf(k)]; b != nil {
-			b.Write(k[:])
-			put(b, d.HTML)
-			put(b, d.Text)
+	// Each shard is streamed to its file: built whole in memory, the
+	// shards were the largest thing a 50,000-page build held.
+	byShard := make([][]fingerprint.Sum, mdShards)
+	for k := range docs {
+		if n := mdShardOf(k); dirty[n] {
+			byShard[n] = append(byShard[n], k)
 		}
 	}
 	var errs []error
 	var failed [mdShards]bool
-	for n, b := range bufs {
-		if b != nil {
-			if err := atomicfile.Write(s.shardPath(n), b.Bytes(), 0o600, false); err != nil {
-				errs = append(errs, fmt.Errorf("markdown cache: %w", err))
-				os.Remove(s.shardPath(n))
-				failed[n] = true
+	for n := range mdShards {
+		if !dirty[n] {
+			continue
+		}
+		err := atomicfile.WriteFunc(s.shardPath(n), 0o600, false, func(w io.Writer) error {
+			var tmp [binary.MaxVarintLen64]byte
+			put := func(v string) error {
+				if _, err := w.Write(tmp[:binary.PutUvarint(tmp[:], uint64(len(v)))]); err != nil {
+					return err
+				}
+				_, err := io.WriteString(w, v)
+				return err
 			}
+			if _, err := w.Write(s.salt[:]); err != nil {
+				return err
+			}
+			for _, k := range byShard[n] {
+				d := docs[k]
+				if _, err := w.Write(k[:]); err != nil {
+					return err
+				}
+				if err := put(d.HTML); err != nil {
+					return err
+				}
+				if err := put(d.Text); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			errs = append(errs, fmt.Errorf("markdown cache: %w", err))
+			os.Remove(s.shardPath(n))
+			failed[n] = true
 		}
 	}
 	disk := make(map[fingerprint.Sum]markdown.Doc, len(docs))
