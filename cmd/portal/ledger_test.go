@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -67,11 +69,12 @@ func published(t *testing.T) (site, key string) {
 	return site, key
 }
 
-// runVerifySite runs portal verify -site and returns its output and exit code.
-func runVerifySite(t *testing.T, site string) (string, int) {
+// runVerifySite runs portal verify -site (with more flags) and returns its
+// output and exit code.
+func runVerifySite(t *testing.T, site string, flags ...string) (string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := exitCode(run(t.Context(), []string{"verify", "-site", site, "-now", "2025-07-01"}, &out, &errb), &errb)
+	code := exitCode(run(t.Context(), append([]string{"verify", "-site", site, "-now", "2025-07-01"}, flags...), &out, &errb), &errb)
 	return out.String() + errb.String(), code
 }
 
@@ -154,6 +157,14 @@ func TestTamper(t *testing.T) {
 			require.NotEqual(t, string(b), s)
 			require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
 		}, []string{"commitments/e01 第2版（/commitments/e01/）", "完成时限：页面显示「2025年9月30日」，发布记录为「2025年12月31日」"}},
+		{"an old version's page changed after the build", func(t *testing.T, site, _ string) {
+			p := filepath.Join(site, "public/commitments/e01/v1/index.html")
+			b, err := os.ReadFile(p)
+			require.NoError(t, err)
+			s := strings.Replace(string(b), "2025年6月30日</", "2025年5月30日</", 1)
+			require.NotEqual(t, string(b), s)
+			require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+		}, []string{"commitments/e01 第1版（/commitments/e01/v1/）", "完成时限：页面显示「2025年5月30日」，发布记录为「2025年6月30日」"}},
 		{"an old page served", func(t *testing.T, site, _ string) {
 			// The page of the first build, kept by a cache or put back.
 			b, err := os.ReadFile(filepath.Join(site, "old-e01.html"))
@@ -189,17 +200,88 @@ func TestTamper(t *testing.T) {
 			writeFile(t, filepath.Join(site, "content/commitments/e01.md"), commitmentFile("2025-12-31", "in_progress", "企业开办全流程3个工作日内办结。"))
 			_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-01")
 			require.NoError(t, err)
-			out, code := runVerifySite(t, site)
+			// A -follow run remembers every page as verified: the memo must
+			// never hide a tamper, so each is checked with it and without.
+			state := filepath.Join(t.TempDir(), "verify.json")
+			out, code := runVerifySite(t, site, "-follow", state)
 			require.Equal(t, 0, code, out)
 
 			tc.tamper(t, site, key)
-			out, code = runVerifySite(t, site)
-			assert.Equal(t, 1, code, out)
-			for _, w := range tc.want {
-				assert.Contains(t, out, w)
+			for _, flags := range [][]string{nil, {"-follow", state}} {
+				out, code = runVerifySite(t, site, flags...)
+				assert.Equal(t, 1, code, out)
+				for _, w := range tc.want {
+					assert.Contains(t, out, w, flags)
+				}
 			}
 		})
 	}
+}
+
+// TestVerifySiteFollow: with -follow, a site folder's daily check parses
+// again only the pages whose bytes changed — by content, not modification
+// time — and proves the log extends the last checkpoint it verified.
+func TestVerifySiteFollow(t *testing.T) {
+	site, key := published(t)
+	state := filepath.Join(t.TempDir(), "verify.json")
+	out, code := runVerifySite(t, site, "-follow", state)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "已记下检查点（5 条）")
+	assert.NotContains(t, out, "未再解析")
+
+	out, code = runVerifySite(t, site, "-follow", state)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "与上次核验时的检查点相同")
+	assert.Contains(t, out, "其中 4 条记录的页面与上次核验通过时逐字节相同，未再解析")
+
+	// Same bytes, new time: still remembered. Same size and time, other
+	// bytes: checked again, and the change is found.
+	old := filepath.Join(site, "public/commitments/e01/v1/index.html")
+	st, err := os.Stat(old)
+	require.NoError(t, err)
+	b, err := os.ReadFile(old)
+	require.NoError(t, err)
+	require.NoError(t, os.Chtimes(old, st.ModTime().Add(time.Hour), st.ModTime().Add(time.Hour)))
+	out, code = runVerifySite(t, site, "-follow", state)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "其中 4 条记录")
+	tampered := strings.Replace(string(b), "2025年6月30日</", "2025年5月30日</", 1)
+	require.Len(t, tampered, len(b))
+	require.NoError(t, os.WriteFile(old, []byte(tampered), 0o644))
+	require.NoError(t, os.Chtimes(old, st.ModTime(), st.ModTime()))
+	out, code = runVerifySite(t, site, "-follow", state)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "commitments/e01 第1版（/commitments/e01/v1/）：完成时限：页面显示「2025年5月30日」，发布记录为「2025年6月30日」")
+	assert.Contains(t, out, "其中 3 条记录", "the other records are still remembered")
+	require.NoError(t, os.WriteFile(old, b, 0o644))
+
+	// A new publish: the changed record is checked again, the log is proved
+	// to extend the remembered checkpoint.
+	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", key, "-now", "2025-07-01")
+	require.NoError(t, err)
+	out, code = runVerifySite(t, site, "-follow", state)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "发布记录从 5 条增至 6 条，一致性证明成立")
+	assert.Contains(t, out, "其中 2 条记录", "e02 changed; e01 was found tampered last time, so it is checked again")
+
+	// History rewritten under the same key: the remembered checkpoint
+	// catches it even though the new log verifies on its own.
+	other := ledgerSite(t)
+	copyFile(t, filepath.Join(site, "portal.toml"), filepath.Join(other, "portal.toml"))
+	for i, now := range []string{"2025-01-05", "2025-07-01", "2025-07-01"} {
+		writeFile(t, filepath.Join(other, "content/commitments/e01.md"), commitmentFile("2025-06-30", "fulfilled", fmt.Sprintf("另一段历史，第%d稿。", i)))
+		_, _, err = runCLI(t, "publish", "-site", other, "-key", key, "-now", now)
+		require.NoError(t, err)
+	}
+	require.NoError(t, os.RemoveAll(filepath.Join(site, "data/ledger")))
+	require.NoError(t, os.CopyFS(filepath.Join(site, "data/ledger"), os.DirFS(filepath.Join(other, "data/ledger"))))
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	require.NoError(t, err)
+	out, code = runVerifySite(t, site, "-follow", state)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "一致性证明不成立")
+	assert.Contains(t, out, "历史被改写")
 }
 
 func editLog(t *testing.T, site string, f func([]string) []string) {

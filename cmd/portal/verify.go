@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
 	"errors"
@@ -21,7 +23,7 @@ import (
 	"portal/generator/model"
 )
 
-const verifyUsage = "portal verify [-site DIR] [-out DIR] | portal verify [-key KEY] [-sample N] [-follow STATEFILE] URL"
+const verifyUsage = "portal verify [-site DIR] [-out DIR] [-sample N] [-follow STATEFILE] | portal verify [-key KEY] [-sample N] [-follow STATEFILE] URL"
 
 // errUnverifiable is a check that could not run (exit 3), as opposed to a
 // check that found problems (exit 1).
@@ -38,7 +40,7 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	outDir := flags.String("out", "", "with -site: the built output (default <site>/public)")
 	key := flags.String("key", "", "with URL: the office's public key (default: from the state file, else the site's /log/key.txt, trusted on first use)")
 	sample := flags.Int("sample", 0, "check the pages of N records chosen at random (default: every record)")
-	follow := flags.String("follow", "", "with URL: state file remembering the last checkpoint seen; each run proves the log extends it")
+	follow := flags.String("follow", "", "state file remembering the last checkpoint seen (each run proves the log extends it) and, with -site, the pages verified (only changed pages are parsed again)")
 	nowFlag := flags.String("now", "", "date YYYY-MM-DD for publicity periods (default: today)")
 	if err := parseFlags(flags, args); err != nil {
 		return err
@@ -61,18 +63,31 @@ func cmdVerify(ctx context.Context, args []string, stdout, stderr io.Writer) err
 	}
 	defer stop()
 	if *siteDir != "" {
-		if *follow != "" || *key != "" {
-			return usageError{"verify: -follow and -key go with a URL; -site uses portal.toml's key"}
+		if *key != "" {
+			return usageError{"verify: -key goes with a URL; -site uses portal.toml's key"}
 		}
-		return verifySite(ctx, *siteDir, *outDir, now, *sample, stdout, stderr)
+		return verifySite(ctx, *siteDir, *outDir, *follow, now, *sample, stdout, stderr)
 	}
 	return verifyURL(ctx, flags.Arg(0), *key, *follow, now, *sample, stdout, stderr)
 }
 
-func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, sample int, stdout, stderr io.Writer) error {
+func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Time, sample int, stdout, stderr io.Writer) error {
 	start := time.Now()
 	if outDir == "" {
 		outDir = filepath.Join(siteDir, "public")
+	}
+	var state *verify.State
+	site, err := filepath.Abs(siteDir)
+	if err != nil {
+		return errUnverifiable{err}
+	}
+	if follow != "" {
+		if state, err = verify.LoadState(follow); err != nil {
+			return errUnverifiable{err}
+		}
+		if state != nil && state.Site != site {
+			return usageError{fmt.Sprintf("verify: %s 记录的是 %s，不是 %s", follow, state.Site, site)}
+		}
 	}
 	settings, dl := loader.LoadSettings(os.DirFS(siteDir), loader.Options{})
 	if err := dl.Err(); err != nil {
@@ -113,11 +128,19 @@ func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, samp
 	if err != nil {
 		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
 	}
-	rep, err := verify.Run(ctx, verify.Options{
+	opts := verify.Options{
 		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Site: siteLog, Content: content,
 		Sample: sample, Names: namesOf(settings.Departments), Today: model.Today(now, cfg.Location).Format(time.DateOnly),
 		Discover: verify.DiscoverDir(outDir),
-	})
+	}
+	if follow != "" {
+		opts.Follow = state
+		opts.Memo = &verify.Memo{Context: memoContext(settings.Departments)}
+		if state != nil && state.Pages != nil && state.Pages.Context == opts.Memo.Context {
+			opts.Memo.Records = state.Pages.Records
+		}
+	}
+	rep, err := verify.Run(ctx, opts)
 	var ce contentError
 	switch {
 	case errors.As(err, &ce):
@@ -126,7 +149,69 @@ func verifySite(ctx context.Context, siteDir, outDir string, now time.Time, samp
 	case err != nil:
 		return errUnverifiable{err}
 	}
+	if follow != "" {
+		// The checkpoint is remembered only when nothing is wrong (the next
+		// run is then still held to the last one that verified); the pages
+		// found right are remembered in any case.
+		next := state
+		switch {
+		case len(rep.Problems) == 0:
+			next = verify.NewState(site, cfg.Ledger.PublicKey, rep.Checkpoint, siteLog.Checkpoint, time.Now())
+		case next == nil:
+			next = &verify.State{Site: site}
+		}
+		next.Pages = rep.Memo
+		if err := next.Save(follow); err != nil {
+			return err
+		}
+		if len(rep.Problems) == 0 {
+			printFollowed(stdout, state, rep, follow)
+		}
+	}
 	return reportProblems(stdout, rep, time.Since(start))
+}
+
+// printFollowed says what -follow proved and remembered.
+func printFollowed(w io.Writer, state *verify.State, rep *verify.Report, follow string) {
+	if state == nil || state.Size == 0 {
+		fmt.Fprintf(w, "已记下检查点（%d 条）与公钥，保存在 %s；以后每次核验都会证明发布记录是在此基础上追加的。\n", rep.Checkpoint.N, follow)
+		return
+	}
+	if state.Size == rep.Checkpoint.N {
+		fmt.Fprintf(w, "发布记录仍为 %d 条，与上次核验时的检查点相同；状态已更新。\n", state.Size)
+		return
+	}
+	fmt.Fprintf(w, "发布记录从 %d 条增至 %d 条，一致性证明成立（此前的历史未被改写）；状态已更新。\n", state.Size, rep.Checkpoint.N)
+}
+
+// hashFile writes the file path names into h.
+func hashFile(h io.Writer, path func() (string, error)) error {
+	p, err := path()
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	_, err = io.Copy(h, f)
+	return err
+}
+
+// memoContext is what -follow's memo of verified pages depends on besides
+// the log and the pages: the program (a new verifier may check more; any
+// other binary starts afresh) and the department names pages show.
+func memoContext(depts []*model.Department) string {
+	h := sha256.New()
+	h.Write([]byte("portal verify memo context 1\n"))
+	if err := hashFile(h, os.Executable); err != nil {
+		fmt.Fprintf(h, "unknown program %d %d\n", os.Getpid(), time.Now().UnixNano()) // nothing is taken as remembered
+	}
+	for _, d := range depts {
+		fmt.Fprintf(h, "%s\t%s\n", d.ID, d.Name)
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // contentError is the site's content failing to load: its diagnostics are
@@ -186,11 +271,7 @@ func verifyURL(ctx context.Context, raw, key, follow string, now time.Time, samp
 		if err := verify.NewState(base.String(), key, rep.Checkpoint, rep.Log.Checkpoint, time.Now()).Save(follow); err != nil {
 			return err
 		}
-		if state == nil {
-			fmt.Fprintf(stdout, "已记下检查点（%d 条）与公钥，保存在 %s；以后每次核验都会证明发布记录是在此基础上追加的。\n", rep.Checkpoint.N, follow)
-		} else {
-			fmt.Fprintf(stdout, "发布记录从 %d 条增至 %d 条，一致性证明成立（此前的历史未被改写）；状态已更新。\n", state.Size, rep.Checkpoint.N)
-		}
+		printFollowed(stdout, state, rep, follow)
 	}
 	return reportProblems(stdout, rep, time.Since(start))
 }
@@ -204,7 +285,11 @@ func reportProblems(w io.Writer, rep *verify.Report, d time.Duration) error {
 	if rep.Redacted > 0 {
 		fmt.Fprintf(w, "（其中 %d 条已停止公示，内容不再公开）", rep.Redacted)
 	}
-	fmt.Fprintf(w, "，页面 %d 个，历史版本页面 %d 个，用时 %.2f 秒\n", rep.Pages, rep.OldPages, d.Seconds())
+	fmt.Fprintf(w, "，页面 %d 个，历史版本页面 %d 个", rep.Pages, rep.OldPages)
+	if rep.Remembered > 0 {
+		fmt.Fprintf(w, "（其中 %d 条记录的页面与上次核验通过时逐字节相同，未再解析）", rep.Remembered)
+	}
+	fmt.Fprintf(w, "，用时 %.2f 秒\n", d.Seconds())
 	if n := len(rep.Problems); n > 0 {
 		fmt.Fprintf(w, "发现 %d 个问题\n", n)
 		return errReported

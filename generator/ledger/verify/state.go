@@ -14,7 +14,9 @@ import (
 
 // State is what `portal verify -follow STATEFILE` remembers between runs:
 // the site, the key it was signed with, and the last checkpoint verified.
-// The next run must find a log that extends it.
+// The next run must find a log that extends it. For a site folder it also
+// keeps the memo of verified pages (Memo), so a daily run parses only the
+// pages that changed.
 type State struct {
 	Site       string `json:"site"`
 	Key        string `json:"key"`
@@ -22,6 +24,7 @@ type State struct {
 	Hash       string `json:"hash"` // base64 root hash, as in the checkpoint
 	Checkpoint string `json:"checkpoint"`
 	Seen       string `json:"seen"` // when it was verified (RFC 3339)
+	Pages      *Memo  `json:"pages,omitempty"`
 }
 
 // LoadState reads a state file; a missing file is (nil, nil): a first run.

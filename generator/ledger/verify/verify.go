@@ -12,10 +12,14 @@ package verify
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
+	"maps"
 	"math/rand/v2"
 	"net/url"
 	"os"
@@ -133,6 +137,11 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called after each page.
 	Progress func(done, total int)
+	// Memo, when set, is what an earlier run remembered (Memo.Records may
+	// be nil on a first run; its Context must be this run's): records it
+	// holds as verified, with the same entries and the same page bytes,
+	// are not parsed again. Report.Memo is what this run remembers.
+	Memo *Memo
 }
 
 // Problem is one finding.
@@ -168,8 +177,13 @@ type Report struct {
 	Pages      int // record pages checked (current, notices)
 	OldPages   int // old versions' pages checked
 	Problems   []Problem
-	// Log is the published log as read (for callers that save state).
+	// Log is the published log as read (for callers that save state); nil
+	// with Options.Site, where the published log is compared with it.
 	Log *ledger.Log
+	// Remembered counts the records found as Options.Memo remembers them.
+	Remembered int
+	// Memo is what this run remembers (with Options.Memo).
+	Memo *Memo
 }
 
 // Run verifies the site.
@@ -237,6 +251,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			add(Problem{Path: "/log/checkpoint", Msg: fmt.Sprintf("网站发布的检查点（%d 条）与站点文件夹中的检查点（%d 条）不同：网站未按当前发布记录生成，或被替换", cp.N, scp.N)})
 			return rep, nil
 		}
+		if opts.Follow != nil && opts.Follow.Size > 0 {
+			h, err := tlog.ParseHash(opts.Follow.Hash)
+			if err != nil {
+				return rep, fmt.Errorf("状态文件中的根哈希无效：%v", err)
+			}
+			if err := opts.Site.Consistent(cp, opts.Follow.Size, h); err != nil {
+				add(Problem{Path: ledger.Dir + "/checkpoint", Msg: fmt.Sprintf("%v（上次核验于 %s，当时 %d 条）", err, opts.Follow.Seen, opts.Follow.Size)})
+				return rep, nil
+			}
+		}
 		if withheld, err = opts.Site.MatchPublished(fetchLog, cp); err != nil {
 			add(Problem{Path: "/log/", Msg: err.Error()})
 			return rep, nil
@@ -290,6 +314,15 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		firstErr error
 	)
 	c := &checker{opts: opts, log: log, withheld: withheld}
+	if opts.Memo != nil {
+		c.prev = opts.Memo.Records
+		// Records not checked this run (-sample) keep what was remembered:
+		// a later run still checks their entries and bytes before using it.
+		rep.Memo = &Memo{Context: opts.Memo.Context, Records: maps.Clone(opts.Memo.Records)}
+		if rep.Memo.Records == nil {
+			rep.Memo.Records = map[string]MemoRecord{}
+		}
+	}
 	for w := 0; w < min(workers, len(jobs)); w++ {
 		wg.Add(1)
 		go func() {
@@ -318,6 +351,16 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 				rep.Problems = append(rep.Problems, r.problems...)
 				rep.Pages += r.pages
 				rep.OldPages += r.old
+				if rep.Memo != nil && j.rec != nil {
+					if r.memo != nil {
+						rep.Memo.Records[j.rec.Key()] = *r.memo
+					} else {
+						delete(rep.Memo.Records, j.rec.Key())
+					}
+				}
+				if r.remembered {
+					rep.Remembered++
+				}
 				done++
 				if opts.Progress != nil {
 					opts.Progress(done, len(jobs))
@@ -387,17 +430,45 @@ func changedFields(rec *ledger.Record, content *ledger.Version) string {
 
 type checker struct {
 	opts     Options
-	log      *ledger.Log       // the fullest log available (the site's own, or the published one)
-	withheld map[string]string // why the published log withholds a record, by key
+	log      *ledger.Log           // the fullest log available (the site's own, or the published one)
+	withheld map[string]string     // why the published log withholds a record, by key
+	prev     map[string]MemoRecord // the memo's records (Options.Memo)
 }
 
 type result struct {
 	problems   []Problem
 	pages, old int
+	remembered bool        // found as the memo remembers it
+	memo       *MemoRecord // what the next run's memo holds for the record
 }
 
-// record checks a record's page and its old versions' pages.
+// record checks a record's page and its old versions' pages, or finds
+// them as the memo remembers them.
 func (c *checker) record(ctx context.Context, rec *ledger.Record, buf *[]byte) (result, error) {
+	if c.opts.Memo == nil {
+		return c.check(ctx, rec, buf, nil)
+	}
+	expect := c.expect(rec)
+	res, ok, err := c.remembered(ctx, rec, expect, buf)
+	if err != nil {
+		return res, err
+	}
+	if ok {
+		res.remembered = true
+		res.memo = &MemoRecord{Expect: expect, Files: c.prev[rec.Key()].Files}
+		return res, nil
+	}
+	files := sha256.New()
+	res, err = c.check(ctx, rec, buf, files)
+	if err == nil && len(res.problems) == 0 {
+		res.memo = &MemoRecord{Expect: expect, Files: hex.EncodeToString(files.Sum(nil))}
+	}
+	return res, err
+}
+
+// check checks a record's page and its old versions' pages; files, when
+// set, takes each page as read (addFile).
+func (c *checker) check(ctx context.Context, rec *ledger.Record, buf *[]byte, files hash.Hash) (result, error) {
 	var res result
 	key := rec.Key()
 	last := rec.LastEntry(c.log)
@@ -408,6 +479,9 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record, buf *[]byte) (
 	page, err := c.get(ctx, p, buf)
 	if err != nil {
 		return res, err
+	}
+	if files != nil {
+		addFile(files, p, page)
 	}
 	res.pages++
 	redacted := c.withheld[key]
@@ -481,6 +555,9 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record, buf *[]byte) (
 		page, err := c.get(ctx, vp, buf)
 		if err != nil {
 			return res, err
+		}
+		if files != nil {
+			addFile(files, vp, page)
 		}
 		res.old++
 		switch {
