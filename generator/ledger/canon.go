@@ -88,21 +88,34 @@ func (v Version) write(w stringWriter) {
 }
 
 func writeEscaped(w stringWriter, s string) {
+	// The next of each escaped byte, found by IndexByte (vectorised) and
+	// looked for again only once passed: bodies are long and have many
+	// newlines, few backslashes and tabs.
+	next := func(c byte, from int) int {
+		if i := strings.IndexByte(s[from:], c); i >= 0 {
+			return from + i
+		}
+		return len(s)
+	}
+	bs, nl, tab := next('\\', 0), next('\n', 0), next('\t', 0)
 	start := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch s[i] {
-		case '\\':
-			esc = `\\`
-		case '\n':
-			esc = `\n`
-		case '\t':
-			esc = `\t`
-		default:
-			continue
+	for {
+		i := min(bs, nl, tab)
+		if i == len(s) {
+			break
 		}
 		w.WriteString(s[start:i])
-		w.WriteString(esc)
+		switch s[i] {
+		case '\\':
+			w.WriteString(`\\`)
+			bs = next('\\', i+1)
+		case '\n':
+			w.WriteString(`\n`)
+			nl = next('\n', i+1)
+		default:
+			w.WriteString(`\t`)
+			tab = next('\t', i+1)
+		}
 		start = i + 1
 	}
 	w.WriteString(s[start:])
@@ -306,47 +319,68 @@ func NormText(s string) string {
 	b := make([]byte, 0, len(s))
 	pendingSpace, pendingLine := false, false
 	for i := 0; i < len(s); {
-		c := s[i]
-		r, size := rune(c), 1
-		switch {
-		case c < utf8.RuneSelf:
-		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
-			// The only lead bytes of spaces and controls beyond ASCII
-			// (U+0080–U+00BF, U+1680, U+2000–U+206F, U+3000).
-			r, size = utf8.DecodeRuneInString(s[i:])
-		default:
-			// Any other character is visible: copy its bytes (s is valid
-			// UTF-8 here, so the lead byte gives the length).
-			size = 2
-			if c >= 0xf0 {
-				size = 4
-			} else if c >= 0xe0 {
-				size = 3
+		// A run of visible characters is copied whole.
+		j := i
+		for j < len(s) {
+			size := visibleAt(s, j)
+			if size == 0 {
+				break
 			}
-			r = utf8.MaxRune
+			j += size
 		}
-		switch {
-		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
-			if len(b) > 0 {
-				pendingLine = true
-			}
-			pendingSpace = false
-		case r != utf8.MaxRune && (unicode.IsSpace(r) || r == 0 || unicode.Is(unicode.Cc, r)):
-			if len(b) > 0 && !pendingLine {
-				pendingSpace = true
-			}
-		default:
+		if j > i {
 			if pendingLine {
 				b = append(b, '\n')
 			} else if pendingSpace {
 				b = append(b, ' ')
 			}
 			pendingSpace, pendingLine = false, false
-			b = append(b, s[i:i+size]...)
+			b = append(b, s[i:j]...)
+			i = j
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
+			if len(b) > 0 {
+				pendingLine = true
+			}
+			pendingSpace = false
+		default: // a space or a control character
+			if len(b) > 0 && !pendingLine {
+				pendingSpace = true
+			}
 		}
 		i += size
 	}
 	return string(b)
+}
+
+// visibleAt returns the length of the character at s[i] when it is
+// visible — neither a space, a line break nor a control character — and 0
+// when it is not. s is valid UTF-8.
+func visibleAt(s string, i int) int {
+	c := s[i]
+	switch {
+	case c < utf8.RuneSelf:
+		if c > ' ' && c != 0x7f {
+			return 1
+		}
+		return 0
+	case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
+		// The only lead bytes of spaces and controls beyond ASCII
+		// (U+0080–U+00BF, U+1680, U+2000–U+206F, U+3000).
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) || unicode.Is(unicode.Cc, r) || r == 0x2028 || r == 0x2029 {
+			return 0
+		}
+		return size
+	case c >= 0xf0:
+		return 4
+	case c >= 0xe0:
+		return 3
+	}
+	return 2
 }
 
 // isNormal reports whether s is already what NormText returns, so the

@@ -210,3 +210,19 @@ func normTextRunes(s string) string {
 	}
 	return b.String()
 }
+
+// FuzzWriteEscaped holds the escaping of canonical values to its
+// definition: \ as \\, newline as \n, tab as \t, every other byte as is.
+func FuzzWriteEscaped(f *testing.F) {
+	for _, s := range []string{"", "a\\b\nc\td", "\n\n\t\\", "企业\n开办\\", "\\"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		var got strings.Builder
+		writeEscaped(&got, s)
+		want := strings.NewReplacer("\\", `\\`, "\n", `\n`, "\t", `\t`).Replace(s)
+		if got.String() != want {
+			t.Fatalf("writeEscaped(%q) = %q, want %q", s, got.String(), want)
+		}
+	})
+}
