@@ -233,6 +233,7 @@ func TestVerifySiteFollow(t *testing.T) {
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "与上次核验时的检查点相同")
 	assert.Contains(t, out, "其中 4 条记录的页面与上次核验通过时逐字节相同，未再解析")
+	assert.Contains(t, out, "内容文件与上次核验通过时逐字节相同，未再加载")
 
 	// Same bytes, new time: still remembered. Same size and time, other
 	// bytes: checked again, and the change is found.
@@ -255,6 +256,18 @@ func TestVerifySiteFollow(t *testing.T) {
 	assert.Contains(t, out, "其中 3 条记录", "the other records are still remembered")
 	require.NoError(t, os.WriteFile(old, b, 0o644))
 
+	// Content changed without a publish: loaded again and named, memo or
+	// not; put back, it is remembered again only after a run finds it right.
+	e01 := filepath.Join(site, "content/commitments/e01.md")
+	src, err := os.ReadFile(e01)
+	require.NoError(t, err)
+	writeFile(t, e01, strings.Replace(string(src), "2025-12-31", "2026-03-31", 1))
+	out, code = runVerifySite(t, site, "-follow", state)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "commitments/e01（content）：内容与发布记录最新版本不一致（修改未发布登记）：完成时限")
+	assert.NotContains(t, out, "未再加载")
+	writeFile(t, e01, string(src))
+
 	// A new publish: the changed record is checked again, the log is proved
 	// to extend the remembered checkpoint.
 	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
@@ -263,7 +276,7 @@ func TestVerifySiteFollow(t *testing.T) {
 	out, code = runVerifySite(t, site, "-follow", state)
 	require.Equal(t, 0, code, out)
 	assert.Contains(t, out, "发布记录从 5 条增至 6 条，一致性证明成立")
-	assert.Contains(t, out, "其中 2 条记录", "e02 changed; e01 was found tampered last time, so it is checked again")
+	assert.Contains(t, out, "其中 3 条记录", "e02 changed and is checked again")
 
 	// History rewritten under the same key: the remembered checkpoint
 	// catches it even though the new log verifies on its own.

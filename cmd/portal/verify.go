@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,6 +17,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"portal/generator/ledger"
 	"portal/generator/ledger/verify"
@@ -109,8 +112,36 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		vs  []ledger.Version
 		err error
 	}
-	loadc := make(chan loaded, 1)
-	go func() {
+	var (
+		memoCtx  string
+		prev     *verify.ContentMemo
+		filesc   = make(chan string, 1)
+		loadc    = make(chan loaded, 1)
+		needed   = make(chan struct{}) // closed when the content is asked for
+		finished = make(chan struct{}) // closed when verifySite returns
+		loading  sync.WaitGroup
+	)
+	if follow != "" {
+		memoCtx = memoContext(settings.Departments)
+		if state != nil {
+			prev = state.Content
+		}
+	}
+	loading.Go(func() {
+		files := ""
+		if follow != "" {
+			files = contentDigest(siteDir, memoCtx)
+		}
+		filesc <- files
+		if prev != nil && files != "" && files == prev.Files {
+			// Probably not needed: the content is as it was when it last
+			// matched the log (Run decides, seeing the log too).
+			select {
+			case <-needed:
+			case <-finished:
+				return
+			}
+		}
 		site, dl := loader.Load(os.DirFS(siteDir), loader.Options{})
 		if err := dl.Err(); err != nil {
 			loadc <- loaded{err: contentError{err}}
@@ -121,10 +152,27 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 			err = contentError{err}
 		}
 		loadc <- loaded{vs, err}
+	})
+	defer func() {
+		close(finished)
+		loading.Wait() // an early return still waits for the loading it started
 	}()
-	content := sync.OnceValues(func() ([]ledger.Version, error) { r := <-loadc; return r.vs, r.err })
-	defer content() // an early return still waits for the loading it started
-	siteLog, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ledger.ReadOptions{Verify: true})
+	contentFiles := sync.OnceValue(func() string { return <-filesc })
+	content := sync.OnceValues(func() ([]ledger.Version, error) {
+		close(needed)
+		r := <-loadc
+		return r.vs, r.err
+	})
+	ropts := ledger.ReadOptions{Verify: true}
+	if state != nil && state.Size > 0 {
+		// The entries of the last checkpoint verified were replayed and
+		// every version's hash checked then: if they are still those
+		// entries (the same root), that is not done again.
+		if h, err := tlog.ParseHash(state.Hash); err == nil {
+			ropts.Verified.N, ropts.Verified.Hash = state.Size, h
+		}
+	}
+	siteLog, err := ledger.Read(filepath.Join(siteDir, ledger.Dir), ropts)
 	if err != nil {
 		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
 	}
@@ -135,10 +183,11 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 	}
 	if follow != "" {
 		opts.Follow = state
-		opts.Memo = &verify.Memo{Context: memoContext(settings.Departments)}
-		if state != nil && state.Pages != nil && state.Pages.Context == opts.Memo.Context {
+		opts.Memo = &verify.Memo{Context: memoCtx}
+		if state != nil && state.Pages != nil && state.Pages.Context == memoCtx {
 			opts.Memo.Records = state.Pages.Records
 		}
+		opts.ContentFiles, opts.ContentPrev = contentFiles, prev
 	}
 	rep, err := verify.Run(ctx, opts)
 	var ce contentError
@@ -160,7 +209,7 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		case next == nil:
 			next = &verify.State{Site: site}
 		}
-		next.Pages = rep.Memo
+		next.Pages, next.Content = rep.Memo, rep.Content
 		if err := next.Save(follow); err != nil {
 			return err
 		}
@@ -197,6 +246,51 @@ func hashFile(h io.Writer, path func() (string, error)) error {
 	defer f.Close()
 	_, err = io.Copy(h, f)
 	return err
+}
+
+// contentDigest is the digest of every file the content may be loaded
+// from — portal.toml, content/ and data/ (but data/ledger, the log) — by
+// path and bytes, and of ctx (the program and the names: memoContext); ""
+// when a file cannot be read or a folder is a symbolic link (the loader
+// would follow it; the walk does not).
+func contentDigest(siteDir, ctx string) string {
+	h := sha256.New()
+	h.Write([]byte(ctx + "\n"))
+	add := func(rel string) error {
+		b, err := os.ReadFile(filepath.Join(siteDir, rel))
+		if err != nil {
+			return err
+		}
+		sum := sha256.Sum256(b)
+		fmt.Fprintf(h, "%s\x00%x\n", filepath.ToSlash(rel), sum)
+		return nil
+	}
+	if err := add(loader.ConfigFile); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return ""
+	}
+	for _, dir := range []string{"content", "data"} {
+		err := filepath.WalkDir(filepath.Join(siteDir, dir), func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, _ := filepath.Rel(siteDir, p)
+			switch {
+			case d.IsDir() && filepath.ToSlash(rel) == ledger.Dir:
+				return filepath.SkipDir
+			case d.IsDir():
+				return nil
+			case d.Type()&fs.ModeSymlink != 0:
+				if st, err := os.Stat(p); err != nil || st.IsDir() {
+					return errors.New("a symbolic link to a folder")
+				}
+			}
+			return add(rel)
+		})
+		if err != nil && !errors.Is(err, fs.ErrNotExist) {
+			return ""
+		}
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // memoContext is what -follow's memo of verified pages depends on besides
@@ -288,6 +382,9 @@ func reportProblems(w io.Writer, rep *verify.Report, d time.Duration) error {
 	fmt.Fprintf(w, "，页面 %d 个，历史版本页面 %d 个", rep.Pages, rep.OldPages)
 	if rep.Remembered > 0 {
 		fmt.Fprintf(w, "（其中 %d 条记录的页面与上次核验通过时逐字节相同，未再解析）", rep.Remembered)
+	}
+	if rep.ContentRemembered {
+		fmt.Fprint(w, "，内容文件与上次核验通过时逐字节相同，未再加载")
 	}
 	fmt.Fprintf(w, "，用时 %.2f 秒\n", d.Seconds())
 	if n := len(rep.Problems); n > 0 {

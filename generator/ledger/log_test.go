@@ -446,3 +446,29 @@ func TestMatchPublished(t *testing.T) {
 		})
 	}
 }
+
+// TestReadVerifiedPrefix: a tree remembered as verified spares only the
+// entries that still make it; an edited entry changes the root and is
+// checked again.
+func TestReadVerifiedPrefix(t *testing.T) {
+	dir := t.TempDir()
+	l, _ := history(t, dir)
+	var leaves []tlog.Hash
+	for n := int64(0); n < l.Size(); n++ {
+		leaves = append(leaves, l.LeafHash(n))
+		want, err := l.TreeHash(n + 1)
+		require.NoError(t, err)
+		require.Equal(t, want, rootOf(leaves), "tree of %d", n+1)
+	}
+	opts := ReadOptions{Verify: true}
+	opts.Verified.N, opts.Verified.Hash = l.Size(), rootOf(leaves)
+	_, err := Read(dir, opts)
+	require.NoError(t, err)
+
+	seg := filepath.Join(dir, "entries", "000000.jsonl")
+	b, err := os.ReadFile(seg)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(seg, bytes.Replace(b, []byte(`"deadline":"2025-06-30"`), []byte(`"deadline":"2025-09-30"`), 1), 0o644))
+	_, err = Read(dir, opts)
+	require.ErrorContains(t, err, "内容哈希")
+}

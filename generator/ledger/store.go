@@ -76,6 +76,15 @@ type ReadOptions struct {
 	Verify bool
 	// Name is how errors name the folder (default data/ledger).
 	Name string
+	// Verified, with Verify, is a tree an earlier run verified entry by
+	// entry (portal verify -follow remembers its size and root): when the
+	// log's first Verified.N entries make the root Verified.Hash, they are
+	// the very entries verified then, and their versions' hashes are not
+	// recomputed (every later entry's are).
+	Verified struct {
+		N    int64
+		Hash tlog.Hash
+	}
 }
 
 // Read loads the log in dir (a site's data/ledger). A missing folder is an
@@ -163,17 +172,47 @@ func Read(dir string, opts ReadOptions) (*Log, error) {
 	if opts.Verify {
 		mode |= checkHashes
 	}
+	known := int64(0)
+	if v := opts.Verified; opts.Verify && v.N > 0 {
+		var leaves []tlog.Hash
+		for _, r := range results {
+			if r.err != nil {
+				break // reported in order below
+			}
+			leaves = append(leaves, r.leaves...)
+		}
+		if v.N <= int64(len(leaves)) && rootOf(leaves[:v.N]) == v.Hash {
+			known = v.N
+		}
+	}
 	for i, r := range results {
 		if r.err != nil {
 			return nil, r.err
 		}
 		for j, e := range r.entries {
-			if err := l.add(e, r.leaves[j], mode); err != nil {
+			m := mode
+			if e.N < known {
+				m &^= checkHashes
+			}
+			if err := l.add(e, r.leaves[j], m); err != nil {
 				return nil, &FileError{File: name + "/entries/" + segs[i].file, Line: j + 1, Err: err}
 			}
 		}
 	}
 	return l, nil
+}
+
+// rootOf is the Merkle tree hash (RFC 6962) of leaves, as tlog.TreeHash
+// computes it from stored hashes.
+func rootOf(leaves []tlog.Hash) tlog.Hash {
+	if len(leaves) == 1 {
+		return leaves[0]
+	}
+	k := 1
+	for k*2 < len(leaves) {
+		k *= 2
+	}
+	return tlog.NodeHash(rootOf(leaves[:k]), rootOf(leaves[k:]))
 }
 
 // readSegment parses one segment file; first is its first entry's number.

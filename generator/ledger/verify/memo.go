@@ -113,3 +113,35 @@ func (c *checker) remembered(ctx context.Context, rec *ledger.Record, expect str
 	}
 	return res, hex.EncodeToString(h.Sum(nil)) == m.Files, nil
 }
+
+// ContentMemo remembers that the site's content matched its log: the
+// digest of the files it was loaded from (the caller's, with the program)
+// and of the log's latest versions (latestDigest). The canonical forms are
+// a function of those files and the program, and whether they match the
+// log a function of them and the latest versions, so the same two digests
+// give the same answer.
+type ContentMemo struct {
+	Files string `json:"files"`
+	Log   string `json:"log"`
+}
+
+// latestDigest is the digest of what comparing the content with the log
+// reads of the log: each record's key, whether it is removed or withheld,
+// and its latest entry's content hash.
+func latestDigest(l *ledger.Log) string {
+	h := sha256.New()
+	h.Write([]byte(memoVersion))
+	for _, rec := range l.Records() {
+		last := rec.LastEntry(l)
+		flags := byte(0)
+		if rec.Removed {
+			flags |= 1
+		}
+		if rec.Redacted != "" {
+			flags |= 2
+		}
+		h.Write([]byte(rec.Key() + "\x00" + last.Hash + "\x00"))
+		h.Write([]byte{flags})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}

@@ -18,13 +18,14 @@ import (
 // keeps the memo of verified pages (Memo), so a daily run parses only the
 // pages that changed.
 type State struct {
-	Site       string `json:"site"`
-	Key        string `json:"key"`
-	Size       int64  `json:"size"`
-	Hash       string `json:"hash"` // base64 root hash, as in the checkpoint
-	Checkpoint string `json:"checkpoint"`
-	Seen       string `json:"seen"` // when it was verified (RFC 3339)
-	Pages      *Memo  `json:"pages,omitempty"`
+	Site       string       `json:"site"`
+	Key        string       `json:"key"`
+	Size       int64        `json:"size"`
+	Hash       string       `json:"hash"` // base64 root hash, as in the checkpoint
+	Checkpoint string       `json:"checkpoint"`
+	Seen       string       `json:"seen"` // when it was verified (RFC 3339)
+	Pages      *Memo        `json:"pages,omitempty"`
+	Content    *ContentMemo `json:"content,omitempty"`
 }
 
 // LoadState reads a state file; a missing file is (nil, nil): a first run.

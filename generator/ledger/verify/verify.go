@@ -137,6 +137,13 @@ type Options struct {
 	Workers int
 	// Progress, when set, is called after each page.
 	Progress func(done, total int)
+	// ContentFiles returns the caller's digest of every file the content
+	// is loaded from, and of the program loading it ("" when unknown), and
+	// ContentPrev is what an earlier run remembered: when both the files
+	// and the log's latest versions are as they were when the content last
+	// matched the log, Content is not called (same input, same result).
+	ContentFiles func() string
+	ContentPrev  *ContentMemo
 	// Memo, when set, is what an earlier run remembered (Memo.Records may
 	// be nil on a first run; its Context must be this run's): records it
 	// holds as verified, with the same entries and the same page bytes,
@@ -184,6 +191,11 @@ type Report struct {
 	Remembered int
 	// Memo is what this run remembers (with Options.Memo).
 	Memo *Memo
+	// Content is what to remember of the content (with
+	// Options.ContentFiles, when it matched the log); ContentRemembered
+	// says the content was taken as Options.ContentPrev remembers it.
+	Content           *ContentMemo
+	ContentRemembered bool
 }
 
 // Run verifies the site.
@@ -374,11 +386,23 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 		firstErr = ctx.Err()
 	}
 	if firstErr == nil && opts.Site != nil && opts.Content != nil {
-		content, err := opts.Content()
-		if err != nil {
-			return rep, err
+		latest, files := latestDigest(opts.Site), ""
+		if opts.ContentFiles != nil {
+			files = opts.ContentFiles()
 		}
-		rep.Problems = append(rep.Problems, contentProblems(opts.Site, content)...)
+		if p := opts.ContentPrev; p != nil && files != "" && p.Files == files && p.Log == latest {
+			rep.Content, rep.ContentRemembered = p, true
+		} else {
+			content, err := opts.Content()
+			if err != nil {
+				return rep, err
+			}
+			probs := contentProblems(opts.Site, content)
+			rep.Problems = append(rep.Problems, probs...)
+			if len(probs) == 0 && files != "" {
+				rep.Content = &ContentMemo{Files: files, Log: latest}
+			}
+		}
 	}
 	sort.SliceStable(rep.Problems, func(i, j int) bool {
 		a, b := rep.Problems[i], rep.Problems[j]
