@@ -204,8 +204,21 @@ func renderStage(ctx context.Context, r *Result) error {
 	}()
 	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
 	var rendered atomic.Int64
+	// What every page's deps share: everything a page's key has besides
+	// its .Page and .Data (the program, the theme, .Site with the date, the
+	// sections' navigation and headers), and what the planner reads for
+	// any page (feeds, sections' titles and feed links, the page size).
+	global := pl.globalDeps(keys, furniture)
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
+		var deps fingerprint.Sum
+		if j.deps != nil {
+			deps = fingerprint.Of(global, j.layout, j.file, j.deps())
+			if kept, err := o.liveDeps(j.file, deps); kept || err != nil {
+				prog.tick()
+				return err
+			}
+		}
 		page, data := j.make()
 		key := page.SectionURL
 		if page.Path == "/" {
@@ -220,7 +233,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		if live, hash, ok := o.liveKey(j.file); ok && live == k {
 			// Its inputs have not changed since the live version: the
 			// live file is the page, as it would be rendered again.
-			return o.keep(j.file, k, hash)
+			return o.place(j.file, fileState{Key: k, Hash: hash, Deps: deps}, nil)
 		}
 		rendered.Add(1)
 		buf := bufs.Get().(*bytes.Buffer)
@@ -229,7 +242,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		if err := th.Render(buf, j.layout, page, sv, data); err != nil {
 			return fmt.Errorf("%s: %w", j.file, err)
 		}
-		return o.put(j.file, k, buf.Bytes())
+		return o.place(j.file, fileState{Key: k, Hash: fingerprint.Bytes(buf.Bytes()), Deps: deps}, buf.Bytes())
 	})
 	prog.done()
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"portal/generator/chart"
+	"portal/generator/fingerprint"
 	"portal/generator/indicators"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -26,6 +27,13 @@ type job struct {
 	layout string
 	make   func() (*theme.Page, any)
 	src    string // what asks for the page (a content file, a tag), for collision errors
+	// deps, when set, returns the fingerprint of everything make reads
+	// beyond what every page shares (planner.globalDeps), computed without
+	// making the page: a page whose deps are the live version's is kept
+	// without being made, keyed or rendered. It must change whenever make's
+	// result could: a page's own deps are the planner's promise, and
+	// TestIncrementalMatchesClean holds it to it.
+	deps func() fingerprint.Sum
 }
 
 // planner turns the index into page jobs. Every list, count and grouping it
@@ -60,6 +68,66 @@ func (pl *planner) addFrom(src, urlPath, file, layout string, indexable bool, mk
 	if indexable {
 		pl.sitemap = append(pl.sitemap, urlPath)
 	}
+}
+
+// depend sets the deps of the page added last (see job.deps).
+func (pl *planner) depend(deps func() fingerprint.Sum) {
+	pl.jobs[len(pl.jobs)-1].deps = deps
+}
+
+// globalDeps is what every page's deps share: everything a page's key has
+// besides its .Page and .Data (the program and theme, .Site with the build
+// date, every section's navigation and header), and what the planner reads
+// for any page (which feeds exist, each section's title and feed links, the
+// page size, whether the site keeps a publication log).
+func (pl *planner) globalDeps(k *keyer, furniture map[string]fingerprint.Sum) fingerprint.Sum {
+	h := fingerprint.New()
+	h.Add(k.base)
+	h.Add(k.site[1])
+	h.Add(furniture)
+	h.Add(pl.feeds)
+	h.Add(pl.pageAlternates)
+	for _, kind := range model.Kinds {
+		h.WriteString(sectionTitle(pl.site, kind))
+	}
+	h.Add(pl.site.Config.PageSize)
+	h.WriteString(pl.site.Config.BaseURL)
+	h.Add(pl.ledger != nil)
+	return h.Sum()
+}
+
+// detailDeps is what a record's page is made from besides globalDeps: the
+// record (its file's key, or the record itself), what prepare made of it,
+// its history in the publication log, and the other records it links to
+// (a commitment's source document and measure, a policy's measures).
+// Department names come from the registry, which .Site holds.
+func (pl *planner) detailDeps(it *item) fingerprint.Sum {
+	ix := pl.ix
+	h := fingerprint.New()
+	h.WriteString(it.url)
+	h.Add(it.kind)
+	h.Add(it.recordKey())
+	h.Add(it.bodyKey)
+	h.Add(it.unpublished)
+	h.WriteString(it.reason)
+	h.WriteString(it.summary)
+	h.Add(it.depts)
+	if pl.ledger != nil {
+		h.Add(pl.history(it))
+	}
+	if c := it.c; c != nil {
+		if pol := ix.policyByDoc[c.SourceDoc]; pol != nil {
+			h.WriteString(pol.url)
+		}
+		if m := ix.measureBy[measureKey(c.SourceDoc, c.Measure)]; m != nil {
+			h.WriteString(m.url)
+			h.Add(m == it)
+		}
+	}
+	if it.p != nil {
+		h.Add(ix.measures(it.p.DocNumber))
+	}
+	return h.Sum()
 }
 
 // alternates returns the feed links for a folder ("" = the site) that the
@@ -187,6 +255,13 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 	if len(items) > 0 && len(segs) > 1 {
 		src = fmt.Sprintf("the list %s (%q, used by %s)", base, segs[len(segs)-1], items[0].origin())
 	}
+	// The filters are the same on every page of the list: made once.
+	var groups func() []theme.FilterGroup
+	var groupsKey func() fingerprint.Sum
+	if filters != nil {
+		groups = sync.OnceValue(func() []theme.FilterGroup { return filters(base) })
+		groupsKey = sync.OnceValue(func() fingerprint.Sum { return fingerprint.Of(groups()) })
+	}
 	for n := 1; n <= pages; n++ {
 		n := n
 		s := segs
@@ -208,8 +283,8 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 			for _, it := range items[lo:hi] {
 				d.Items = append(d.Items, it.view)
 			}
-			if filters != nil {
-				d.Filters = filters(base)
+			if groups != nil {
+				d.Filters = groups()
 			}
 			if intro && n == 1 {
 				d.Intro = pl.ix.intros[kind]
@@ -219,6 +294,26 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 				d.Feeds = pl.alternates(string(kind))
 			}
 			return p, d
+		})
+		// What the page shows: its place in the list, its rows (each
+		// row's sum), the filters and the section's introduction.
+		pl.depend(func() fingerprint.Sum {
+			h := fingerprint.New()
+			h.WriteString(title)
+			h.Add(kind)
+			h.Add(segs)
+			h.Add([]int{n, pages, len(items), lo, hi})
+			h.Add(intro)
+			for _, it := range items[lo:hi] {
+				h.Add(it.view)
+			}
+			if groupsKey != nil {
+				h.Add(groupsKey())
+			}
+			if intro && n == 1 {
+				h.WriteString(string(pl.ix.intros[kind]))
+			}
+			return h.Sum()
 		})
 	}
 }
@@ -435,6 +530,7 @@ func (pl *planner) detail(it *item) {
 			}
 			return p, d
 		})
+		pl.depend(func() fingerprint.Sum { return pl.detailDeps(it) })
 		return
 	}
 	layout := map[model.Kind]string{model.KindCommitment: "commitment", model.KindDisclosure: "disclosure", model.KindPolicy: "policy",
@@ -508,6 +604,7 @@ func (pl *planner) detail(it *item) {
 				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&record=" + url.QueryEscape(r.ID), Tags: tags, History: pl.history(it)}
 		}
 	})
+	pl.depend(func() fingerprint.Sum { return pl.detailDeps(it) })
 }
 
 // safeLink keeps only http(s) links.

@@ -40,6 +40,10 @@ import (
 type fileState struct {
 	Hash fingerprint.Sum // the content
 	Key  fingerprint.Sum // the inputs it was rendered from (zero: not a rendered page)
+	// Deps is what the planner says the page is made from (job.deps), when
+	// it says: a page whose Deps are the live version's has its Key too,
+	// so it is kept without being made or keyed.
+	Deps fingerprint.Sum
 }
 
 // manifest is what a version folder holds, saved beside it.
@@ -215,6 +219,19 @@ func (o *output) liveKey(name string) (key, hash fingerprint.Sum, ok bool) {
 	return f.Key, f.Hash, true
 }
 
+// liveDeps keeps name from the live version when that was made from deps
+// (and has a key), and reports whether it did.
+func (o *output) liveDeps(name string, deps fingerprint.Sum) (bool, error) {
+	if o.cur == nil || deps.IsZero() {
+		return false, nil
+	}
+	f, ok := o.cur.Files[name]
+	if !ok || f.Key.IsZero() || f.Deps != deps {
+		return false, nil
+	}
+	return true, o.place(name, f, nil)
+}
+
 // reuse makes name hold what the live version has for it when that was
 // made from inputs with key, and reports whether it did: the caller then
 // need not make the file at all.
@@ -229,7 +246,7 @@ func (o *output) reuse(name string, key fingerprint.Sum) (bool, error) {
 // put makes name hold data in the next version. key is the inputs it was
 // rendered from (zero when none).
 func (o *output) put(name string, key fingerprint.Sum, data []byte) error {
-	return o.place(name, key, fingerprint.Bytes(data), data)
+	return o.place(name, fileState{Key: key, Hash: fingerprint.Bytes(data)}, data)
 }
 
 // putFile is put for a file not rendered from a key (feeds, open data,
@@ -241,10 +258,13 @@ func (o *output) putFile(name string, data []byte) error {
 // keep makes name hold what the live version has for it (its inputs key
 // did not change), without rendering it again.
 func (o *output) keep(name string, key, hash fingerprint.Sum) error {
-	return o.place(name, key, hash, nil)
+	return o.place(name, fileState{Key: key, Hash: hash}, nil)
 }
 
-func (o *output) place(name string, key, hash fingerprint.Sum, data []byte) error {
+// place makes name hold st's content: data, or (nil) the live version's
+// file with st.Hash.
+func (o *output) place(name string, st fileState, data []byte) error {
+	hash := st.Hash
 	if err := outputPath(name); err != nil {
 		return err
 	}
@@ -257,9 +277,9 @@ func (o *output) place(name string, key, hash fingerprint.Sum, data []byte) erro
 	have, had := o.next.Files[name]
 	o.mu.Unlock()
 	if had && have.Hash == hash {
-		if have.Key != key {
+		if have != st {
 			o.mu.Lock()
-			o.next.Files[name] = fileState{Hash: hash, Key: key}
+			o.next.Files[name] = st
 			o.mu.Unlock()
 		}
 		return nil
@@ -294,7 +314,7 @@ func (o *output) place(name string, key, hash fingerprint.Sum, data []byte) erro
 		o.written.Add(1)
 	}
 	o.mu.Lock()
-	o.next.Files[name] = fileState{Hash: hash, Key: key}
+	o.next.Files[name] = st
 	o.mu.Unlock()
 	return nil
 }
