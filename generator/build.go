@@ -68,9 +68,9 @@ func renderStage(ctx context.Context, r *Result) error {
 	}
 	r.background(r.cache.saveDisk())
 	if r.asLoaded {
-		ix.keyRecords(r.cache.files, now)
+		ix.keyRecords(r.cache.files)
 	} else {
-		ix.keyRecords(nil, now)
+		ix.keyRecords(nil)
 	}
 	entries := ix.entries()
 	if err := r.ledger.attach(ctx, ix, r); err != nil {

@@ -9,7 +9,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"time"
 
 	"portal/generator/fingerprint"
 	"portal/generator/loader"
@@ -50,9 +49,9 @@ type item struct {
 	view Item // list row, built once
 
 	// key stands for the record in page keys: the fingerprint of the file
-	// it was parsed from, its place in it and the build date (which its
-	// derived state depends on), or the record itself when that is not
-	// known (see keyRecords).
+	// it was parsed from, its place in it and its derived state (the only
+	// part of a record that moves with the date), or the record itself when
+	// that is not known (see keyRecords).
 	key any
 }
 
@@ -68,7 +67,7 @@ func (it *item) recordKey() any {
 // loaded through, or nil when records may differ from what their files say
 // (a site built in Go, a stage that corrects records after loading): then
 // each key is the record itself, hashed whole.
-func (ix *index) keyRecords(files *loader.Cache, today time.Time) {
+func (ix *index) keyRecords(files *loader.Cache) {
 	for _, it := range ix.items {
 		it.key = it.record()
 		if files == nil || it.common.Source.File == "" {
@@ -76,9 +75,25 @@ func (ix *index) keyRecords(files *loader.Cache, today time.Time) {
 		}
 		if k, ok := files.Key(it.common.Source.File); ok {
 			src := it.common.Source
-			it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, today)
+			it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, it.derived())
 		}
 	}
+}
+
+// derived is what model.Site.Derive set on the item's record as of the
+// build date (the only derivation): the next day re-keys only the records
+// whose state it moved.
+func (it *item) derived() any {
+	var cs model.CommitmentState
+	if it.c != nil {
+		cs = it.c.Derived
+	}
+	return struct {
+		Commitment  model.CommitmentState
+		Unlisted    string
+		Unpublished bool
+		Reason      string
+	}{cs, it.common.Unlisted, it.unpublished, it.reason}
 }
 
 // origin names the content that asks for the item's page: file:line.

@@ -246,6 +246,11 @@ var mutations = []struct {
 			if line, ok := frontLine(s, "department"); ok {
 				return strings.Replace(s, line, `department = "`+id+`"`, 1)
 			}
+			// A page that names its bodies as a list (news, policies)
+			// gets the one body there: both keys at once is an error.
+			if line, ok := frontLine(s, "departments"); ok {
+				return strings.Replace(s, line, `departments = ["`+id+`"]`, 1)
+			}
 			return strings.Replace(s, "+++\n", "+++\n"+`department = "`+id+`"`+"\n", 1)
 		})
 		return "department of " + m.rel(f) + " set to " + id
