@@ -164,10 +164,11 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		return r.vs, r.err
 	})
 	ropts := ledger.ReadOptions{Verify: true}
-	if state != nil && state.Size > 0 {
-		// The entries of the last checkpoint verified were replayed and
-		// every version's hash checked then: if they are still those
-		// entries (the same root), that is not done again.
+	if state != nil && state.Size > 0 && state.Pages != nil && state.Pages.Context == memoCtx {
+		// The entries of the last checkpoint verified were parsed strictly,
+		// replayed and every version's hash checked then, by this same
+		// program: if they are still those entries (the same root), that
+		// is not done again.
 		if h, err := tlog.ParseHash(state.Hash); err == nil {
 			ropts.Verified.N, ropts.Verified.Hash = state.Size, h
 		}

@@ -2,7 +2,9 @@ package ledger
 
 import (
 	"bytes"
+	"compress/gzip"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -217,6 +219,35 @@ func TestSegmentsSeal(t *testing.T) {
 	assert.EqualValues(t, 300, back.Size())
 	_, err = back.VerifyCheckpoint(vkey)
 	require.NoError(t, err)
+
+	// A sealed segment the remembered tree covers is decoded without the
+	// strict checks, to the same entries; changed, it is read strictly.
+	opts := ReadOptions{Verify: true}
+	opts.Verified.N = 256
+	opts.Verified.Hash, err = back.TreeHash(256)
+	require.NoError(t, err)
+	light, err := Read(dir, opts)
+	require.NoError(t, err)
+	assert.Equal(t, back.Entries, light.Entries)
+	seg := filepath.Join(dir, "entries", "000000.jsonl.gz")
+	f, err := os.Open(seg)
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	plain, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	f.Close()
+	// Not canonical (a space): ParseEntry refuses what json.Unmarshal takes.
+	plain = bytes.Replace(plain, []byte(`{"n":3,`), []byte(`{"n": 3,`), 1)
+	var z bytes.Buffer
+	zw := gzip.NewWriter(&z)
+	_, err = zw.Write(plain)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	require.NoError(t, os.WriteFile(seg, z.Bytes(), 0o644))
+	_, err = Read(dir, opts)
+	require.ErrorContains(t, err, "entries/000000.jsonl.gz:4")
+	require.ErrorIs(t, err, ErrNotCanonical)
 }
 
 func TestCheckpoint(t *testing.T) {
