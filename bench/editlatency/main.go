@@ -71,7 +71,12 @@ func main() {
 	if err := cmd.Start(); err != nil {
 		fail(err.Error())
 	}
-	defer func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM); _ = cmd.Wait() }()
+	stop := func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGTERM); _ = cmd.Wait() }
+	defer stop()
+	// fail exits without running deferred calls: serve must not outlive
+	// the run (a forgotten serve keeps rebuilding the site on every edit of
+	// the next run).
+	stopServe = stop
 	base := "http://" + addr
 	client := &http.Client{Timeout: 5 * time.Second}
 	get := func(path string) (int, string) {
@@ -166,7 +171,11 @@ func median(d []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
+// stopServe stops the serve this run started, once it has started.
+var stopServe = func() {}
+
 func fail(msg string) {
 	fmt.Fprintln(os.Stderr, "editlatency:", msg)
+	stopServe()
 	os.Exit(1)
 }
