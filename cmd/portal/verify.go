@@ -202,15 +202,25 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 	if follow != "" {
 		// The checkpoint is remembered only when nothing is wrong (the next
 		// run is then still held to the last one that verified); the pages
-		// found right are remembered in any case.
+		// and content found right are remembered in any case (what was
+		// remembered before stays when a run did not get to them: each
+		// memo is keyed by what it was proved for, so it stays true).
 		next := state
 		switch {
 		case len(rep.Problems) == 0:
-			next = verify.NewState(site, cfg.Ledger.PublicKey, rep.Checkpoint, siteLog.Checkpoint, time.Now())
+			next = verify.NewState(site, strings.TrimSpace(cfg.Ledger.PublicKey), rep.Checkpoint, siteLog.Checkpoint, time.Now())
+			if state != nil {
+				next.Pages, next.Content = state.Pages, state.Content
+			}
 		case next == nil:
 			next = &verify.State{Site: site}
 		}
-		next.Pages, next.Content = rep.Memo, rep.Content
+		if rep.Memo != nil {
+			next.Pages = rep.Memo
+		}
+		if rep.Content != nil {
+			next.Content = rep.Content
+		}
 		if err := next.Save(follow); err != nil {
 			return err
 		}
