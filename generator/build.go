@@ -183,7 +183,7 @@ func renderStage(ctx context.Context, r *Result) error {
 			data, keys := map[string][]byte{}, map[string]fingerprint.Sum{}
 			errs[1] = openData(site, ix, data, keys, r.ledger, o.reuse)
 			if errs[1] == nil && scored {
-				errs[1] = indicatorOpenData(r.Indicators, data)
+				errs[1] = indicatorOpenData(r.Indicators, data, keys, o.reuse)
 			}
 			if errs[1] == nil {
 				sitemaps(cfg.BaseURL, pl.sitemap, data)

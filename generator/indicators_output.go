@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"portal/generator/feed"
+	"portal/generator/fingerprint"
 	"portal/generator/indicators"
 	"portal/generator/model"
 )
@@ -147,7 +148,11 @@ func periodSummary(c *feedContext, rep *indicators.Report, per *indicators.Perio
 
 // indicatorOpenData adds /data/indicators.json and .csv: every body's
 // figures in every period.
-func indicatorOpenData(rep *indicators.Report, files map[string][]byte) error {
+//
+// Like openData, each file is keyed by its rows (keys), and reuse (when set)
+// keeps the published file that has the key instead of encoding it again.
+func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map[string]fingerprint.Sum,
+	reuse func(name string, key fingerprint.Sum) (bool, error)) error {
 	type value struct {
 		Indicator string   `json:"indicator"`
 		Name      string   `json:"name"`
@@ -258,14 +263,23 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte) error {
 	if rows == nil {
 		rows = []row{}
 	}
-	var jb bytes.Buffer
-	enc := json.NewEncoder(&jb)
-	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
-	if err := enc.Encode(rows); err != nil {
-		return fmt.Errorf("open data indicators: %w", err)
+	const jsonName, csvName = "data/indicators.json", "data/indicators.csv"
+	keys[jsonName], keys[csvName] = fingerprint.Of(program(), "json", rows), fingerprint.Of(program(), "csv", hdr, records)
+	if kept, err := reusable(reuse, jsonName, keys[jsonName]); err != nil {
+		return err
+	} else if !kept {
+		var jb bytes.Buffer
+		enc := json.NewEncoder(&jb)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(rows); err != nil {
+			return fmt.Errorf("open data indicators: %w", err)
+		}
+		files[jsonName] = jb.Bytes()
 	}
-	files["data/indicators.json"] = jb.Bytes()
+	if kept, err := reusable(reuse, csvName, keys[csvName]); err != nil || kept {
+		return err
+	}
 	var buf bytes.Buffer
 	buf.WriteString("\uFEFF")
 	cw := csv.NewWriter(&buf)
@@ -274,6 +288,6 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte) error {
 	if err := cw.Error(); err != nil {
 		return fmt.Errorf("open data indicators: %w", err)
 	}
-	files["data/indicators.csv"] = buf.Bytes()
+	files[csvName] = buf.Bytes()
 	return nil
 }

@@ -783,6 +783,16 @@ func (pl *planner) subjects() {
 			p := pl.page(items[0].d.SubjectName, u, model.KindDisclosure, "subject")
 			return p, &SubjectData{Code: code, Items: views(items, len(items))}
 		})
+		// A subject's page shows its name and its disclosures' rows.
+		pl.depend(func() fingerprint.Sum {
+			h := fingerprint.New()
+			h.WriteString(code)
+			h.WriteString(items[0].d.SubjectName)
+			for _, it := range items {
+				h.Add(it.view)
+			}
+			return h.Sum()
+		})
 	}
 }
 
