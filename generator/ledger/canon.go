@@ -353,7 +353,7 @@ func NormText(s string) string {
 		}
 		i += size
 	}
-	return string(b)
+	return unsafeString(b) // b is not used again
 }
 
 // visibleAt returns the length of the character at s[i] when it is
@@ -416,3 +416,7 @@ func isNormal(s string) bool {
 
 // unsafeBytes views s as bytes for a hash, which only reads them.
 func unsafeBytes(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// unsafeString views b as a string without copying; b must never change
+// afterwards.
+func unsafeString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

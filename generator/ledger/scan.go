@@ -172,22 +172,27 @@ func (t *scannedTag) attrValue(key string) (string, bool) {
 	return "", true
 }
 
+// Attr is an attribute as the tokenizer gives it: lower-case name, value
+// with references replaced.
+type Attr struct{ Key, Val string }
+
 // ScanElement reads the element starting at b[0] ('<') when the scanner
-// accepts it: its attributes (references replaced), its content up to the
-// matching end tag (when inner), and next, the offset just after the start
-// tag. ok is false when the element needs the full tokenizer.
-func ScanElement(b []byte, inner bool) (content []byte, attrs map[string]string, next int, ok bool) {
+// accepts it: its attributes (references replaced; of duplicates the first,
+// as the tokenizer keeps), its content up to the matching end tag (when
+// inner), and next, the offset just after the start tag. ok is false when
+// the element needs the full tokenizer.
+func ScanElement(b []byte, inner bool) (content []byte, attrs []Attr, next int, ok bool) {
 	t, ok := scanTag(b)
 	if !ok || t.end {
 		return nil, nil, 0, false
 	}
-	attrs = make(map[string]string, len(t.attrs))
+	attrs = make([]Attr, 0, len(t.attrs))
 	for _, a := range t.attrs {
 		v, ok := unescapeSimple(nil, a.val)
 		if !ok {
 			return nil, nil, 0, false
 		}
-		attrs[string(a.key)] = string(v)
+		attrs = append(attrs, Attr{string(a.key), string(v)})
 	}
 	next = t.size
 	if !inner {
@@ -278,7 +283,8 @@ func visibleTextSimple(fragment string, links bool) (string, bool) {
 			}
 		}
 	}
-	return NormText(string(out)), true
+	// out is not used again: NormText may return it as the string.
+	return NormText(unsafeString(out)), true
 }
 
 // ScanHrefs returns the href values of the <a> start tags in an HTML

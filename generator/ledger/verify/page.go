@@ -71,13 +71,13 @@ func ParsePage(page []byte) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Key: attrs["data-ledger-record"], State: attrs["data-ledger-state"], Hash: attrs["data-ledger-hash"], Fields: map[string][]Mark{}}
-	if v, ok := attrs["data-ledger-version"]; ok {
+	p := &Page{Key: attrs.get("data-ledger-record"), State: attrs.get("data-ledger-state"), Hash: attrs.get("data-ledger-hash"), Fields: map[string][]Mark{}}
+	if v, ok := attrs.lookup("data-ledger-version"); ok {
 		if p.Version, err = strconv.Atoi(v); err != nil {
 			return nil, fmt.Errorf("data-ledger-version=%q 不是版本号", v)
 		}
 	}
-	if v, ok := attrs["data-ledger-entry"]; ok {
+	if v, ok := attrs.lookup("data-ledger-entry"); ok {
 		if p.Entry, err = strconv.ParseInt(v, 10, 64); err != nil {
 			return nil, fmt.Errorf("data-ledger-entry=%q 不是条目序号", v)
 		}
@@ -99,8 +99,8 @@ func ParsePage(page []byte) (*Page, error) {
 		if err != nil {
 			return nil, fmt.Errorf("字段标记：%v", err)
 		}
-		name := attrs["data-ledger"]
-		v, has := attrs["data-ledger-value"]
+		name := attrs.get("data-ledger")
+		v, has := attrs.lookup("data-ledger-value")
 		m := Mark{Text: ledger.VisibleText(string(inner), name == "body"), Value: v, HasValue: has}
 		if !has && name != "body" {
 			m.Refs = deptRefs(inner)
@@ -114,10 +114,30 @@ func ParsePage(page []byte) (*Page, error) {
 	return p, nil
 }
 
+// attrList is an element's attributes in order (a few: a slice costs less
+// than a map on the hundreds of thousands of elements of a big site).
+type attrList []ledger.Attr
+
+// lookup returns the value of key, the last when repeated (as a map
+// filled in order would).
+func (a attrList) lookup(key string) (string, bool) {
+	for i := len(a) - 1; i >= 0; i-- {
+		if a[i].Key == key {
+			return a[i].Val, true
+		}
+	}
+	return "", false
+}
+
+func (a attrList) get(key string) string {
+	v, _ := a.lookup(key)
+	return v
+}
+
 // element tokenizes the element starting at b[0] ('<'): its attributes,
 // and with inner its content up to the matching end tag. next is the
 // offset just after the start tag (where nested markers may follow).
-func element(b []byte, inner bool) (content []byte, attrs map[string]string, next int, err error) {
+func element(b []byte, inner bool) (content []byte, attrs attrList, next int, err error) {
 	if content, attrs, next, ok := ledger.ScanElement(b, inner); ok {
 		return content, attrs, next, nil
 	}
@@ -125,7 +145,7 @@ func element(b []byte, inner bool) (content []byte, attrs map[string]string, nex
 }
 
 // elementTokenized is element by the HTML tokenizer, for any markup.
-func elementTokenized(b []byte, inner bool) (content []byte, attrs map[string]string, next int, err error) {
+func elementTokenized(b []byte, inner bool) (content []byte, attrs attrList, next int, err error) {
 	z := html.NewTokenizer(bytes.NewReader(b))
 	tt := z.Next()
 	if tt != html.StartTagToken && tt != html.SelfClosingTagToken {
@@ -134,11 +154,10 @@ func elementTokenized(b []byte, inner bool) (content []byte, attrs map[string]st
 	next = len(z.Raw())
 	name, more := z.TagName()
 	tag := string(name)
-	attrs = map[string]string{}
 	for more {
 		var k, v []byte
 		k, v, more = z.TagAttr()
-		attrs[string(k)] = string(v)
+		attrs = append(attrs, ledger.Attr{Key: string(k), Val: string(v)})
 	}
 	if !inner || tt == html.SelfClosingTagToken {
 		return nil, attrs, next, nil
