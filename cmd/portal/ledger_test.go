@@ -268,6 +268,17 @@ func TestVerifySiteFollow(t *testing.T) {
 	assert.NotContains(t, out, "未再加载")
 	writeFile(t, e01, string(src))
 
+	// The record's page changed (bytes the check does not read, as a new
+	// build date changes a countdown): the record is checked again, but its
+	// old version's page, unchanged, is passed over on its own proof.
+	cur := filepath.Join(site, "public/commitments/e01/index.html")
+	page, err := os.ReadFile(cur)
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(cur, append(page, "<!-- rebuilt -->\n"...), 0o644))
+	out, code = runVerifySite(t, site, "-follow", state)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "其中 3 条记录的页面、另 1 个历史版本页面与上次核验通过时逐字节相同")
+
 	// A new publish: the changed record is checked again, the log is proved
 	// to extend the remembered checkpoint.
 	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")

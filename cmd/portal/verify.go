@@ -186,7 +186,7 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		opts.Follow = state
 		opts.Memo = &verify.Memo{Context: memoCtx}
 		if state != nil && state.Pages != nil && state.Pages.Context == memoCtx {
-			opts.Memo.Records = state.Pages.Records
+			opts.Memo.Records, opts.Memo.Pages = state.Pages.Records, state.Pages.Pages
 		}
 		opts.ContentFiles, opts.ContentPrev = contentFiles, prev
 	}
@@ -391,8 +391,13 @@ func reportProblems(w io.Writer, rep *verify.Report, d time.Duration) error {
 		fmt.Fprintf(w, "（其中 %d 条已停止公示，内容不再公开）", rep.Redacted)
 	}
 	fmt.Fprintf(w, "，页面 %d 个，历史版本页面 %d 个", rep.Pages, rep.OldPages)
-	if rep.Remembered > 0 {
+	switch {
+	case rep.Remembered > 0 && rep.RememberedOld > 0:
+		fmt.Fprintf(w, "（其中 %d 条记录的页面、另 %d 个历史版本页面与上次核验通过时逐字节相同，未再解析）", rep.Remembered, rep.RememberedOld)
+	case rep.Remembered > 0:
 		fmt.Fprintf(w, "（其中 %d 条记录的页面与上次核验通过时逐字节相同，未再解析）", rep.Remembered)
+	case rep.RememberedOld > 0:
+		fmt.Fprintf(w, "（其中 %d 个历史版本页面与上次核验通过时逐字节相同，未再解析）", rep.RememberedOld)
 	}
 	if rep.ContentRemembered {
 		fmt.Fprint(w, "，内容文件与上次核验通过时逐字节相同，未再加载")

@@ -26,6 +26,10 @@ type Memo struct {
 	// names pages are held to. A memo of another context is not used.
 	Context string                `json:"context"`
 	Records map[string]MemoRecord `json:"records"`
+	// Pages holds, for each old version's page found right, the digest of
+	// what its check read and was held to (oldPageProof), so that page is
+	// passed over even when its record's other pages changed.
+	Pages map[string]string `json:"old_pages,omitempty"`
 }
 
 // MemoRecord is one record's remembered verdict (hex SHA-256 digests).
@@ -61,16 +65,38 @@ func (c *checker) expect(rec *ledger.Record) string {
 	return hex.EncodeToString(h.Sum(nil))
 }
 
-// addFile adds a page as read (nil: missing) to a files digest.
-func addFile(h hash.Hash, path string, page []byte) {
+// addFile adds a page as read (nil: missing) to a files digest and
+// returns the page's SHA-256.
+func addFile(h hash.Hash, path string, page []byte) [sha256.Size]byte {
 	h.Write([]byte(path))
 	if page == nil {
 		h.Write([]byte{0})
-		return
+		return [sha256.Size]byte{}
 	}
 	sum := sha256.Sum256(page)
 	h.Write([]byte{1})
 	h.Write(sum[:])
+	return sum
+}
+
+// oldPageProof is the digest of what the check of the record's i-th
+// version's page depends on: the record, its entries up to that version
+// (by leaf hash: the version's fields, number, content hash), that the
+// published log does not withhold it, and the page's bytes (sum). The
+// memo's context covers the program and the names. 128 bits: a forged
+// page would need a second preimage.
+func (c *checker) oldPageProof(rec *ledger.Record, i int, sum [sha256.Size]byte) string {
+	h := sha256.New()
+	h.Write([]byte(memoVersion + "old page\x00" + rec.Key() + "\x00"))
+	var n [8]byte
+	for _, x := range rec.Entries[:i+1] {
+		binary.BigEndian.PutUint64(n[:], uint64(x))
+		h.Write(n[:])
+		leaf := c.log.LeafHash(x)
+		h.Write(leaf[:])
+	}
+	h.Write(sum[:])
+	return hex.EncodeToString(h.Sum(nil)[:16])
 }
 
 // pagesOf lists a record's pages in the order record reads them: its page,
