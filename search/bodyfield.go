@@ -113,17 +113,25 @@ func (f *bodyField) AnalyzedTokenFrequencies() index.TokenFrequencies { return f
 
 // termCounter is countTerms's table, reused from page to page.
 type termCounter struct {
-	// short maps a term of up to 7 bytes (every unigram and bigram of
-	// Chinese characters, most numbers), packed by packTerm, to its index
-	// in terms: an integer key hashes and compares faster than a string.
+	// uni holds, for each character of U+4E00–U+9FFF (the unigrams, half
+	// of a page's terms), gen<<32 | its index in terms; a slot of an older
+	// gen is empty, so a new page needs no clearing.
+	uni []uint64
+	gen uint32
+	// short maps another term of up to 7 bytes (every bigram of Chinese
+	// characters, most numbers), packed by packTerm, to its index in
+	// terms: an integer key hashes and compares faster than a string.
 	short map[uint64]int32
 	long  map[string]int32 // longer terms
 	terms []string
 	freq  []int32
 }
 
+// The unigrams counted in termCounter.uni.
+const uniFirst, uniEnd = 0x4E00, 0xA000
+
 var counters = sync.Pool{New: func() any {
-	return &termCounter{short: make(map[uint64]int32, 2048), long: make(map[string]int32, 64)}
+	return &termCounter{uni: make([]uint64, uniEnd-uniFirst), short: make(map[uint64]int32, 2048), long: make(map[string]int32, 64)}
 }}
 
 // packTerm packs the term a+b, if it has up to 7 bytes, into a key no
@@ -145,6 +153,21 @@ func packTerm(a, b string) (uint64, bool) {
 
 // add counts one occurrence of the term a+b (b is mostly empty).
 func (c *termCounter) add(a, b string) {
+	// Terms are valid UTF-8 (scanTerms keeps no invalid byte), so three
+	// bytes led by 0xE0–0xEF are one character.
+	if len(a) == 3 && b == "" && a[0] >= 0xE0 {
+		if r := rune(a[0]&0x0F)<<12 | rune(a[1]&0x3F)<<6 | rune(a[2]&0x3F); r >= uniFirst && r < uniEnd {
+			slot := &c.uni[r-uniFirst]
+			if uint32(*slot>>32) == c.gen {
+				c.freq[uint32(*slot)]++
+				return
+			}
+			*slot = uint64(c.gen)<<32 | uint64(len(c.terms))
+			c.terms = append(c.terms, a)
+			c.freq = append(c.freq, 1)
+			return
+		}
+	}
 	if k, ok := packTerm(a, b); ok {
 		if i, ok := c.short[k]; ok {
 			c.freq[i]++
@@ -169,6 +192,11 @@ func (c *termCounter) add(a, b string) {
 // a field without term vectors.
 func countTerms(text string, unigrams bool) (int, index.TokenFrequencies) {
 	c := counters.Get().(*termCounter)
+	c.gen++
+	if c.gen == 0 { // wrapped: slots of gen 0 would read as this page's
+		clear(c.uni)
+		c.gen = 1
+	}
 	n := 0
 	scanTerms(text, unigrams, func(term, tail string, _, _ int, _ analysis.TokenType) {
 		n++
