@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,31 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	status := &siteStatus{}
 	live := &liveState{}
 	pages := &pageSwitch{}
+
+	var wg sync.WaitGroup
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	defer func() { stopBackground(); wg.Wait() }()
+	background := func(f func()) {
+		wg.Add(1)
+		go func() { defer wg.Done(); f() }()
+	}
+	rb := newRebuilds()
+	// The watcher starts before the first build: an edit saved while it
+	// runs, after it read the file, must be followed by a rebuild (the
+	// request waits for the rebuild loop, which starts after it). Watching
+	// only afterwards lost such an edit until the next one.
+	if *watch && !*noBuild {
+		if w, err := newWatcher(*siteDir); err != nil {
+			fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
+		} else {
+			background(func() {
+				defer w.Close()
+				w.run(bgCtx, watchQuiet, func(paths []string) {
+					rb.requestPaths(reasonContent, paths)
+				})
+			})
+		}
+	}
 	if *noBuild {
 		if _, err := os.Stat(filepath.Join(outDir, "index.html")); err != nil {
 			return fmt.Errorf("serve -no-build: no built site in %s: run portal build -site %s first", outDir, *siteDir)
@@ -206,10 +232,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	srv := server.NewHTTPServer(server.New(sopts), httpCfg)
 
 	// Rebuilds, one at a time, for every reason (serve_schedule.go).
-	var wg sync.WaitGroup
-	bgCtx, stopBackground := context.WithCancel(ctx)
-	defer stopBackground()
-	rb := newRebuilds()
 	rebuild := func(ctx context.Context, reasons string) {
 		fmt.Fprintf(stdout, "重新生成（%s）…\n", reasons)
 		changes, changesErr := store.Changes(ctx)
@@ -241,10 +263,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		}
 		pages.set(th)
 	}
-	background := func(f func()) {
-		wg.Add(1)
-		go func() { defer wg.Done(); f() }()
-	}
 	follow := func() {
 		th, err := themes.load()
 		if err != nil {
@@ -271,17 +289,6 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 			background(func() { watchFigures(bgCtx, store.Changes, live.builtChanges, *refresh, rb.request) })
 		}
 	}
-	if *watch && !*noBuild {
-		if w, err := newWatcher(*siteDir); err != nil {
-			fmt.Fprintf(stderr, "portal: not watching for changes: %v\n", err)
-		} else {
-			background(func() {
-				defer w.Close()
-				w.run(bgCtx, watchQuiet, func() { rb.request(reasonContent) })
-			})
-		}
-	}
-
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(server.Listen(ln, httpCfg)) }()
 	fmt.Fprintf(stdout, "正在提供服务 (serving) http://%s/  — 按 Ctrl+C 停止\n", ln.Addr())
@@ -506,10 +513,22 @@ func (w *watcher) relevant(name string) bool {
 }
 
 // run calls rebuild once per burst of changes: after the last change, it
-// waits for quiet (debounce) so saving many files rebuilds once.
-func (w *watcher) run(ctx context.Context, debounce time.Duration, rebuild func()) {
+// waits for quiet (debounce) so saving many files rebuilds once. rebuild
+// gets the changed paths (relative to the site, each once), for the log.
+// Events the kernel dropped (its queue overflowed) may be any change: the
+// watcher rebuilds for them too, rather than wait for the next edit.
+func (w *watcher) run(ctx context.Context, debounce time.Duration, rebuild func(paths []string)) {
 	var timer *time.Timer
 	var fire <-chan time.Time
+	var paths []string
+	arm := func() {
+		if timer == nil {
+			timer = time.NewTimer(debounce)
+		} else {
+			timer.Reset(debounce)
+		}
+		fire = timer.C
+	}
 	for {
 		select {
 		case <-ctx.Done():
@@ -529,20 +548,31 @@ func (w *watcher) run(ctx context.Context, debounce time.Duration, rebuild func(
 					w.addTree(ev.Name) // a new folder: watch it and what is inside
 				}
 			}
-			if timer == nil {
-				timer = time.NewTimer(debounce)
-			} else {
-				timer.Reset(debounce)
+			rel, err := filepath.Rel(w.root, ev.Name)
+			if err != nil {
+				rel = ev.Name
 			}
-			fire = timer.C
+			if rel = filepath.ToSlash(rel); !slices.Contains(paths, rel) {
+				paths = append(paths, rel)
+			}
+			arm()
 		case err, ok := <-w.fsw.Errors:
 			if !ok {
 				return
 			}
-			_ = err // an overflow only means events were lost; the next change rebuilds
+			if errors.Is(err, fsnotify.ErrEventOverflow) {
+				if !slices.Contains(paths, lostEvents) {
+					paths = append(paths, lostEvents)
+				}
+				arm()
+			}
 		case <-fire:
 			fire = nil
-			rebuild()
+			rebuild(paths)
+			paths = nil
 		}
 	}
 }
+
+// lostEvents stands for the changes the kernel's event queue dropped.
+const lostEvents = "（文件事件溢出，未知的修改 events lost）"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"slices"
 	"strings"
@@ -31,8 +32,12 @@ type rebuilds struct {
 	kick    chan struct{} // holds at most one pending wake-up
 	mu      sync.Mutex
 	pending []string           // the reasons since the last rebuild started
+	paths   []string           // the changed files since then, for the log
 	cancel  context.CancelFunc // the running rebuild's, if any
 }
+
+// shownPaths is how many changed files a rebuild's log line names.
+const shownPaths = 5
 
 func newRebuilds() *rebuilds { return &rebuilds{kick: make(chan struct{}, 1)} }
 
@@ -40,8 +45,17 @@ func newRebuilds() *rebuilds { return &rebuilds{kick: make(chan struct{}, 1)} }
 // the running rebuild, which builds what is now out of date: the next one
 // starts at once with the newer content. (A new day or new figures wait
 // for the running rebuild: it is not wasted, and the next one follows.)
-func (r *rebuilds) request(reason string) {
+func (r *rebuilds) request(reason string) { r.requestPaths(reason, nil) }
+
+// requestPaths is request for a change of the files at paths, which the
+// rebuild's log line names: what triggered each rebuild is on record.
+func (r *rebuilds) requestPaths(reason string, paths []string) {
 	r.mu.Lock()
+	for _, p := range paths {
+		if !slices.Contains(r.paths, p) {
+			r.paths = append(r.paths, p)
+		}
+	}
 	if !slices.Contains(r.pending, reason) {
 		r.pending = append(r.pending, reason)
 	}
@@ -67,12 +81,12 @@ func (r *rebuilds) run(ctx context.Context, build func(ctx context.Context, reas
 		}
 		bctx, cancel := context.WithCancel(ctx)
 		r.mu.Lock()
-		reasons := r.pending
-		r.pending = nil
+		reasons, paths := r.pending, r.paths
+		r.pending, r.paths = nil, nil
 		r.cancel = cancel
 		r.mu.Unlock()
 		if len(reasons) > 0 {
-			build(bctx, strings.Join(reasons, "、"))
+			build(bctx, strings.Join(reasons, "、")+describePaths(paths))
 		}
 		r.mu.Lock()
 		r.cancel = nil
@@ -188,4 +202,18 @@ func pollEvery(ctx context.Context, interval time.Duration, fn func()) {
 			fn()
 		}
 	}
+}
+
+// describePaths names the changed files for a rebuild's log line: the
+// first few and how many more.
+func describePaths(paths []string) string {
+	if len(paths) == 0 {
+		return ""
+	}
+	shown := paths[:min(len(paths), shownPaths)]
+	s := "：" + strings.Join(shown, "、")
+	if more := len(paths) - len(shown); more > 0 {
+		s += fmt.Sprintf(" 等 %d 个文件", len(paths))
+	}
+	return s
 }

@@ -155,6 +155,9 @@ func cmdBuildWorker(ctx context.Context, args []string, stdout, stderr io.Writer
 		stopProfile := workerProfile(builds)
 		res, err := runPipeline(bctx, pipeline, io.MultiWriter(stderr, diags))
 		stopProfile()
+		if workerTestAfterBuild != nil {
+			workerTestAfterBuild(builds)
+		}
 		cancelled := bctx.Err() != nil
 		mu.Lock()
 		cancelBuild = nil
@@ -201,6 +204,11 @@ func workerProfile(n int) (stop func()) {
 // workerTestHook, when set (by tests only), runs at the start of every
 // build in the worker: a stand-in for a build that ignores cancellation.
 var workerTestHook func(ctx context.Context)
+
+// workerTestAfterBuild, when set (by tests only), runs after the worker's
+// nth build, before it answers: a stand-in for an edit saved at the end of
+// a build, after the build read the file.
+var workerTestAfterBuild func(n int)
 
 // limitMemory bounds this process's data segment to mib MiB (the Go heap
 // lives there; RLIMIT_AS would also count address space the runtime only

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -37,12 +38,60 @@ func TestMain(m *testing.M) {
 				}
 			}
 		}
+		if p := os.Getenv(editAfterFirstEnv); p != "" {
+			workerTestAfterBuild = func(n int) {
+				if n == 1 {
+					writeNewsFile(p, "构建时保存的修改")
+				}
+			}
+		}
 		ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 		code := exitCode(run(ctx, os.Args[1:], os.Stdout, os.Stderr), os.Stderr)
 		stop()
 		os.Exit(code)
 	}
 	os.Exit(m.Run())
+}
+
+// editAfterFirstEnv names a news file the test worker edits at the end of
+// its first build, after the build read it.
+const editAfterFirstEnv = "PORTAL_TEST_WORKER_EDIT_AFTER_FIRST"
+
+func writeNewsFile(path, title string) {
+	if err := os.WriteFile(path, []byte("+++\ntitle = \""+title+"\"\ndate = 2025-01-02\n+++\n正文。\n"), 0o644); err != nil {
+		panic(err)
+	}
+}
+
+// TestServeEditDuringFirstBuild: an edit saved while serve's first build
+// runs, after the build read the file, is published by a rebuild after
+// it. (The watcher used to start after the first build: such an edit was
+// never live until the next one.)
+func TestServeEditDuringFirstBuild(t *testing.T) {
+	site := writeMiniSite(t, "启动前的标题")
+	t.Setenv(editAfterFirstEnv, filepath.Join(site, "content", "news", "n1.md"))
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "-site", site, "-addr", "127.0.0.1:0", "-admin-addr", "off"}, &stdout, &stderr)
+	}()
+	addrRe := regexp.MustCompile(`http://127\.0\.0\.1:\d+/`)
+	eventually(t, "the server to print its address", func() bool { return addrRe.MatchString(stdout.String()) })
+	base := addrRe.FindString(stdout.String())
+	eventually(t, "the edit saved during the first build to be live", func() bool {
+		_, b := get(t, base+"news/n1/")
+		return strings.Contains(b, "构建时保存的修改")
+	})
+	assert.Contains(t, stdout.String(), "内容修改：content/news/n1.md", "the rebuild names the file that triggered it")
+	cancel()
+	select {
+	case err := <-done:
+		assert.NoError(t, err)
+	case <-time.After(30 * time.Second):
+		t.Fatal("serve did not shut down")
+	}
 }
 
 const brokenNews = "+++\ntitle = \"坏\"\ndate = 2025-13-40\n+++\n"
