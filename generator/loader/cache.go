@@ -57,11 +57,40 @@ type Cache struct {
 
 // cacheEntry is one file's parse result.
 type cacheEntry struct {
-	Size    int64
-	ModTime int64 // UnixNano
-	Hash    fingerprint.Sum
-	Pages   []*page.Page
-	Diags   []diag.Diagnostic
+	stamp
+	Hash  fingerprint.Sum
+	Pages []*page.Page
+	Diags []diag.Diagnostic
+}
+
+// stamp is what a file's stat says of its bytes: a file whose stamp is
+// the cached one is not read. Size and modification time alone miss an
+// edit of the same size whose modification time was set back (an editor
+// or a copy that keeps times, or a second save within the file system's
+// clock tick); the change time (which no one can set) and the inode (a
+// file replaced by rename) catch the first. The second is racyWindow's.
+type stamp struct {
+	Size       int64
+	ModTime    int64 // UnixNano; 0: check the bytes
+	ChangeTime int64 // UnixNano, where the system has one
+	Inode      uint64
+}
+
+func stampOf(st fs.FileInfo) stamp {
+	s := stamp{Size: st.Size(), ModTime: st.ModTime().UnixNano()}
+	s.ChangeTime, s.Inode = changeTimeInode(st)
+	return s
+}
+
+// cacheable returns s as the cache keeps it at now: a file modified or
+// changed within racyWindow may change again within the file system's
+// clock tick without its stamp changing, so its bytes are checked next
+// time (as git does with racily clean files).
+func (s stamp) cacheable(now time.Time) stamp {
+	if now.Sub(time.Unix(0, max(s.ModTime, s.ChangeTime))) < racyWindow {
+		s.ModTime = 0
+	}
+	return s
 }
 
 // cacheShards is how many files the disk cache is split into.
@@ -101,7 +130,7 @@ func (c *Cache) lookup(fsys fs.FS, path string, limit int, limitKey string) (e *
 	if err != nil || e == nil {
 		return nil, st, nil
 	}
-	if st.Size() == e.Size && st.ModTime().UnixNano() == e.ModTime {
+	if stampOf(st) == e.stamp {
 		return e, st, nil
 	}
 	data, err = readBounded(fsys, path, limit, limitKey)
@@ -109,7 +138,9 @@ func (c *Cache) lookup(fsys fs.FS, path string, limit int, limitKey string) (e *
 		return nil, st, nil
 	}
 	if fingerprint.Bytes(data) == e.Hash {
-		c.store(path, &cacheEntry{Size: st.Size(), ModTime: st.ModTime().UnixNano(), Hash: e.Hash, Pages: e.Pages, Diags: e.Diags})
+		// Its stamp is kept as for a file just parsed: a file changed
+		// this recently is checked by its bytes again next time.
+		c.store(path, &cacheEntry{stamp: stampOf(st).cacheable(time.Now()), Hash: e.Hash, Pages: e.Pages, Diags: e.Diags})
 		return e, st, data
 	}
 	return nil, st, data
@@ -187,12 +218,14 @@ func (c *Cache) Save() error {
 // data file's entry is over 100 MB), and each chunk's disclosures are
 // compacted as they are read.
 type shardHeader struct {
-	Path    string
-	Size    int64
-	ModTime int64
-	Hash    fingerprint.Sum
-	Diags   []diag.Diagnostic
-	Pages   int
+	Path       string
+	Size       int64
+	ModTime    int64
+	ChangeTime int64
+	Inode      uint64
+	Hash       fingerprint.Sum
+	Diags      []diag.Diagnostic
+	Pages      int
 }
 
 const shardChunk = 1024
@@ -205,7 +238,7 @@ func writeShard(path string, settings fingerprint.Sum, files map[string]*cacheEn
 		enc := gob.NewEncoder(w)
 		for _, p := range slices.Sorted(maps.Keys(files)) {
 			e := files[p]
-			if err := enc.Encode(shardHeader{Path: p, Size: e.Size, ModTime: e.ModTime, Hash: e.Hash, Diags: e.Diags, Pages: len(e.Pages)}); err != nil {
+			if err := enc.Encode(shardHeader{Path: p, Size: e.Size, ModTime: e.ModTime, ChangeTime: e.ChangeTime, Inode: e.Inode, Hash: e.Hash, Diags: e.Diags, Pages: len(e.Pages)}); err != nil {
 				return err
 			}
 			for chunk := range slices.Chunk(e.Pages, shardChunk) {
@@ -245,7 +278,7 @@ func readShard(path string, settings fingerprint.Sum, loc *time.Location) map[st
 		if h.Path == "" {
 			return m
 		}
-		e := &cacheEntry{Size: h.Size, ModTime: h.ModTime, Hash: h.Hash, Diags: h.Diags, Pages: make([]*page.Page, 0, min(h.Pages, 1<<20))}
+		e := &cacheEntry{stamp: stamp{Size: h.Size, ModTime: h.ModTime, ChangeTime: h.ChangeTime, Inode: h.Inode}, Hash: h.Hash, Diags: h.Diags, Pages: make([]*page.Page, 0, min(h.Pages, 1<<20))}
 		compact := dataset.NewCompactor()
 		for len(e.Pages) < h.Pages {
 			var chunk []*page.Page

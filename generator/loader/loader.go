@@ -63,8 +63,7 @@ type result struct {
 	pages  []*page.Page
 	dl     diag.List
 	cached bool  // from the cache: resolved already, dl complete
-	size   int64 // the file's, for the cache
-	mtime  int64 // UnixNano
+	stamp  stamp // the file's before it was read, for the cache; Size -1: not cached
 	hash   fingerprint.Sum
 }
 
@@ -174,15 +173,8 @@ func Load(fsys fs.FS, opts Options) (*model.Site, *diag.List) {
 				// are not needed again, nor cached.
 				p.Refs = nil
 			}
-			if cache != nil && r.size >= 0 {
-				mtime := r.mtime
-				if time.Since(time.Unix(0, mtime)) < racyWindow {
-					// It may change again within the file system's clock
-					// tick without its time changing: check its bytes next
-					// time (as git does with racily clean files).
-					mtime = 0
-				}
-				cache.store(jobs[i].path, &cacheEntry{Size: r.size, ModTime: mtime, Hash: r.hash, Pages: r.pages, Diags: r.dl.All()})
+			if cache != nil && r.stamp.Size >= 0 {
+				cache.store(jobs[i].path, &cacheEntry{stamp: r.stamp.cacheable(time.Now()), Hash: r.hash, Pages: r.pages, Diags: r.dl.All()})
 			}
 		}
 		dl.Merge(&r.dl)
@@ -277,7 +269,7 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 	if j.what != jobPage {
 		limit, key = opts.Limits.DataFileBytes, "data_file_bytes"
 	}
-	r.size = -1 // not cached unless read whole
+	r.stamp.Size = -1 // not cached unless read whole
 	var data []byte
 	if cache != nil {
 		e, st, b := cache.lookup(fsys, j.path, limit, key)
@@ -289,21 +281,21 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 			return r
 		}
 		if st != nil {
-			r.size, r.mtime = st.Size(), st.ModTime().UnixNano()
+			r.stamp = stampOf(st)
 		}
 		data = b
 	}
 	if data == nil {
 		var err error
 		if data, err = readBounded(fsys, j.path, limit, key); err != nil {
-			r.size = -1
+			r.stamp.Size = -1
 			r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
 			return r
 		}
 	}
-	if r.size >= 0 {
-		if int64(len(data)) != r.size {
-			r.size = -1 // it changed while being read: do not cache
+	if r.stamp.Size >= 0 {
+		if int64(len(data)) != r.stamp.Size {
+			r.stamp.Size = -1 // it changed while being read: do not cache
 		}
 		r.hash = fingerprint.Bytes(data)
 	}

@@ -613,3 +613,57 @@ func TestCache(t *testing.T) {
 	check("damaged shards, a new process", newCache())
 	check("after damaged shards, a new process", newCache())
 }
+
+// TestCacheSameSizeEdits: an edit that keeps the file's size and its
+// modification time is still read, whether the time is that of a second
+// save within the file system's clock tick or one set back by an editor
+// or a copy that keeps times.
+func TestCacheSameSizeEdits(t *testing.T) {
+	t.Parallel()
+	const before = "+++\ntitle = \"动态甲\"\ndate = 2025-01-02\n+++\n"
+	const after = "+++\ntitle = \"动态乙\"\ndate = 2025-01-02\n+++\n" // 甲 and 乙: 3 bytes each
+	require.Len(t, after, len(before))
+	title := func(s *model.Site) string { // n1's (n0 is 更早)
+		for _, n := range s.News {
+			if n.Title != "更早" {
+				return n.Title
+			}
+		}
+		return ""
+	}
+	t.Run("a second save within the clock tick", func(t *testing.T) {
+		t.Parallel()
+		// An in-memory file: its modification time is all its stat says.
+		fsys := site(nil)
+		tick := time.Now()
+		fsys["content/news/n1.md"] = &fstest.MapFile{Data: []byte(before), ModTime: tick}
+		c := &Cache{}
+		for i := range 2 { // parsed, then found unchanged by its bytes
+			s, _ := loadAt(fsys, Options{Cache: c}, now)
+			require.Equal(t, "动态甲", title(s), "load %d", i)
+		}
+		fsys["content/news/n1.md"] = &fstest.MapFile{Data: []byte(after), ModTime: tick}
+		s, _ := loadAt(fsys, Options{Cache: c}, now)
+		assert.Equal(t, "动态乙", title(s))
+	})
+	t.Run("a modification time set back", func(t *testing.T) {
+		t.Parallel()
+		dir := t.TempDir()
+		for name, f := range site(nil) {
+			p := filepath.Join(dir, filepath.FromSlash(name))
+			require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
+			require.NoError(t, os.WriteFile(p, f.Data, 0o644))
+		}
+		p := filepath.Join(dir, "content", "news", "n1.md")
+		old := time.Date(2024, 5, 6, 7, 8, 9, 0, time.UTC)
+		require.NoError(t, os.WriteFile(p, []byte(before), 0o644))
+		require.NoError(t, os.Chtimes(p, old, old))
+		c := &Cache{}
+		s, _ := loadAt(os.DirFS(dir), Options{Cache: c}, now)
+		require.Equal(t, "动态甲", title(s))
+		require.NoError(t, os.WriteFile(p, []byte(after), 0o644))
+		require.NoError(t, os.Chtimes(p, old, old))
+		s, _ = loadAt(os.DirFS(dir), Options{Cache: c}, now)
+		assert.Equal(t, "动态乙", title(s))
+	})
+}
