@@ -1,6 +1,7 @@
 package server
 
 import (
+	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
@@ -68,6 +69,12 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	}
 	defer f.Close()
 	setStaticHeaders(w, rel)
+	// Last-Modified has whole seconds: a page rebuilt within the second its
+	// last version was written would be answered "not modified" to a
+	// browser revalidating by date, which would keep showing the old page.
+	// The ETag (which a browser sends, and which then decides alone) names
+	// this very file: each build writes a changed file anew.
+	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size()))
 	http.ServeContent(w, r, "", st.ModTime(), f)
 }
 

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -92,4 +93,42 @@ func TestStaticWithout404Page(t *testing.T) {
 	s.ServeHTTP(rec, httptest.NewRequest("GET", "/missing", nil))
 	assert.Equal(t, http.StatusNotFound, rec.Code)
 	assert.Contains(t, rec.Body.String(), "404")
+}
+
+// TestStaticRevalidatedWithinTheSecond: a page rebuilt within the second
+// its last version was written is not "not modified" to a browser that
+// revalidates what it has (Last-Modified has whole seconds).
+func TestStaticRevalidatedWithinTheSecond(t *testing.T) {
+	root := writeTree(t, map[string]string{"news/n1/index.html": "第一版"})
+	p := filepath.Join(root, "news", "n1", "index.html")
+	sec := time.Date(2026, 12, 2, 4, 0, 0, 100_000_000, time.UTC)
+	require.NoError(t, os.Chtimes(p, sec, sec))
+	s := New(Options{PublicDir: root})
+	rec := httptest.NewRecorder()
+	s.ServeHTTP(rec, httptest.NewRequest("GET", "/news/n1/", nil))
+	require.Equal(t, http.StatusOK, rec.Code)
+	etag, lastMod := rec.Header().Get("ETag"), rec.Header().Get("Last-Modified")
+	require.NotEmpty(t, lastMod)
+
+	revalidate := func() *httptest.ResponseRecorder {
+		req := httptest.NewRequest("GET", "/news/n1/", nil)
+		req.Header.Set("If-Modified-Since", lastMod)
+		if etag != "" {
+			req.Header.Set("If-None-Match", etag)
+		}
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec
+	}
+	assert.Equal(t, http.StatusNotModified, revalidate().Code, "the same file")
+
+	// The next build writes the page anew (rename) 0.8 s later.
+	tmp := p + ".tmp"
+	require.NoError(t, os.WriteFile(tmp, []byte("第二版"), 0o644))
+	later := sec.Add(800 * time.Millisecond)
+	require.NoError(t, os.Chtimes(tmp, later, later))
+	require.NoError(t, os.Rename(tmp, p))
+	rec = revalidate()
+	assert.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, "第二版", rec.Body.String())
 }
