@@ -5,6 +5,13 @@
 // the moment the file is saved. It prints each edit's two times and their
 // medians and maxima.
 //
+// -same-size makes each edit replace the last one's word with one of the
+// same length and set the file's modification time back (an editor that
+// keeps times): the case a cache keyed by size and time alone misses.
+// -interval saves an edit every interval without waiting for the last to
+// be live, so edits arrive while builds run (and cancel them); then the
+// last edit, and every word, must be live.
+//
 // It is its own module (standard library only), outside portal's packages:
 //
 //	cd bench/editlatency && go run . -portal /tmp/portal -site /dev/shm/c10k -file content/news/p000123.md
@@ -37,6 +44,8 @@ func main() {
 	pause := flag.Duration("pause", 2*time.Second, "wait between edits, so each is a rebuild of its own")
 	timeout := flag.Duration("timeout", 60*time.Second, "give up on one edit after this long")
 	poll := flag.Duration("poll", 5*time.Millisecond, "polling interval")
+	sameSize := flag.Bool("same-size", false, "each edit replaces the last one's word with one of the same length and sets the file's modification time back to what it was (an editor that keeps times)")
+	interval := flag.Duration("interval", 0, "save an edit every interval without waiting for the last to be live (edits during running builds); 0: one at a time")
 	flag.Parse()
 	if *site == "" {
 		fail("-site is required")
@@ -96,21 +105,45 @@ func main() {
 	time.Sleep(*pause)
 
 	path := filepath.Join(*site, *file)
-	var served, searchable []time.Duration
-	for i := range *n {
-		word := fmt.Sprintf("edit%dlat%dq", os.Getpid(), i)
-		f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+	words := make([]string, *n)
+	for i := range words {
+		words[i] = fmt.Sprintf("edit%dlat%04dq", os.Getpid(), i) // all of one length
+	}
+	// save writes edit i: appended, or (-same-size) over edit i-1's word.
+	save := func(i int) {
+		if !*sameSize || i == 0 {
+			f, err := os.OpenFile(path, os.O_APPEND|os.O_WRONLY, 0)
+			if err != nil {
+				fail(err.Error())
+			}
+			_, err = fmt.Fprintf(f, "\n\n测量编辑 %s。\n", words[i])
+			if err == nil {
+				err = f.Close()
+			}
+			if err != nil {
+				fail(err.Error())
+			}
+			return
+		}
+		st, err := os.Stat(path)
 		if err != nil {
 			fail(err.Error())
 		}
-		_, err = fmt.Fprintf(f, "\n\n测量编辑 %s。\n", word)
-		if err == nil {
-			err = f.Close()
-		}
+		b, err := os.ReadFile(path)
 		if err != nil {
 			fail(err.Error())
 		}
-		saved := time.Now()
+		b = []byte(strings.Replace(string(b), words[i-1], words[i], 1))
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			fail(err.Error())
+		}
+		if err := os.Chtimes(path, st.ModTime(), st.ModTime()); err != nil {
+			fail(err.Error())
+		}
+	}
+	// await polls until edit i is served and searchable, timed from saved.
+	await := func(i int, saved time.Time) (time.Duration, time.Duration) {
+		word := words[i]
 		pageDone, searchDone := make(chan time.Duration, 1), make(chan time.Duration, 1)
 		go func() {
 			ok := until(*timeout, *poll, func() bool { _, b := get(page); return strings.Contains(b, word) })
@@ -139,6 +172,36 @@ func main() {
 		if s < 0 || found < 0 {
 			fail(fmt.Sprintf("edit %d: not live within %s (served %v, searchable %v)", i, *timeout, s, found))
 		}
+		return s, found
+	}
+	var served, searchable []time.Duration
+	if *interval > 0 {
+		// Edits every interval, whatever is building; then the last one
+		// must be live (with -same-size only the last word is on the page).
+		var saved time.Time
+		for i := range *n {
+			save(i)
+			saved = time.Now()
+			fmt.Printf("edit %d saved\n", i)
+			if i < *n-1 {
+				time.Sleep(*interval)
+			}
+		}
+		s, found := await(*n-1, saved)
+		fmt.Printf("last edit (%d): served after %4d ms, searchable after %4d ms\n", *n-1, s.Milliseconds(), found.Milliseconds())
+		if !*sameSize {
+			_, b := get(page)
+			for i, w := range words {
+				if !strings.Contains(b, w) {
+					fail(fmt.Sprintf("edit %d: not on the page after the last edit", i))
+				}
+			}
+		}
+		return
+	}
+	for i := range *n {
+		save(i)
+		s, found := await(i, time.Now())
 		served, searchable = append(served, s), append(searchable, found)
 		fmt.Printf("edit %d: served after %4d ms, searchable after %4d ms\n", i, s.Milliseconds(), found.Milliseconds())
 		time.Sleep(*pause)
