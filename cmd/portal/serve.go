@@ -281,7 +281,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		// every second too, so the one this server held is closed (and
 		// removed, once no other process reads it) without waiting for a
 		// query to notice.
-		background(func() { pollEvery(bgCtx, time.Second, searcher.Reload) })
+		background(func() { every(bgCtx, time.Second, searcher.Reload) })
 	default:
 		background(func() { rb.run(bgCtx, rebuild) })
 		background(func() { watchDay(bgCtx, time.Now, cfg.Location, live.builtDay, 20*time.Second, rb.request) })

@@ -190,20 +190,6 @@ func followBuilds(ctx context.Context, outDir string, interval time.Duration, re
 	}
 }
 
-// pollEvery calls fn every interval until ctx ends.
-func pollEvery(ctx context.Context, interval time.Duration, fn func()) {
-	tick := time.NewTicker(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick.C:
-			fn()
-		}
-	}
-}
-
 // describePaths names the changed files for a rebuild's log line: the
 // first few and how many more.
 func describePaths(paths []string) string {

@@ -260,6 +260,24 @@ func readSegment(path, name string, sealed bool, first, light int64) ([]*Entry, 
 // uses the result only once the lines' leaves give that tree's root), so
 // its checks of form and canonical encoding are not repeated.
 func parseVerified(data []byte, name string, first int64) ([]*Entry, []tlog.Hash, error) {
+	return splitEntries(data, name, first, func(text []byte) (*Entry, error) {
+		e := new(Entry)
+		if err := json.Unmarshal(text, e); err != nil {
+			return nil, fmt.Errorf("not an entry: %v", err)
+		}
+		return e, nil
+	})
+}
+
+// parseLines parses newline-terminated entry lines.
+func parseLines(data []byte, name string, first int64, public bool) ([]*Entry, []tlog.Hash, error) {
+	return splitEntries(data, name, first, func(text []byte) (*Entry, error) { return ParseEntry(text, public) })
+}
+
+// splitEntries decodes each newline-terminated line with decode, checks that
+// the entries are numbered from first without a gap, and hashes each line
+// as a leaf of the tree.
+func splitEntries(data []byte, name string, first int64, decode func([]byte) (*Entry, error)) ([]*Entry, []tlog.Hash, error) {
 	var es []*Entry
 	var leaves []tlog.Hash
 	for line := 1; len(data) > 0; line++ {
@@ -269,34 +287,7 @@ func parseVerified(data []byte, name string, first int64) ([]*Entry, []tlog.Hash
 		}
 		text := data[:i]
 		data = data[i+1:]
-		e := new(Entry)
-		if err := json.Unmarshal(text, e); err != nil {
-			return nil, nil, &FileError{File: name, Line: line, Err: fmt.Errorf("not an entry: %v", err)}
-		}
-		if want := first + int64(line-1); e.N != want {
-			return nil, nil, &FileError{File: name, Line: line,
-				Err: fmt.Errorf("序号为 %d，此位置应为 %d（条目被删除、插入或调换了顺序）", e.N, want)}
-		}
-		es = append(es, e)
-		leaves = append(leaves, LeafHash(text))
-	}
-	return es, leaves, nil
-}
-
-// parseLines parses newline-terminated entry lines.
-func parseLines(data []byte, name string, first int64, public bool) ([]*Entry, []tlog.Hash, error) {
-	var es []*Entry
-	var leaves []tlog.Hash
-	line := 0
-	for len(data) > 0 {
-		line++
-		i := bytes.IndexByte(data, '\n')
-		if i < 0 {
-			return nil, nil, &FileError{File: name, Line: line, Err: errors.New("最后一行没有换行符（文件被截断）")}
-		}
-		text := data[:i]
-		data = data[i+1:]
-		e, err := ParseEntry(text, public)
+		e, err := decode(text)
 		if err != nil {
 			return nil, nil, &FileError{File: name, Line: line, Err: err}
 		}
