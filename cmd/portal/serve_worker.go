@@ -333,6 +333,10 @@ func (b *buildWorker) build(ctx context.Context) (time.Time, error) {
 		}
 	case <-time.After(cancelGrace):
 		b.kill()
+		// The next build starts a new worker, without the kept pipeline:
+		// it renders every page, which under load takes long enough that
+		// the log must say why.
+		fmt.Fprintf(b.stderr, "portal: 已取消的重新生成 %s 内未停止，重新生成进程已结束；下一次生成在新进程中重新生成全部页面 (a cancelled build did not stop within %s: its worker was killed; the next build renders every page)\n", cancelGrace, cancelGrace)
 	}
 	return time.Time{}, errBuildCancelled
 }

@@ -211,6 +211,7 @@ func TestStuckBuildIsCancelled(t *testing.T) {
 	require.NoError(t, os.Remove(stall))
 	writeNews(t, site, "第三版")
 	eventually(t, "the cancellation", func() bool { return strings.Contains(stdout.String(), "重新生成已取消") })
+	assert.Contains(t, stderr.String(), "重新生成进程已结束", "the log says the worker was killed")
 	eventually(t, "the newer edit", func() bool { _, b := get(t, base+"/news/n1/"); return strings.Contains(b, "第三版") })
 
 	require.NoError(t, os.WriteFile(stall, nil, 0o644))
