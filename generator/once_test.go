@@ -17,9 +17,6 @@ import (
 // stages after publish (the entries keep their text), and refuses a
 // second run.
 func TestOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the whole shipped site twice")
-	}
 	now := fday(2026, 11, 1)
 	want := filepath.Join(t.TempDir(), "public")
 	kept, err := Build(t.Context(), Options{SiteDir: "..", OutDir: want, Now: now})

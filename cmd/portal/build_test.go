@@ -17,9 +17,6 @@ import (
 // touching the search index, and the next full build is not taken for
 // "nothing changed": it builds the index.
 func TestBuildNoIndex(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds the shipped site three times")
-	}
 	root := filepath.Join("..", "..")
 	dir := t.TempDir()
 	b, err := os.ReadFile(filepath.Join(root, "portal.toml"))

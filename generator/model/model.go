@@ -457,23 +457,8 @@ type Site struct {
 // that has written its pages and needs the memory for what follows (the
 // generator's Options.Once): nothing is rendered from the site afterwards.
 func (s *Site) DropBodies() {
-	for _, c := range s.Commitments {
+	for _, c := range s.Commons() {
 		c.Body = ""
-	}
-	for _, d := range s.Disclosures {
-		d.Body = ""
-	}
-	for _, p := range s.Policies {
-		p.Body = ""
-	}
-	for _, c := range s.Cases {
-		c.Body = ""
-	}
-	for _, n := range s.News {
-		n.Body = ""
-	}
-	for _, r := range s.Records {
-		r.Body = ""
 	}
 }
 
