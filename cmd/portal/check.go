@@ -56,7 +56,7 @@ func cmdCheck(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		fmt.Fprintf(stdout, "……另有 %d 个错误未列出，请先改正以上错误，或在 portal.toml 的 [limits] 中调高 diagnostics (and %d more errors not listed)\n", more, more)
 	}
 	for _, d := range dl.Warnings() {
-		fmt.Fprintln(stdout, d)
+		fmt.Fprintln(stdout, d.String()) // String marks it a warning; Error does not
 	}
 	fmt.Fprintln(stdout, dl.Summary())
 	if dl.Err() != nil {

@@ -58,6 +58,7 @@ func TestCheck(t *testing.T) {
 		code     int
 		stdout   []string // lines, in order
 		inStderr string
+		warnings int // lines marked as warnings
 	}{
 		{name: "clean site", files: good, code: 0,
 			stdout: []string{"0 个错误，0 个警告 (0 errors, 0 warnings)", "已检查：承诺 0，双公示 0，政务失信记录 0，典型案例 0，政策文件 0，信用动态 1，部门 1"}},
@@ -70,7 +71,7 @@ func TestCheck(t *testing.T) {
 				"content/news/n2.md:4:1: colour: 未知的键 (unknown key)",
 				"2 个错误，0 个警告 (2 errors, 0 warnings)",
 			}},
-		{name: "a wrong check character is only a warning", files: withCode("91350100M000100Y44"), code: 0,
+		{name: "a wrong check character is only a warning", files: withCode("91350100M000100Y44"), code: 0, warnings: 1,
 			stdout: []string{`data/disclosures/a.csv:2:2: 统一社会信用代码: "91350100M000100Y44" 的校验码是 4`, "0 个错误，1 个警告 (0 errors, 1 warning)", "已检查"}},
 		{name: "strict makes it an error", files: withCode("91350100M000100Y44"), args: []string{"-strict"}, code: 1,
 			stdout: []string{`data/disclosures/a.csv:2:2: 统一社会信用代码: `, "1 个错误，0 个警告 (1 error, 0 warnings)"}},
@@ -92,6 +93,10 @@ func TestCheck(t *testing.T) {
 				for i, want := range tt.stdout {
 					assert.True(t, strings.HasPrefix(lines[i], want), "line %d: want prefix %q, got %q", i, want, lines[i])
 				}
+			}
+			// A warning says so on its line: errors and warnings are listed together.
+			if tt.warnings > 0 {
+				assert.Equal(t, tt.warnings, strings.Count(stdout, " (警告 warning)\n"), stdout)
 			}
 			if tt.inStderr != "" {
 				assert.Contains(t, stderr, tt.inStderr)

@@ -77,7 +77,7 @@ func importFiles(_ context.Context, siteDir string, names []string, opts dataimp
 		fmt.Fprintf(stdout, "……另有 %d 个错误未列出 (and %d more errors not listed)\n", more, more)
 	}
 	for _, d := range dl.Warnings() {
-		fmt.Fprintln(stdout, d)
+		fmt.Fprintln(stdout, d.String()) // String marks it a warning; Error does not
 	}
 	printImportReport(stdout, rep)
 	fmt.Fprintln(stdout, dl.Summary())
