@@ -29,6 +29,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -330,9 +331,29 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case intake.EFORBIDDEN:
 		return http.StatusForbidden
+	case intake.EUNAVAILABLE:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
+
+// unsaved answers a store outage. It is not a fault to trace one by one
+// (no reference number): a warning in the log, a Retry-After for the
+// browser, and a page that says nothing was saved, unlike the public
+// form's wording about a submission not being accepted (受理 is a step
+// of the complaint here). The complaint cannot be shown again (viewing
+// it writes the audit trail), so the text the person typed, if any, is
+// given back on the page to copy.
+func (h *Handler) unsaved(w http.ResponseWriter, r *http.Request, rq *request, err error, typed string) {
+	h.log.Warn("complaint store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
+	w.Header().Set("Retry-After", strconv.Itoa(retryAfterOutage))
+	h.render(w, r, http.StatusServiceUnavailable, "error", rq, "暂时无法操作",
+		errorPage{Message: "投诉数据库暂时无法访问，本次操作没有保存，请稍后重试。", Typed: typed})
+}
+
+// retryAfterOutage is what a 503 for a store outage tells the browser, in
+// seconds: long enough for a database failover.
+const retryAfterOutage = 30
 
 // fail answers a service error: a page saying what is wrong, or the
 // reference of an internal error.
@@ -342,6 +363,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err 
 		h.internal(w, r, err)
 		return
 	}
+	if status == http.StatusServiceUnavailable {
+		h.unsaved(w, r, rq, err, "")
+		return
+	}
 	title := map[int]string{http.StatusNotFound: "未找到", http.StatusForbidden: "无权操作"}[status]
 	if title == "" {
 		title = "操作未完成"
@@ -349,7 +374,10 @@ func (h *Handler) fail(w http.ResponseWriter, r *http.Request, rq *request, err 
 	h.render(w, r, status, "error", rq, title, errorPage{Message: intake.ErrorMessage(err)})
 }
 
-type errorPage struct{ Message string }
+type errorPage struct {
+	Message string
+	Typed   string // what the person typed, given back when it was not saved
+}
 
 func oneLine(s string, n int) string {
 	s = strings.Join(strings.Fields(s), " ")

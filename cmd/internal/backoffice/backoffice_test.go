@@ -3,8 +3,10 @@ package backoffice
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
@@ -77,7 +79,7 @@ func newOffice(t *testing.T) *office {
 		problem: new(atomic.Pointer[SiteProblem])}
 	cal, err := intake.NewCalendar(time.FixedZone("CST", 8*3600), nil, nil)
 	require.NoError(t, err)
-	o.svc = intake.NewService(intake.Config{Store: o.mem, Calendar: cal, Now: o.clock.now,
+	o.svc = intake.NewService(intake.Config{Store: outageMem{o.mem}, Calendar: cal, Now: o.clock.now,
 		Departments: []intake.Department{{ID: "fgw", Name: "市发展改革委"}, {ID: "sj", Name: "市审计局"}}})
 	o.acc = staff.New(staff.Config{Store: o.mem, Known: o.svc.Known, Issuer: "测试", Now: o.clock.now})
 	logger := slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
@@ -127,6 +129,15 @@ func newOffice(t *testing.T) *office {
 		}
 	}
 	return o
+}
+
+// outageMem is the memory store that calls a network error an outage, as
+// the SQL stores do for a refused connection.
+type outageMem struct{ *intaketest.Mem }
+
+func (outageMem) Unavailable(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne)
 }
 
 // browser is one person's browser: a cookie jar, no redirects followed.
@@ -561,4 +572,41 @@ func TestSupervisorsSeeWhyTheSiteIsNotCurrent(t *testing.T) {
 
 	o.problem.Store(nil)
 	assert.NotContains(t, zhao.get("/inbox").body, "公开网站")
+}
+
+// TestStoreOutage: with the database unreachable, an action or a note is
+// answered 503 with Retry-After, says it was not saved, gives the typed
+// text back, and logs a warning rather than an internal error; once the
+// database is back the same action goes through.
+func TestStoreOutage(t *testing.T) {
+	o := newOffice(t)
+	li := o.browser().signedIn("li")
+	page := li.get("/complaints/" + o.fgw)
+	require.Equal(t, http.StatusOK, page.status, page.body)
+	csrf := csrfOf(t, page)
+	o.mem.Fail = &net.OpError{Op: "dial", Net: "tcp", Err: errors.New("connect: connection refused")}
+
+	reply := url.Values{"csrf": {csrf}, "note": {"经核实，款项已于本周拨付，请查收。"}}
+	for _, tc := range []struct{ path, typed string }{
+		{"/complaints/" + o.fgw + "/act/reply", "经核实，款项已于本周拨付，请查收。"},
+		{"/complaints/" + o.fgw + "/notes", "已电话联系财务科"},
+	} {
+		form := url.Values{"csrf": {csrf}, "note": {tc.typed}}
+		p := li.do("POST", tc.path, form)
+		require.Equal(t, http.StatusServiceUnavailable, p.status, p.body)
+		assert.Equal(t, "30", p.hdr.Get("Retry-After"))
+		assert.Contains(t, p.body, "本次操作没有保存")
+		assert.Contains(t, p.body, tc.typed, "the typed text comes back to copy")
+		assert.NotContains(t, p.body, "connection refused")
+		assert.NotContains(t, p.body, "参考编号", "an outage is not an internal error")
+	}
+	assert.Contains(t, o.logs.String(), "complaint store unavailable")
+	assert.NotContains(t, o.logs.String(), "level=ERROR")
+
+	o.mem.Fail = nil
+	p := li.do("POST", "/complaints/"+o.fgw+"/act/reply", reply)
+	require.Equal(t, http.StatusSeeOther, p.status, p.body)
+	c, err := o.mem.Get(context.Background(), o.fgw)
+	require.NoError(t, err)
+	assert.Equal(t, intake.StatusReplied, c.Status)
 }

@@ -144,6 +144,10 @@ func (h *Handler) act(w http.ResponseWriter, r *http.Request, rq *request) {
 		return
 	}
 	status := statusOf(err)
+	if status == http.StatusServiceUnavailable {
+		h.unsaved(w, r, rq, err, a.Note)
+		return
+	}
 	if status == http.StatusNotFound || status == http.StatusInternalServerError {
 		h.fail(w, r, rq, err)
 		return
@@ -164,6 +168,10 @@ func (h *Handler) note(w http.ResponseWriter, r *http.Request, rq *request) {
 	c, err := h.opts.Complaints.AddNote(r.Context(), rq.who, r.PathValue("receipt"), text)
 	if err == nil {
 		http.Redirect(w, r, "/complaints/"+c.Receipt+"?done=note#notes", http.StatusSeeOther)
+		return
+	}
+	if statusOf(err) == http.StatusServiceUnavailable {
+		h.unsaved(w, r, rq, err, text)
 		return
 	}
 	if statusOf(err) != http.StatusBadRequest {

@@ -99,3 +99,8 @@ func ErrorFields(err error) map[string]string {
 func errNotFound() *Error {
 	return Errorf(ENOTFOUND, "未找到该投诉，请核对受理编号和查询码")
 }
+
+// outage turns a staff operation's store failure into EUNAVAILABLE when
+// the store says it is an outage, so the back office and the admin API
+// answer 503 (try again) rather than an internal error to investigate.
+func (s *Service) outage(err *error) { *err = outage(s.store, *err) }

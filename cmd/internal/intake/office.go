@@ -36,8 +36,9 @@ func (s *Service) notVisible(ctx context.Context, who Who, receipt, what string)
 // ActAs applies a staff action by who to a complaint in one transaction,
 // recorded in the history and the audit trail. A handler may only reply,
 // and only to complaints assigned to their department.
-func (s *Service) ActAs(ctx context.Context, who Who, receipt string, a Action) (*Complaint, error) {
-	receipt, err := cleanReceipt(receipt)
+func (s *Service) ActAs(ctx context.Context, who Who, receipt string, a Action) (_ *Complaint, err error) {
+	defer s.outage(&err)
+	receipt, err = cleanReceipt(receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -83,8 +84,9 @@ func actionDetail(s *Service, a Action) string {
 
 // View returns a complaint for who, with its personal data, and records
 // the view in the audit trail.
-func (s *Service) View(ctx context.Context, who Who, receipt string) (*Complaint, error) {
-	receipt, err := cleanReceipt(receipt)
+func (s *Service) View(ctx context.Context, who Who, receipt string) (_ *Complaint, err error) {
+	defer s.outage(&err)
+	receipt, err = cleanReceipt(receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -109,8 +111,9 @@ func (s *Service) View(ctx context.Context, who Who, receipt string) (*Complaint
 
 // AttachmentFor returns one attachment of a complaint for who, recording
 // the download.
-func (s *Service) AttachmentFor(ctx context.Context, who Who, receipt string, id int) (*Attachment, error) {
-	receipt, err := cleanReceipt(receipt)
+func (s *Service) AttachmentFor(ctx context.Context, who Who, receipt string, id int) (_ *Attachment, err error) {
+	defer s.outage(&err)
+	receipt, err = cleanReceipt(receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -132,8 +135,9 @@ func (s *Service) AttachmentFor(ctx context.Context, who Who, receipt string, id
 }
 
 // AddNote appends an internal note by who to a complaint.
-func (s *Service) AddNote(ctx context.Context, who Who, receipt, text string) (*Complaint, error) {
-	receipt, err := cleanReceipt(receipt)
+func (s *Service) AddNote(ctx context.Context, who Who, receipt, text string) (_ *Complaint, err error) {
+	defer s.outage(&err)
+	receipt, err = cleanReceipt(receipt)
 	if err != nil {
 		return nil, err
 	}
@@ -164,7 +168,8 @@ func (s *Service) AddNote(ctx context.Context, who Who, receipt, text string) (*
 
 // ListFor lists the complaints who may see matching f: a handler only
 // those assigned to their department; an admin none (EFORBIDDEN).
-func (s *Service) ListFor(ctx context.Context, who Who, f Filter) ([]*Complaint, error) {
+func (s *Service) ListFor(ctx context.Context, who Who, f Filter) (_ []*Complaint, err error) {
+	defer s.outage(&err)
 	switch who.Role {
 	case RoleSupervisor:
 	case RoleHandler:
@@ -180,7 +185,8 @@ func (s *Service) ListFor(ctx context.Context, who Who, f Filter) ([]*Complaint,
 
 // Export lists complaints with personal data for who (a supervisor) and
 // records the export.
-func (s *Service) Export(ctx context.Context, who Who, f Filter) ([]*Complaint, error) {
+func (s *Service) Export(ctx context.Context, who Who, f Filter) (_ []*Complaint, err error) {
+	defer s.outage(&err)
 	if who.Role != RoleSupervisor {
 		return nil, Errorf(EFORBIDDEN, "只有受理督办人员可以导出投诉")
 	}
@@ -202,7 +208,8 @@ func (s *Service) Audit(ctx context.Context, entries ...AuditEntry) error {
 }
 
 // AuditTrail returns audit entries matching f, newest first, for an admin.
-func (s *Service) AuditTrail(ctx context.Context, who Who, f AuditFilter) ([]AuditEntry, error) {
+func (s *Service) AuditTrail(ctx context.Context, who Who, f AuditFilter) (_ []AuditEntry, err error) {
+	defer s.outage(&err)
 	if who.Role != RoleAdmin {
 		return nil, Errorf(EFORBIDDEN, "只有系统管理员可以查看审计记录")
 	}

@@ -338,12 +338,14 @@ func (s *Service) Get(ctx context.Context, receipt string) (*Complaint, error) {
 	if !ValidReceipt(receipt) {
 		return nil, Errorf(ENOTFOUND, "受理编号 %q 格式不正确（应为 TS-YYYYMMDD-NNNNNN）", receipt)
 	}
-	return s.store.Get(ctx, receipt)
+	c, err := s.store.Get(ctx, receipt)
+	return c, outage(s.store, err)
 }
 
 // List returns complaints matching f, for staff.
 func (s *Service) List(ctx context.Context, f Filter) ([]*Complaint, error) {
-	return s.store.List(ctx, f)
+	cs, err := s.store.List(ctx, f)
+	return cs, outage(s.store, err)
 }
 
 // Act applies a staff action to a complaint in one transaction, as an
