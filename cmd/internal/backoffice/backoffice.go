@@ -237,6 +237,10 @@ func (h *Handler) auth(roles []intake.Role, next func(http.ResponseWriter, *http
 		}
 		sess, acct, err := h.opts.Accounts.Check(r.Context(), token)
 		if err != nil {
+			if intake.ErrorCode(err) == intake.EUNAVAILABLE {
+				h.unsaved(w, r, nil, err, "")
+				return
+			}
 			if intake.ErrorCode(err) != intake.ENOTFOUND {
 				h.internal(w, r, err)
 				return
@@ -347,8 +351,11 @@ func statusOf(err error) int {
 func (h *Handler) unsaved(w http.ResponseWriter, r *http.Request, rq *request, err error, typed string) {
 	h.log.Warn("complaint store unavailable", "method", r.Method, "path", r.URL.Path, "err", err)
 	w.Header().Set("Retry-After", strconv.Itoa(retryAfterOutage))
-	h.render(w, r, http.StatusServiceUnavailable, "error", rq, "暂时无法操作",
-		errorPage{Message: "投诉数据库暂时无法访问，本次操作没有保存，请稍后重试。", Typed: typed})
+	msg := "投诉数据库暂时无法访问，请稍后刷新页面。"
+	if r.Method == http.MethodPost {
+		msg = "投诉数据库暂时无法访问，本次操作没有保存，请稍后重试。"
+	}
+	h.render(w, r, http.StatusServiceUnavailable, "error", rq, "暂时无法操作", errorPage{Message: msg, Typed: typed})
 }
 
 // retryAfterOutage is what a 503 for a store outage tells the browser, in

@@ -81,7 +81,7 @@ func newOffice(t *testing.T) *office {
 	require.NoError(t, err)
 	o.svc = intake.NewService(intake.Config{Store: outageMem{o.mem}, Calendar: cal, Now: o.clock.now,
 		Departments: []intake.Department{{ID: "fgw", Name: "市发展改革委"}, {ID: "sj", Name: "市审计局"}}})
-	o.acc = staff.New(staff.Config{Store: o.mem, Known: o.svc.Known, Issuer: "测试", Now: o.clock.now})
+	o.acc = staff.New(staff.Config{Store: outageMem{o.mem}, Known: o.svc.Known, Issuer: "测试", Now: o.clock.now})
 	logger := slog.New(slog.NewTextHandler(o.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	h, err := New(Options{Complaints: o.svc, Accounts: o.acc, Title: "测试站", Logger: logger, LoginRate: 100, LoginBurst: 100,
 		SiteProblem: o.problem.Load})
@@ -603,7 +603,16 @@ func TestStoreOutage(t *testing.T) {
 	assert.Contains(t, o.logs.String(), "complaint store unavailable")
 	assert.NotContains(t, o.logs.String(), "level=ERROR")
 
+	// A page opened a while later (the session is touched: a write) says
+	// to refresh, and the outage signs nobody out.
+	o.clock.add(2 * time.Minute)
+	inbox := li.get("/inbox")
+	require.Equal(t, http.StatusServiceUnavailable, inbox.status, inbox.body)
+	assert.Contains(t, inbox.body, "请稍后刷新页面")
+	assert.Empty(t, inbox.hdr.Values("Set-Cookie"), "the session cookie is kept")
+
 	o.mem.Fail = nil
+	require.Equal(t, http.StatusOK, li.get("/inbox").status, "still signed in")
 	p := li.do("POST", "/complaints/"+o.fgw+"/act/reply", reply)
 	require.Equal(t, http.StatusSeeOther, p.status, p.body)
 	c, err := o.mem.Get(context.Background(), o.fgw)

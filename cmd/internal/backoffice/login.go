@@ -7,6 +7,7 @@ import (
 	"errors"
 	"net/http"
 
+	"portal/cmd/internal/intake"
 	"portal/cmd/internal/staff"
 )
 
@@ -65,6 +66,9 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 		d.Message = staff.ErrLogin.Message
 		h.render(w, r, http.StatusUnauthorized, "login", nil, "登录", d)
 		return
+	case intake.ErrorCode(err) == intake.EUNAVAILABLE:
+		h.unsaved(w, r, nil, err, "")
+		return
 	case err != nil:
 		h.internal(w, r, err)
 		return
@@ -79,6 +83,10 @@ func (h *Handler) login(w http.ResponseWriter, r *http.Request) {
 
 func (h *Handler) logout(w http.ResponseWriter, r *http.Request, rq *request) {
 	if err := h.opts.Accounts.Logout(r.Context(), rq.token, rq.who); err != nil {
+		if intake.ErrorCode(err) == intake.EUNAVAILABLE {
+			h.unsaved(w, r, rq, err, "")
+			return
+		}
 		h.internal(w, r, err)
 		return
 	}

@@ -26,9 +26,9 @@ type Unavailable interface {
 	Unavailable(err error) bool
 }
 
-// outage returns err as an EUNAVAILABLE error (still wrapping err, for the
+// Outage returns err as an EUNAVAILABLE error (still wrapping err, for the
 // log) when store says it is an outage, else err unchanged.
-func outage(store any, err error) error {
+func Outage(store any, err error) error {
 	if err == nil {
 		return nil
 	}
@@ -103,4 +103,4 @@ func errNotFound() *Error {
 // outage turns a staff operation's store failure into EUNAVAILABLE when
 // the store says it is an outage, so the back office and the admin API
 // answer 503 (try again) rather than an internal error to investigate.
-func (s *Service) outage(err *error) { *err = outage(s.store, *err) }
+func (s *Service) outage(err *error) { *err = Outage(s.store, *err) }

@@ -233,7 +233,7 @@ func (s *Service) Submit(ctx context.Context, sub Submission) (Receipt, error) {
 	}
 	c.appendEvent(Event{At: now, Actor: "public", Type: EventReceived})
 	if err := s.store.Create(ctx, c, s.cal.Date(now), now.Add(-DuplicateWindow)); err != nil {
-		return Receipt{}, outage(s.store, fmt.Errorf("store complaint: %w", err))
+		return Receipt{}, Outage(s.store, fmt.Errorf("store complaint: %w", err))
 	}
 	return Receipt{
 		Receipt: c.Receipt, QueryCode: code, Status: c.Status, DuplicateOf: c.DuplicateOf,
@@ -292,7 +292,7 @@ func (s *Service) Status(ctx context.Context, receipt, code string) (*PublicStat
 		return nil, errNotFound()
 	}
 	if err != nil {
-		return nil, outage(s.store, err)
+		return nil, Outage(s.store, err)
 	}
 	if !CheckQueryCode(code, c.QueryHash) {
 		return nil, errNotFound()
@@ -339,13 +339,13 @@ func (s *Service) Get(ctx context.Context, receipt string) (*Complaint, error) {
 		return nil, Errorf(ENOTFOUND, "受理编号 %q 格式不正确（应为 TS-YYYYMMDD-NNNNNN）", receipt)
 	}
 	c, err := s.store.Get(ctx, receipt)
-	return c, outage(s.store, err)
+	return c, Outage(s.store, err)
 }
 
 // List returns complaints matching f, for staff.
 func (s *Service) List(ctx context.Context, f Filter) ([]*Complaint, error) {
 	cs, err := s.store.List(ctx, f)
-	return cs, outage(s.store, err)
+	return cs, Outage(s.store, err)
 }
 
 // Act applies a staff action to a complaint in one transaction, as an

@@ -323,7 +323,8 @@ func lockFor(n int) time.Duration {
 // Login checks a login, password and (for supervisors and admins) TOTP
 // code from addr, and on success starts a session; it returns the cookie
 // token, which is never stored.
-func (s *Service) Login(ctx context.Context, login, password, code, addr string) (string, *intake.Session, *intake.Account, error) {
+func (s *Service) Login(ctx context.Context, login, password, code, addr string) (_ string, _ *intake.Session, _ *intake.Account, err error) {
+	defer s.outage(&err)
 	login = strings.ToLower(strings.TrimSpace(login))
 	now := s.clock()
 	fail := func(detail string) error {
@@ -429,7 +430,8 @@ var ErrNoSession = &intake.Error{Code: intake.ENOTFOUND, Message: "请先登录�
 // Check returns the session and account of a cookie token, ending it when
 // it has been idle too long or has reached its absolute limit, or when the
 // account is disabled.
-func (s *Service) Check(ctx context.Context, token string) (*intake.Session, *intake.Account, error) {
+func (s *Service) Check(ctx context.Context, token string) (_ *intake.Session, _ *intake.Account, err error) {
+	defer s.outage(&err)
 	if token == "" {
 		return nil, nil, ErrNoSession
 	}
@@ -447,6 +449,9 @@ func (s *Service) Check(ctx context.Context, token string) (*intake.Session, *in
 		return nil, nil, ErrNoSession
 	}
 	a, err := s.store.GetAccount(ctx, sess.Login)
+	if err != nil && intake.ErrorCode(err) != intake.ENOTFOUND {
+		return nil, nil, err // an outage does not sign anyone out
+	}
 	if err != nil || a.Disabled {
 		_ = s.store.DeleteSession(ctx, id)
 		return nil, nil, ErrNoSession
@@ -462,12 +467,18 @@ func (s *Service) Check(ctx context.Context, token string) (*intake.Session, *in
 }
 
 // Logout ends the session of token.
-func (s *Service) Logout(ctx context.Context, token string, who intake.Who) error {
+func (s *Service) Logout(ctx context.Context, token string, who intake.Who) (err error) {
+	defer s.outage(&err)
 	if err := s.store.DeleteSession(ctx, SessionID(token)); err != nil {
 		return err
 	}
 	return s.store.AppendAudit(ctx, intake.AuditEntry{At: s.clock(), Login: who.Login, Addr: who.Addr, Action: intake.AuditLogout})
 }
+
+// outage marks a store failure the store calls an outage as EUNAVAILABLE,
+// so the back office says "try again" instead of reporting a fault, and
+// keeps the session cookie.
+func (s *Service) outage(err *error) { *err = intake.Outage(s.store, *err) }
 
 // Sweep deletes expired sessions; serve runs it now and then.
 func (s *Service) Sweep(ctx context.Context) (int, error) {

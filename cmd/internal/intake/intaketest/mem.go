@@ -317,6 +317,9 @@ func (m *Mem) GetSession(ctx context.Context, id string) (*intake.Session, error
 func (m *Mem) TouchSession(ctx context.Context, id string, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.Fail != nil {
+		return m.Fail
+	}
 	if s, ok := m.sessions[id]; ok {
 		s.LastSeen = at
 	}
