@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -209,6 +210,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	// sections' navigation and headers), and what the planner reads for
 	// any page (feeds, sections' titles and feed links, the page size).
 	global := pl.globalDeps(keys, furniture)
+	alts := &alternates{th: th}
 	err = parallel(ctx, len(pl.jobs), func(i int) error {
 		j := pl.jobs[i]
 		var deps fingerprint.Sum
@@ -230,6 +232,11 @@ func renderStage(ctx context.Context, r *Result) error {
 		page.Nav, page.Header = navs[key], headers[key]
 		prog.tick()
 		k := keys.page(j.layout, page, furniture[key], data)
+		ah, err := alts.html(page.Alternates)
+		if err != nil {
+			return fmt.Errorf("%s: %w", j.file, err)
+		}
+		page.AlternatesHTML = ah
 		if live, hash, ok := o.liveKey(j.file); ok && live == k {
 			// Its inputs have not changed since the live version: the
 			// live file is the page, as it would be rendered again.
@@ -239,8 +246,14 @@ func renderStage(ctx context.Context, r *Result) error {
 		buf := bufs.Get().(*bytes.Buffer)
 		defer bufs.Put(buf)
 		buf.Reset()
-		if err := th.Render(buf, j.layout, page, sv, data); err != nil {
-			return fmt.Errorf("%s: %w", j.file, err)
+		var rerr error
+		// Labelled so a CPU profile (PORTAL_CPUPROFILE) splits rendering
+		// by layout: pprof -tagfocus layout=list.
+		pprof.Do(ctx, pprof.Labels("layout", j.layout), func(context.Context) {
+			rerr = th.Render(buf, j.layout, page, sv, data)
+		})
+		if rerr != nil {
+			return fmt.Errorf("%s: %w", j.file, rerr)
 		}
 		return o.place(j.file, fileState{Key: k, Hash: fingerprint.Bytes(buf.Bytes()), Deps: deps}, buf.Bytes())
 	})
@@ -501,4 +514,42 @@ func (p *progress) done() {
 	if p.w != nil {
 		fmt.Fprintf(p.w, "\r生成页面 %d/%d\n", p.n.Load(), p.total)
 	}
+}
+
+// alternates renders the alternates.html partial once per distinct set of
+// feed links: the pages of a section share one set, so the partial runs a
+// few dozen times a build instead of once a page.
+type alternates struct {
+	th   *theme.Theme
+	seen sync.Map // key of the links → template.HTML
+}
+
+func (a *alternates) html(links []theme.Link) (template.HTML, error) {
+	if len(links) == 0 {
+		return "", nil
+	}
+	// Every field the partial may show, each with its length, so two
+	// different sets never share a key.
+	b := make([]byte, 0, 512)
+	for _, l := range links {
+		for _, f := range [...]string{l.Label, l.Name, l.URL, l.Type, l.Note} {
+			b = strconv.AppendInt(b, int64(len(f)), 10)
+			b = append(b, ':')
+			b = append(b, f...)
+		}
+		b = strconv.AppendInt(b, int64(l.Count), 10)
+		b = strconv.AppendBool(b, l.HasCount)
+		b = strconv.AppendBool(b, l.Current)
+		b = append(b, ';')
+	}
+	if h, ok := a.seen.Load(string(b)); ok {
+		return h.(template.HTML), nil
+	}
+	key := string(b)
+	h, err := a.th.Partial("alternates.html", links)
+	if err != nil {
+		return "", err
+	}
+	a.seen.Store(key, h)
+	return h, nil
 }

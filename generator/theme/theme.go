@@ -68,9 +68,13 @@ type Page struct {
 	Section     string // the column (栏目) name: meta ColumnName and the breadcrumb
 	SectionURL  string
 	Alternates  []Link // feed links for <link rel="alternate">
-	Meta        []Meta // extra meta tags (ArticleTitle, PubDate, ContentSource …)
-	Example     bool   // show the 示例 badge
-	NoIndex     bool   // robots noindex (stop-notice and error pages)
+	// AlternatesHTML is the rendered alternates.html for Alternates, when
+	// the generator has it (one rendering per distinct set, shared by the
+	// pages of a section); baseof.html renders the partial when it is empty.
+	AlternatesHTML template.HTML `fingerprint:"-"`
+	Meta           []Meta        // extra meta tags (ArticleTitle, PubDate, ContentSource …)
+	Example        bool          // show the 示例 badge
+	NoIndex        bool          // robots noindex (stop-notice and error pages)
 	// Header is the rendered header.html for the page's section, shared by
 	// every page of the section.
 	Header template.HTML
