@@ -61,6 +61,7 @@ type output struct {
 	cur     *manifest // the live version's (nil: none, or unknown)
 	next    manifest
 	nextDir string
+	fresh   bool // nextDir was made empty by this build, not reused
 
 	mu    sync.Mutex
 	seen  map[string]bool
@@ -172,6 +173,8 @@ func openOutput(out string, known *manifests) (*output, error) {
 		}
 	} else if err := os.Mkdir(o.nextDir, 0o755); err != nil {
 		return nil, fmt.Errorf("output: %w", err)
+	} else {
+		o.fresh = true
 	}
 	ok = true
 	return o, nil
@@ -288,8 +291,14 @@ func (o *output) place(name string, st fileState, data []byte) error {
 	if err := o.mkdir(filepath.Dir(full)); err != nil {
 		return err
 	}
-	tmp := full + ".portal-tmp"
-	os.Remove(tmp) // left by a build that died here
+	// A folder this build created has never been live and holds nothing
+	// it did not place, so no reader can have a file of it open: its files
+	// are written in place. A reused folder's are replaced by rename.
+	tmp := full
+	if !o.fresh {
+		tmp = full + ".portal-tmp"
+		os.Remove(tmp) // left by a build that died here
+	}
 	linked := false
 	if o.cur != nil {
 		if f, ok := o.cur.Files[name]; ok && f.Hash == hash {
@@ -304,9 +313,11 @@ func (o *output) place(name string, st fileState, data []byte) error {
 			return fmt.Errorf("output: %w", err)
 		}
 	}
-	if err := os.Rename(tmp, full); err != nil {
-		os.Remove(tmp)
-		return fmt.Errorf("output: %w", err)
+	if tmp != full {
+		if err := os.Rename(tmp, full); err != nil {
+			os.Remove(tmp)
+			return fmt.Errorf("output: %w", err)
+		}
 	}
 	if linked {
 		o.linked.Add(1)
