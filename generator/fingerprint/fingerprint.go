@@ -103,16 +103,102 @@ func Of(vs ...any) Sum {
 
 // Add hashes v into h.
 func (h *Hasher) Add(v any) {
-	if v == nil {
+	// The types page keys and deps add most often are hashed without
+	// reflection, into the same bytes the walk would give them: a rebuild
+	// adds them hundreds of thousands of times.
+	switch x := v.(type) {
+	case nil:
 		h.byte(0)
+		return
+	case Sum:
+		h.WriteString(sumTypeName)
+		h.uint(uint64(len(x)))
+		for _, b := range x {
+			h.uint(uint64(b))
+		}
+		return
+	case string:
+		h.WriteString(stringTypeName)
+		h.WriteString(x)
+		return
+	case bool:
+		h.WriteString(boolTypeName)
+		h.bool(x)
+		return
+	case int:
+		h.WriteString(intTypeName)
+		h.uint(uint64(x))
+		return
+	case []string:
+		h.WriteString(stringsTypeName)
+		if h.sliceHead(x == nil, len(x)) {
+			for _, s := range x {
+				h.WriteString(s)
+			}
+		}
+		return
+	case []int:
+		h.WriteString(intsTypeName)
+		if h.sliceHead(x == nil, len(x)) {
+			for _, n := range x {
+				h.uint(uint64(n))
+			}
+		}
 		return
 	}
 	rv := reflect.ValueOf(v)
-	h.typeName(rv.Type())
+	t := rv.Type()
+	h.typeName(t)
+	// A struct that carries its sum is hashed as the sum: no copy needed.
+	if t.Kind() == reflect.Struct {
+		if info := structOf(t); info.sum >= 0 {
+			if sum := sumField(rv.Field(info.sum)); !sum.IsZero() {
+				h.sum(sum)
+				return
+			}
+		}
+	}
 	// An addressable copy, so unexported time fields can be read.
-	cp := reflect.New(rv.Type()).Elem()
+	cp := reflect.New(t).Elem()
 	cp.Set(rv)
 	h.walk(cp, 0)
+}
+
+// The names of the types Add hashes without reflection.
+var (
+	sumTypeName     = typeString(reflect.TypeFor[Sum]())
+	stringTypeName  = typeString(reflect.TypeFor[string]())
+	boolTypeName    = typeString(reflect.TypeFor[bool]())
+	intTypeName     = typeString(reflect.TypeFor[int]())
+	stringsTypeName = typeString(reflect.TypeFor[[]string]())
+	intsTypeName    = typeString(reflect.TypeFor[[]int]())
+)
+
+// sliceHead writes what the walk writes before a slice's elements (nil, or
+// its length), and reports whether the elements follow.
+func (h *Hasher) sliceHead(isNil bool, n int) bool {
+	if isNil {
+		h.byte(0)
+		return false
+	}
+	h.byte(1)
+	h.uint(uint64(n))
+	return true
+}
+
+func (h *Hasher) bool(b bool) {
+	if b {
+		h.byte(1)
+	} else {
+		h.byte(0)
+	}
+}
+
+// sum writes a struct's own sum, which stands for its fields.
+func (h *Hasher) sum(s Sum) {
+	h.byte(0xff)
+	h.buf = append(h.buf, s[:]...)
+	h.maybeFlush()
 }
 
 // WriteString adds s, length-prefixed, so "ab","c" and "a","bc" differ.
@@ -244,11 +330,7 @@ func (h *Hasher) walk(v reflect.Value, depth int) {
 	}
 	switch v.Kind() {
 	case reflect.Bool:
-		if v.Bool() {
-			h.byte(1)
-		} else {
-			h.byte(0)
-		}
+		h.bool(v.Bool())
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		h.uint(uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Uintptr:
@@ -311,9 +393,7 @@ func (h *Hasher) walk(v reflect.Value, depth int) {
 		info := structOf(v.Type())
 		if info.sum >= 0 {
 			if sum := sumField(v.Field(info.sum)); !sum.IsZero() {
-				h.byte(0xff)
-				h.buf = append(h.buf, sum[:]...)
-				h.maybeFlush()
+				h.sum(sum)
 				return
 			}
 		}

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -125,4 +126,49 @@ func TestFileIsBytes(t *testing.T) {
 	assert.Equal(t, Bytes(b), got)
 	_, err = File(p + "-missing")
 	assert.Error(t, err)
+}
+
+// TestAddFastPaths: the types Add hashes without reflection hash as the
+// walk hashes them (reached through an interface, the walk writes the
+// type's name and then the value, as Add does), so no sum changes with
+// the path a value takes.
+func TestAddFastPaths(t *testing.T) {
+	var nilStrings []string
+	var nilInts []int
+	summed := row{Title: "甲", sum: String("x")}
+	tests := []struct {
+		name string
+		v    any
+	}{
+		{"a sum", String("承诺")},
+		{"the zero sum", Sum{}},
+		{"a string", "双公示"},
+		{"an empty string", ""},
+		{"a long string", string(make([]byte, 5000))},
+		{"true", true},
+		{"false", false},
+		{"an int", 12345},
+		{"a negative int", -7},
+		{"strings", []string{"a", "", "乙"}},
+		{"no strings", []string{}},
+		{"nil strings", nilStrings},
+		{"ints", []int{1, 200, -3}},
+		{"nil ints", nilInts},
+		{"a struct with its sum", summed},
+		{"a struct without", row{Title: "乙"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// []any{v}: its type's name, the slice's head, the interface's
+			// mark, then what Add writes (the type's name and the value by
+			// the walk).
+			h := New()
+			h.WriteString(typeString(reflect.TypeFor[[]any]()))
+			h.byte(1)
+			h.uint(1)
+			h.byte(1)
+			h.Add(tt.v)
+			assert.Equal(t, Of([]any{tt.v}), h.Sum())
+		})
+	}
 }

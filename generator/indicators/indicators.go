@@ -86,9 +86,13 @@ type Period struct {
 	// Closed is set once the period's last day is before the build date; its
 	// figures no longer change.
 	Closed bool
-	Prev   *Period // the period before, of the same kind (nil for the first)
-	Rows   []*Row  // every body, registry order
-	byID   map[string]*Row
+	// Prev is the period before, of the same kind (nil for the first). A
+	// fingerprint of the report leaves it out: it is the period before in
+	// Years or Quarters, which the fingerprint has (and following it from
+	// every period would hash the earlier ones again and again).
+	Prev *Period         `fingerprint:"-"`
+	Rows []*Row          // every body, registry order
+	byID map[string]*Row `fingerprint:"-"` // Rows by body id
 }
 
 // Row returns the row of the body id, or nil.
@@ -113,7 +117,9 @@ type Row struct {
 	GradeLimited bool
 	OpenRecords  int // records open at AsOf (for the grade limit)
 	Rank         int // among Ranked, Scored rows of the same level; 0 = none
-	Prev         *Row
+	// Prev is the body's row in the period before (left out of a
+	// fingerprint, as Period.Prev is: the report has it there).
+	Prev *Row `fingerprint:"-"`
 }
 
 // Value is one indicator's figure for one body in one period.
