@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"portal/generator/chart"
+	"portal/generator/fingerprint"
 	"portal/generator/indicators"
 	"portal/generator/model"
 	"portal/generator/theme"
@@ -343,6 +344,11 @@ func (pl *planner) indicatorPages() {
 		return
 	}
 	all := append(append([]*indicators.Period{}, rep.Years...), rep.Quarters...)
+	// Every figures page is made from the report and the registry alone
+	// (which page it is follows from its file, which its deps have): one
+	// key for them all, computed once, keeps them unmade and unkeyed
+	// while an edit moves no figure.
+	deps := sync.OnceValue(pl.figuresDeps)
 	pl.add("/indicators/", "indicators/index.html", "indicators", true, func() (*theme.Page, any) {
 		d := pl.scoreboard(def, "")
 		d.Landing = true
@@ -352,6 +358,7 @@ func (pl *planner) indicatorPages() {
 		p.Alternates = append(pl.indicatorFeedLinks(), p.Alternates...)
 		return p, d
 	})
+	pl.depend(deps)
 	for _, per := range all {
 		for _, key := range rep.SortKeys() {
 			u := indicatorsSortURL(per, key)
@@ -367,6 +374,7 @@ func (pl *planner) indicatorPages() {
 				p.Alternates = append(pl.indicatorFeedLinks(), p.Alternates...)
 				return p, d
 			})
+			pl.depend(deps)
 		}
 		for _, row := range per.Rows {
 			if !hasRecords(row) {
@@ -380,6 +388,7 @@ func (pl *planner) indicatorPages() {
 				p.Section, p.SectionURL = indicatorsSection, "/indicators/"
 				return p, d
 			})
+			pl.depend(deps)
 		}
 	}
 	pl.add(indicatorsMethodURL, "indicators/method/index.html", "indicators-method", true, func() (*theme.Page, any) {
@@ -388,6 +397,21 @@ func (pl *planner) indicatorPages() {
 		p.Description = "政务诚信正反向评价的指标、计算公式、权重、扣分标准和等次划分。"
 		return p, pl.methodPage()
 	})
+	pl.depend(deps)
+}
+
+// figuresDeps is what the figures pages are made from besides globalDeps
+// (the registry is in .Site there): the whole report (the build date, the
+// settings, every period's rows, values and the records behind them) and
+// which bodies have disclosures (a body's page links to their list).
+func (pl *planner) figuresDeps() fingerprint.Sum {
+	h := fingerprint.New()
+	h.Add(pl.rep)
+	for _, d := range pl.site.Departments {
+		h.WriteString(d.ID)
+		h.Add(len(pl.ix.byDept[d.ID][model.KindDisclosure]) > 0)
+	}
+	return h.Sum()
 }
 
 // hasRecords reports whether any record counts for row: a body with none
