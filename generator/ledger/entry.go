@@ -112,6 +112,19 @@ func ParseEntry(line []byte, public bool) (*Entry, error) {
 	if len(line) > MaxLine {
 		return nil, fmt.Errorf("line of %d bytes (at most %d)", len(line), MaxLine)
 	}
+	if e, ok := decodeCanonical(string(line)); ok {
+		// Encode's own encoding of e (and so valid UTF-8): only the
+		// fields remain to be checked.
+		if err := e.check(public); err != nil {
+			return nil, err
+		}
+		return e, nil
+	}
+	return parseEntryJSON(line, public)
+}
+
+// parseEntryJSON is ParseEntry by encoding/json, for any line.
+func parseEntryJSON(line []byte, public bool) (*Entry, error) {
 	if !utf8.Valid(line) {
 		return nil, errors.New("not valid UTF-8")
 	}
