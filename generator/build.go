@@ -100,7 +100,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	if r.ledger != nil {
 		r.ledger.th = th
 	}
-	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now, ledger: r.ledger}
+	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now, ledger: r.ledger, th: th}
 	pl.plan()
 	pl.furniture(sv, r.extra)
 	groups := feedDirectory(site, entries, now)
@@ -221,7 +221,9 @@ func renderStage(ctx context.Context, r *Result) error {
 				return err
 			}
 		}
-		page, data := j.make()
+		var page *theme.Page
+		var data any
+		pprof.Do(ctx, pprof.Labels("layout", j.layout), func(context.Context) { page, data = j.make() })
 		key := page.SectionURL
 		if page.Path == "/" {
 			key = "/"

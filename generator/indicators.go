@@ -110,6 +110,11 @@ type IndicatorRow struct {
 	Penalties []IndicatorCell // the deductions that took points
 	Penalty   string          // total points taken, e.g. 15
 	Extra     *IndicatorCell  // the sort key's figure when it is not a column
+	// Head and Tail are the rendered ind-row-head.html and ind-row-tail.html
+	// of the line: everything but its rank and Extra, which are the same on
+	// every sort of the period, so each is rendered once per body and period
+	// instead of once per sort. Empty: the layout renders the partials.
+	Head, Tail template.HTML `fingerprint:"-"`
 }
 
 // IndicatorTable is one level's ranking.
@@ -533,11 +538,25 @@ func (pl *planner) scoreboard(per *indicators.Period, key string) *IndicatorsDat
 					r.Extra = &c
 				}
 			}
+			r.Head, r.Tail = pl.rowHTML(per, &r)
 			t.Rows = append(t.Rows, r)
 		}
 		d.Tables = append(d.Tables, t)
 	}
 	return d
+}
+
+// rowHTML returns the rendered head and tail of r, a line of period per's
+// scoreboard, rendering them on first use (see fragment).
+func (pl *planner) rowHTML(per *indicators.Period, r *IndicatorRow) (head, tail template.HTML) {
+	key := per.Key + "\x00" + r.DeptURL
+	if h, ok := pl.rowMemo.Load(key); ok {
+		h := h.(*[2]template.HTML)
+		return h[0], h[1]
+	}
+	h := &[2]template.HTML{pl.fragment("ind-row-head.html", r), pl.fragment("ind-row-tail.html", r)}
+	pl.rowMemo.Store(key, h)
+	return h[0], h[1]
 }
 
 // bodyPage builds one body's page for a period.

@@ -51,7 +51,24 @@ type planner struct {
 
 	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
 	trendMemo      sync.Map                    // department id → its trend charts, drawn once (trends)
+	rowMemo        sync.Map                    // period and department → a scoreboard line's head and tail (rowHTML)
+	th             *theme.Theme                // renders fragments shared by many pages; nil: the layouts render them
 	ledger         *ledgerRun                  // the publication log; nil when the site keeps none
+}
+
+// fragment renders the partial name with data for a piece of markup that
+// many pages show alike (a list's filters on each of its pages). On a
+// template error it returns nothing: the layout then renders the partial
+// itself and reports the error with the page.
+func (pl *planner) fragment(name string, data any) template.HTML {
+	if pl.th == nil {
+		return ""
+	}
+	h, err := pl.th.Partial(name, data)
+	if err != nil {
+		return ""
+	}
+	return h
 }
 
 func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
@@ -258,9 +275,11 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 	// The filters are the same on every page of the list: made once.
 	var groups func() []theme.FilterGroup
 	var groupsKey func() fingerprint.Sum
+	var groupsHTML func() template.HTML
 	if filters != nil {
 		groups = sync.OnceValue(func() []theme.FilterGroup { return filters(base) })
 		groupsKey = sync.OnceValue(func() fingerprint.Sum { return fingerprint.Of(groups()) })
+		groupsHTML = sync.OnceValue(func() template.HTML { return pl.fragment("filters.html", groups()) })
 	}
 	for n := 1; n <= pages; n++ {
 		n := n
@@ -284,7 +303,7 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 				d.Items = append(d.Items, it.view)
 			}
 			if groups != nil {
-				d.Filters = groups()
+				d.Filters, d.FiltersHTML = groups(), groupsHTML()
 			}
 			if intro && n == 1 {
 				d.Intro = pl.ix.intros[kind]

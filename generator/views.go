@@ -72,10 +72,13 @@ type Item struct {
 type ListData struct {
 	Intro   template.HTML
 	Filters []theme.FilterGroup
-	FeedURL string
-	Feeds   []theme.Link // the section's feeds, one per format
-	Items   []Item
-	Pager   *theme.Pager
+	// FiltersHTML is the rendered filters.html for Filters, the same on
+	// every page of the list, so rendered once; empty: the layout renders it.
+	FiltersHTML template.HTML `fingerprint:"-"`
+	FeedURL     string
+	Feeds       []theme.Link // the section's feeds, one per format
+	Items       []Item
+	Pager       *theme.Pager
 }
 
 // HomeData is the home layout's .Data.
