@@ -3,7 +3,8 @@
 // content file and polls the page until it shows the word (served) and
 // /api/search until the word finds the page (searchable), both timed from
 // the moment the file is saved. It prints each edit's two times and their
-// medians and maxima.
+// medians, 90th percentiles and maxima, and (where /proc shows serve's
+// build worker) the worker's CPU time per edit, from one save to the next.
 //
 // -same-size makes each edit replace the last one's word with one of the
 // same length and set the file's modification time back (an editor that
@@ -174,7 +175,7 @@ func main() {
 		}
 		return s, found
 	}
-	var served, searchable []time.Duration
+	var served, searchable, cpu []time.Duration
 	if *interval > 0 {
 		// Edits every interval, whatever is building; then the last one
 		// must be live (with -same-size only the last word is on the page).
@@ -199,15 +200,79 @@ func main() {
 		}
 		return
 	}
+	// The build worker's CPU time (user + system) from one save to the
+	// next, when /proc shows it: steadier than wall times on a shared
+	// machine.
+	worker := workerPID(cmd.Process.Pid)
 	for i := range *n {
+		before, cpuOK := cpuTime(worker)
 		save(i)
 		s, found := await(i, time.Now())
 		served, searchable = append(served, s), append(searchable, found)
-		fmt.Printf("edit %d: served after %4d ms, searchable after %4d ms\n", i, s.Milliseconds(), found.Milliseconds())
 		time.Sleep(*pause)
+		line := fmt.Sprintf("edit %d: served after %4d ms, searchable after %4d ms", i, s.Milliseconds(), found.Milliseconds())
+		if after, ok := cpuTime(worker); ok && cpuOK {
+			cpu = append(cpu, after-before)
+			line += fmt.Sprintf(", worker CPU %4d ms", (after - before).Milliseconds())
+		}
+		fmt.Println(line)
 	}
-	fmt.Printf("served:     median %d ms, max %d ms (%d edits)\n", median(served).Milliseconds(), slices.Max(served).Milliseconds(), len(served))
-	fmt.Printf("searchable: median %d ms, max %d ms\n", median(searchable).Milliseconds(), slices.Max(searchable).Milliseconds())
+	fmt.Printf("served:     median %d ms, p90 %d ms, max %d ms (%d edits)\n", median(served).Milliseconds(), p90(served).Milliseconds(), slices.Max(served).Milliseconds(), len(served))
+	fmt.Printf("searchable: median %d ms, p90 %d ms, max %d ms\n", median(searchable).Milliseconds(), p90(searchable).Milliseconds(), slices.Max(searchable).Milliseconds())
+	if len(cpu) > 0 {
+		fmt.Printf("worker CPU: median %d ms, p90 %d ms, max %d ms per edit (user + system)\n", median(cpu).Milliseconds(), p90(cpu).Milliseconds(), slices.Max(cpu).Milliseconds())
+	}
+}
+
+// workerPID returns serve's build worker (its child process), or 0.
+func workerPID(serve int) int {
+	dirs, _ := os.ReadDir("/proc")
+	for _, d := range dirs {
+		var pid int
+		if _, err := fmt.Sscan(d.Name(), &pid); err != nil {
+			continue
+		}
+		if f := statFields(pid); len(f) > 1 && f[1] == fmt.Sprint(serve) {
+			return pid
+		}
+	}
+	return 0
+}
+
+// statFields returns /proc/PID/stat's fields after the command name (the
+// first is the state, the second the parent's pid), or nil.
+func statFields(pid int) []string {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return nil
+	}
+	// The command name, in parentheses, may hold spaces.
+	rest := string(b)
+	if i := strings.LastIndexByte(rest, ')'); i >= 0 {
+		rest = rest[i+1:]
+	}
+	return strings.Fields(rest)
+}
+
+// cpuTime returns the user + system time pid has used (/proc/PID/stat,
+// in clock ticks of 10 ms).
+func cpuTime(pid int) (time.Duration, bool) {
+	if pid == 0 {
+		return 0, false
+	}
+	// utime and stime are fields 14 and 15 of the whole line.
+	f := statFields(pid)
+	if len(f) < 13 {
+		return 0, false
+	}
+	var user, sys int64
+	if _, err := fmt.Sscan(f[11], &user); err != nil {
+		return 0, false
+	}
+	if _, err := fmt.Sscan(f[12], &sys); err != nil {
+		return 0, false
+	}
+	return time.Duration(user+sys) * 10 * time.Millisecond, true
 }
 
 func until(limit, every time.Duration, ok func() bool) bool {
@@ -232,6 +297,13 @@ func median(d []time.Duration) time.Duration {
 	s := slices.Clone(d)
 	slices.Sort(s)
 	return s[len(s)/2]
+}
+
+// p90 is the 90th percentile (nearest rank).
+func p90(d []time.Duration) time.Duration {
+	s := slices.Clone(d)
+	slices.Sort(s)
+	return s[(len(s)*9+9)/10-1]
 }
 
 // stopServe stops the serve this run started, once it has started.
