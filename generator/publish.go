@@ -402,16 +402,35 @@ func (o *output) removeStale() (int, error) {
 	return len(stale), errors.Join(errs...)
 }
 
-// publish saves the next version's manifest and points the link at it, in
-// one rename. It returns the folders that can now be removed.
+// publish points the link at the next version, in one rename, and then
+// saves the version's manifest. It returns the folders that can now be
+// removed.
+//
+// The manifest follows the swap so that the new site is live without
+// waiting for the encoding (a serve rebuild's edit is served that much
+// sooner): until the manifest is saved the live version is unknown to a
+// build in another process, which then renders every page rather than
+// trust a folder it cannot describe, as it does after a crash. The lock
+// on the versions folder is held until after the save, so no other build
+// opens the output in between.
 func (o *output) publish() ([]string, error) {
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&o.next); err != nil {
-		return nil, fmt.Errorf("output: %w", err)
-	}
-	if err := atomicfile.Write(manifestPath(o.root, o.next.Version), buf.Bytes(), 0o600, false); err != nil {
+	trash, err := o.swap()
+	if err != nil {
 		return nil, err
 	}
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(&o.next); err != nil {
+		return trash, fmt.Errorf("output: version %d is live but its manifest was not saved: %w", o.next.Version, err)
+	}
+	if err := atomicfile.Write(manifestPath(o.root, o.next.Version), buf.Bytes(), 0o600, false); err != nil {
+		return trash, fmt.Errorf("output: version %d is live but its manifest was not saved: %w", o.next.Version, err)
+	}
+	return trash, nil
+}
+
+// swap points the link at the next version in one rename and returns the
+// folders that can be removed once it is live.
+func (o *output) swap() ([]string, error) {
 	rel, err := filepath.Rel(filepath.Dir(o.link), o.nextDir)
 	if err != nil {
 		return nil, err
