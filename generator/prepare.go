@@ -12,7 +12,6 @@ import (
 
 	"portal/generator/fingerprint"
 	"portal/generator/loader"
-	"portal/generator/markdown"
 	"portal/generator/model"
 	"portal/generator/theme"
 )
@@ -67,17 +66,22 @@ func (it *item) recordKey() any {
 // loaded through, or nil when records may differ from what their files say
 // (a site built in Go, a stage that corrects records after loading): then
 // each key is the record itself, hashed whole.
+//
+// The items are keyed on every core: a serve rebuild keys all of them, and
+// alone this was 20 ms of each edit's wait at 10,000 pages.
 func (ix *index) keyRecords(files *loader.Cache) {
-	for _, it := range ix.items {
+	_ = parallel(context.Background(), len(ix.items), func(i int) error {
+		it := ix.items[i]
 		it.key = it.record()
 		if files == nil || it.common.Source.File == "" {
-			continue
+			return nil
 		}
 		if k, ok := files.Key(it.common.Source.File); ok {
 			src := it.common.Source
 			it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, it.derived())
 		}
-	}
+		return nil
+	})
 }
 
 // derived is what model.Site.Derive set on the item's record as of the
@@ -222,7 +226,7 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 			if src == "" && it.d != nil {
 				src = it.d.Content
 			}
-			it.summary = markdown.Summary(src, summaryRunes)
+			it.summary = c.summary(src)
 		}
 		it.view = ix.itemView(it)
 		it.view.Row, it.view.sum, err = c.row(th, it.view)

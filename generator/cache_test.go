@@ -1,0 +1,46 @@
+package generator
+
+import (
+	"sync"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+// TestMemo: a value is computed once while runs keep using it, found again
+// in the run after the one that computed it, and forgotten once a whole run
+// went by without it.
+func TestMemo(t *testing.T) {
+	var mu sync.Mutex
+	var m memo[int]
+	calls := map[string]int{}
+	f := func(s string) int { calls[s]++; return len(s) }
+	tests := []struct {
+		name    string
+		runs    []string // strings looked up, one run each ("" = none)
+		s       string
+		want    int
+		compute int // how many times f ran for s in all
+	}{
+		{"the same run", []string{"甲"}, "甲", 3, 1},
+		{"the next run", []string{"甲", ""}, "甲", 3, 1},
+		{"used in every run", []string{"甲", "甲", "甲"}, "甲", 3, 1},
+		{"a run without it", []string{"甲", "", ""}, "甲", 3, 2},
+		{"another string", []string{"甲"}, "乙乙", 6, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, calls = memo[int]{}, map[string]int{}
+			for i, s := range tt.runs {
+				if i > 0 {
+					m.next()
+				}
+				if s != "" {
+					assert.Equal(t, len(s), m.get(&mu, s, f))
+				}
+			}
+			assert.Equal(t, tt.want, m.get(&mu, tt.s, f))
+			assert.Equal(t, tt.compute, calls[tt.s])
+		})
+	}
+}
