@@ -403,6 +403,9 @@ func (pl *planner) indicatorPages() {
 		return p, pl.methodPage()
 	})
 	pl.depend(deps)
+	// Worked out beside the rest of the plan (it reads only the report
+	// and the index), so the render loop need not wait for it.
+	go deps()
 }
 
 // figuresDeps is what the figures pages are made from besides globalDeps
