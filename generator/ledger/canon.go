@@ -313,9 +313,6 @@ func NormText(s string) string {
 	if isNormal(s) {
 		return s
 	}
-	if !utf8.ValidString(s) {
-		s = strings.ToValidUTF8(s, "\uFFFD")
-	}
 	b := make([]byte, 0, len(s))
 	pendingSpace, pendingLine := false, false
 	for i := 0; i < len(s); {
@@ -340,6 +337,11 @@ func NormText(s string) string {
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			// Invalid UTF-8 (rare): each run of bad bytes is one U+FFFD,
+			// a visible character.
+			return NormText(strings.ToValidUTF8(s, "\uFFFD"))
+		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
 			if len(b) > 0 {
@@ -356,9 +358,9 @@ func NormText(s string) string {
 	return unsafeString(b) // b is not used again
 }
 
-// visibleAt returns the length of the character at s[i] when it is
-// visible — neither a space, a line break nor a control character — and 0
-// when it is not. s is valid UTF-8.
+// visibleAt returns the length of the character at s[i] when it is valid
+// UTF-8 and visible — neither a space, a line break nor a control
+// character — and 0 when it is not.
 func visibleAt(s string, i int) int {
 	c := s[i]
 	switch {
@@ -367,20 +369,26 @@ func visibleAt(s string, i int) int {
 			return 1
 		}
 		return 0
+	case c >= 0xe4 && c != 0xed && c < 0xf0:
+		// Most of Chinese text (U+4000–U+FFFF but the surrogates' lead
+		// byte): valid when both continuation bytes are, never a space.
+		if i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			return 3
+		}
+		return 0
+	}
+	r, size := utf8.DecodeRuneInString(s[i:])
+	switch {
+	case r == utf8.RuneError && size == 1:
+		return 0
 	case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
 		// The only lead bytes of spaces and controls beyond ASCII
 		// (U+0080–U+00BF, U+1680, U+2000–U+206F, U+3000).
-		r, size := utf8.DecodeRuneInString(s[i:])
 		if unicode.IsSpace(r) || unicode.Is(unicode.Cc, r) || r == 0x2028 || r == 0x2029 {
 			return 0
 		}
-		return size
-	case c >= 0xf0:
-		return 4
-	case c >= 0xe0:
-		return 3
 	}
-	return 2
+	return size
 }
 
 // isNormal reports whether s is already what NormText returns, so the
@@ -391,21 +399,24 @@ func isNormal(s string) bool {
 	}
 	boundary := true // at the start, or after a space or a line break
 	for i := 0; i < len(s); {
-		r, size := rune(s[i]), 1
-		if r >= utf8.RuneSelf {
-			r, size = utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && size == 1 {
+		c := s[i]
+		if c >= utf8.RuneSelf {
+			size := visibleAt(s, i) // invalid, a space or a control: 0
+			if size == 0 {
 				return false
 			}
+			i += size
+			boundary = false
+			continue
 		}
-		i += size
+		i++
 		switch {
-		case r == '\n' || r == ' ':
+		case c == '\n' || c == ' ':
 			if boundary {
 				return false
 			}
 			boundary = true
-		case r < 0x20 || r == 0x7f || unicode.IsSpace(r) || unicode.Is(unicode.Cc, r):
+		case c < 0x20 || c == 0x7f:
 			return false
 		default:
 			boundary = false

@@ -226,3 +226,28 @@ func FuzzWriteEscaped(f *testing.F) {
 		}
 	})
 }
+
+// FuzzRunePrefix holds runePrefix to counting runes as range does.
+func FuzzRunePrefix(f *testing.F) {
+	for _, s := range []string{"", "企业开办", "a\xe4\xb8", "\xed\xa0\x80x", "\xe0\x80\x80", "😀é中\xff"} {
+		f.Add(s, 2)
+	}
+	f.Fuzz(func(t *testing.T, s string, n int) {
+		if n < 0 {
+			return
+		}
+		want, k := len(s), 0
+		for i := range s {
+			if k == n {
+				want = i
+				break
+			}
+			k++
+		}
+		ok := k == n || utf8.RuneCountInString(s) >= n
+		got, gotOK := runePrefix(s, n)
+		if got != want || gotOK != ok {
+			t.Fatalf("runePrefix(%q, %d) = %d, %v; want %d, %v", s, n, got, gotOK, want, ok)
+		}
+	})
+}

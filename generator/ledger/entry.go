@@ -293,8 +293,13 @@ func ApplyOps(old string, ops []string) (string, error) {
 func runePrefix(s string, n int) (int, bool) {
 	i := 0
 	for ; n > 0 && i < len(s); n-- {
-		if s[i] < utf8.RuneSelf {
+		c := s[i]
+		if c < utf8.RuneSelf {
 			i++
+			continue
+		}
+		if c >= 0xe4 && c != 0xed && c < 0xf0 && i+2 < len(s) && s[i+1]&0xc0 == 0x80 && s[i+2]&0xc0 == 0x80 {
+			i += 3 // a valid three-byte character (most of Chinese), without decoding it
 			continue
 		}
 		_, size := utf8.DecodeRuneInString(s[i:])
