@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"golang.org/x/net/html"
@@ -288,7 +289,48 @@ func short(s string) string {
 	return string([]rune(s)[:60]) + "…"
 }
 
-func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+// oneLine joins the words of s (split at Unicode white space) with one
+// space.
+func oneLine(s string) string {
+	if isOneLine(s) {
+		return s // most texts are: no copy
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// isOneLine reports whether oneLine(s) is s: no white space but single
+// spaces between words.
+func isOneLine(s string) bool {
+	space := true // at the start, or after a space
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == ' ':
+			if space {
+				return false
+			}
+			space = true
+			i++
+			continue
+		case c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			return false
+		case c == 0xc2 || c == 0xe1 || c == 0xe2 || c == 0xe3:
+			// The only lead bytes of white space beyond ASCII (U+0085,
+			// U+00A0, U+1680, U+2000–U+205F, U+3000); never a
+			// continuation byte, so a rune strings.Fields decodes starts
+			// here.
+			r, size := utf8.DecodeRuneInString(s[i:])
+			if unicode.IsSpace(r) {
+				return false
+			}
+			i += size
+		default:
+			i++
+		}
+		space = false
+	}
+	return !space || s == ""
+}
 
 func lines(s string) []string {
 	if s == "" {

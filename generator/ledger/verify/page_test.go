@@ -2,6 +2,7 @@ package verify
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -136,6 +137,18 @@ func FuzzScanMatches(f *testing.F) {
 			if want := deptRefsTokenized(b); !slices.Equal(got, want) {
 				t.Fatalf("scanner %q, tokenizer %q", got, want)
 			}
+		}
+	})
+}
+
+// FuzzOneLine holds oneLine's shortcut to strings.Fields.
+func FuzzOneLine(f *testing.F) {
+	for _, s := range []string{"", " ", "a b", "a  b", " a", "a ", "企业\u3000开办", "a\u00a0b", "\xe2\x80", "x\xe4\xe2\x80\x80y", "a\u0085", "é ü"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if got, want := oneLine(s), strings.Join(strings.Fields(s), " "); got != want {
+			t.Fatalf("oneLine(%q) = %q, want %q", s, got, want)
 		}
 	})
 }
