@@ -59,7 +59,34 @@ const maxMarks = 2000
 // ParsePage reads the ledger block and the marked fields of a page. It
 // scans for the markers and tokenizes only the marked elements, so a page
 // costs about the size of its fields, not of its whole HTML.
-func ParsePage(page []byte) (*Page, error) {
+func ParsePage(page []byte) (*Page, error) { return parsePage(page, nil) }
+
+// textMemo holds the last body a record's check read and its visible
+// text: the pages of a record's versions often show the same body, and
+// VisibleText, a function of the bytes alone, is the costly part of
+// reading a page (docs/LEDGER.md, 十).
+type textMemo struct {
+	html []byte
+	text string
+	ok   bool
+}
+
+// visible returns ledger.VisibleText of the body fragment html, from the
+// memo when it is the same bytes.
+func (m *textMemo) visible(html []byte) string {
+	if m == nil {
+		return ledger.VisibleText(string(html), true)
+	}
+	if m.ok && bytes.Equal(m.html, html) {
+		return m.text
+	}
+	m.text = ledger.VisibleText(string(html), true)
+	m.html, m.ok = append(m.html[:0], html...), true
+	return m.text
+}
+
+// parsePage is ParsePage with a memo of the last body read (nil: none).
+func parsePage(page []byte, memo *textMemo) (*Page, error) {
 	i := bytes.Index(page, blockAttr)
 	if i < 0 {
 		return nil, fmt.Errorf("页面没有发布记录标记（data-ledger-record）")
@@ -102,7 +129,12 @@ func ParsePage(page []byte) (*Page, error) {
 		}
 		name := attrs.get("data-ledger")
 		v, has := attrs.lookup("data-ledger-value")
-		m := Mark{Text: ledger.VisibleText(string(inner), name == "body"), Value: v, HasValue: has}
+		m := Mark{Value: v, HasValue: has}
+		if name == "body" {
+			m.Text = memo.visible(inner)
+		} else {
+			m.Text = ledger.VisibleText(string(inner), false)
+		}
 		if !has && name != "body" {
 			m.Refs = deptRefs(inner)
 		}

@@ -152,3 +152,21 @@ func FuzzOneLine(f *testing.F) {
 		}
 	})
 }
+
+// TestParsePageBodyMemo: a record's check reads its pages with a memo of
+// the last body; a page with the same body bytes reuses its text, any other
+// body is read afresh — in whatever order the pages come.
+func TestParsePageBodyMemo(t *testing.T) {
+	other := strings.Replace(page, "<em>全流程</em> 办结", "<em>全流程</em> 当日办结", 1)
+	var memo textMemo
+	for _, pg := range []string{page, page, other, page, other, other} {
+		want, err := ParsePage([]byte(pg))
+		require.NoError(t, err)
+		buf := []byte(pg) // the worker's buffer, overwritten by the next page
+		got, err := parsePage(buf, &memo)
+		require.NoError(t, err)
+		clear(buf)
+		assert.Equal(t, want, got)
+	}
+	assert.Equal(t, "企业开办 全流程 当日办结。\n嵌套", memo.text)
+}

@@ -512,6 +512,7 @@ func (c *checker) record(ctx context.Context, rec *ledger.Record, buf *[]byte) (
 // set, takes each page as read (addFile).
 func (c *checker) check(ctx context.Context, rec *ledger.Record, buf *[]byte, files hash.Hash) (result, error) {
 	var res result
+	var memo textMemo // the record's pages mostly show the same body
 	key := rec.Key()
 	last := rec.LastEntry(c.log)
 	p := ledger.PagePath(rec.Kind, rec.ID)
@@ -529,7 +530,7 @@ func (c *checker) check(ctx context.Context, rec *ledger.Record, buf *[]byte, fi
 	redacted := c.withheld[key]
 	var info *Page
 	if page != nil {
-		if info, err = ParsePage(page); err != nil {
+		if info, err = parsePage(page, &memo); err != nil {
 			prob(last.V, p, "%v", err)
 			return res, nil
 		}
@@ -629,7 +630,7 @@ func (c *checker) check(ctx context.Context, rec *ledger.Record, buf *[]byte, fi
 			prob(e.V, vp, "历史版本页面不存在")
 			continue
 		}
-		info, err := ParsePage(page)
+		info, err := parsePage(page, &memo)
 		switch {
 		case err != nil:
 			prob(e.V, vp, "%v", err)
