@@ -313,7 +313,29 @@ func NormText(s string) string {
 	if isNormal(s) {
 		return s
 	}
-	b := make([]byte, 0, len(s))
+	b, ok := normAppend(make([]byte, 0, len(s)), s)
+	if !ok {
+		// Invalid UTF-8 (rare): each run of bad bytes is one U+FFFD, a
+		// visible character.
+		b, _ = normAppend(nil, strings.ToValidUTF8(s, "\uFFFD"))
+	}
+	return unsafeString(b) // b is not used again
+}
+
+// normInPlace is NormText of b written over b, which it spoils: the result
+// is never longer (each run of white space becomes at most one byte), so
+// each byte is written at or before where it was read. ok is false when b
+// is not valid UTF-8.
+func normInPlace(b []byte) (string, bool) {
+	out, ok := normAppend(b[:0], unsafeString(b))
+	return unsafeString(out), ok
+}
+
+// normAppend appends NormText of s to dst; ok is false, and dst partly
+// written, when s is not valid UTF-8.
+func normAppend(dst []byte, s string) ([]byte, bool) {
+	b := dst
+	start := len(b)
 	pendingSpace, pendingLine := false, false
 	for i := 0; i < len(s); {
 		// A run of visible characters is copied whole.
@@ -338,24 +360,22 @@ func NormText(s string) string {
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
-			// Invalid UTF-8 (rare): each run of bad bytes is one U+FFFD,
-			// a visible character.
-			return NormText(strings.ToValidUTF8(s, "\uFFFD"))
+			return b, false
 		}
 		switch {
 		case r == '\n' || r == '\r' || r == '\v' || r == '\f' || r == 0x85 || r == 0x2028 || r == 0x2029:
-			if len(b) > 0 {
+			if len(b) > start {
 				pendingLine = true
 			}
 			pendingSpace = false
 		default: // a space or a control character
-			if len(b) > 0 && !pendingLine {
+			if len(b) > start && !pendingLine {
 				pendingSpace = true
 			}
 		}
 		i += size
 	}
-	return unsafeString(b) // b is not used again
+	return b, true
 }
 
 // visibleAt returns the length of the character at s[i] when it is valid

@@ -51,6 +51,10 @@ func FuzzNormText(f *testing.F) {
 		if isNormal(s) != (n == s) {
 			t.Fatalf("isNormal(%q) = %v but NormText gives %q", s, isNormal(s), n)
 		}
+		in, ok := normInPlace([]byte(s))
+		if ok != utf8.ValidString(s) || ok && in != n {
+			t.Fatalf("normInPlace(%q) = %q, %v; NormText gives %q", s, in, ok, n)
+		}
 	})
 }
 

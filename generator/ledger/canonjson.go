@@ -223,7 +223,7 @@ func (r *canonReader) str() (string, bool) {
 			return "", false
 		case c == '\\':
 			if b == nil {
-				b = make([]byte, 0, r.i-start+32)
+				b = make([]byte, 0, len(r.s)-start) // at most the rest of the line: no growing
 			}
 			b = append(b, r.s[start:r.i]...)
 			d, n := canonEscape(r.s[r.i:])

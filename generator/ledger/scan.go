@@ -25,8 +25,8 @@ import (
 
 // scanTags are the elements the scanner accepts: none is a raw-text
 // element (whose content the tokenizer would not split into tags).
-var scanTags = func() map[string]atom.Atom {
-	m := map[string]atom.Atom{}
+var scanTags = func() map[atom.Atom]bool {
+	m := map[atom.Atom]bool{}
 	for _, a := range []atom.Atom{
 		atom.A, atom.Abbr, atom.B, atom.Blockquote, atom.Br, atom.Caption, atom.Cite, atom.Code, atom.Dd, atom.Del, atom.Div,
 		atom.Dl, atom.Dt, atom.Em, atom.Figcaption, atom.Figure, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
@@ -34,7 +34,7 @@ var scanTags = func() map[string]atom.Atom {
 		atom.Small, atom.Span, atom.Strong, atom.Sub, atom.Sup, atom.Table, atom.Tbody, atom.Td, atom.Tfoot, atom.Th,
 		atom.Thead, atom.Time, atom.Tr, atom.U, atom.Ul,
 	} {
-		m[a.String()] = a
+		m[a] = true
 	}
 	return m
 }()
@@ -68,7 +68,7 @@ func scanTag(b []byte) (t scannedTag, ok bool) {
 		return t, false
 	}
 	t.name = b[start:i]
-	if t.atom, ok = scanTags[string(t.name)]; !ok {
+	if t.atom = atom.Lookup(t.name); !scanTags[t.atom] {
 		return t, false
 	}
 	if t.end {
@@ -107,6 +107,9 @@ func scanTag(b []byte) (t scannedTag, ok bool) {
 		val := b[vs:i]
 		if bytes.IndexByte(val, '\r') >= 0 || bytes.IndexByte(val, 0) >= 0 {
 			return t, false
+		}
+		if t.attrs == nil {
+			t.attrs = make([]scannedAttr, 0, 8) // the ledger block has six
 		}
 		if !slices.ContainsFunc(t.attrs, func(a scannedAttr) bool { return bytes.Equal(a.key, key) }) {
 			t.attrs = append(t.attrs, scannedAttr{key: key, val: val}) // the tokenizer keeps the first of duplicates
@@ -283,8 +286,12 @@ func visibleTextSimple(fragment string, links bool) (string, bool) {
 			}
 		}
 	}
-	// out is not used again: NormText may return it as the string.
-	return NormText(unsafeString(out)), true
+	// out is not used again: it is normalised in place and returned as
+	// the string.
+	if s, ok := normInPlace(out); ok {
+		return s, true
+	}
+	return "", false // invalid UTF-8: the tokenizer's way replaces it
 }
 
 // ScanHrefs returns the href values of the <a> start tags in an HTML
