@@ -81,6 +81,15 @@ type ListData struct {
 	Pager       *theme.Pager
 }
 
+// ShellSite gives theme.Render what the default baseof.html shows of the
+// site, so it can write the page shell without the template.
+func (s *SiteView) ShellSite() (theme.ShellSite, bool) {
+	if s == nil {
+		return theme.ShellSite{}, false
+	}
+	return theme.ShellSite{Title: s.Title, SiteName: s.Gov.SiteName, SiteDomain: s.Gov.SiteDomain, SiteIDCode: s.Gov.SiteIDCode, Footer: s.Footer}, true
+}
+
 // HomeData is the home layout's .Data.
 type HomeData struct {
 	Intro      template.HTML // content/_index.md's body, when the site has one

@@ -97,6 +97,10 @@ type Theme struct {
 	static  fs.FS
 	digest  fingerprint.Sum // of every template's name and source
 
+	// shell: baseof.html is the default one, which Render writes in Go
+	// (shell.go) for a .Site that gives its ShellSite.
+	shell bool
+
 	mu   sync.RWMutex
 	site any
 	navs map[string][]Link
@@ -135,7 +139,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{layouts: map[string]*template.Template{}}
+	t := &Theme{layouts: map[string]*template.Template{}, shell: isDefaultShell(baseSrc)}
 	defer func() { t.digest = digest.Sum() }()
 	var errs []error
 	for _, p := range names {
@@ -323,6 +327,27 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 			return err
 		}
 		page.Header = h
+	}
+	if t.shell {
+		if ss, ok := site.(ShellSiter); ok {
+			if sf, ok := ss.ShellSite(); ok {
+				b, ok := w.(*bytes.Buffer)
+				if !ok {
+					b = new(bytes.Buffer)
+					b.Grow(16 << 10)
+				}
+				n := b.Len()
+				if err := writeShell(b, tmpl, Data{Site: site, Page: page, Data: data}, sf); err != nil {
+					b.Truncate(n)
+					return fmt.Errorf("theme: %s: %w", name, err)
+				}
+				if b != w {
+					_, err := w.Write(b.Bytes())
+					return err
+				}
+				return nil
+			}
+		}
 	}
 	if b, ok := w.(*bytes.Buffer); ok {
 		// The caller's buffer already keeps a failed page away from its

@@ -2,6 +2,7 @@ package theme
 
 import (
 	"bytes"
+	"html/template"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -130,4 +131,41 @@ func TestMentions(t *testing.T) {
 	th3, err := Load(fsys)
 	require.NoError(t, err)
 	assert.Equal(t, th.Digest(), th3.Digest())
+}
+
+// The Go shell is used for the default baseof.html only: a changed
+// baseof.html (a site's, or the default edited without shell.go following)
+// goes back to the template.
+func TestDefaultShellIsFast(t *testing.T) {
+	th, err := Load(themes.Default())
+	require.NoError(t, err)
+	assert.True(t, th.shell, "layouts/baseof.html changed: update writeShell (shell.go) to match and shellSum to its SHA-256")
+	over := fstest.MapFS{"layouts/baseof.html": {Data: []byte(`<html>{{block "main" .}}{{end}}</html>`)}}
+	th, err = Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.False(t, th.shell)
+}
+
+// escapeHTML and escapeURLAttr write what html/template's escapers write
+// for a string in text, in a quoted attribute and in a URL attribute.
+func FuzzShellEscapers(f *testing.F) {
+	for _, s := range []string{"", "a", `"<b>&'+`, "\x00", "\xff\xfe", "/a b/?q=<x>&y=1", "javascript:alert(1)", "HTTP://x/%zz%4a%", "mailto:a@b", "a/b:c", "日本 語", "%", "%4", "%4G"} {
+		f.Add(s)
+	}
+	tmpl := template.Must(template.New("").Parse(`<title>{{.}}</title><p title="{{.}}">{{.}}</p><a href="{{.}}">`))
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		require.NoError(t, tmpl.Execute(&want, s))
+		var got bytes.Buffer
+		got.WriteString(`<title>`)
+		escapeHTML(&got, s)
+		got.WriteString(`</title><p title="`)
+		escapeHTML(&got, s)
+		got.WriteString(`">`)
+		escapeHTML(&got, s)
+		got.WriteString(`</p><a href="`)
+		escapeURLAttr(&got, s)
+		got.WriteString(`">`)
+		require.Equal(t, want.String(), got.String())
+	})
 }
