@@ -2,10 +2,12 @@ package ledger
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -252,6 +254,22 @@ func FuzzRunePrefix(f *testing.F) {
 		got, gotOK := runePrefix(s, n)
 		if got != want || gotOK != ok {
 			t.Fatalf("runePrefix(%q, %d) = %d, %v; want %d, %v", s, n, got, gotOK, want, ok)
+		}
+	})
+}
+
+// FuzzChineseDate holds ChineseDate's own date reading to time.Parse.
+func FuzzChineseDate(f *testing.F) {
+	for _, s := range []string{"2025-06-30", "2024-02-29", "2025-02-29", "0000-01-01", "2025-13-01", "2025-6-30", "２０２５-01-01", "2025-01-00", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		want := s
+		if d, err := time.Parse(time.DateOnly, s); err == nil {
+			want = fmt.Sprintf("%d年%d月%d日", d.Year(), int(d.Month()), d.Day())
+		}
+		if got := ChineseDate(s); got != want {
+			t.Fatalf("ChineseDate(%q) = %q, want %q", s, got, want)
 		}
 	})
 }

@@ -53,8 +53,10 @@ type scannedAttr struct {
 	val []byte // raw, references not yet replaced
 }
 
-// scanTag reads the tag starting at b[0] ('<').
-func scanTag(b []byte) (t scannedTag, ok bool) {
+// scanTag reads the tag starting at b[0] ('<'), its attributes into
+// attrs[:0] (a caller's buffer, so that reading a tag allocates nothing).
+func scanTag(b []byte, attrs []scannedAttr) (t scannedTag, ok bool) {
+	t.attrs = attrs[:0]
 	i := 1
 	if i < len(b) && b[i] == '/' {
 		t.end = true
@@ -107,9 +109,6 @@ func scanTag(b []byte) (t scannedTag, ok bool) {
 		val := b[vs:i]
 		if bytes.IndexByte(val, '\r') >= 0 || bytes.IndexByte(val, 0) >= 0 {
 			return t, false
-		}
-		if t.attrs == nil {
-			t.attrs = make([]scannedAttr, 0, 8) // the ledger block has six
 		}
 		if !slices.ContainsFunc(t.attrs, func(a scannedAttr) bool { return bytes.Equal(a.key, key) }) {
 			t.attrs = append(t.attrs, scannedAttr{key: key, val: val}) // the tokenizer keeps the first of duplicates
@@ -185,7 +184,8 @@ type Attr struct{ Key, Val string }
 // inner), and next, the offset just after the start tag. ok is false when
 // the element needs the full tokenizer.
 func ScanElement(b []byte, inner bool) (content []byte, attrs []Attr, next int, ok bool) {
-	t, ok := scanTag(b)
+	var buf [8]scannedAttr // the ledger block has six
+	t, ok := scanTag(b, buf[:0])
 	if !ok || t.end {
 		return nil, nil, 0, false
 	}
@@ -208,7 +208,7 @@ func ScanElement(b []byte, inner bool) (content []byte, attrs []Attr, next int, 
 			return nil, nil, 0, false
 		}
 		pos += j
-		u, ok := scanTag(b[pos:])
+		u, ok := scanTag(b[pos:], buf[:0]) // t's attributes are copied out: buf is free
 		if !ok {
 			return nil, nil, 0, false
 		}
@@ -235,6 +235,7 @@ func visibleTextSimple(fragment string, links bool) (string, bool) {
 		start int
 	}
 	var anchors []open
+	var buf [4]scannedAttr // each tag's, used before the next is read
 	for len(b) > 0 {
 		i := bytes.IndexByte(b, '<')
 		if i < 0 {
@@ -251,7 +252,7 @@ func visibleTextSimple(fragment string, links bool) (string, bool) {
 			b = b[i:]
 			continue
 		}
-		t, ok := scanTag(b)
+		t, ok := scanTag(b, buf[:0])
 		if !ok {
 			return "", false
 		}
@@ -299,13 +300,14 @@ func visibleTextSimple(fragment string, links bool) (string, bool) {
 // scanner accepts the fragment.
 func ScanHrefs(fragment []byte) (hrefs []string, ok bool) {
 	b := fragment
+	var buf [4]scannedAttr // each tag's, used before the next is read
 	for {
 		i := bytes.IndexByte(b, '<')
 		if i < 0 {
 			return hrefs, true
 		}
 		b = b[i:]
-		t, ok := scanTag(b)
+		t, ok := scanTag(b, buf[:0])
 		if !ok {
 			return nil, false
 		}

@@ -267,11 +267,53 @@ func refName(id string, names Names) string {
 // ChineseDate writes YYYY-MM-DD as 2025年6月30日 (the value itself when it is
 // not a date).
 func ChineseDate(iso string) string {
-	t, err := time.Parse(time.DateOnly, iso)
-	if err != nil {
-		return iso
+	return string(appendChineseDate(nil, iso))
+}
+
+// appendChineseDate appends ChineseDate(iso) to b. Verify writes every
+// progress line of every version so: a date written as the log writes it
+// is read without time.Parse.
+func appendChineseDate(b []byte, iso string) []byte {
+	y, m, d, ok := isoDate(iso)
+	if !ok {
+		t, err := time.Parse(time.DateOnly, iso)
+		if err != nil {
+			return append(b, iso...)
+		}
+		y, m, d = t.Year(), int(t.Month()), t.Day()
 	}
-	return strconv.Itoa(t.Year()) + "年" + strconv.Itoa(int(t.Month())) + "月" + strconv.Itoa(t.Day()) + "日"
+	b = strconv.AppendInt(b, int64(y), 10)
+	b = append(b, "年"...)
+	b = strconv.AppendInt(b, int64(m), 10)
+	b = append(b, "月"...)
+	b = strconv.AppendInt(b, int64(d), 10)
+	return append(b, "日"...)
+}
+
+// isoDate reads YYYY-MM-DD naming a real day (ok false for anything else,
+// which time.Parse then decides).
+func isoDate(s string) (y, m, d int, ok bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return 0, 0, 0, false
+	}
+	num := func(t string) (int, bool) {
+		n := 0
+		for i := 0; i < len(t); i++ {
+			if t[i] < '0' || t[i] > '9' {
+				return 0, false
+			}
+			n = n*10 + int(t[i]-'0')
+		}
+		return n, true
+	}
+	var oy, om, od bool
+	y, oy = num(s[:4])
+	m, om = num(s[5:7])
+	d, od = num(s[8:])
+	if !oy || !om || !od || m < 1 || m > 12 || d < 1 || d > 28 && d > time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		return 0, 0, 0, false
+	}
+	return y, m, d, true
 }
 
 // ProgressItem is one progress entry of a canonical progress line.
@@ -292,19 +334,20 @@ func ParseProgressLine(line string) ProgressItem {
 // 2025年1月15日 推进中 已完成系统改造 佐证：临政办字〔2025〕12号.
 func ProgressLine(line string) string {
 	p := ParseProgressLine(line)
-	parts := []string{ChineseDate(p.Date)}
+	b := make([]byte, 0, len(line)+32)
+	b = appendChineseDate(b, p.Date)
 	if l := model.Status(p.Status).Label(); l != "" {
-		parts = append(parts, l)
+		b = append(append(b, ' '), l...)
 	} else if p.Status != "" {
-		parts = append(parts, p.Status)
+		b = append(append(b, ' '), p.Status...)
 	}
 	if p.Note != "" {
-		parts = append(parts, p.Note)
+		b = append(append(b, ' '), p.Note...)
 	}
 	if p.Evidence != "" {
-		parts = append(parts, "佐证："+p.Evidence)
+		b = append(append(b, " 佐证："...), p.Evidence...)
 	}
-	return strings.Join(parts, " ")
+	return unsafeString(b) // b is not used again
 }
 
 // PagePath is a record's page, e.g. /commitments/e01/ (each segment
