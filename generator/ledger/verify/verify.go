@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"hash"
-	"io"
 	"io/fs"
 	"maps"
 	"math/rand/v2"
@@ -67,30 +66,15 @@ func (d Dir) read(urlPath string, buf *[]byte) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f, err := os.Open(filepath.Join(string(d), filepath.FromSlash(p)))
+	b, err := readInto(filepath.Join(string(d), filepath.FromSlash(p)), (*buf)[:0])
+	*buf = b
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
-	b := (*buf)[:0]
-	for {
-		if len(b) == cap(b) {
-			b = append(b, 0)[:len(b)]
-		}
-		n, err := f.Read(b[len(b):cap(b)])
-		b = b[:len(b)+n]
-		if err == io.EOF {
-			*buf = b
-			return b, nil
-		}
-		if err != nil {
-			*buf = b
-			return nil, err
-		}
-	}
+	return b, nil
 }
 
 func unescapePath(p string) (string, error) { return url.PathUnescape(p) }
