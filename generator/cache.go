@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sync"
 	"time"
+	"unsafe"
 
 	"portal/generator/fingerprint"
 	"portal/generator/loader"
@@ -33,44 +34,63 @@ type cache struct {
 	docs, prev map[fingerprint.Sum]markdown.Doc
 	rows, prow map[fingerprint.Sum]template.HTML
 	// bodyKeys are the fingerprints of the bodies, and summaries the
-	// summaries of the texts, that this run and the last one worked out:
-	// a serve rebuild finds each unchanged body's by a map lookup (the
-	// runtime's string hash and, for the same string, no compare) instead
-	// of hashing some 50 MB of Markdown again at 10,000 pages.
+	// summaries of the texts, that this run and the last one worked out,
+	// by the string's identity: an unchanged file's record holds the very
+	// string its parse held, so a serve rebuild finds each unchanged
+	// body's without reading it (hashing some 50 MB of Markdown again at
+	// 10,000 pages, or comparing it, is bound by memory bandwidth).
 	bodyKeys  memo[fingerprint.Sum]
 	summaries memo[string]
 }
 
 // memo remembers values computed from strings, for the current run and
-// the one before (what two runs in a row did not use is forgotten).
-type memo[V any] struct{ cur, prev map[string]V }
+// the one before (what two runs in a row did not use is forgotten). It
+// finds a string by its identity (where its bytes are, and how many), never
+// by reading it: a string with the same bytes elsewhere is computed again.
+// An entry holds its string, so those bytes cannot be reused for another
+// while it is remembered.
+type memo[V any] struct{ cur, prev map[strID]memoEntry[V] }
+
+type strID struct {
+	p *byte
+	n int
+}
+
+type memoEntry[V any] struct {
+	s string // keeps the bytes at p alive
+	v V
+}
 
 // get returns the value for s, computing it with f when neither run has it.
-// The caller holds the cache's lock only while get looks and stores.
+// mu (the cache's lock) is held only while get looks and stores.
 func (m *memo[V]) get(mu *sync.Mutex, s string, f func(string) V) V {
+	if s == "" {
+		return f(s)
+	}
+	id := strID{unsafe.StringData(s), len(s)}
 	mu.Lock()
-	v, ok := m.cur[s]
+	e, ok := m.cur[id]
 	if !ok {
-		if v, ok = m.prev[s]; ok {
-			m.put(s, v)
+		if e, ok = m.prev[id]; ok {
+			m.put(id, e)
 		}
 	}
 	mu.Unlock()
 	if ok {
-		return v
+		return e.v
 	}
-	v = f(s)
+	v := f(s)
 	mu.Lock()
-	m.put(s, v)
+	m.put(id, memoEntry[V]{s, v})
 	mu.Unlock()
 	return v
 }
 
-func (m *memo[V]) put(s string, v V) {
+func (m *memo[V]) put(id strID, e memoEntry[V]) {
 	if m.cur == nil {
-		m.cur = map[string]V{}
+		m.cur = map[strID]memoEntry[V]{}
 	}
-	m.cur[s] = v
+	m.cur[id] = e
 }
 
 // next starts a run: what the last one did not use is dropped.

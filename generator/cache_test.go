@@ -1,15 +1,16 @@
 package generator
 
 import (
+	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 )
 
-// TestMemo: a value is computed once while runs keep using it, found again
-// in the run after the one that computed it, and forgotten once a whole run
-// went by without it.
+// TestMemo: a value is computed once while runs keep using its string, found
+// again in the run after the one that computed it, and forgotten once a
+// whole run went by without it.
 func TestMemo(t *testing.T) {
 	var mu sync.Mutex
 	var m memo[int]
@@ -43,4 +44,13 @@ func TestMemo(t *testing.T) {
 			assert.Equal(t, tt.compute, calls[tt.s])
 		})
 	}
+	// A string is found by where its bytes are, not by reading them: the
+	// same bytes elsewhere are computed again (and give the same value).
+	m, calls = memo[int]{}, map[string]int{}
+	a := strings.Repeat("承诺", 100)
+	assert.Equal(t, 600, m.get(&mu, a, f))
+	assert.Equal(t, 600, m.get(&mu, a, f))
+	assert.Equal(t, 600, m.get(&mu, strings.Clone(a), f))
+	assert.Equal(t, 2, calls[a])
+	assert.Equal(t, 0, m.get(&mu, "", f), "the empty string is computed, not looked up")
 }
