@@ -69,9 +69,9 @@ func renderStage(ctx context.Context, r *Result) error {
 	}
 	r.background(r.cache.saveDisk())
 	if r.asLoaded {
-		ix.keyRecords(r.cache.files)
+		r.fileKeys = ix.keyRecords(r.cache.files, r.cache.fileKeys)
 	} else {
-		ix.keyRecords(nil)
+		ix.keyRecords(nil, nil)
 	}
 	entries := ix.entries()
 	if err := r.ledger.attach(ctx, ix, r); err != nil {
@@ -211,7 +211,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	// any page (feeds, sections' titles and feed links, the page size).
 	global := pl.globalDeps(keys, furniture)
 	alts := &alternates{th: th}
-	err = parallel(ctx, len(pl.jobs), func(i int) error {
+	do := func(i int) error {
 		j := pl.jobs[i]
 		var deps fingerprint.Sum
 		if j.deps != nil {
@@ -258,6 +258,23 @@ func renderStage(ctx context.Context, r *Result) error {
 			return fmt.Errorf("%s: %w", j.file, rerr)
 		}
 		return o.place(j.file, fileState{Key: k, Hash: fingerprint.Bytes(buf.Bytes()), Deps: deps}, buf.Bytes())
+	}
+	// The pages of the records just edited first, shown at once in the
+	// live version (see earlyJobs), then every page.
+	early := pl.earlyJobs(o, r.ledger != nil)
+	for _, i := range early {
+		if err := do(i); err != nil {
+			return err
+		}
+	}
+	if err := o.showEarly(pl.jobs, early, r.background); err != nil {
+		return err
+	}
+	err = parallel(ctx, len(pl.jobs), func(i int) error {
+		if pl.jobs[i].early {
+			return nil // made above
+		}
+		return do(i)
 	})
 	prog.done()
 	if err != nil {
@@ -320,6 +337,7 @@ func publishStage(_ context.Context, r *Result) error {
 	r.Written, r.Linked, r.Removed = int(o.written.Load()), int(o.linked.Load()), removed
 	r.Version = o.next.Version
 	r.cache.published = &manifests{root: o.root, live: &o.next, prev: o.cur}
+	r.cache.fileKeys = r.fileKeys // edits are fresh until a run publishes them
 	o.unlock()
 	r.out = nil
 	if len(trash) > 0 {

@@ -41,6 +41,9 @@ type cache struct {
 	// 10,000 pages, or comparing it, is bound by memory bandwidth).
 	bodyKeys  memo[fingerprint.Sum]
 	summaries memo[string]
+	// fileKeys are the last run's content files by their parse key, so
+	// the next run knows which records were just edited (item.fresh).
+	fileKeys map[string]fingerprint.Sum
 }
 
 // memo remembers values computed from strings, for the current run and
@@ -216,7 +219,7 @@ func (c *cache) forget() {
 	defer c.mu.Unlock()
 	c.docs, c.prev = map[fingerprint.Sum]markdown.Doc{}, nil
 	c.rows, c.prow = map[fingerprint.Sum]template.HTML{}, nil
-	c.bodyKeys, c.summaries = memo[fingerprint.Sum]{}, memo[string]{}
+	c.bodyKeys, c.summaries, c.fileKeys = memo[fingerprint.Sum]{}, memo[string]{}, nil
 	c.disk, c.rowDisk, c.published = nil, nil, nil
 }
 

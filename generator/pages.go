@@ -34,6 +34,10 @@ type job struct {
 	// result could: a page's own deps are the planner's promise, and
 	// TestIncrementalMatchesClean holds it to it.
 	deps func() fingerprint.Sum
+	// fresh marks the page of a record whose file changed since the
+	// pipeline's last run (item.fresh): a candidate for earlyJobs. early
+	// is set on those earlyJobs chose.
+	fresh, early bool
 }
 
 // planner turns the index into page jobs. Every list, count and grouping it
@@ -550,6 +554,7 @@ func (pl *planner) detail(it *item) {
 			return p, d
 		})
 		pl.depend(func() fingerprint.Sum { return pl.detailDeps(it) })
+		pl.jobs[len(pl.jobs)-1].fresh = it.fresh
 		return
 	}
 	layout := map[model.Kind]string{model.KindCommitment: "commitment", model.KindDisclosure: "disclosure", model.KindPolicy: "policy",
@@ -624,6 +629,7 @@ func (pl *planner) detail(it *item) {
 		}
 	})
 	pl.depend(func() fingerprint.Sum { return pl.detailDeps(it) })
+	pl.jobs[len(pl.jobs)-1].fresh = it.fresh
 }
 
 // safeLink keeps only http(s) links.

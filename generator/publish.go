@@ -30,8 +30,11 @@ import (
 // used (renamed to the new number), changing only the files that differ
 // from what that folder holds, hard-linking files that the live version
 // already has, and then swaps the link with one rename: a reader sees the
-// old site or the new one, never a mix, a gap or a half-written file.
-// Files are always replaced by rename, never rewritten in place, so a
+// old site or the new one, never a gap or a half-written file, and a mix
+// only of the kind early.go describes (a kept pipeline's rebuild shows the
+// pages of the records just edited before the rest, each as the new
+// version has it). Files are always replaced by rename, never rewritten in
+// place (except in a folder that was never live), so a
 // reader holding a file open keeps reading the bytes it opened. Two folders
 // are enough: a version stays untouched for a whole build after it stops
 // being live, which is longer than any request takes to open its file.
@@ -418,14 +421,19 @@ func (o *output) publish() ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(&o.next); err != nil {
-		return trash, fmt.Errorf("output: version %d is live but its manifest was not saved: %w", o.next.Version, err)
-	}
-	if err := atomicfile.Write(manifestPath(o.root, o.next.Version), buf.Bytes(), 0o600, false); err != nil {
+	if err := saveManifest(o.root, &o.next); err != nil {
 		return trash, fmt.Errorf("output: version %d is live but its manifest was not saved: %w", o.next.Version, err)
 	}
 	return trash, nil
+}
+
+// saveManifest writes m beside its version folder.
+func saveManifest(root string, m *manifest) error {
+	var buf bytes.Buffer
+	if err := gob.NewEncoder(&buf).Encode(m); err != nil {
+		return err
+	}
+	return atomicfile.Write(manifestPath(root, m.Version), buf.Bytes(), 0o600, false)
 }
 
 // swap points the link at the next version in one rename and returns the
