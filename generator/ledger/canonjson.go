@@ -1,6 +1,7 @@
 package ledger
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 
@@ -20,10 +21,23 @@ import (
 // before, which also words the error. FuzzDecodeCanonical checks that every
 // line it accepts is Encode's, and that ParseEntry's answer is unchanged.
 
+// decodeLine decodes a line of the log when it is an entry as Encode
+// writes it, without keeping a reference to line. A line without escapes
+// is copied once and its strings are substrings of the copy (all of it is
+// kept: the strings are most of it); in a line with escapes (a body's
+// line breaks) each string is copied on its own, so that the line is not
+// kept beside the decoded strings.
+func decodeLine(line []byte) (*Entry, bool) {
+	if bytes.IndexByte(line, '\\') < 0 {
+		return decodeCanonical(string(line), false)
+	}
+	return decodeCanonical(unsafeString(line), true)
+}
+
 // decodeCanonical decodes line when it is an entry as Encode writes it.
-// Strings without escapes are substrings of line.
-func decodeCanonical(line string) (*Entry, bool) {
-	r := canonReader{s: line}
+// Strings without escapes are substrings of line, or copies with clone.
+func decodeCanonical(line string, clone bool) (*Entry, bool) {
+	r := canonReader{s: line, clone: clone}
 	e := new(Entry)
 	var ok bool
 	if !r.lit(`{"n":`) {
@@ -132,8 +146,9 @@ func decodeCanonical(line string) (*Entry, bool) {
 
 // canonReader reads JSON written as encoding/json writes it.
 type canonReader struct {
-	s string
-	i int
+	s     string
+	i     int
+	clone bool // strings are copied, not substrings of s
 }
 
 // lit consumes p when the input continues with it.
@@ -215,8 +230,11 @@ func (r *canonReader) str() (string, bool) {
 		case c == '"':
 			s := r.s[start:r.i]
 			r.i++
-			if b != nil {
+			switch {
+			case b != nil:
 				return string(append(b, s...)), true
+			case r.clone:
+				return strings.Clone(s), true
 			}
 			return s, true
 		case c < 0x20:

@@ -112,7 +112,7 @@ func ParseEntry(line []byte, public bool) (*Entry, error) {
 	if len(line) > MaxLine {
 		return nil, fmt.Errorf("line of %d bytes (at most %d)", len(line), MaxLine)
 	}
-	if e, ok := decodeCanonical(string(line)); ok {
+	if e, ok := decodeLine(line); ok {
 		// Encode's own encoding of e (and so valid UTF-8): only the
 		// fields remain to be checked.
 		if err := e.check(public); err != nil {

@@ -271,7 +271,7 @@ func readSegment(path, name string, sealed bool, first, light int64) ([]*Entry, 
 // its checks of form and canonical encoding are not repeated.
 func parseVerified(data []byte, name string, first int64) ([]*Entry, []tlog.Hash, error) {
 	return splitEntries(data, name, first, func(text []byte) (*Entry, error) {
-		if e, ok := decodeCanonical(string(text)); ok {
+		if e, ok := decodeLine(text); ok {
 			return e, nil
 		}
 		e := new(Entry)
