@@ -47,8 +47,9 @@ type Mark struct {
 }
 
 var (
-	blockAttr = []byte(`data-ledger-record="`)
-	fieldAttr = []byte(`data-ledger="`)
+	ledgerAttr = []byte(`data-ledger`) // what both begin with
+	blockAttr  = []byte(`data-ledger-record="`)
+	fieldAttr  = []byte(`data-ledger="`)
 )
 
 // maxMarks bounds the marked fields of one page (a record page has a few
@@ -86,12 +87,50 @@ func (m *textMemo) visible(html []byte) string {
 }
 
 // parsePage is ParsePage with a memo of the last body read (nil: none).
+// It finds the ledger block (the first data-ledger-record) and the marked
+// fields in one pass over the page, looking for "data-ledger" and telling
+// the two apart by what follows; a problem with the block is reported
+// before any problem with a field, as when the block was looked for first.
 func parsePage(page []byte, memo *textMemo) (*Page, error) {
-	i := bytes.Index(page, blockAttr)
-	if i < 0 {
+	p := &Page{Fields: map[string][]Mark{}}
+	block := -1
+	var fieldErr error
+	for off, n := 0, 0; block < 0 || fieldErr == nil; {
+		k := bytes.Index(page[off:], ledgerAttr)
+		if k < 0 {
+			break
+		}
+		k += off
+		switch {
+		case block < 0 && bytes.HasPrefix(page[k:], blockAttr):
+			block = k
+			off = k + 1
+			continue
+		case fieldErr != nil || !bytes.HasPrefix(page[k:], fieldAttr):
+			off = k + 1
+			continue
+		}
+		j := k
+		next, err := parseField(p, page, j, n, memo)
+		n++
+		if err != nil {
+			fieldErr = err
+			off = j + 1
+			continue
+		}
+		off = next
+		if block < 0 && off > j+1 {
+			// The block marker may be in the start tag passed over.
+			win := page[j+1 : min(off+len(blockAttr)-1, len(page))]
+			if b := bytes.Index(win, blockAttr); b >= 0 && j+1+b < off {
+				block = j + 1 + b
+			}
+		}
+	}
+	if block < 0 {
 		return nil, fmt.Errorf("页面没有发布记录标记（data-ledger-record）")
 	}
-	start := bytes.LastIndexByte(page[:i], '<')
+	start := bytes.LastIndexByte(page[:block], '<')
 	if start < 0 {
 		return nil, fmt.Errorf("发布记录标记不在标签内")
 	}
@@ -99,7 +138,7 @@ func parsePage(page []byte, memo *textMemo) (*Page, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &Page{Key: attrs.get("data-ledger-record"), State: attrs.get("data-ledger-state"), Hash: attrs.get("data-ledger-hash"), Fields: map[string][]Mark{}}
+	p.Key, p.State, p.Hash = attrs.get("data-ledger-record"), attrs.get("data-ledger-state"), attrs.get("data-ledger-hash")
 	if v, ok := attrs.lookup("data-ledger-version"); ok {
 		if p.Version, err = strconv.Atoi(v); err != nil {
 			return nil, fmt.Errorf("data-ledger-version=%q 不是版本号", v)
@@ -110,41 +149,44 @@ func parsePage(page []byte, memo *textMemo) (*Page, error) {
 			return nil, fmt.Errorf("data-ledger-entry=%q 不是条目序号", v)
 		}
 	}
-	for off, n := 0, 0; ; n++ {
-		j := bytes.Index(page[off:], fieldAttr)
-		if j < 0 {
-			break
-		}
-		if n == maxMarks {
-			return nil, fmt.Errorf("页面有超过 %d 个字段标记", maxMarks)
-		}
-		j += off
-		s := bytes.LastIndexByte(page[:j], '<')
-		if s < 0 {
-			return nil, fmt.Errorf("字段标记不在标签内")
-		}
-		inner, attrs, next, err := element(page[s:], true)
-		if err != nil {
-			return nil, fmt.Errorf("字段标记：%v", err)
-		}
-		name := attrs.get("data-ledger")
-		v, has := attrs.lookup("data-ledger-value")
-		m := Mark{Value: v, HasValue: has}
-		if name == "body" {
-			m.Text = memo.visible(inner)
-		} else {
-			m.Text = ledger.VisibleText(string(inner), false)
-		}
-		if !has && name != "body" {
-			m.Refs = deptRefs(inner)
-		}
-		p.Fields[name] = append(p.Fields[name], m)
-		off = s + max(next, 1)
-		if off <= j {
-			off = j + len(fieldAttr)
-		}
+	if fieldErr != nil {
+		return nil, fieldErr
 	}
 	return p, nil
+}
+
+// parseField reads the n-th field marker, at page[j:], into p and returns
+// where to look for the next: just after the marked element's start tag
+// (markers nested in its content follow).
+func parseField(p *Page, page []byte, j, n int, memo *textMemo) (int, error) {
+	if n == maxMarks {
+		return 0, fmt.Errorf("页面有超过 %d 个字段标记", maxMarks)
+	}
+	s := bytes.LastIndexByte(page[:j], '<')
+	if s < 0 {
+		return 0, fmt.Errorf("字段标记不在标签内")
+	}
+	inner, attrs, next, err := element(page[s:], true)
+	if err != nil {
+		return 0, fmt.Errorf("字段标记：%v", err)
+	}
+	name := attrs.get("data-ledger")
+	v, has := attrs.lookup("data-ledger-value")
+	m := Mark{Value: v, HasValue: has}
+	if name == "body" {
+		m.Text = memo.visible(inner)
+	} else {
+		m.Text = ledger.VisibleText(string(inner), false)
+	}
+	if !has && name != "body" {
+		m.Refs = deptRefs(inner)
+	}
+	p.Fields[name] = append(p.Fields[name], m)
+	off := s + max(next, 1)
+	if off <= j {
+		off = j + len(fieldAttr)
+	}
+	return off, nil
 }
 
 // attrList is an element's attributes in order (a few: a slice costs less

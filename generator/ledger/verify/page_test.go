@@ -1,7 +1,10 @@
 package verify
 
 import (
+	"bytes"
+	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -169,4 +172,60 @@ func TestParsePageBodyMemo(t *testing.T) {
 		assert.Equal(t, want, got)
 	}
 	assert.Equal(t, "企业开办 全流程 当日办结。\n嵌套", memo.text)
+}
+
+// parsePageTwoPass is parsePage as first written: the block looked for
+// first, then every field marker from the start. FuzzParsePageOnePass
+// holds the one-pass reading to it.
+func parsePageTwoPass(page []byte) (*Page, error) {
+	i := bytes.Index(page, blockAttr)
+	if i < 0 {
+		return nil, fmt.Errorf("页面没有发布记录标记（data-ledger-record）")
+	}
+	start := bytes.LastIndexByte(page[:i], '<')
+	if start < 0 {
+		return nil, fmt.Errorf("发布记录标记不在标签内")
+	}
+	_, attrs, _, err := element(page[start:], false)
+	if err != nil {
+		return nil, err
+	}
+	p := &Page{Key: attrs.get("data-ledger-record"), State: attrs.get("data-ledger-state"), Hash: attrs.get("data-ledger-hash"), Fields: map[string][]Mark{}}
+	if v, ok := attrs.lookup("data-ledger-version"); ok {
+		if p.Version, err = strconv.Atoi(v); err != nil {
+			return nil, fmt.Errorf("data-ledger-version=%q 不是版本号", v)
+		}
+	}
+	if v, ok := attrs.lookup("data-ledger-entry"); ok {
+		if p.Entry, err = strconv.ParseInt(v, 10, 64); err != nil {
+			return nil, fmt.Errorf("data-ledger-entry=%q 不是条目序号", v)
+		}
+	}
+	for off, n := 0, 0; ; n++ {
+		j := bytes.Index(page[off:], fieldAttr)
+		if j < 0 {
+			break
+		}
+		if off, err = parseField(p, page, off+j, n, nil); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func FuzzParsePageOnePass(f *testing.F) {
+	f.Add([]byte(page))
+	f.Add([]byte(`<x data-ledger-record="a"><y data-ledger="body"><y data-ledger="body"></y></y>`))
+	f.Add([]byte(`<y data-ledger="body" data-ledger-record="a/b" data-ledger-version="2">x</y><z data-ledger-record="c/d">`))
+	f.Add([]byte(`<y data-ledger="title">x</y data-ledger="body"><z data-ledger-record="c/d" data-ledger-entry="x">`))
+	f.Add([]byte(`data-ledger="title" <q data-ledger-record="c/d">`))
+	f.Add([]byte(`<y data-ledger="title"><z data-ledger-record="c/d">`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		want, werr := parsePageTwoPass(b)
+		got, gerr := parsePage(b, nil)
+		if fmt.Sprint(werr) != fmt.Sprint(gerr) {
+			t.Fatalf("one pass: %v; two passes: %v", gerr, werr)
+		}
+		assert.Equal(t, want, got)
+	})
 }
