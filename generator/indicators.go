@@ -148,6 +148,11 @@ type IndicatorsData struct {
 type IndicatorRef struct {
 	Title, URL, Note, Date string
 	OK                     bool // counts toward a rate's numerator
+	// HTML is the rendered ind-ref.html of the fields above: a record is
+	// listed on its body's year and quarter pages and on those of the
+	// bodies it rolls up into (12,000 distinct lines on 63,000 at 10k), so
+	// each is rendered once. Empty: the layout renders the partial.
+	HTML template.HTML `fingerprint:"-"`
 }
 
 // IndicatorSection is one indicator on a body's page.
@@ -562,6 +567,18 @@ func (pl *planner) rowHTML(per *indicators.Period, r *IndicatorRow) (head, tail 
 	return h[0], h[1]
 }
 
+// refHTML returns the rendered ind-ref.html of r, rendering it on first
+// use (see fragment).
+func (pl *planner) refHTML(r IndicatorRef) template.HTML {
+	key := r
+	if h, ok := pl.refMemo.Load(key); ok {
+		return h.(template.HTML)
+	}
+	h := pl.fragment("ind-ref.html", r)
+	pl.refMemo.Store(key, h)
+	return h
+}
+
 // bodyPage builds one body's page for a period.
 func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *IndicatorBodyData {
 	rep := pl.rep
@@ -639,6 +656,7 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 			case ref.Kind != "":
 				rv.URL = urlOf(string(ref.Kind), ref.ID)
 			}
+			rv.HTML = pl.refHTML(rv)
 			sec.Refs = append(sec.Refs, rv)
 		}
 		switch {

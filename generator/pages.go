@@ -56,6 +56,7 @@ type planner struct {
 	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
 	trendMemo      sync.Map                    // department id → its trend charts, drawn once (trends)
 	rowMemo        sync.Map                    // period and department → a scoreboard line's head and tail (rowHTML)
+	refMemo        sync.Map                    // IndicatorRef (without HTML) → its ind-ref.html (refHTML)
 	th             *theme.Theme                // renders fragments shared by many pages; nil: the layouts render them
 	ledger         *ledgerRun                  // the publication log; nil when the site keeps none
 }
