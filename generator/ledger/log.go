@@ -356,7 +356,7 @@ func (l *Log) versions(rec *Record) ([]Version, error) {
 // date (YYYY-MM-DD, not before the last entry) and carry note; they come
 // in kind order, then id order, numbered after the last entry.
 func (l *Log) Plan(current []Version, date, note string) ([]*Entry, error) {
-	if !datePattern.MatchString(date) {
+	if !isDateForm(date) {
 		return nil, fmt.Errorf("ledger: date %q is not YYYY-MM-DD", date)
 	}
 	if l.lastDay != "" && date < l.lastDay {

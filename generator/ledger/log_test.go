@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -502,4 +503,21 @@ func TestReadVerifiedPrefix(t *testing.T) {
 	require.NoError(t, os.WriteFile(seg, bytes.Replace(b, []byte(`"deadline":"2025-06-30"`), []byte(`"deadline":"2025-09-30"`), 1), 0o644))
 	_, err = Read(dir, opts)
 	require.ErrorContains(t, err, "内容哈希")
+}
+
+// FuzzEntryForms holds the hand-written checks of an entry's id, hash and
+// date to the regular expressions they were first written as.
+func FuzzEntryForms(f *testing.F) {
+	id := regexp.MustCompile(`^[^/\s\\][^/\s\\]{0,199}$`)
+	hash := regexp.MustCompile(`^[0-9a-f]{64}$`)
+	date := regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	for _, s := range []string{"", "e01", "a/b", "a b", "a\vb", "a\\b", "企业", "\xff", strings.Repeat("x", 200), strings.Repeat("企", 201),
+		strings.Repeat("ab", 32), strings.Repeat("AB", 32), "2025-06-30", "2025-6-30", "２０２５-01-01"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		assert.Equal(t, id.MatchString(s), isID(s), "id %q", s)
+		assert.Equal(t, hash.MatchString(s), isHash(s), "hash %q", s)
+		assert.Equal(t, date.MatchString(s), isDateForm(s), "date %q", s)
+	})
 }
