@@ -62,21 +62,56 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 // cpuProfile writes a CPU profile of the command (build, publish, verify) to the file PORTAL_CPUPROFILE
 // names, if set, so the real command can be profiled where it is slow
-// (go tool pprof -top FILE); docs/BUILD.md shows how.
+// (go tool pprof -top FILE); docs/BUILD.md shows how. With
+// PORTAL_HEAPPROFILE=PREFIX it also writes a heap profile every two seconds
+// (PREFIX.001, PREFIX.002 …): where the memory goes is a question of when,
+// and the peak is in whichever stage holds most at its last collection.
 func cpuProfile() (stop func(), err error) {
+	stopHeap := heapProfiles(os.Getenv("PORTAL_HEAPPROFILE"), 2*time.Second)
 	path := os.Getenv("PORTAL_CPUPROFILE")
 	if path == "" {
-		return func() {}, nil
+		return stopHeap, nil
 	}
 	f, err := os.Create(path)
 	if err != nil {
+		stopHeap()
 		return nil, fmt.Errorf("PORTAL_CPUPROFILE: %w", err)
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()
+		stopHeap()
 		return nil, fmt.Errorf("PORTAL_CPUPROFILE: %w", err)
 	}
-	return func() { pprof.StopCPUProfile(); f.Close() }, nil
+	return func() { pprof.StopCPUProfile(); f.Close(); stopHeap() }, nil
+}
+
+// heapProfiles writes a heap profile to prefix.NNN every interval until
+// stop is called (nothing when prefix is empty). The profiles' in-use
+// figures are as of the last garbage collection: what was live, not the
+// garbage not yet collected. A profile that cannot be written is skipped:
+// profiling must not fail the build.
+func heapProfiles(prefix string, interval time.Duration) (stop func()) {
+	if prefix == "" {
+		return func() {}
+	}
+	done, finished := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for n := 1; ; n++ {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			if f, err := os.Create(fmt.Sprintf("%s.%03d", prefix, n)); err == nil {
+				_ = pprof.WriteHeapProfile(f)
+				f.Close()
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // parseNow reads -now. The date is returned at noon UTC so that converting
