@@ -51,6 +51,17 @@ func LoadTheme(siteDir string, cfg *model.Config) (*theme.Theme, error) {
 	return theme.Load(theme.Overlay(top, themes.Default()))
 }
 
+// hasOwnTheme reports whether the site has a theme folder of its own
+// (themes/<name>), which LoadTheme lays over the embedded default.
+func hasOwnTheme(siteDir string, cfg *model.Config) bool {
+	name := cfg.Theme
+	if name == "" {
+		name = "default"
+	}
+	_, err := os.Stat(filepath.Join(siteDir, "themes", name))
+	return err == nil
+}
+
 // renderStage is StageRender: every page, feed, open-data file and asset of the
 // site, written into a new output folder that StagePublish makes visible.
 func renderStage(ctx context.Context, r *Result) error {
@@ -63,7 +74,23 @@ func renderStage(ctx context.Context, r *Result) error {
 	if opts.Site == nil { // a site read from its folder: its state folder keeps the Markdown
 		r.cache.useDisk(cfg.StatePath(opts.SiteDir, "build"))
 	}
+	if opts.Once && opts.Site == nil {
+		// The only run: rendered Markdown leaves the heap batch by batch
+		// (cache.startSpill). The records' sources go too once rendered,
+		// when nothing later reads them: page keys stand for a record by
+		// its file (asLoaded; otherwise they hash the record, source and
+		// all), and the theme is the embedded one (a site's own could
+		// show a source). The publication log compares rendered bodies,
+		// and a stop notice's source is kept. The parse cache's save,
+		// still encoding the sources, is waited for first.
+		var drop func()
+		if r.asLoaded && !hasOwnTheme(opts.SiteDir, cfg) {
+			drop = r.pending.Wait
+		}
+		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), drop)
+	}
 	ix, err := prepare(ctx, site, th, r.cache)
+	r.cache.endSpill()
 	if err != nil {
 		return err
 	}

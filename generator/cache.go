@@ -30,6 +30,13 @@ type cache struct {
 	// run need not read them again).
 	published *manifests
 
+	// spill, in a pipeline's only run, takes the Markdown rendered in
+	// each batch out of the heap (startSpill); fresh are the keys
+	// rendered since the last batch.
+	spill      *spill
+	fresh      []fingerprint.Sum
+	dropBodies func()
+
 	mu         sync.Mutex
 	docs, prev map[fingerprint.Sum]markdown.Doc
 	rows, prow map[fingerprint.Sum]template.HTML
@@ -101,6 +108,11 @@ func (m *memo[V]) next() { m.prev, m.cur = m.cur, nil }
 
 // summary returns markdown.Summary(src, summaryRunes), remembered.
 func (c *cache) summary(src string) string {
+	if c.spill != nil {
+		// A pipeline's only run remembers nothing for a next one: the
+		// memo would keep every text in the heap (see startSpill).
+		return markdown.Summary(src, summaryRunes)
+	}
 	return c.summaries.get(&c.mu, src, func(s string) string { return markdown.Summary(s, summaryRunes) })
 }
 
@@ -112,7 +124,12 @@ func newCache(siteDir string) *cache {
 // render returns src rendered, from the cache when an earlier run (or this
 // one) rendered the same source, and src's fingerprint.
 func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
-	key := c.bodyKeys.get(&c.mu, src, fingerprint.String)
+	var key fingerprint.Sum
+	if c.spill != nil { // as in summary: the memo would keep every source
+		key = fingerprint.String(src)
+	} else {
+		key = c.bodyKeys.get(&c.mu, src, fingerprint.String)
+	}
 	c.mu.Lock()
 	doc, ok := c.docs[key]
 	if !ok {
@@ -139,6 +156,9 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 	}
 	c.mu.Lock()
 	c.docs[key] = doc
+	if c.spill != nil {
+		c.fresh = append(c.fresh, key)
+	}
 	c.mu.Unlock()
 	return doc, key, nil
 }
@@ -173,6 +193,75 @@ func (c *cache) saveDisk() func() error {
 	}
 	disk, rowDisk := c.disk, c.rowDisk
 	return func() error { return errors.Join(disk.save(docs), rowDisk.save(rows)) }
+}
+
+// startSpill makes the Markdown rendered from now on move out of the heap
+// in batches (spillBatch), into an unlinked file under dir: for a
+// pipeline's only run (Options.Once), which keeps nothing for a next run.
+// The bodies' HTML and text were, with the records' sources, most of what
+// a 50,000-page build held live (490 MB; and the collector lets the heap
+// grow to twice what is live). dropBodies, when set, is called before the
+// first batch's records lose their Markdown source (it waits for whatever
+// still reads the sources).
+func (c *cache) startSpill(dir string, dropBodies func()) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.spill = newSpill(dir)
+	if c.spill != nil && dropBodies != nil {
+		c.dropBodies = sync.OnceFunc(dropBodies)
+	}
+}
+
+// endSpill closes the spill file (what was mapped from it stays).
+func (c *cache) endSpill() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.spill != nil {
+		c.spill.close()
+	}
+	c.spill, c.fresh, c.dropBodies = nil, nil, nil
+}
+
+// spillBatch moves the Markdown rendered since the last batch to the spill
+// and points items (a batch prepare has just rendered) at the moved copies;
+// with dropBodies it also drops the items' Markdown sources, which nothing
+// reads once they are rendered. Without a spill it does nothing.
+func (c *cache) spillBatch(items []*item) {
+	c.mu.Lock()
+	sp, fresh, drop := c.spill, c.fresh, c.dropBodies
+	c.fresh = nil
+	var keys []fingerprint.Sum
+	var docs []markdown.Doc
+	seen := make(map[fingerprint.Sum]bool, len(fresh))
+	for _, k := range fresh {
+		if !seen[k] { // two workers may have rendered one source
+			seen[k] = true
+			keys, docs = append(keys, k), append(docs, c.docs[k])
+		}
+	}
+	c.mu.Unlock()
+	if sp == nil {
+		return
+	}
+	docs = sp.put(docs)
+	c.mu.Lock()
+	for i, k := range keys {
+		c.docs[k] = docs[i]
+	}
+	for _, it := range items {
+		if d, ok := c.docs[it.bodyKey]; ok && !it.unpublished {
+			it.html, it.text = template.HTML(d.HTML), d.Text
+		}
+	}
+	c.mu.Unlock()
+	if drop != nil {
+		drop()
+		for _, it := range items {
+			if !it.unpublished { // a stop-notice page's body is read by the log
+				it.common.Body = ""
+			}
+		}
+	}
 }
 
 // row returns the list row of v rendered by th's item partial, and its key

@@ -73,6 +73,7 @@ func (s *mdStore) read() {
 		})
 	}
 	wg.Wait()
+	releaseMapped() // decoding read each record's lengths: pages of every shard
 	disk := map[fingerprint.Sum]markdown.Doc{}
 	for n, m := range parts {
 		for k, d := range m {

@@ -2,6 +2,7 @@ package generator
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -46,4 +47,80 @@ func TestOnce(t *testing.T) {
 
 	_, err = p.Run(t.Context())
 	assert.Error(t, err, "a pipeline with Once runs once")
+}
+
+// TestOnceBatches: a pipeline's only run renders the Markdown in batches
+// and moves each batch out of the heap (cache.spillBatch), dropping the
+// records' sources as it goes unless a later reader may want them (a
+// site's own theme). The site it writes and the text the index reads do
+// not depend on the batch size, on whether the state folder held the
+// rendered Markdown already, or on the sources being dropped.
+func TestOnceBatches(t *testing.T) {
+	now := fday(2026, 11, 1)
+	site := t.TempDir() // the shipped site without its themes/ folder
+	for _, name := range []string{"content", "data"} {
+		require.NoError(t, os.CopyFS(filepath.Join(site, name), os.DirFS(filepath.Join("..", name))))
+	}
+	toml, err := os.ReadFile(filepath.Join("..", "portal.toml"))
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(site, "portal.toml"), toml, 0o644))
+	want := filepath.Join(t.TempDir(), "public")
+	kept, err := Build(t.Context(), Options{SiteDir: site, OutDir: want, Now: now})
+	require.NoError(t, err)
+	require.Greater(t, len(kept.Entries), 10, "enough records for several batches")
+
+	for _, tc := range []struct {
+		name       string
+		batch      int
+		ownTheme   bool // a themes/default folder: sources are kept
+		freshState bool // no rendered Markdown on disk yet
+	}{
+		{name: "one batch", batch: 2048, freshState: true},
+		{name: "batches of 3", batch: 3, freshState: true},
+		{name: "batches of 3, Markdown already on disk", batch: 3},
+		{name: "a site's own theme keeps the sources", batch: 3, ownTheme: true, freshState: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func(b int) { prepareBatch = b }(prepareBatch)
+			prepareBatch = tc.batch
+			dir := filepath.Join(t.TempDir(), "site")
+			require.NoError(t, os.CopyFS(dir, os.DirFS(site)))
+			if tc.freshState {
+				require.NoError(t, os.RemoveAll(filepath.Join(dir, ".portal")))
+			}
+			if tc.ownTheme {
+				require.NoError(t, os.MkdirAll(filepath.Join(dir, "themes", "default"), 0o755))
+			}
+			got := filepath.Join(t.TempDir(), "public")
+			var sources, published int // records with a source after render, of the published
+			var atIndex []model.Entry
+			p := New(Options{SiteDir: dir, OutDir: got, Now: now, Once: true}).
+				After(StageRender, Stage{Name: "sources", Run: func(_ context.Context, r *Result) error {
+					for _, n := range r.Site.News {
+						published++
+						if n.Body != "" {
+							sources++
+						}
+					}
+					return nil
+				}}).
+				After(StagePublish, Stage{Name: "look", Run: func(_ context.Context, r *Result) error {
+					atIndex = r.Entries
+					return nil
+				}})
+			_, err := p.Run(t.Context())
+			require.NoError(t, err)
+			outputtest.Same(t, "a build with Once against one without", want, got)
+			require.Len(t, atIndex, len(kept.Entries))
+			for i, e := range atIndex {
+				assert.Equal(t, kept.Entries[i].Text, e.Text, "the index reads the text: %s", e.Path)
+			}
+			require.NotZero(t, published)
+			if tc.ownTheme {
+				assert.Equal(t, published, sources, "a site's own theme may show a source")
+			} else {
+				assert.Zero(t, sources, "the sources are dropped once rendered")
+			}
+		})
+	}
 }

@@ -181,6 +181,13 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	defer r.discard()
 	defer p.cache.endRun()
 	defer r.pending.Wait()
+	if p.opts.Once {
+		// The run reads its bodies from mapped files (cache.saveAndMap):
+		// give back the pages read so far every so often, so what the
+		// stages have read once does not stay in the resident set.
+		stop := releaseEvery(250 * time.Millisecond)
+		defer stop()
+	}
 	for _, s := range p.stages {
 		t := time.Now()
 		if err := s.Run(ctx, r); err != nil {
@@ -208,6 +215,25 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 	}
 	r.Duration = time.Since(start)
 	return r, nil
+}
+
+// releaseEvery calls releaseMapped every interval until stop is called.
+func releaseEvery(interval time.Duration) (stop func()) {
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Go(func() {
+		t := time.NewTicker(interval)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				releaseMapped()
+			}
+		}
+	})
+	return func() { close(done); wg.Wait() }
 }
 
 // recordsAsLoaded reports whether the records reach StageRender as their

@@ -230,32 +230,17 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 		}
 	}
 
-	// Markdown is the expensive part: render bodies on every core.
-	if err := parallel(ctx, len(ix.items), func(i int) error {
-		it := ix.items[i]
-		if it.unpublished {
-			return nil // a stop-notice page shows no record content
+	// Markdown is the expensive part: render bodies on every core, in
+	// batches, after each of which a pipeline's only run moves what it
+	// rendered out of the heap (cache.spillBatch).
+	for lo := 0; lo < len(ix.items); lo += prepareBatch {
+		batch := ix.items[lo:min(lo+prepareBatch, len(ix.items))]
+		if err := parallel(ctx, len(batch), func(i int) error {
+			return ix.prepareItem(batch[i], th, c)
+		}); err != nil {
+			return nil, err
 		}
-		doc, key, err := c.render(it.common.Body)
-		if err != nil {
-			return err
-		}
-		it.bodyKey = key
-		it.html = template.HTML(doc.HTML) // goldmark's safe mode: raw HTML dropped
-		it.text = doc.Text
-		it.summary = it.common.Summary
-		if it.summary == "" {
-			src := doc.Text
-			if src == "" && it.d != nil {
-				src = it.d.Content
-			}
-			it.summary = c.summary(src)
-		}
-		it.view = ix.itemView(it)
-		it.view.Row, it.view.sum, err = c.row(th, it.view)
-		return err
-	}); err != nil {
-		return nil, err
+		c.spillBatch(batch)
 	}
 
 	for _, it := range ix.items {
@@ -503,4 +488,33 @@ func itoa(i int) string {
 		d[p] = '-'
 	}
 	return string(d[p:])
+}
+
+// prepareBatch is how many records prepare renders between two moves of
+// their Markdown out of the heap (cache.spillBatch).
+var prepareBatch = 2048
+
+// prepareItem renders the item's body and list row.
+func (ix *index) prepareItem(it *item, th *theme.Theme, c *cache) error {
+	if it.unpublished {
+		return nil // a stop-notice page shows no record content
+	}
+	doc, key, err := c.render(it.common.Body)
+	if err != nil {
+		return err
+	}
+	it.bodyKey = key
+	it.html = template.HTML(doc.HTML) // goldmark's safe mode: raw HTML dropped
+	it.text = doc.Text
+	it.summary = it.common.Summary
+	if it.summary == "" {
+		src := doc.Text
+		if src == "" && it.d != nil {
+			src = it.d.Content
+		}
+		it.summary = c.summary(src)
+	}
+	it.view = ix.itemView(it)
+	it.view.Row, it.view.sum, err = c.row(th, it.view)
+	return err
 }
