@@ -43,6 +43,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return err
 	}
 	defer stop()
+	buildMemoryLimit()
 	// Nothing changed since the last build (files, settings, date, the
 	// complaint store, the index): keep what it published. One run: the
 	// index stage runs beside a heap without the rendered bodies.

@@ -80,6 +80,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		return err
 	}
 	defer stop()
+	buildMemoryLimit()
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr,
 		Publish: &generator.PublishOptions{Key: skey, Note: *note, Seed: seedFn}, Once: true}
 	res, err := runPipeline(ctx, sitePipeline(opts, "", nil), stderr)
