@@ -13,6 +13,8 @@ package theme
 
 import (
 	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"html/template"
@@ -97,9 +99,11 @@ type Theme struct {
 	static  fs.FS
 	digest  fingerprint.Sum // of every template's name and source
 
-	// shell: baseof.html is the default one, which Render writes in Go
-	// (shell.go) for a .Site that gives its ShellSite.
-	shell bool
+	// shells: the layouts whose baseof.html parses as the default one,
+	// which Render writes in Go (shell.go) for a .Site that gives its
+	// ShellSite (a layout file could redefine the shell, so each is told).
+	shells map[string]bool
+	trees  map[string]string // partial name → TreeSum, for PartialSum
 
 	mu   sync.RWMutex
 	site any
@@ -139,7 +143,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{layouts: map[string]*template.Template{}, shell: isDefaultShell(baseSrc)}
+	t := &Theme{layouts: map[string]*template.Template{}, shells: map[string]bool{}, trees: map[string]string{}}
 	defer func() { t.digest = digest.Sum() }()
 	var errs []error
 	for _, p := range names {
@@ -170,6 +174,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 			continue
 		}
 		t.layouts[name] = tmpl
+		t.shells[name] = TreeSum(tmpl) == shellSum
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -178,11 +183,31 @@ func Load(fsys fs.FS) (*Theme, error) {
 	if t.base, err = base.Clone(); err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
+	for _, p := range partials {
+		t.trees[path.Base(p)] = TreeSum(t.base.Lookup(path.Base(p)))
+	}
 	if sub, err := fs.Sub(fsys, "static"); err == nil {
 		t.static = sub
 	}
 	return t, nil
 }
+
+// TreeSum is the SHA-256 (hex) of a template's parse tree as parsed,
+// after every file of the theme (a later file may redefine a template),
+// with comments and trimmed space gone: "" for a missing template. Two
+// templates with the same sum write the same bytes for the same data.
+func TreeSum(tmpl *template.Template) string {
+	if tmpl == nil || tmpl.Tree == nil || tmpl.Tree.Root == nil {
+		return ""
+	}
+	sum := sha256.Sum256([]byte(tmpl.Tree.Root.String()))
+	return hex.EncodeToString(sum[:])
+}
+
+// PartialSum returns the TreeSum of the partial name as loaded ("" when
+// the theme has none), so a caller that writes a partial's output in Go
+// can tell that the theme has not changed it.
+func (t *Theme) PartialSum(name string) string { return t.trees[name] }
 
 // definesMain reports whether a layout's source defines "main" itself.
 func definesMain(src string) bool {
@@ -328,7 +353,7 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 		}
 		page.Header = h
 	}
-	if t.shell {
+	if t.shells[name] {
 		if ss, ok := site.(ShellSiter); ok {
 			if sf, ok := ss.ShellSite(); ok {
 				b, ok := w.(*bytes.Buffer)

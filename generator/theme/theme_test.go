@@ -139,14 +139,22 @@ func TestMentions(t *testing.T) {
 func TestDefaultShellIsFast(t *testing.T) {
 	th, err := Load(themes.Default())
 	require.NoError(t, err)
-	assert.True(t, th.shell, "layouts/baseof.html changed: update writeShell (shell.go) to match and shellSum to its SHA-256")
+	for _, l := range th.Layouts() {
+		assert.True(t, th.shells[l], "%s: layouts/baseof.html changed: update writeShell (shell.go) to match and shellSum to %s", l, TreeSum(th.layouts[l]))
+	}
 	over := fstest.MapFS{"layouts/baseof.html": {Data: []byte(`<html>{{block "main" .}}{{end}}</html>`)}}
 	th, err = Load(Overlay(over, themes.Default()))
 	require.NoError(t, err)
-	assert.False(t, th.shell)
+	assert.False(t, th.shells["list"])
+	// A layout file that redefines the shell gets the template too.
+	over = fstest.MapFS{"layouts/list.html": {Data: []byte(`{{define "layouts/baseof.html"}}<html>{{block "main" .}}{{end}}</html>{{end}}{{define "main"}}x{{end}}`)}}
+	th, err = Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.False(t, th.shells["list"])
+	assert.True(t, th.shells["article"])
 }
 
-// escapeHTML and escapeURLAttr write what html/template's escapers write
+// EscapeHTML and EscapeURLAttr write what html/template's escapers write
 // for a string in text, in a quoted attribute and in a URL attribute.
 func FuzzShellEscapers(f *testing.F) {
 	for _, s := range []string{"", "a", `"<b>&'+`, "\x00", "\xff\xfe", "/a b/?q=<x>&y=1", "javascript:alert(1)", "HTTP://x/%zz%4a%", "mailto:a@b", "a/b:c", "日本 語", "%", "%4", "%4G"} {
@@ -158,13 +166,13 @@ func FuzzShellEscapers(f *testing.F) {
 		require.NoError(t, tmpl.Execute(&want, s))
 		var got bytes.Buffer
 		got.WriteString(`<title>`)
-		escapeHTML(&got, s)
+		EscapeHTML(&got, s)
 		got.WriteString(`</title><p title="`)
-		escapeHTML(&got, s)
+		EscapeHTML(&got, s)
 		got.WriteString(`">`)
-		escapeHTML(&got, s)
+		EscapeHTML(&got, s)
 		got.WriteString(`</p><a href="`)
-		escapeURLAttr(&got, s)
+		EscapeURLAttr(&got, s)
 		got.WriteString(`">`)
 		require.Equal(t, want.String(), got.String())
 	})
