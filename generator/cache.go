@@ -290,7 +290,7 @@ func (c *cache) row(th *theme.Theme, v Item) (template.HTML, fingerprint.Sum, er
 			return h, key, nil
 		}
 	}
-	h, err := th.Partial("item.html", v)
+	h, err := itemRow(th, &v)
 	if err != nil {
 		return "", key, err
 	}
