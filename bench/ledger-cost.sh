@@ -10,6 +10,10 @@
 #   size:   the published log's size (data/ledger)
 #   verify: portal verify -site without a state file, twice; then with
 #           -follow: a first run (nothing remembered) and two daily reruns
+#   nightly: the first portal verify -site -follow after a nightly rebuild
+#           with the next day's date (the output built once, not timed, in
+#           OUT/nightly; the state file from a run on the published output),
+#           then a rerun
 #
 # SITE is a site written by TestWriteLedgerSite with PORTAL_LEDGER_PENDING=1
 # (its last round written but not published; the key is SITE.key). WORK
@@ -18,11 +22,11 @@
 #   PORTAL_LEDGER_SITE=/tmp/led10k PORTAL_GEN_PAGES=10000 PORTAL_LEDGER_PENDING=1 \
 #     go test ./generator/ -run TestWriteLedgerSite -timeout 40m
 #   go build -o /tmp/portal ./cmd/portal
-#   bash bench/ledger-cost.sh /tmp/portal /tmp/led10k /tmp/ledcost /dev/shm/ledcost [pair size verify]
+#   bash bench/ledger-cost.sh /tmp/portal /tmp/led10k /tmp/ledcost /dev/shm/ledcost [pair size verify nightly]
 set -euo pipefail
 portal=$1 site=$2 work=$3 out=$4
 shift 4
-steps=${*:-pair size verify}
+steps=${*:-pair size verify nightly}
 now=2025-03-20
 key=$site.key
 mkdir -p "$work" "$out"
@@ -73,6 +77,16 @@ for step in $steps; do
 		for i in 1 2; do
 			timed "verify-follow-$i" "$portal" verify -site "$published" -out "$out/published" -now $now -follow "$work/state.json"
 		done
+		;;
+	nightly)
+		next=$(date -u -d "$now + 1 day" +%F)
+		if [ ! -d "$out/nightly" ]; then
+			"$portal" build -site "$published" -out "$out/nightly" -now "$next" >/dev/null 2>&1
+		fi
+		rm -f "$work/state-nightly.json"
+		"$portal" verify -site "$published" -out "$out/published" -now $now -follow "$work/state-nightly.json" >/dev/null
+		timed "verify-nightly-first" "$portal" verify -site "$published" -out "$out/nightly" -now "$next" -follow "$work/state-nightly.json"
+		timed "verify-nightly-rerun" "$portal" verify -site "$published" -out "$out/nightly" -now "$next" -follow "$work/state-nightly.json"
 		;;
 	esac
 done
