@@ -7,15 +7,19 @@ import (
 	"golang.org/x/net/html/atom"
 )
 
-// blockTags end a line of visible text: paragraphs, list items, table cells
-// and headings never run together.
-var blockTags = map[atom.Atom]bool{
-	atom.P: true, atom.Div: true, atom.Li: true, atom.Ul: true, atom.Ol: true, atom.Dl: true, atom.Dt: true, atom.Dd: true,
-	atom.H1: true, atom.H2: true, atom.H3: true, atom.H4: true, atom.H5: true, atom.H6: true,
-	atom.Table: true, atom.Thead: true, atom.Tbody: true, atom.Tfoot: true, atom.Tr: true, atom.Td: true, atom.Th: true, atom.Caption: true,
-	atom.Blockquote: true, atom.Pre: true, atom.Br: true, atom.Hr: true, atom.Section: true, atom.Article: true,
-	atom.Figure: true, atom.Figcaption: true, atom.Header: true, atom.Footer: true, atom.Aside: true, atom.Nav: true,
-	atom.Details: true, atom.Summary: true,
+// isBlock reports whether the element a ends a line of visible text:
+// paragraphs, list items, table cells and headings never run together.
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Div, atom.Li, atom.Ul, atom.Ol, atom.Dl, atom.Dt, atom.Dd,
+		atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Table, atom.Thead, atom.Tbody, atom.Tfoot, atom.Tr, atom.Td, atom.Th, atom.Caption,
+		atom.Blockquote, atom.Pre, atom.Br, atom.Hr, atom.Section, atom.Article,
+		atom.Figure, atom.Figcaption, atom.Header, atom.Footer, atom.Aside, atom.Nav,
+		atom.Details, atom.Summary:
+		return true
+	}
+	return false
 }
 
 // skipTags hold no visible text.
@@ -70,7 +74,7 @@ func visibleTextTokenized(fragment string, links bool) string {
 				if tt == html.StartTagToken {
 					skip++
 				}
-			case blockTags[a]:
+			case isBlock(a):
 				b.WriteByte('\n')
 			case a == atom.A && links && tt == html.StartTagToken:
 				anchors = append(anchors, open{href: attr(z, hasAttr, "href"), start: b.Len()})
@@ -89,7 +93,7 @@ func visibleTextTokenized(fragment string, links bool) string {
 				if skip > 0 {
 					skip--
 				}
-			case blockTags[a]:
+			case isBlock(a):
 				b.WriteByte('\n')
 			case a == atom.A && links && len(anchors) > 0:
 				o := anchors[len(anchors)-1]
