@@ -96,7 +96,7 @@ func renderStage(ctx context.Context, r *Result) error {
 	}
 	r.background(r.cache.saveDisk())
 	if r.asLoaded {
-		r.fileKeys = ix.keyRecords(r.cache.files, r.cache.fileKeys)
+		r.keys = ix.keyRecords(r.cache.files, r.cache.keys)
 	} else {
 		ix.keyRecords(nil, nil)
 	}
@@ -364,7 +364,7 @@ func publishStage(_ context.Context, r *Result) error {
 	r.Written, r.Linked, r.Removed = int(o.written.Load()), int(o.linked.Load()), removed
 	r.Version = o.next.Version
 	r.cache.published = &manifests{root: o.root, live: &o.next, prev: o.cur}
-	r.cache.fileKeys = r.fileKeys // edits are fresh until a run publishes them
+	r.cache.keys = r.keys // edits are fresh until a run publishes them
 	o.unlock()
 	r.out = nil
 	if len(trash) > 0 {

@@ -48,9 +48,10 @@ type cache struct {
 	// 10,000 pages, or comparing it, is bound by memory bandwidth).
 	bodyKeys  memo[fingerprint.Sum]
 	summaries memo[string]
-	// fileKeys are the last run's content files by their parse key, so
-	// the next run knows which records were just edited (item.fresh).
-	fileKeys map[string]fingerprint.Sum
+	// keys are what the last published run's keyRecords worked out: the
+	// content files' keys (so the next run knows which records were just
+	// edited, item.fresh) and the items' keys.
+	keys *recordKeys
 }
 
 // memo remembers values computed from strings, for the current run and
@@ -308,7 +309,7 @@ func (c *cache) forget() {
 	defer c.mu.Unlock()
 	c.docs, c.prev = map[fingerprint.Sum]markdown.Doc{}, nil
 	c.rows, c.prow = map[fingerprint.Sum]template.HTML{}, nil
-	c.bodyKeys, c.summaries, c.fileKeys = memo[fingerprint.Sum]{}, memo[string]{}, nil
+	c.bodyKeys, c.summaries, c.keys = memo[fingerprint.Sum]{}, memo[string]{}, nil
 	c.disk, c.rowDisk, c.published = nil, nil, nil
 }
 

@@ -329,11 +329,11 @@ type Result struct {
 	// asLoaded: the records are as their files say (recordsAsLoaded), so
 	// a page's key may stand a record's file for the record.
 	asLoaded bool
-	out      *output                    // the next version being written (StageRender → StagePublish)
-	cleanup  chan error                 // old versions' removal, after publish
-	files    map[string][]byte          // files added by stages, written at publish
-	ledger   *ledgerRun                 // the publication log (StageLedger → StageRender)
-	fileKeys map[string]fingerprint.Sum // content files' keys (StageRender → StagePublish: cache.fileKeys)
+	out      *output           // the next version being written (StageRender → StagePublish)
+	cleanup  chan error        // old versions' removal, after publish
+	files    map[string][]byte // files added by stages, written at publish
+	ledger   *ledgerRun        // the publication log (StageLedger → StageRender)
+	keys     *recordKeys       // the records' keys (StageRender → StagePublish: cache.keys)
 
 	pending sync.WaitGroup // background work (cache saves)
 	bgMu    sync.Mutex

@@ -68,16 +68,42 @@ func (it *item) recordKey() any {
 	return it.key
 }
 
+// recordKeys are what keyRecords worked out, for the pipeline's next run:
+// each content file's key, and each item's key with what it was made from.
+type recordKeys struct {
+	files map[string]fingerprint.Sum
+	items map[itemRef]itemKey
+}
+
+// itemRef names an item: its kind, id and place in its file.
+type itemRef struct {
+	kind        model.Kind
+	id, file    string
+	sheet       string
+	line        int
+	unpublished bool
+}
+
+// itemKey is an item's key and what it was made from.
+type itemKey struct {
+	file    fingerprint.Sum
+	derived derivedState
+	key     fingerprint.Sum
+}
+
 // keyRecords sets every item's key. files is the parse cache the site was
 // loaded through, or nil when records may differ from what their files say
 // (a site built in Go, a stage that corrects records after loading): then
-// each key is the record itself, hashed whole. last holds the file keys
-// of the pipeline's last run (nil: none): an item whose file had another
-// key there is fresh. It returns this run's file keys.
+// each key is the record itself, hashed whole. last is what the pipeline's
+// last run worked out (nil: none): an item whose file had another key there
+// is fresh, and one whose file key and derived state are as they were
+// there has the key it had. It returns what this run worked out.
 //
-// The items are keyed on every core: a serve rebuild keys all of them, and
-// alone this was 20 ms of each edit's wait at 10,000 pages.
-func (ix *index) keyRecords(files *loader.Cache, last map[string]fingerprint.Sum) map[string]fingerprint.Sum {
+// The items are keyed on every core, and a serve rebuild hashes only the
+// keys of the items whose file or state changed: keying all of them was
+// 20–40 ms of each edit's wait at 10,000 pages.
+func (ix *index) keyRecords(files *loader.Cache, last *recordKeys) *recordKeys {
+	refs := make([]itemRef, len(ix.items))
 	_ = parallel(context.Background(), len(ix.items), func(i int) error {
 		it := ix.items[i]
 		it.key = it.record()
@@ -86,11 +112,19 @@ func (ix *index) keyRecords(files *loader.Cache, last map[string]fingerprint.Sum
 		}
 		if k, ok := files.Key(it.common.Source.File); ok {
 			src := it.common.Source
-			it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, it.derived())
+			d := it.derived()
+			refs[i] = itemRef{it.kind, it.common.ID, src.File, src.Sheet, src.Line, it.unpublished}
 			it.fileKey = k
-			if last != nil {
-				old, had := last[src.File]
-				it.fresh = !had || old != k
+			if last == nil {
+				it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, d)
+				return nil
+			}
+			old, had := last.files[src.File]
+			it.fresh = !had || old != k
+			if was, ok := last.items[refs[i]]; ok && was.file == k && was.derived == d {
+				it.key = was.key
+			} else {
+				it.key = fingerprint.Of(k, it.kind, it.common.ID, src.Sheet, src.Line, d)
 			}
 		}
 		return nil
@@ -98,29 +132,33 @@ func (ix *index) keyRecords(files *loader.Cache, last map[string]fingerprint.Sum
 	if files == nil {
 		return nil
 	}
-	keys := make(map[string]fingerprint.Sum, len(ix.items))
-	for _, it := range ix.items {
+	keys := &recordKeys{files: make(map[string]fingerprint.Sum, len(ix.items)), items: make(map[itemRef]itemKey, len(ix.items))}
+	for i, it := range ix.items {
 		if !it.fileKey.IsZero() {
-			keys[it.common.Source.File] = it.fileKey
+			keys.files[it.common.Source.File] = it.fileKey
+			keys.items[refs[i]] = itemKey{it.fileKey, it.derived(), it.key.(fingerprint.Sum)}
 		}
 	}
 	return keys
 }
 
-// derived is what model.Site.Derive set on the item's record as of the
-// build date (the only derivation): the next day re-keys only the records
-// whose state it moved.
-func (it *item) derived() any {
+// derivedState is what model.Site.Derive set on an item's record as of the
+// build date (the only derivation).
+type derivedState struct {
+	Commitment  model.CommitmentState
+	Unlisted    string
+	Unpublished bool
+	Reason      string
+}
+
+// derived is the item's derivedState: the next day re-keys only the
+// records whose state it moved.
+func (it *item) derived() derivedState {
 	var cs model.CommitmentState
 	if it.c != nil {
 		cs = it.c.Derived
 	}
-	return struct {
-		Commitment  model.CommitmentState
-		Unlisted    string
-		Unpublished bool
-		Reason      string
-	}{cs, it.common.Unlisted, it.unpublished, it.reason}
+	return derivedState{cs, it.common.Unlisted, it.unpublished, it.reason}
 }
 
 // origin names the content that asks for the item's page: file:line.
