@@ -98,7 +98,7 @@ func Validate(s Submission, knownDepartment func(id string) bool, creditCode fun
 	s.Phone = normalisePhone(clean("phone", s.Phone, false))
 	s.Email = clean("email", s.Email, false)
 	s.EnterpriseName = clean("enterprise_name", s.EnterpriseName, false)
-	s.CreditCode = strings.ToUpper(clean("credit_code", s.CreditCode, false))
+	s.CreditCode = normaliseCreditCode(clean("credit_code", s.CreditCode, false))
 
 	set := func(field, msg string) {
 		if _, ok := bad[field]; !ok {
@@ -194,6 +194,26 @@ func Validate(s Submission, knownDepartment func(id string) bool, creditCode fun
 		return s, &Error{Code: EINVALID, Message: "提交的内容有误，请按提示修改", Fields: bad}
 	}
 	return s, nil
+}
+
+// normaliseCreditCode writes a 统一社会信用代码 the one way it is stored:
+// upper case, ASCII, without the spaces and hyphens people paste it with
+// (a licence prints it grouped; a PDF copies it full-width), as the search
+// box already accepts it.
+func normaliseCreditCode(c string) string {
+	var b strings.Builder
+	for _, r := range c {
+		switch {
+		case r >= '！' && r <= '～': // full-width ASCII
+			r -= '！' - '!'
+		}
+		switch r {
+		case ' ', '\u3000', '\t', '-', '—':
+			continue
+		}
+		b.WriteRune(unicode.ToUpper(r))
+	}
+	return b.String()
 }
 
 // normalisePhone drops spaces and a +86/86 country prefix, and turns
