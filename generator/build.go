@@ -82,12 +82,12 @@ func renderStage(ctx context.Context, r *Result) error {
 		// all), and the theme is the embedded one (a site's own could
 		// show a source). The publication log compares rendered bodies,
 		// and a stop notice's source is kept. The parse cache's save,
-		// still encoding the sources, is waited for first.
-		var drop func()
+		// which encodes the sources, must have finished first.
+		var free <-chan struct{}
 		if r.asLoaded && !hasOwnTheme(opts.SiteDir, cfg) {
-			drop = r.pending.Wait
+			free = r.parseSaved
 		}
-		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), drop)
+		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), free)
 	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	r.cache.endSpill()

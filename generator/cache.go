@@ -33,9 +33,10 @@ type cache struct {
 	// spill, in a pipeline's only run, takes the Markdown rendered in
 	// each batch out of the heap (startSpill); fresh are the keys
 	// rendered since the last batch.
-	spill      *spill
-	fresh      []fingerprint.Sum
-	dropBodies func()
+	spill       *spill
+	fresh       []fingerprint.Sum
+	sourcesFree <-chan struct{}
+	undropped   []*item // rendered, their sources not yet dropped
 
 	mu         sync.Mutex
 	docs, prev map[fingerprint.Sum]markdown.Doc
@@ -201,35 +202,53 @@ func (c *cache) saveDisk() func() error {
 // pipeline's only run (Options.Once), which keeps nothing for a next run.
 // The bodies' HTML and text were, with the records' sources, most of what
 // a 50,000-page build held live (490 MB; and the collector lets the heap
-// grow to twice what is live). dropBodies, when set, is called before the
-// first batch's records lose their Markdown source (it waits for whatever
-// still reads the sources).
-func (c *cache) startSpill(dir string, dropBodies func()) {
+// grow to twice what is live). sourcesFree, when set, is closed once
+// nothing but page rendering would read the records' Markdown sources
+// (the parse cache's save encodes them): from then on each batch's
+// records lose theirs (and the batches rendered before, at once).
+func (c *cache) startSpill(dir string, sourcesFree <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.spill = newSpill(dir)
-	if c.spill != nil && dropBodies != nil {
-		c.dropBodies = sync.OnceFunc(dropBodies)
+	if c.spill != nil {
+		c.sourcesFree = sourcesFree
 	}
 }
 
-// endSpill closes the spill file (what was mapped from it stays).
+// endSpill closes the spill file (what was mapped from it stays) and drops
+// the sources still held, waiting for sourcesFree if it must: by the end
+// of prepare the parse cache's save has (nearly always) long returned.
 func (c *cache) endSpill() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.spill != nil {
 		c.spill.close()
 	}
-	c.spill, c.fresh, c.dropBodies = nil, nil, nil
+	if c.sourcesFree != nil && len(c.undropped) > 0 {
+		<-c.sourcesFree
+		dropSources(c.undropped)
+	}
+	c.spill, c.fresh, c.sourcesFree, c.undropped = nil, nil, nil, nil
+}
+
+// dropSources drops the Markdown source of every published item.
+func dropSources(items []*item) {
+	for _, it := range items {
+		if !it.unpublished { // a stop notice's source is read by the log
+			it.common.Body = ""
+		}
+	}
 }
 
 // spillBatch moves the Markdown rendered since the last batch to the spill
 // and points items (a batch prepare has just rendered) at the moved copies;
-// with dropBodies it also drops the items' Markdown sources, which nothing
-// reads once they are rendered. Without a spill it does nothing.
+// once sourcesFree is closed it also drops the Markdown sources of the
+// items rendered so far, which nothing reads once they are rendered
+// (never waiting for it: the save runs beside the rendering). Without a
+// spill it does nothing.
 func (c *cache) spillBatch(items []*item) {
 	c.mu.Lock()
-	sp, fresh, drop := c.spill, c.fresh, c.dropBodies
+	sp, fresh, free := c.spill, c.fresh, c.sourcesFree
 	c.fresh = nil
 	var keys []fingerprint.Sum
 	var docs []markdown.Doc
@@ -255,14 +274,17 @@ func (c *cache) spillBatch(items []*item) {
 		}
 	}
 	c.mu.Unlock()
-	if drop != nil {
-		drop()
-		for _, it := range items {
-			if !it.unpublished { // a stop-notice page's body is read by the log
-				it.common.Body = ""
-			}
-		}
+	if free == nil {
+		return
 	}
+	c.undropped = append(c.undropped, items...)
+	select {
+	case <-free:
+	default:
+		return // not yet: never wait for it, the save runs beside the rendering
+	}
+	dropSources(c.undropped)
+	c.undropped = c.undropped[:0]
 }
 
 // row returns the list row of v rendered by th's item partial, and its key

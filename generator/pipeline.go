@@ -335,6 +335,10 @@ type Result struct {
 	ledger   *ledgerRun        // the publication log (StageLedger → StageRender)
 	keys     *recordKeys       // the records' keys (StageRender → StagePublish: cache.keys)
 
+	// parseSaved is closed when the parse cache's save (which encodes
+	// the records' sources) has returned; nil for Options.Site.
+	parseSaved chan struct{}
+
 	pending sync.WaitGroup // background work (cache saves)
 	bgMu    sync.Mutex
 	bgErrs  []error
@@ -416,7 +420,12 @@ func loadStage(_ context.Context, r *Result) error {
 	if site == nil {
 		s, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict, Cache: r.cache.files})
 		r.Diagnostics = dl
-		r.background(r.cache.files.Save)
+		saved := make(chan struct{})
+		r.parseSaved = saved
+		r.background(func() error {
+			defer close(saved)
+			return r.cache.files.Save()
+		})
 		for _, w := range dl.Warnings() {
 			r.Warnings = append(r.Warnings, w.Error())
 		}
