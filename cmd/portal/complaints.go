@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"portal/cmd/internal/intake"
+	"portal/generator/dataset"
+	"portal/generator/model"
 )
 
 const complaintsUsage = `portal complaints — 投诉办理（受理 → 办理 → 答复 → 回访 → 办结）
 
 Usage:
-  portal complaints list   [flags] [-status S] [-department ID] [-since YYYY-MM-DD] [-until YYYY-MM-DD] [-limit N] [-warning yellow|red] [-json]
+  portal complaints list   [flags] [-status S] [-department ID|名称] [-since YYYY-MM-DD] [-until YYYY-MM-DD] [-limit N] [-warning yellow|red] [-json]
   portal complaints show   [flags] [-json] RECEIPT
   portal complaints accept [flags] -actor NAME [-note TEXT] RECEIPT
   portal complaints reject [flags] -actor NAME -reason TEXT RECEIPT
@@ -58,7 +60,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	textFile := fs.String("text-file", "", "file holding the reply text (reply)")
 	satisfaction := fs.String("satisfaction", "", "满意 | 基本满意 | 不满意 (visit)")
 	status := fs.String("status", "", "filter: status (received, accepted, rejected, handling, replied, visited, closed)")
-	department := fs.String("department", "", "filter: department id")
+	department := fs.String("department", "", "filter: department (registry id, full or short name)")
 	since := fs.String("since", "", "filter: received on or after YYYY-MM-DD")
 	until := fs.String("until", "", "filter: received before YYYY-MM-DD")
 	limit := fs.Int("limit", 0, "filter: at most N complaints")
@@ -119,7 +121,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	operator := intake.Who{Login: "cli:" + firstNonEmpty(os.Getenv("USER"), "operator"), Name: *actor, Role: intake.RoleSupervisor, Addr: "cli"}
 
 	filter := func() (intake.Filter, error) {
-		f := intake.Filter{Status: intake.Status(*status), Department: *department, Limit: *limit}
+		f := intake.Filter{Status: intake.Status(*status), Department: departmentID(site, *department), Limit: *limit}
 		if f.Status != "" && !f.Status.Valid() {
 			return f, usageError{fmt.Sprintf("-status %q: unknown (use received, accepted, rejected, handling, replied, visited, closed)", *status)}
 		}
@@ -248,7 +250,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 	case "reject":
 		a.Note = firstNonEmpty(*reason, *note)
 	case "assign":
-		a.Assignee = resolveBody(svc, *to)
+		a.Assignee = departmentID(site, *to)
 	case "extend":
 		a.Days, a.Note = *days, firstNonEmpty(*reason, *note)
 	case "reply":
@@ -292,15 +294,15 @@ func actionError(err error) error {
 	return usageError{intake.ErrorMessage(err) + ": " + strings.Join(parts, "; ")}
 }
 
-// resolveBody accepts a registry id or a body's full name for -to.
-func resolveBody(svc *intake.Service, to string) string {
-	to = strings.TrimSpace(to)
-	for _, d := range svc.Departments() {
-		if d.Name == to {
-			return d.ID
-		}
+// departmentID maps what an operator types for a department (its id, full
+// name, short name or an alias, as content names it) to the registry id;
+// anything else is returned trimmed, for the caller to refuse or keep.
+func departmentID(site *model.Site, name string) string {
+	name = strings.TrimSpace(name)
+	if id, err := dataset.NewRegistry(site.Departments).Resolve(name); err == nil {
+		return id
 	}
-	return to
+	return name
 }
 
 func staffRecords(svc *intake.Service, list []*intake.Complaint) []intake.StaffRecord {

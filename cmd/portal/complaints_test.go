@@ -122,6 +122,12 @@ func TestComplaintsCLIListAndExport(t *testing.T) {
 	assert.Contains(t, out, r.Receipt)
 	assert.Contains(t, out, "共 1 件")
 	assert.NotContains(t, out, "13800000000", "the list shows no personal data")
+	// A department is named as content names it: id, full or short name.
+	for _, dept := range []string{"fgw", "临沂市发展和改革委员会", "市发展改革委", " 市发展改革委 "} {
+		out, _, err = runCLI(t, "complaints", "list", "-site", dir, "-department", dept)
+		require.NoError(t, err)
+		assert.Contains(t, out, r.Receipt, dept)
+	}
 
 	out, _, err = runCLI(t, "complaints", "export", "-site", dir, "-format", "json")
 	require.NoError(t, err)

@@ -18,7 +18,7 @@ import (
 const staffUsage = `portal staff — 投诉办理后台账号管理
 
 Usage:
-  portal staff add     [flags] -login LOGIN -name 姓名 -role handler|supervisor|admin [-department ID] [-qr FILE.png]
+  portal staff add     [flags] -login LOGIN -name 姓名 -role handler|supervisor|admin [-department ID|名称] [-qr FILE.png]
   portal staff list    [flags]
   portal staff disable [flags] LOGIN
   portal staff enable  [flags] LOGIN
@@ -60,7 +60,7 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	login := fs.String("login", "", "login name (add; filter for audit)")
 	name := fs.String("name", "", "the person's name (add)")
 	role := fs.String("role", "", "handler | supervisor | admin (add)")
-	department := fs.String("department", "", "registry id of the handler's department (add)")
+	department := fs.String("department", "", "the handler's department: registry id, full or short name (add)")
 	qr := fs.String("qr", "", "write the TOTP key as a QR code picture to FILE.png (add, reset)")
 	since := fs.String("since", "", "audit: on or after YYYY-MM-DD")
 	until := fs.String("until", "", "audit: before YYYY-MM-DD")
@@ -113,7 +113,7 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 
 	switch sub {
 	case "add":
-		a, cred, err := accounts.Add(ctx, operator, *login, *name, *department, intake.Role(*role))
+		a, cred, err := accounts.Add(ctx, operator, *login, *name, departmentID(site, *department), intake.Role(*role))
 		if err != nil {
 			return actionError(err)
 		}

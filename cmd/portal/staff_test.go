@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/csv"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,6 +17,22 @@ import (
 
 	"portal/cmd/internal/staff"
 )
+
+// TestStaffAddDepartmentByName: an operator names the handler's department
+// as documents do (short or full name), not only by its registry id.
+func TestStaffAddDepartmentByName(t *testing.T) {
+	dir, _ := complaintSite(t)
+	for i, dept := range []string{"市发展改革委", "临沂市发展和改革委员会", "fgw"} {
+		out, _, err := runCLI(t, "staff", "add", "-site", dir, "-login", fmt.Sprintf("qian%d", i), "-name", "钱七", "-role", "handler", "-department", dept)
+		require.NoError(t, err, dept)
+		assert.Contains(t, out, "已创建账号", dept)
+	}
+	out, _, err := runCLI(t, "staff", "list", "-site", dir)
+	require.NoError(t, err)
+	assert.Equal(t, 3, strings.Count(out, "临沂市发展和改革委员会"), out)
+	_, _, err = runCLI(t, "staff", "add", "-site", dir, "-login", "sun", "-name", "孙八", "-role", "handler", "-department", "发改")
+	assert.ErrorContains(t, err, "不在部门名录中")
+}
 
 // TestStaffCLI creates accounts as an operator would, signs in with what
 // the command printed, and reads the audit trail back.
