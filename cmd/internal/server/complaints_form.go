@@ -2,7 +2,9 @@ package server
 
 import (
 	"errors"
+	"fmt"
 	"io"
+	"maps"
 	"mime"
 	"net/http"
 	"net/url"
@@ -110,6 +112,14 @@ func (s *Server) handleComplaintForm(w http.ResponseWriter, r *http.Request) {
 		status, msg, _ := s.publicError(r, err)
 		sub.Website = ""
 		d.Values, d.Errors, d.Message = sub, intake.ErrorFields(err), msg
+		if len(files) > 0 && len(d.Errors) > 0 && d.Errors["attachments"] == "" {
+			// The files were good but are not kept, and a browser never
+			// re-sends them: say so beside the file field, or the citizen
+			// corrects the phone number and sends the complaint without them.
+			errs := maps.Clone(d.Errors)
+			errs["attachments"] = fmt.Sprintf("已选择的 %d 个附件未保存，请重新选择后提交", len(files))
+			d.Errors = errs
+		}
 		if status == http.StatusServiceUnavailable {
 			d.Message += "。" + keptMessage(sub)
 		}

@@ -120,6 +120,17 @@ func TestComplaintFormAttachments(t *testing.T) {
 			assert.Empty(t, list, "nothing stored")
 		})
 	}
+	t.Run("good files, another field wrong: the files must be chosen again and the page says so", func(t *testing.T) {
+		f := newFixture(t, Options{})
+		ctype, body := multipartForm(t, map[string]string{"phone": "12345"},
+			upload{"合同.pdf", "application/pdf", intaketest.PDF}, upload{"现场.png", "image/png", intaketest.PNG})
+		rec := f.post(ctype, body)
+		assert.Equal(t, http.StatusBadRequest, rec.Code)
+		d := f.pages.last(t).Data.(ComplaintFormData)
+		assert.Contains(t, d.Errors, "phone")
+		assert.Contains(t, d.Errors["attachments"], "2 个附件未保存")
+		assert.Contains(t, d.Errors["attachments"], "重新选择")
+	})
 	t.Run("a body over the upload limit is 413", func(t *testing.T) {
 		f := newFixture(t, Options{})
 		req := httptest.NewRequest("POST", "/complaints/", bytes.NewReader(make([]byte, MaxUploadBytes+1)))
