@@ -36,6 +36,10 @@ Common flags: -site DIR (default .), -db PATH|postgres://… (default from porta
 -actor defaults to $PORTAL_ACTOR, then $USER.
 `
 
+// csvBOM starts every CSV the command line writes, so spreadsheet programs
+// read it as UTF-8.
+const csvBOM = "\uFEFF"
+
 // cmdComplaints is the staff tool: the same store and transitions as the
 // admin API.
 func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -217,7 +221,11 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 		var werr error
 		switch *format {
 		case "csv":
-			werr = intake.WriteCSV(w, staffRecords(svc, list))
+			// A byte order mark, as the back office's export has: without
+			// it Excel on a Chinese Windows reads UTF-8 as GBK.
+			if _, werr = io.WriteString(w, csvBOM); werr == nil {
+				werr = intake.WriteCSV(w, staffRecords(svc, list))
+			}
 		case "json":
 			werr = intake.WriteJSON(w, staffRecords(svc, list))
 		default:
@@ -230,7 +238,7 @@ func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer)
 			if err := f.Close(); err != nil {
 				return err
 			}
-			fmt.Fprintf(stderr, "exported %d complaints to %s\n", len(list), *out)
+			fmt.Fprintf(stderr, "已导出 %d 件投诉到 %s (exported %d complaints to %s)\n", len(list), *out, len(list), *out)
 		}
 		return nil
 	case "show":

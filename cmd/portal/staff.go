@@ -194,6 +194,9 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	}
 	loc := svc.Calendar().Location()
 	if *format == "csv" {
+		if _, err := io.WriteString(w, csvBOM); err != nil {
+			return err
+		}
 		if err := intake.WriteAuditCSV(w, entries, loc); err != nil {
 			return err
 		}

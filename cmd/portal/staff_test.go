@@ -93,10 +93,10 @@ func TestStaffCLI(t *testing.T) {
 	csvPath := filepath.Join(t.TempDir(), "audit.csv")
 	_, _, err = runCLI(t, "staff", "audit", "-site", dir, "-format", "csv", "-o", csvPath)
 	require.NoError(t, err)
-	f, err := os.Open(csvPath)
+	b, err := os.ReadFile(csvPath)
 	require.NoError(t, err)
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
+	require.True(t, strings.HasPrefix(string(b), "\uFEFF"), "a byte order mark, or Excel reads the UTF-8 as GBK")
+	rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(string(b), "\uFEFF"))).ReadAll()
 	require.NoError(t, err)
 	require.Greater(t, len(rows), 6)
 	var actions []string
