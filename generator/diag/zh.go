@@ -149,6 +149,7 @@ var chinese = map[string]string{
 	"%s is before the date %s": "%s 早于日期 %s",
 	"%s is before date %s":     "%s 早于 date %s",
 	"%q is not one of the known values (%s); if it is a new one, add it to portal.toml [vocabulary] %s":                         "%q 不在已知的值中（%s）；如是新的值，请加入 portal.toml 的 [vocabulary] %s",
+	"%q is how the site shows the status; write its code %q here (use one of: %s)":                                              "%q 是网站上显示的状态名称，此处请写它的代码 %q（可用的值：%s）",
 	"\"overdue\" is derived from the deadline and never written (use one of: %s)":                                               "“overdue”（已逾期）由完成时限推算，不能填写；可用的值：%s",
 	"%d is not a measure number (use 1 to 18)":                                                                                  "%d 不是措施序号（可用 1 至 18）",
 	"%s is before date %s (the deadline cannot come before the promise)":                                                        "%s 早于 date %s（完成时限不能早于作出承诺的日期）",

@@ -415,7 +415,28 @@ func (pp *parser) status(t *Table, key string) model.Status {
 		t.Errorf(key, `"overdue" is derived from the deadline and never written (use one of: %s)`, strings.Join(statusStrings(), " | "))
 		return ""
 	}
+	// An editor writes the status as the site shows it (已兑现): name the
+	// code to write instead of only listing codes they cannot match.
+	if v, ok := t.m[key].(string); ok {
+		for _, st := range model.Statuses {
+			if strings.TrimSpace(v) == st.Label() {
+				t.Has(key)
+				t.Errorf(key, "%q is how the site shows the status; write its code %q here (use one of: %s)", strings.TrimSpace(v), string(st), labelledStatuses())
+				return ""
+			}
+		}
+	}
 	return model.Status(t.Enum(true, statusStrings(), key))
+}
+
+// labelledStatuses lists the status codes with the names the site shows,
+// "pending（未启动） | in_progress（推进中） | …".
+func labelledStatuses() string {
+	out := make([]string, len(model.Statuses))
+	for i, s := range model.Statuses {
+		out[i] = string(s) + "（" + s.Label() + "）"
+	}
+	return strings.Join(out, " | ")
 }
 
 func (pp *parser) commitment() {

@@ -291,6 +291,12 @@ func TestParseKinds(t *testing.T) {
 			},
 		},
 		{
+			name: "status written as the site shows it",
+			kind: model.KindCommitment, file: "content/commitments/c.md",
+			src:   "+++\ntitle = \"c\"\ndate = 2024-05-06\ndepartment = \"d\"\nstatus = \"已兑现\"\n+++\n",
+			diags: []string{`content/commitments/c.md:5:10: status: "已兑现" 是网站上显示的状态名称，此处请写它的代码 "fulfilled"（可用的值：pending（未启动） | in_progress（推进中） | fulfilled（已兑现） | partial（部分兑现） | broken（未兑现） | withdrawn（依法变更/撤回）） ("已兑现" is how the site shows the status; write its code "fulfilled" here (use one of: pending（未启动） | in_progress（推进中） | fulfilled（已兑现） | partial（部分兑现） | broken（未兑现） | withdrawn（依法变更/撤回）))`},
+		},
+		{
 			name: "offset datetime keeps the site date",
 			kind: model.KindNews, file: "content/news/t.md",
 			src: "+++\ntitle = \"n\"\ndate = 2024-05-06T20:00:00Z\n+++\n",
