@@ -110,3 +110,38 @@ func TestGuardChains(t *testing.T) {
 	_, err = fs.ReadFile(g, "a/missing")
 	assert.ErrorIs(t, err, fs.ErrNotExist)
 }
+
+// TestGuardStat: the guard's Stat says what the system's does, whether the
+// name is a plain file (answered from the check's own Lstat), a folder, a
+// link inside the root, a file reached through a linked folder, or missing;
+// a link leaving the root is refused.
+func TestGuardStat(t *testing.T) {
+	dir := t.TempDir()
+	out := t.TempDir()
+	require.NoError(t, os.MkdirAll(filepath.Join(dir, "a/b"), 0o755))
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "a/b/f"), []byte("xyz"), 0o644))
+	require.NoError(t, os.Symlink("b", filepath.Join(dir, "a/lb")))
+	require.NoError(t, os.Symlink("b/f", filepath.Join(dir, "a/lf")))
+	require.NoError(t, os.WriteFile(filepath.Join(out, "secret"), []byte("no"), 0o644))
+	require.NoError(t, os.Symlink(filepath.Join(out, "secret"), filepath.Join(dir, "a/out")))
+	g := Guard(os.DirFS(dir))
+	for _, name := range []string{"a/b/f", "a/b", "a", "a/lf", "a/lb/f", "a/lb", "a/missing"} {
+		t.Run(name, func(t *testing.T) {
+			want, werr := fs.Stat(os.DirFS(dir), name)
+			got, err := fs.Stat(g, name)
+			if werr != nil {
+				assert.ErrorIs(t, err, fs.ErrNotExist)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, want.Name(), got.Name())
+			assert.Equal(t, want.Size(), got.Size())
+			assert.Equal(t, want.Mode(), got.Mode())
+			assert.Equal(t, want.ModTime(), got.ModTime())
+			assert.True(t, os.SameFile(want, got))
+		})
+	}
+	_, err := fs.Stat(g, "a/out")
+	var le *OutsideLinkError
+	assert.True(t, errors.As(err, &le), "%v", err)
+}
