@@ -45,7 +45,7 @@ const csvBOM = "\uFEFF"
 func cmdComplaints(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, complaintsUsage)
-		return usageError{"complaints: no subcommand given"}
+		return usageError{"complaints: 请给出子命令，如 portal complaints list（见上方用法） (no subcommand given)"}
 	}
 	sub, rest := args[0], args[1:]
 	if sub == "backup" || sub == "restore" {

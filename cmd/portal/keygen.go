@@ -29,7 +29,7 @@ func cmdKeygen(_ context.Context, args []string, stdout, stderr io.Writer) error
 		return usageError{fmt.Sprintf("keygen: unexpected argument %q", flags.Arg(0))}
 	}
 	if *out == "" {
-		return usageError{"keygen: -o FILE is required (where to keep the private key, outside the site folder)"}
+		return usageError{"keygen: 须用 -o 文件 指定私钥保存位置（站点文件夹之外，例如 /etc/portal/log.key） (-o FILE is required: where to keep the private key, outside the site folder)"}
 	}
 	site, dl := loader.LoadSettings(os.DirFS(*siteDir), loader.Options{})
 	if err := dl.Err(); err != nil {
@@ -46,7 +46,7 @@ func cmdKeygen(_ context.Context, args []string, stdout, stderr io.Writer) error
 	if origin == "" {
 		u, err := url.Parse(site.Config.BaseURL)
 		if err != nil || u.Host == "" {
-			return usageError{"keygen: portal.toml has no base_url; give the log a name with -name (e.g. -name xyxx.example.gov.cn/log)"}
+			return usageError{"keygen: portal.toml 没有 base_url，请用 -name 给发布记录命名（例如 -name xyxx.example.gov.cn/log） (portal.toml has no base_url; give the log a name with -name)"}
 		}
 		origin = u.Host + strings.TrimSuffix(u.Path, "/") + "/log"
 	}

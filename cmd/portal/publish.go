@@ -48,7 +48,7 @@ func cmdPublish(ctx context.Context, args []string, stdout, stderr io.Writer) er
 		*keyFile = os.Getenv(keyEnv)
 	}
 	if *keyFile == "" {
-		return usageError{"publish: no private key: give -key FILE or set " + keyEnv + " (portal keygen makes one)"}
+		return usageError{"publish: 没有私钥：用 -key 私钥文件 指定，或设置环境变量 " + keyEnv + "（私钥由 portal keygen 生成，见 docs/LEDGER.md） (no private key: give -key FILE or set " + keyEnv + "; portal keygen makes one)"}
 	}
 	skey, err := readKey(*keyFile, stderr)
 	if err != nil {

@@ -39,7 +39,7 @@ Common flags: -site DIR (default .), -db PATH|postgres://… (default from porta
 func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		fmt.Fprint(stderr, staffUsage)
-		return usageError{"staff: no subcommand given"}
+		return usageError{"staff: 请给出子命令，如 portal staff add（见上方用法） (no subcommand given)"}
 	}
 	sub, rest := args[0], args[1:]
 	switch sub {
@@ -90,7 +90,7 @@ func cmdStaff(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 		return usageError{fmt.Sprintf("staff %s: unexpected argument %q", sub, arg)}
 	}
 	if sub == "add" && (*login == "" || *name == "" || *role == "") {
-		return usageError{"staff add: -login, -name and -role are required"}
+		return usageError{"staff add: 须给出 -login 登录名、-name 姓名和 -role 角色 (-login, -name and -role are required)"}
 	}
 	if *format != "table" && *format != "csv" {
 		return usageError{fmt.Sprintf("-format %q: use table or csv", *format)}

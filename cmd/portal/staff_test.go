@@ -110,3 +110,28 @@ func TestStaffCLI(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, 2, strings.Count(out, "登录"), out)
 }
+
+// TestOperatorUsageErrorsChineseFirst: the first errors an editor or a
+// 12345 operator meets say in Chinese what to give, English after.
+func TestOperatorUsageErrorsChineseFirst(t *testing.T) {
+	dir, _ := complaintSite(t)
+	t.Setenv("PORTAL_LOG_KEY_FILE", "")
+	tests := []struct {
+		args []string
+		want string
+	}{
+		{[]string{"publish", "-site", dir}, "没有私钥"},
+		{[]string{"keygen", "-site", dir}, "须用 -o 文件"},
+		{[]string{"keygen", "-site", dir, "-o", filepath.Join(t.TempDir(), "k")}, "没有 base_url"},
+		{[]string{"staff"}, "请给出子命令"},
+		{[]string{"staff", "add", "-site", dir, "-login", "x1"}, "须给出 -login"},
+		{[]string{"complaints"}, "请给出子命令"},
+	}
+	for _, tt := range tests {
+		t.Run(strings.Join(tt.args[:1], " "), func(t *testing.T) {
+			_, _, err := runCLI(t, tt.args...)
+			require.Error(t, err)
+			assert.Contains(t, err.Error(), tt.want)
+		})
+	}
+}
