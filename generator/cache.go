@@ -240,11 +240,18 @@ func dropSources(items []*item) {
 	}
 }
 
+// sourcesWait is how many rendered records' sources a run keeps while the
+// parse cache's save has not returned before it waits for the save: not
+// waiting at all lets a save slowed by a loaded machine keep every source
+// to the end of prepare; waiting from the first batch holds the rendering
+// up while the save runs alone.
+const sourcesWait = 4 * 2048
+
 // spillBatch moves the Markdown rendered since the last batch to the spill
 // and points items (a batch prepare has just rendered) at the moved copies;
 // once sourcesFree is closed it also drops the Markdown sources of the
 // items rendered so far, which nothing reads once they are rendered
-// (never waiting for it: the save runs beside the rendering). Without a
+// (waiting for it only once sourcesWait records hold theirs). Without a
 // spill it does nothing.
 func (c *cache) spillBatch(items []*item) {
 	c.mu.Lock()
@@ -278,10 +285,14 @@ func (c *cache) spillBatch(items []*item) {
 		return
 	}
 	c.undropped = append(c.undropped, items...)
-	select {
-	case <-free:
-	default:
-		return // not yet: never wait for it, the save runs beside the rendering
+	if len(c.undropped) < sourcesWait {
+		select {
+		case <-free:
+		default:
+			return // not yet: the save runs beside the first batches
+		}
+	} else {
+		<-free
 	}
 	dropSources(c.undropped)
 	c.undropped = c.undropped[:0]

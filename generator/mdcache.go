@@ -197,6 +197,11 @@ func (s *mdStore) save(docs map[fingerprint.Sum]markdown.Doc) error {
 			os.Remove(s.shardPath(n))
 			failed[n] = true
 		}
+		// The documents written were read from mapped files (a one-shot
+		// run's spill, the store read before): give those pages back
+		// shard by shard, or saving would bring the whole store into the
+		// resident set at once.
+		releaseMapped()
 	}
 	disk := make(map[fingerprint.Sum]markdown.Doc, len(docs))
 	for k, d := range docs {
