@@ -11,7 +11,7 @@ import (
 )
 
 // TestBuildMemoryLimit: a build sets a soft memory limit of its own (a
-// sixteenth of the machine's memory, at least 1 GiB) unless GOMEMLIMIT is
+// twentieth of the machine's memory, at least 1 GiB) unless GOMEMLIMIT is
 // set, which the runtime has already applied.
 func TestBuildMemoryLimit(t *testing.T) {
 	before := debug.SetMemoryLimit(-1)
@@ -40,7 +40,7 @@ func TestBuildMemoryLimit(t *testing.T) {
 				assert.Zero(t, got, "no machine size, no limit")
 			default:
 				assert.GreaterOrEqual(t, got, int64(minBuildMemory))
-				assert.Equal(t, max(physicalMemory()/16, minBuildMemory), got)
+				assert.Equal(t, max(physicalMemory()/20, minBuildMemory), got)
 				assert.Equal(t, got, debug.SetMemoryLimit(-1))
 			}
 		})
