@@ -104,7 +104,7 @@ func TestPages(t *testing.T) {
 		{"withdrawn record notice", "disclosures/d03/index.html", []string{"已停止公示", "信用修复"}, []string{"另一公司"}},
 		{"unpublished leave lists", "disclosures/index.html", []string{"/disclosures/d01/"}, []string{"/disclosures/d02/", "/disclosures/d03/"}},
 		{"unpublished leave open data", "data/disclosures.json", []string{"d01"}, []string{"d02", "d03", "某公司"}},
-		{"disclosure objection link", "disclosures/d01/index.html", []string{`/complaints/?category=%E5%BC%82%E8%AE%AE%E7%94%B3%E8%AF%89&amp;disclosure=d01`, `href="/subjects/91371300MA3C8XXX1X/"`}, nil},
+		{"disclosure objection link", "disclosures/d01/index.html", []string{`/complaints/?category=%E5%BC%82%E8%AE%AE%E7%94%B3%E8%AF%89&amp;disclosure=d01&amp;department=xzsp`, `href="/subjects/91371300MA3C8XXX1X/"`}, nil},
 		{"repealed banner", "policies/old/index.html", []string{"本文件已废止", "被新办法废止"}, nil},
 		{"policy metadata block", "policies/295/index.html", []string{"索引号", "11371300MB-2024-00295", "发布机构", "成文日期", "2024年11月20日", "发布日期", "文号", "主题分类", "有效性"}, []string{"本文件已"}},
 		{"raw html dropped", "news/n1/index.html", []string{"动态 &amp; 正文"}, []string{"<script>"}},

@@ -594,8 +594,9 @@ func (pl *planner) detail(it *item) {
 			dd := it.d
 			articleMeta(p, it, ix.deptName(dd.Department))
 			d := &DisclosureData{D: dd, rec: it.recordKey(), Body: it.html, Dept: ix.deptLinks([]string{dd.Department}), Tags: tags, History: pl.history(it),
-				CategoryURL:  urlOf("disclosures", "category", dd.Category),
-				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&disclosure=" + url.QueryEscape(dd.ID)}
+				CategoryURL: urlOf("disclosures", "category", dd.Category),
+				// The 决定机关 handles the objection: the form opens with it chosen.
+				ObjectionURL: "/complaints/?category=" + url.QueryEscape("异议申诉") + "&disclosure=" + url.QueryEscape(dd.ID) + "&department=" + url.QueryEscape(dd.Department)}
 			if dd.Fine > 0 {
 				d.Fine = strconv.FormatFloat(dd.Fine, 'f', -1, 64)
 			}
