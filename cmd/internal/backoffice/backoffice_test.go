@@ -619,3 +619,38 @@ func TestStoreOutage(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, intake.StatusReplied, c.Status)
 }
+
+// TestWarningFilterCountsListAndExportAgree: the count above the inbox, the
+// list its link opens and 导出当前结果 hold the same complaints; the export
+// never carries more personal data than the filtered list shows.
+func TestWarningFilterCountsListAndExportAgree(t *testing.T) {
+	o := newOffice(t)
+	ctx := context.Background()
+	boss := intake.Who{Login: "setup", Name: "setup", Role: intake.RoleSupervisor}
+	_, err := o.svc.ActAs(ctx, boss, o.sj, intake.Action{Kind: intake.ActExtend, Days: 5, Note: "需现场核查"})
+	require.NoError(t, err)
+
+	// Walk to the day before o.fgw is due: 明日到期 counts it and lists it.
+	c, err := o.svc.View(ctx, boss, o.fgw)
+	require.NoError(t, err)
+	for i := 0; i < 14 && o.svc.Timing(c).DaysLeft != 1; i++ {
+		o.clock.add(24 * time.Hour)
+	}
+	require.Equal(t, 1, o.svc.Timing(c).DaysLeft)
+	zhao := o.browser().signedIn("zhao")
+	in := zhao.get("/inbox")
+	require.Equal(t, http.StatusOK, in.status)
+	assert.Regexp(t, `href="/inbox\?warning=tomorrow">明日到期 2 件`, in.body, "o.fgw and o.fresh, not the extended o.sj")
+	list := zhao.get("/inbox?warning=tomorrow")
+	assert.Contains(t, list.body, o.fgw)
+	assert.NotContains(t, list.body, o.sj)
+
+	// Past the limit: only the late ones are exported.
+	o.clock.add(72 * time.Hour)
+	zhao = o.browser().signedIn("zhao")
+	exp := zhao.get("/export.csv?status=all&warning=red")
+	require.Equal(t, http.StatusOK, exp.status)
+	assert.Contains(t, exp.body, o.fgw)
+	assert.Contains(t, exp.body, o.fresh)
+	assert.NotContains(t, exp.body, o.sj, "o.sj is extended, not late")
+}

@@ -95,7 +95,7 @@ func (h *Handler) parseInbox(q url.Values) (inboxFilter, intake.Filter, map[stri
 		}
 	}
 	switch f.Warning {
-	case "", "red", "yellow", "today":
+	case "", "red", "yellow", "today", "tomorrow":
 	default:
 		bad["warning"], f.Warning = "未知预警", ""
 	}
@@ -103,6 +103,24 @@ func (h *Handler) parseInbox(q url.Values) (inboxFilter, intake.Filter, map[stri
 		bad["q"], f.Q, sf.Text = "搜索词过长（最多 100 个字）", "", ""
 	}
 	return f, sf, bad
+}
+
+// warningMatches reports whether a complaint with timing t is in the
+// inbox's warning filter w ("" all, red, yellow (today and tomorrow), today,
+// tomorrow), so the counts above the list, the list and its export agree.
+func warningMatches(w string, t intake.Timing) bool {
+	today := t.Level == "yellow" && t.DaysLeft == 0
+	switch w {
+	case "red":
+		return t.Level == "red"
+	case "yellow":
+		return t.Level == "yellow"
+	case "today":
+		return today
+	case "tomorrow":
+		return t.Level == "yellow" && !today
+	}
+	return true
 }
 
 // warningText says how a complaint stands against its limit, in words (the
@@ -149,7 +167,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, rq *request) {
 		case t.Level == "yellow":
 			d.Yellow++
 		}
-		if f.Warning == "red" && t.Level != "red" || f.Warning == "yellow" && t.Level != "yellow" || f.Warning == "today" && !today {
+		if !warningMatches(f.Warning, t) {
 			continue
 		}
 		items = append(items, item{c, t})
@@ -214,7 +232,8 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, rq *request) {
 		d.Statuses = append(d.Statuses, option{string(st), st.Label(), f.Status == string(st)})
 	}
 	d.Warnings = []option{{"", "全部", f.Warning == ""}, {"red", "红色：已超期", f.Warning == "red"},
-		{"today", "今日到期", f.Warning == "today"}, {"yellow", "黄色：一个工作日内到期（含今日）", f.Warning == "yellow"}}
+		{"today", "今日到期", f.Warning == "today"}, {"tomorrow", "明日到期", f.Warning == "tomorrow"},
+		{"yellow", "黄色：一个工作日内到期（含今日）", f.Warning == "yellow"}}
 	d.Categories = []option{{"", "全部类别", f.Category == ""}}
 	for _, c := range intake.Categories {
 		d.Categories = append(d.Categories, option{c, c, f.Category == c})
@@ -233,7 +252,7 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request, rq *request) {
 // export is GET /export.csv: the inbox's filter as the 12345 export sheet,
 // with personal data, for supervisors; recorded in the audit trail.
 func (h *Handler) export(w http.ResponseWriter, r *http.Request, rq *request) {
-	_, sf, bad := h.parseInbox(r.URL.Query())
+	f, sf, bad := h.parseInbox(r.URL.Query())
 	if len(bad) > 0 {
 		h.fail(w, r, rq, &intake.Error{Code: intake.EINVALID, Message: "筛选条件有误", Fields: bad})
 		return
@@ -245,6 +264,11 @@ func (h *Handler) export(w http.ResponseWriter, r *http.Request, rq *request) {
 	}
 	recs := make([]intake.StaffRecord, 0, len(list))
 	for _, c := range list {
+		// The warning is the inbox's own filter (not the store's): the
+		// export is 当前结果, never more personal data than the list shows.
+		if !warningMatches(f.Warning, h.opts.Complaints.Timing(c)) {
+			continue
+		}
 		recs = append(recs, h.opts.Complaints.StaffFor(rq.who, c))
 	}
 	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
