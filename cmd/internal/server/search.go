@@ -387,7 +387,7 @@ func searchNotes(text string, res searchapi.Result) []string {
 		notes = append(notes, "已按简体和通用写法查找：“"+res.Folded+"”（繁体字、异体字与简体字视为相同）。")
 	}
 	if len(res.Ignored) > 0 {
-		notes = append(notes, "疑问词不要求出现在结果中："+strings.Join(res.Ignored, "、")+"。")
+		notes = append(notes, "提问用语和助词不要求出现在结果中："+strings.Join(res.Ignored, "、")+"。")
 	}
 	return notes
 }
