@@ -85,41 +85,13 @@ func decodeCanonical(line string, clone bool) (*Entry, bool) {
 	}
 	if r.lit(`,"set":{`) {
 		e.Set = map[string]string{}
-		prev := ""
-		for first := true; ; first = false {
-			if !first && !r.lit(",") {
-				break
-			}
-			k, ok := r.key(prev, first)
-			if !ok {
-				return nil, false
-			}
-			if e.Set[k], ok = r.str(); !ok {
-				return nil, false
-			}
-			prev = k
-		}
-		if !r.lit("}") {
+		if !r.object(func(k string) (ok bool) { e.Set[k], ok = r.str(); return ok }) {
 			return nil, false
 		}
 	}
 	if r.lit(`,"edit":{`) {
 		e.Edit = map[string][]string{}
-		prev := ""
-		for first := true; ; first = false {
-			if !first && !r.lit(",") {
-				break
-			}
-			k, ok := r.key(prev, first)
-			if !ok {
-				return nil, false
-			}
-			if e.Edit[k], ok = r.list(); !ok {
-				return nil, false
-			}
-			prev = k
-		}
-		if !r.lit("}") {
+		if !r.object(func(k string) (ok bool) { e.Edit[k], ok = r.list(); return ok }) {
 			return nil, false
 		}
 	}
@@ -187,6 +159,23 @@ func (r *canonReader) key(prev string, first bool) (string, bool) {
 }
 
 // nonEmpty reads a string that omitempty would not omit.
+// object reads the members of an object whose "{" is read, keys sorted
+// and unique, each value by value, and its closing "}".
+func (r *canonReader) object(value func(key string) bool) bool {
+	prev := ""
+	for first := true; ; first = false {
+		if !first && !r.lit(",") {
+			break
+		}
+		k, ok := r.key(prev, first)
+		if !ok || !value(k) {
+			return false
+		}
+		prev = k
+	}
+	return r.lit("}")
+}
+
 func (r *canonReader) nonEmpty() (string, bool) {
 	s, ok := r.str()
 	return s, ok && s != ""
