@@ -27,9 +27,14 @@ func (s *Server) registerMode() {
 	s.mux.HandleFunc("GET /css/mode.css", s.handleModeCSS)
 }
 
+// setMode sets or clears the cookie. Secure when the browser's connection
+// is TLS (directly or through a trusted proxy), as the receipt cookie: a
+// site whose base_url is https, previewed over plain http on the office
+// network, would otherwise set a cookie the browser drops, and the switch
+// would silently do nothing.
 func (s *Server) setMode(w http.ResponseWriter, r *http.Request, large bool) {
 	c := &http.Cookie{Name: ModeCookie, Value: "large", Path: "/", MaxAge: 365 * 24 * 3600,
-		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil || s.opts.HSTS}
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: s.viaTLS(r)}
 	if !large {
 		c.Value, c.MaxAge = "", -1
 	}

@@ -3,6 +3,7 @@ package server
 import (
 	"net/http"
 	"net/http/httptest"
+	"net/netip"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -86,4 +87,40 @@ func TestModeSwitch(t *testing.T) {
 	assert.Equal(t, http.StatusOK, switched.Code)
 	assert.Equal(t, "html{font-size:125%}", switched.Body.String())
 	assert.Equal(t, http.StatusNotModified, css(on, large.Header().Get("ETag")).Code)
+}
+
+// TestModeCookieSecureFollowsTheConnection: the 长者模式 cookie is Secure
+// over TLS, directly or through a trusted proxy, and not over plain http,
+// even when the site's base_url is https (HSTS): a browser drops a Secure
+// cookie set over http, and the switch would do nothing.
+func TestModeCookieSecureFollowsTheConnection(t *testing.T) {
+	root := writeTree(t, map[string]string{"index.html": "home", "css/mode.css": "", "css/large.css": "html{font-size:125%}"})
+	s := New(Options{PublicDir: root, HSTS: true, TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.1/32")}})
+	tests := []struct {
+		name   string
+		req    func() *http.Request
+		secure bool
+	}{
+		{"plain http on the office network", func() *http.Request {
+			r := httptest.NewRequest("GET", "http://192.168.1.20:1313/mode/large/", nil)
+			r.RemoteAddr = "192.168.1.33:50000"
+			return r
+		}, false},
+		{"TLS", func() *http.Request { return httptest.NewRequest("GET", "https://example.gov.cn/mode/large/", nil) }, true},
+		{"https through the trusted proxy", func() *http.Request {
+			r := httptest.NewRequest("GET", "/mode/large/", nil)
+			r.RemoteAddr = "10.0.0.1:40000"
+			r.Header.Set("X-Forwarded-Proto", "https")
+			return r
+		}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := httptest.NewRecorder()
+			s.ServeHTTP(rec, tt.req())
+			cookies := rec.Result().Cookies()
+			require.Len(t, cookies, 1)
+			assert.Equal(t, tt.secure, cookies[0].Secure)
+		})
+	}
 }
