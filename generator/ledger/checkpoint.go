@@ -121,41 +121,103 @@ func PublicKey(skey string) (string, error) {
 	return note.NewEd25519VerifierKey(signer.Name(), pub)
 }
 
-// OpenCheckpoint checks msg's signature with vkey and returns the
-// checkpoint it signs.
-func OpenCheckpoint(msg []byte, vkey string) (Checkpoint, error) {
+// OpenCheckpoint checks msg's signature with vkey, or with one of the
+// previous keys (portal.toml's [ledger] previous_keys: keys the office
+// rotated away from, still good for what they signed), and returns the
+// checkpoint it signs. A checkpoint signed by any other key is refused,
+// naming the key that signed it.
+func OpenCheckpoint(msg []byte, vkey string, previous ...string) (Checkpoint, error) {
+	c, _, err := openCheckpoint(msg, vkey, previous)
+	return c, err
+}
+
+// SignedBy reports whether msg carries a valid signature by vkey itself
+// (not only by a previous key).
+func SignedBy(msg []byte, vkey string) bool {
+	_, err := OpenCheckpoint(msg, vkey)
+	return err == nil
+}
+
+// keyring is vkey and the previous keys as note verifiers, each key once.
+func keyring(vkey string, previous []string) (note.Verifier, note.Verifiers, error) {
 	v, err := note.NewVerifier(strings.TrimSpace(vkey))
 	if err != nil {
-		return Checkpoint{}, fmt.Errorf("公钥无效：%v", err)
+		return nil, nil, fmt.Errorf("公钥无效：%v", err)
 	}
-	n, err := note.Open(msg, note.VerifierList(v))
+	list := []note.Verifier{v}
+	seen := map[string]bool{strings.TrimSpace(vkey): true}
+	for _, p := range previous {
+		p = strings.TrimSpace(p)
+		if seen[p] {
+			continue
+		}
+		seen[p] = true
+		pv, err := note.NewVerifier(p)
+		if err != nil {
+			return nil, nil, fmt.Errorf("旧公钥 %q 无效：%v", p, err)
+		}
+		for _, o := range list {
+			if o.Name() == pv.Name() && o.KeyHash() == pv.KeyHash() {
+				return nil, nil, fmt.Errorf("旧公钥 %s 与另一把公钥的名称和密钥编号 %08x 相同，无法区分", p, pv.KeyHash())
+			}
+		}
+		list = append(list, pv)
+	}
+	return v, note.VerifierList(list...), nil
+}
+
+// openCheckpoint is OpenCheckpoint; it also returns the name of the key
+// that verified the signature.
+func openCheckpoint(msg []byte, vkey string, previous []string) (Checkpoint, note.Signature, error) {
+	v, known, err := keyring(vkey, previous)
+	if err != nil {
+		return Checkpoint{}, note.Signature{}, err
+	}
+	n, err := note.Open(msg, known)
 	if err != nil {
 		var unverified *note.UnverifiedNoteError
 		var invalid *note.InvalidSignatureError
 		switch {
 		case errors.As(err, &invalid):
-			return Checkpoint{}, fmt.Errorf("检查点签名无效：内容在签名后被改动")
+			return Checkpoint{}, note.Signature{}, fmt.Errorf("检查点签名无效：内容在签名后被改动")
 		case errors.As(err, &unverified):
 			var signers []string
 			for _, sig := range unverified.Note.UnverifiedSigs {
 				signers = append(signers, fmt.Sprintf("%s（密钥 %08x）", sig.Name, sig.Hash))
 			}
-			return Checkpoint{}, fmt.Errorf("检查点不是用本站公钥（%s，密钥 %08x）签名的，签名者为 %s", v.Name(), keyHash(vkey), strings.Join(signers, "、"))
+			also := "；若这是本站换下的旧公钥，应把它列在 portal.toml 的 [ledger] previous_keys 中"
+			if ids := keyIDs(previous); ids != "" {
+				also = "，也不是 [ledger] previous_keys 所列的旧公钥（密钥 " + ids + "）" + also
+			}
+			return Checkpoint{}, note.Signature{}, fmt.Errorf("检查点不是用本站公钥（%s，密钥 %08x）签名的，签名者为 %s%s", v.Name(), keyHash(vkey), strings.Join(signers, "、"), also)
 		case !bytes.Contains(msg, []byte("\n\n")):
-			return Checkpoint{}, errors.New("检查点没有签名")
+			return Checkpoint{}, note.Signature{}, errors.New("检查点没有签名")
 		default:
-			return Checkpoint{}, fmt.Errorf("检查点无法验证：%v", err)
+			return Checkpoint{}, note.Signature{}, fmt.Errorf("检查点无法验证：%v", err)
 		}
 	}
 	c, err := ParseCheckpoint(n.Text)
 	if err != nil {
-		return Checkpoint{}, err
+		return Checkpoint{}, note.Signature{}, err
 	}
-	if c.Origin != v.Name() {
-		return Checkpoint{}, fmt.Errorf("检查点的来源为 %q，公钥名称为 %q：不是本站的发布记录", c.Origin, v.Name())
+	sig := n.Sigs[0]
+	if c.Origin != sig.Name {
+		return Checkpoint{}, note.Signature{}, fmt.Errorf("检查点的来源为 %q，公钥名称为 %q：不是本站的发布记录", c.Origin, sig.Name)
 	}
-	return c, nil
+	return c, sig, nil
 }
+
+// keyIDs lists keys' ids (08x), "、"-separated.
+func keyIDs(keys []string) string {
+	var ids []string
+	for _, k := range keys {
+		ids = append(ids, fmt.Sprintf("%08x", keyHash(k)))
+	}
+	return strings.Join(ids, "、")
+}
+
+// KeyID is a verifier key's id as signatures name it (8 hex digits).
+func KeyID(vkey string) string { return fmt.Sprintf("%08x", keyHash(vkey)) }
 
 func ed25519Public(seed []byte) ed25519.PublicKey {
 	return ed25519.NewKeyFromSeed(seed).Public().(ed25519.PublicKey)

@@ -19,6 +19,9 @@ type Log struct {
 	// was never signed), and Signed its parsed text (unverified until
 	// VerifyCheckpoint).
 	Checkpoint []byte
+	// Rotations are the log's key rotations as stored (rotations/N, in
+	// order; see Rotate), unverified until CheckRotations.
+	Rotations [][]byte
 
 	records map[string]*Record
 	order   []string // record keys in order of first appearance

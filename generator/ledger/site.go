@@ -104,20 +104,38 @@ func SiteVersions(ctx context.Context, site *model.Site, render func(markdown st
 	return out, errors.Join(errs...)
 }
 
-// publicKeyLine matches the public_key line of portal.toml's [ledger] table.
-var publicKeyLine = regexp.MustCompile(`(?m)^[ \t]*public_key[ \t]*=.*$`)
+// publicKeyLine and previousKeysLines match the public_key line and the
+// previous_keys array (on one line or several) of portal.toml's [ledger]
+// table.
+var (
+	publicKeyLine     = regexp.MustCompile(`(?m)^[ \t]*public_key[ \t]*=.*$`)
+	previousKeysLines = regexp.MustCompile(`(?ms)^[ \t]*previous_keys[ \t]*=[ \t]*\[.*?\][^\n]*$`)
+)
 
 // SetPublicKey records vkey as the [ledger] public_key of the portal.toml
 // at path, keeping every other line (and comment) as it is: it replaces the
 // key in an existing [ledger] table, adds the key to one, or appends the
 // table. A missing file is created.
-func SetPublicKey(path, vkey string) error {
+func SetPublicKey(path, vkey string) error { return SetKeys(path, vkey, nil) }
+
+// SetKeys is SetPublicKey that also records previous (when not empty) as
+// the [ledger] previous_keys: the keys the office rotated away from, which
+// still verify what they signed.
+func SetKeys(path, vkey string, previous []string) error {
 	b, err := os.ReadFile(path)
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	text := string(b)
 	line := "public_key = " + strconv.Quote(vkey)
+	if len(previous) > 0 {
+		var q []string
+		for _, p := range previous {
+			q = append(q, strconv.Quote(p))
+		}
+		line += "\n# 换下的旧公钥（portal keygen -force 写入）：它们签名过的检查点和换钥记录仍可核验。删除后，由它们签名的检查点将无法核验。\n" +
+			"previous_keys = [" + strings.Join(q, ", ") + "]"
+	}
 	start, end := tableSpan(text, "ledger")
 	switch {
 	case start < 0:
@@ -130,6 +148,18 @@ func SetPublicKey(path, vkey string) error {
 		text += "[ledger]\n# 发布记录的公钥（portal keygen 写入）：访问者用它核验本站签名的检查点。\n" + line + "\n"
 	default:
 		table := text[start:end]
+		if loc := previousKeysLines.FindStringIndex(table); loc != nil && len(previous) > 0 {
+			// Drop the old array (and its comment line, which line repeats).
+			from := loc[0]
+			if c := strings.LastIndex(table[:max(from-1, 0)], "\n"); c >= 0 && strings.HasPrefix(strings.TrimSpace(table[c+1:from]), "# 换下的旧公钥") {
+				from = c + 1
+			}
+			to := loc[1]
+			if to < len(table) && table[to] == '\n' {
+				to++
+			}
+			table = table[:from] + table[to:]
+		}
 		if loc := publicKeyLine.FindStringIndex(table); loc != nil {
 			table = table[:loc[0]] + line + table[loc[1]:]
 		} else {
@@ -170,23 +200,28 @@ type PublishResult struct {
 	Unsigned   int64    // entries found after the last checkpoint and signed now
 	Checkpoint Checkpoint
 	Material   int // material changes among the entries
+	// Resigned says the last checkpoint was signed by a previous key and
+	// the new one is the first signed by the current key.
+	Resigned bool
 }
 
 // Publish brings the log in dir up to date with current and signs it: it
 // reads and verifies the whole log (every version's hash, the stored
 // checkpoint against the key — nothing is ever signed on top of a log that
 // does not verify), then AppendAndSign.
-func Publish(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error)) (*PublishResult, error) {
-	l, err := ReadVerified(dir, skey)
+func Publish(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error), previous ...string) (*PublishResult, error) {
+	l, err := ReadVerified(dir, skey, previous...)
 	if err != nil {
 		return nil, err
 	}
-	return l.AppendAndSign(dir, current, date, note, skey, seed)
+	return l.AppendAndSign(dir, current, date, note, skey, seed, previous...)
 }
 
 // ReadVerified reads the log in dir for publishing: every version's hash
-// and the stored checkpoint are checked against skey's public key.
-func ReadVerified(dir, skey string) (*Log, error) {
+// and the stored checkpoint are checked against skey's public key, or one
+// of the previous keys (a checkpoint signed before the key was rotated),
+// and the rotations against both.
+func ReadVerified(dir, skey string, previous ...string) (*Log, error) {
 	vkey, err := PublicKey(skey)
 	if err != nil {
 		return nil, err
@@ -195,7 +230,10 @@ func ReadVerified(dir, skey string) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("现有发布记录未通过核验，不能在其上发布：%w", err)
 	}
-	if _, err := l.VerifyCheckpoint(vkey); err != nil {
+	if _, err := l.VerifyCheckpoint(vkey, previous...); err != nil {
+		return nil, fmt.Errorf("现有发布记录未通过核验，不能在其上发布：%w", err)
+	}
+	if _, err := l.CheckRotations(l.Rotations, append([]string{vkey}, previous...), func(i int) string { return Dir + "/" + RotationName(i) }); err != nil {
 		return nil, fmt.Errorf("现有发布记录未通过核验，不能在其上发布：%w", err)
 	}
 	return l, nil
@@ -205,14 +243,16 @@ func ReadVerified(dir, skey string) (*Log, error) {
 // match current: seed first fills an empty log from the site's history when
 // given, then the entries Plan gives (dated date, with note); it signs a
 // new checkpoint with skey and writes the new entries, then the checkpoint,
-// to dir. With no change and nothing unsigned it writes nothing.
-func (l *Log) AppendAndSign(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error)) (*PublishResult, error) {
+// to dir. With no change, nothing unsigned and the last checkpoint signed
+// by skey it writes nothing; a checkpoint signed by a previous key (the key
+// was rotated since) is signed anew.
+func (l *Log) AppendAndSign(dir string, current []Version, date, note, skey string, seed func(*Log) (int, error), previous ...string) (*PublishResult, error) {
 	vkey, err := PublicKey(skey)
 	if err != nil {
 		return nil, err
 	}
 	origin, _ := KeyName(vkey)
-	cp, err := l.VerifyCheckpoint(vkey)
+	cp, err := l.VerifyCheckpoint(vkey, previous...)
 	if err != nil {
 		return nil, err
 	}
@@ -233,9 +273,10 @@ func (l *Log) AppendAndSign(dir string, current []Version, date, note, skey stri
 		return nil, err
 	}
 	res.Entries = l.Entries[onDisk:]
-	if len(res.Entries) == 0 && res.Unsigned == 0 && l.Checkpoint != nil {
+	if len(res.Entries) == 0 && res.Unsigned == 0 && l.Checkpoint != nil && SignedBy(l.Checkpoint, vkey) {
 		return res, nil
 	}
+	res.Resigned = l.Checkpoint != nil && !SignedBy(l.Checkpoint, vkey)
 	counted := map[string]bool{}
 	for _, e := range res.Entries {
 		if e.Op == OpAdd && e.V == 1 || counted[e.Key()] {

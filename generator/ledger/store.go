@@ -40,6 +40,7 @@ const CheckpointFile = "checkpoint"
 // The log folder holds
 //
 //	checkpoint                  the last signed checkpoint
+//	rotations/1, 2 …            key rotations (Rotate), in order
 //	entries/000000.jsonl.gz     full segments of 256 entries, gzip-compressed
 //	entries/000001.jsonl        the open segment (fewer than 256 entries), plain
 //
@@ -103,6 +104,9 @@ func Read(dir string, opts ReadOptions) (*Log, error) {
 	case err == nil:
 		l.Checkpoint = cp
 	case !errors.Is(err, fs.ErrNotExist):
+		return nil, err
+	}
+	if l.Rotations, err = ReadRotations(dir); err != nil {
 		return nil, err
 	}
 	ents, err := os.ReadDir(filepath.Join(dir, "entries"))

@@ -15,6 +15,7 @@ import (
 //
 //	/log/checkpoint            the signed checkpoint
 //	/log/key.txt               the public key (also in portal.toml)
+//	/log/rotations/1, 2 …      key rotations the old keys signed (Rotate)
 //	/log/tile/8/0/000 …        hash tiles, levels 0, 1, 2 … (.p/W: partial)
 //	/log/tile/8/data/000 …     data tiles: each entry's line, then a blank line
 //
@@ -68,6 +69,11 @@ func (l *Log) PublishFiles(signed []byte, cp Checkpoint, vkey string, redact fun
 			return err
 		}
 	}
+	for i, r := range l.Rotations {
+		if err := write(RotationName(i), r); err != nil {
+			return err
+		}
+	}
 	if cp.N == 0 {
 		return nil
 	}
@@ -111,17 +117,17 @@ func (l *Log) PublishFiles(signed []byte, cp Checkpoint, vkey string, redact fun
 type Fetch func(name string) ([]byte, error)
 
 // ReadPublished reads and checks a published log: the checkpoint's
-// signature with vkey, every data tile's entries against the level-0 hash
+// signature with vkey (or one of the previous keys), every data tile's entries against the level-0 hash
 // tiles, the tree those leaves make against the checkpoint, every higher
 // hash tile against the tree, and every entry replayed (versions and
 // hashes). It returns the log (redacted records have no versions) and the
 // checkpoint.
-func ReadPublished(fetch Fetch, vkey string) (*Log, Checkpoint, error) {
+func ReadPublished(fetch Fetch, vkey string, previous ...string) (*Log, Checkpoint, error) {
 	signed, err := fetch(PublishedCheckpoint)
 	if err != nil {
 		return nil, Checkpoint{}, fmt.Errorf("读取检查点：%w", err)
 	}
-	cp, err := OpenCheckpoint(signed, vkey)
+	cp, err := OpenCheckpoint(signed, vkey, previous...)
 	if err != nil {
 		return nil, Checkpoint{}, err
 	}
@@ -196,17 +202,18 @@ func ReadPublished(fetch Fetch, vkey string) (*Log, Checkpoint, error) {
 	return l, cp, nil
 }
 
-// VerifyCheckpoint checks the log's stored checkpoint with vkey and that it
-// signs the tree of the log's first N entries. It returns the checkpoint;
-// entries after it are unsigned (the caller decides what that means).
-func (l *Log) VerifyCheckpoint(vkey string) (Checkpoint, error) {
+// VerifyCheckpoint checks the log's stored checkpoint with vkey (or one of
+// the previous keys, see OpenCheckpoint) and that it signs the tree of the
+// log's first N entries. It returns the checkpoint; entries after it are
+// unsigned (the caller decides what that means).
+func (l *Log) VerifyCheckpoint(vkey string, previous ...string) (Checkpoint, error) {
 	if l.Checkpoint == nil {
 		if l.Size() == 0 {
 			return Checkpoint{}, nil
 		}
 		return Checkpoint{}, errors.New("发布记录有条目但没有检查点（data/ledger/checkpoint 缺失）")
 	}
-	cp, err := OpenCheckpoint(l.Checkpoint, vkey)
+	cp, err := OpenCheckpoint(l.Checkpoint, vkey, previous...)
 	if err != nil {
 		return cp, err
 	}
