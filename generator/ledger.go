@@ -54,12 +54,15 @@ type LedgerSummary struct {
 
 // ledgerRun is the log as a run uses it.
 type ledgerRun struct {
-	log    *ledger.Log
-	cp     ledger.Checkpoint
-	key    string
-	today  string // YYYY-MM-DD
-	names  ledger.Names
-	states map[string]*recordState // by kind/id, for every record in the content
+	log *ledger.Log
+	cp  ledger.Checkpoint
+	key string
+	// previous are the keys the site rotated away from (portal.toml's
+	// [ledger] previous_keys), shown on /log/ and /verify/.
+	previous []string
+	today    string // YYYY-MM-DD
+	names    ledger.Names
+	states   map[string]*recordState // by kind/id, for every record in the content
 	// offSite are the records a publicity rule keeps off the site (不予公示),
 	// known at load: the log stage withholds them before render knows more.
 	offSite map[string]string
@@ -105,6 +108,7 @@ func ledgerStage(ctx context.Context, r *Result) error {
 		return diag.Diagnostic{File: "portal.toml", Key: "ledger.public_key",
 			Message: "is not set, but the site has a publication log (data/ledger): add the key portal keygen wrote, or run portal keygen"}
 	}
+	prev := cfg.Ledger.PreviousKeys
 	today := model.Today(opts.Now, cfg.Location).Format(time.DateOnly)
 	names := deptNames(site.Departments)
 	var l *ledger.Log
@@ -112,10 +116,12 @@ func ledgerStage(ctx context.Context, r *Result) error {
 	if p := opts.Publish; p != nil {
 		if pub, err := ledger.PublicKey(p.Key); err != nil {
 			return err
+		} else if slices.Contains(prev, pub) {
+			return fmt.Errorf("这是换下的旧私钥（密钥 %s，已列在 portal.toml 的 [ledger] previous_keys 中）：更换密钥后请用新私钥发布（portal.toml 的公钥为密钥 %s）", ledger.KeyID(pub), ledger.KeyID(key))
 		} else if pub != key {
 			return fmt.Errorf("私钥与 portal.toml 的公钥不是一对（私钥对应 %s，portal.toml 为 %s）", pub, key)
 		}
-		if l, err = ledger.ReadVerified(dir, p.Key); err != nil {
+		if l, err = ledger.ReadVerified(dir, p.Key, prev...); err != nil {
 			return err
 		}
 		md := markdown.New()
@@ -126,7 +132,7 @@ func ledgerStage(ctx context.Context, r *Result) error {
 		if err != nil {
 			return err
 		}
-		res, err := l.AppendAndSign(dir, current, today, p.Note, p.Key, p.Seed)
+		res, err := l.AppendAndSign(dir, current, today, p.Note, p.Key, p.Seed, prev...)
 		if err != nil {
 			return err
 		}
@@ -139,15 +145,18 @@ func ledgerStage(ctx context.Context, r *Result) error {
 			return fmt.Errorf("发布记录未通过核验（运行 portal verify -site 查看详情）：%w", err)
 		}
 	}
-	cp, err := l.VerifyCheckpoint(key)
+	cp, err := l.VerifyCheckpoint(key, prev...)
 	if err != nil {
+		return fmt.Errorf("发布记录未通过核验（运行 portal verify -site 查看详情）：%w", err)
+	}
+	if _, err := l.CheckRotations(l.Rotations, append([]string{key}, prev...), func(i int) string { return ledger.Dir + "/" + ledger.RotationName(i) }); err != nil {
 		return fmt.Errorf("发布记录未通过核验（运行 portal verify -site 查看详情）：%w", err)
 	}
 	if r.Ledger == nil {
 		r.Ledger = &LedgerSummary{}
 	}
 	r.Ledger.Entries, r.Ledger.Checkpoint, r.Ledger.Unsigned = l.Size(), cp, l.Size()-cp.N
-	lr := &ledgerRun{log: l, cp: cp, key: key, today: today, names: names, offSite: map[string]string{}}
+	lr := &ledgerRun{log: l, cp: cp, key: key, previous: prev, today: today, names: names, offSite: map[string]string{}}
 	for _, d := range site.Disclosures {
 		if d.Withheld {
 			lr.offSite[ledger.Key(model.KindDisclosure, d.ID)] = "不予公示"

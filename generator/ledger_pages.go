@@ -222,6 +222,7 @@ func (pl *planner) logPage() {
 		p := pl.page("发布记录", "/log/", "", "log")
 		p.Section, p.SectionURL = "发布记录", "/log/"
 		d := &LogData{Origin: lr.cp.Origin, Size: lr.cp.N, RootHash: lr.cp.Hash.String(), PublicKey: lr.key,
+			PreviousKeys: lr.previous, Rotations: lr.rotationLinks(),
 			Checkpoint: string(lr.log.Checkpoint), GuideURL: "/verify/", ChangesURL: "/changes/", TileHeight: ledger.TileHeight,
 			DataTiles: int((lr.cp.N + ledger.SegmentSize - 1) / ledger.SegmentSize), Records: len(lr.log.Records()),
 			Unsigned: lr.log.Size() - lr.cp.N, HasLog: lr.cp.N > 0}
@@ -243,6 +244,7 @@ func (pl *planner) logPage() {
 				theme.Link{Label: "第一个数据瓦片（条目原文）", URL: "/log/tile/8/data/000" + partial(lr.cp.N)},
 				theme.Link{Label: "第一个哈希瓦片", URL: "/log/tile/8/0/000" + partial(lr.cp.N)})
 		}
+		d.Files = append(d.Files, d.Rotations...)
 		base := strings.TrimSuffix(pl.site.Config.BaseURL, "/")
 		d.ExampleCmds = []string{
 			"portal verify -key '" + lr.key + "' -follow ~/.portal-verify.json " + base + "/",
@@ -253,6 +255,15 @@ func (pl *planner) logPage() {
 		}
 		return p, d
 	})
+}
+
+// rotationLinks links the log's key rotations under /log/.
+func (lr *ledgerRun) rotationLinks() []theme.Link {
+	var out []theme.Link
+	for i := range lr.log.Rotations {
+		out = append(out, theme.Link{Label: "换钥记录 " + strconv.Itoa(i+1), URL: "/log/" + ledger.RotationName(i)})
+	}
+	return out
 }
 
 // partial is the .p/W suffix of the first tile of a log of n entries.
@@ -271,6 +282,7 @@ func (pl *planner) guidePage() {
 		p.Section, p.SectionURL = "发布记录", "/log/"
 		base := strings.TrimSuffix(pl.site.Config.BaseURL, "/")
 		return p, &LogData{Origin: lr.cp.Origin, Size: lr.cp.N, RootHash: lr.cp.Hash.String(), PublicKey: lr.key,
+			PreviousKeys: lr.previous, Rotations: lr.rotationLinks(),
 			GuideURL: "/verify/", ChangesURL: "/changes/", HasLog: lr.cp.N > 0,
 			ExampleCmds: []string{
 				"portal verify -key '" + lr.key + "' -follow ~/.portal-verify.json " + base + "/",

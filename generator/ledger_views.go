@@ -135,22 +135,27 @@ type DeptChanges struct {
 
 // LogData is the /log/ page's .Data.
 type LogData struct {
-	Origin      string
-	Size        int64
-	RootHash    string
-	PublicKey   string
-	Checkpoint  string // the signed checkpoint's text
-	Latest      []ChangeRow
-	Files       []theme.Link
-	GuideURL    string
-	FirstDate   time.Time
-	LastDate    time.Time
-	Records     int
-	Unsigned    int64
-	ChangesURL  string
-	TileHeight  int
-	DataTiles   int
-	Redacted    int
-	HasLog      bool
-	ExampleCmds []string
+	Origin    string
+	Size      int64
+	RootHash  string
+	PublicKey string
+	// PreviousKeys are the keys the site signed with before (portal.toml's
+	// [ledger] previous_keys), oldest first as listed; Rotations links the
+	// rotations the old keys signed (/log/rotations/N).
+	PreviousKeys []string
+	Rotations    []theme.Link
+	Checkpoint   string // the signed checkpoint's text
+	Latest       []ChangeRow
+	Files        []theme.Link
+	GuideURL     string
+	FirstDate    time.Time
+	LastDate     time.Time
+	Records      int
+	Unsigned     int64
+	ChangesURL   string
+	TileHeight   int
+	DataTiles    int
+	Redacted     int
+	HasLog       bool
+	ExampleCmds  []string
 }

@@ -186,6 +186,8 @@ var chinese = map[string]string{
 	"%q is not a theme name (use \"default\" or the name of a folder under themes/)":                        "%q 不是主题名称（请使用 \"default\" 或 themes/ 下的文件夹名）",
 	"%q is not a link (use a site path starting with / or an http(s):// address)":                           "%q 不是链接（请使用以 / 开头的站内路径或 http(s):// 网址）",
 	"%q is not a publication-log public key (use the line portal keygen writes: name+id+key)":               "%q 不是发布记录公钥（请使用 portal keygen 写出的那一行：名称+编号+密钥）",
+	"element %d, %q, is not a publication-log public key (use a line portal keygen wrote: name+id+key)":     "第 %d 项 %q 不是发布记录公钥（请使用 portal keygen 写出的公钥：名称+编号+密钥）",
+	"element %d is the current public_key: list here only the keys the site no longer signs with":           "第 %d 项就是现在的 public_key：这里只列本站不再用来签名的旧公钥",
 	"%d is too small (a rate rests on at least 1 record; use 1 or more)":                                    "%d 太小（比率至少基于 1 条记录；请使用 1 或更大的值）",
 	"%d is out of range (use 1 to 60 working days; the national 双公示 rule is 7)":                             "%d 超出范围（请使用 1 至 60 个工作日；全国双公示规定为 7 个工作日）",
 	"%q is not a disclosure category (use: %s, or add it to [vocabulary] disclosure_categories)":            "%q 不是公示类别（可用：%s，或加入 [vocabulary] disclosure_categories）",

@@ -164,6 +164,16 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 				cfg.Ledger.PublicKey = ""
 			}
 		}
+		for i, k := range l.Strs("previous_keys") {
+			switch _, err := ledger.KeyName(k); {
+			case err != nil:
+				l.Errorf("previous_keys", "element %d, %q, is not a publication-log public key (use a line portal keygen wrote: name+id+key)", i+1, k)
+			case k == strings.TrimSpace(cfg.Ledger.PublicKey):
+				l.Errorf("previous_keys", "element %d is the current public_key: list here only the keys the site no longer signs with", i+1)
+			default:
+				cfg.Ledger.PreviousKeys = append(cfg.Ledger.PreviousKeys, k)
+			}
+		}
 		l.Finish()
 	}
 	dataset.ParseDisclosureConfig(t.Table("disclosures"), &cfg.Disclosures)

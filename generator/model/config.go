@@ -96,6 +96,11 @@ type LedgerConfig struct {
 	// writes it): visitors check the log's signed checkpoints with it. The
 	// private key never goes in the site folder.
 	PublicKey string `toml:"public_key"`
+	// PreviousKeys are the keys the office rotated away from (portal keygen
+	// -force lists the replaced key here): checkpoints and key rotations
+	// they signed still verify; new checkpoints are signed with PublicKey
+	// only.
+	PreviousKeys []string `toml:"previous_keys"`
 }
 
 // DefaultTimeZone is the zone of a site that names none.
