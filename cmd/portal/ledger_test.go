@@ -7,12 +7,16 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/mod/sumdb/note"
+
+	"portal/generator/ledger"
 )
 
 // ledgerSite writes a small site a journalist would watch: two commitments
@@ -398,4 +402,224 @@ func TestKeygenRefuses(t *testing.T) {
 	assert.ErrorContains(t, err, "已有发布记录公钥")
 	_, _, err = runCLI(t, "keygen", "-site", site, "-o", key, "-force")
 	assert.ErrorContains(t, err, "已存在")
+}
+
+// runVerifyURL runs portal verify on a URL (with more flags) and returns
+// its output and exit code.
+func runVerifyURL(t *testing.T, args ...string) (string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := exitCode(run(t.Context(), append([]string{"verify", "-now", "2025-07-01"}, args...), &out, &errb), &errb)
+	return out.String() + errb.String(), code
+}
+
+// publicKeyOf is the [ledger] public_key a site's portal.toml holds.
+func publicKeyOf(t *testing.T, site string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(site, "portal.toml"))
+	require.NoError(t, err)
+	m := regexp.MustCompile(`(?m)^public_key = "([^"]+)"$`).FindSubmatch(b)
+	require.NotNil(t, m, string(b))
+	return string(m[1])
+}
+
+// dropPreviousKeys removes portal.toml's previous_keys line.
+func dropPreviousKeys(t *testing.T, site string) {
+	t.Helper()
+	p := filepath.Join(site, "portal.toml")
+	b, err := os.ReadFile(p)
+	require.NoError(t, err)
+	s := regexp.MustCompile(`(?m)^previous_keys = .*\n`).ReplaceAllString(string(b), "")
+	require.NotEqual(t, string(b), s)
+	require.NoError(t, os.WriteFile(p, []byte(s), 0o644))
+}
+
+// TestKeyRotation: the office changes its signing key while it still holds
+// the old one. keygen -force keeps the old public key listed and has the old
+// key endorse the new one; the site builds and verifies before and after the
+// first publish with the new key; followers of the site folder and of the
+// deployed site follow the rotation, and the history is still proved
+// append-only across it.
+func TestKeyRotation(t *testing.T) {
+	site, oldKey := published(t)
+	oldPub := publicKeyOf(t, site)
+	siteState := filepath.Join(t.TempDir(), "site.json")
+	out, code := runVerifySite(t, site, "-follow", siteState)
+	require.Equal(t, 0, code, out)
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(site, "public"))))
+	defer srv.Close()
+	urlState := filepath.Join(t.TempDir(), "url.json")
+	out, code = runVerifyURL(t, "-follow", urlState, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+
+	newKey := filepath.Join(t.TempDir(), "new.key")
+	out, _, err := runCLI(t, "keygen", "-site", site, "-force", "-key", oldKey, "-o", newKey)
+	require.NoError(t, err)
+	newPub := publicKeyOf(t, site)
+	require.NotEqual(t, oldPub, newPub)
+	oldID, newID := ledger.KeyID(oldPub), ledger.KeyID(newPub)
+	assert.Contains(t, out, "旧公钥（密钥 "+oldID+"）已移入 [ledger] previous_keys")
+	assert.Contains(t, out, "旧密钥已签署换钥记录 data/ledger/rotations/1（发布记录当时 5 条）")
+	assert.Contains(t, out, "portal publish -site "+site+" -key "+newKey)
+	cfg, err := os.ReadFile(filepath.Join(site, "portal.toml"))
+	require.NoError(t, err)
+	assert.Contains(t, string(cfg), `previous_keys = ["`+oldPub+`"]`)
+	assert.Equal(t, strings.SplitN(oldPub, "+", 2)[0], strings.SplitN(newPub, "+", 2)[0], "the log keeps its name")
+
+	// Before the first publish with the new key the checkpoint is the old
+	// key's: the site still builds and verifies.
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	require.NoError(t, err)
+	assert.FileExists(t, filepath.Join(site, "public/log/rotations/1"))
+	out, code = runVerifySite(t, site)
+	require.Equal(t, 0, code, out)
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", oldKey, "-now", "2025-07-01")
+	assert.ErrorContains(t, err, "这是换下的旧私钥（密钥 "+oldID)
+
+	// The first publish with the new key signs the checkpoint with it, even
+	// with nothing new; then a change is published as usual.
+	out, _, err = runCLI(t, "publish", "-site", site, "-key", newKey, "-now", "2025-07-01")
+	require.NoError(t, err)
+	assert.Contains(t, out, "现已用新公钥")
+	signed, err := os.ReadFile(filepath.Join(site, "data/ledger/checkpoint"))
+	require.NoError(t, err)
+	assert.True(t, ledger.SignedBy(signed, newPub))
+	assert.False(t, ledger.SignedBy(signed, oldPub))
+	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
+	out, _, err = runCLI(t, "publish", "-site", site, "-key", newKey, "-now", "2025-07-01")
+	require.NoError(t, err)
+	assert.Contains(t, out, "修改 1")
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	require.NoError(t, err)
+	logPage, err := os.ReadFile(filepath.Join(site, "public/log/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(logPage), "<dt>旧公钥</dt>")
+	assert.Contains(t, string(logPage), strings.ReplaceAll(oldPub, "+", "&#43;"), "/log/ lists the old key")
+	assert.Contains(t, string(logPage), `href="/log/rotations/1"`)
+	guide, err := os.ReadFile(filepath.Join(site, "public/verify/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(guide), "本站更换过签名密钥")
+
+	out, code = runVerifySite(t, site)
+	require.Equal(t, 0, code, out)
+	out, code = runVerifySite(t, site, "-follow", siteState)
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "本站更换了签名密钥：密钥 "+oldID+" → 密钥 "+newID)
+	assert.Contains(t, out, "发布记录从 5 条增至 6 条，一致性证明成立")
+	out, code = runVerifySite(t, site, "-follow", siteState)
+	require.Equal(t, 0, code, out)
+	assert.NotContains(t, out, "更换了签名密钥", "the state now holds the new key")
+
+	// Over HTTP: the follower that remembered the old key, a newcomer
+	// taking /log/key.txt, and one given the old key all verify.
+	out, code = runVerifyURL(t, "-follow", urlState, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "本站更换了签名密钥：密钥 "+oldID+" → 密钥 "+newID)
+	assert.Contains(t, out, "一致性证明成立")
+	st, err := os.ReadFile(urlState)
+	require.NoError(t, err)
+	assert.Contains(t, string(st), newPub)
+	out, code = runVerifyURL(t, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	out, code = runVerifyURL(t, "-key", oldPub, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	assert.Contains(t, out, "本站更换了签名密钥")
+
+	// The old key taken off the list: the rotation it signed no longer
+	// verifies, and the error names the key.
+	dropPreviousKeys(t, site)
+	out, code = runVerifySite(t, site)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "密钥 "+oldID)
+	assert.Contains(t, out, "previous_keys")
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	assert.ErrorContains(t, err, "密钥 "+oldID)
+}
+
+// TestKeyRotationRefused: a rotation without the old key's endorsement is
+// reported to followers, a removed previous key makes the checkpoints it
+// signed fail with its key id, and a checkpoint (or rotation) signed by a
+// key the site does not list is tampering.
+func TestKeyRotationRefused(t *testing.T) {
+	site, _ := published(t)
+	oldPub := publicKeyOf(t, site)
+	oldID := ledger.KeyID(oldPub)
+	siteState := filepath.Join(t.TempDir(), "site.json")
+	out, code := runVerifySite(t, site, "-follow", siteState)
+	require.Equal(t, 0, code, out)
+
+	// The old private key is lost: no rotation record.
+	newKey := filepath.Join(t.TempDir(), "new.key")
+	out, _, err := runCLI(t, "keygen", "-site", site, "-force", "-o", newKey)
+	require.NoError(t, err)
+	assert.Contains(t, out, "没有用 -key 给出旧私钥，因此没有换钥记录")
+	assert.NoFileExists(t, filepath.Join(site, "data/ledger/rotations/1"))
+	cfg, err := os.ReadFile(filepath.Join(site, "portal.toml"))
+	require.NoError(t, err)
+
+	// Without the old key listed, the old checkpoint does not verify: build
+	// and publish say which key signed it.
+	dropPreviousKeys(t, site)
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "签名者为 ")
+	assert.Contains(t, err.Error(), "（密钥 "+oldID+"）")
+	assert.Contains(t, err.Error(), "previous_keys")
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", newKey, "-now", "2025-07-01")
+	assert.ErrorContains(t, err, "（密钥 "+oldID+"）")
+	require.NoError(t, os.WriteFile(filepath.Join(site, "portal.toml"), cfg, 0o644))
+
+	_, _, err = runCLI(t, "publish", "-site", site, "-key", newKey, "-now", "2025-07-01")
+	require.NoError(t, err)
+	out, code = runVerifySite(t, site)
+	require.Equal(t, 0, code, out)
+	out, code = runVerifySite(t, site, "-follow", siteState)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "公钥与上次核验时记录的不同")
+	assert.Contains(t, out, "没有旧公钥（密钥 "+oldID+"）签署")
+
+	// A key nobody listed signs a checkpoint of the very same tree: build
+	// and verify refuse it, naming the key.
+	thiefSite := ledgerSite(t)
+	thiefKey := filepath.Join(t.TempDir(), "thief.key")
+	origin := strings.SplitN(oldPub, "+", 2)[0]
+	_, _, err = runCLI(t, "keygen", "-site", thiefSite, "-name", origin, "-o", thiefKey)
+	require.NoError(t, err)
+	thiefID := ledger.KeyID(publicKeyOf(t, thiefSite))
+	skey, err := os.ReadFile(thiefKey)
+	require.NoError(t, err)
+	l, err := ledger.Read(filepath.Join(site, "data/ledger"), ledger.ReadOptions{})
+	require.NoError(t, err)
+	root, err := l.TreeHash(l.Size())
+	require.NoError(t, err)
+	forged, err := ledger.Sign(ledger.Checkpoint{Origin: origin, N: l.Size(), Hash: root}, string(skey))
+	require.NoError(t, err)
+	srv := httptest.NewServer(http.FileServer(http.Dir(filepath.Join(site, "public"))))
+	defer srv.Close()
+	urlState := filepath.Join(t.TempDir(), "url.json")
+	out, code = runVerifyURL(t, "-follow", urlState, srv.URL+"/")
+	require.Equal(t, 0, code, out)
+	for _, f := range []string{"data/ledger/checkpoint", "public/log/checkpoint"} {
+		require.NoError(t, os.WriteFile(filepath.Join(site, f), forged, 0o644))
+	}
+	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
+	assert.ErrorContains(t, err, "（密钥 "+thiefID+"）")
+	out, code = runVerifySite(t, site)
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "（密钥 "+thiefID+"）")
+	out, code = runVerifyURL(t, "-follow", urlState, srv.URL+"/")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "（密钥 "+thiefID+"）")
+
+	// Nor does a rotation the thief signs alone make its key trusted.
+	pubKey := publicKeyOf(t, site)
+	text := fmt.Sprintf("%s\n%d\n%s\nkey-rotation %s %s\n", origin, l.Size(), root, pubKey, publicKeyOf(t, thiefSite))
+	signer, err := note.NewSigner(strings.TrimSpace(string(skey)))
+	require.NoError(t, err)
+	rot, err := note.Sign(&note.Note{Text: text}, signer)
+	require.NoError(t, err)
+	writeFile(t, filepath.Join(site, "public/log/rotations/1"), string(rot))
+	out, code = runVerifyURL(t, "-follow", urlState, srv.URL+"/")
+	assert.Equal(t, 1, code, out)
+	assert.Contains(t, out, "没有旧公钥")
 }

@@ -142,8 +142,13 @@ func snapshotVersions(ctx context.Context) func(fs.FS, time.Time) ([]ledger.Vers
 }
 
 func printPublished(w io.Writer, res *ledger.PublishResult, d time.Duration) {
+	if res.Resigned {
+		fmt.Fprintf(w, "发布记录：此前的检查点由换下的旧公钥签名，现已用新公钥（%s）签名检查点；旧检查点和换钥记录仍用 previous_keys 中的旧公钥核验\n", res.Checkpoint.Origin)
+	}
 	if len(res.Entries) == 0 && res.Unsigned == 0 {
-		fmt.Fprintf(w, "发布记录：没有变化（共 %d 条，检查点不变）\n", res.Checkpoint.N)
+		if !res.Resigned {
+			fmt.Fprintf(w, "发布记录：没有变化（共 %d 条，检查点不变）\n", res.Checkpoint.N)
+		}
 		return
 	}
 	var add, change, remove int

@@ -178,7 +178,7 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		return reportProblems(stdout, &verify.Report{Problems: []verify.Problem{{Path: ledger.Dir, Msg: err.Error()}}}, time.Since(start))
 	}
 	opts := verify.Options{
-		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Site: siteLog, Content: content,
+		Source: verify.Dir(outDir), Key: cfg.Ledger.PublicKey, Previous: cfg.Ledger.PreviousKeys, Site: siteLog, Content: content,
 		Sample: sample, Names: namesOf(settings.Departments), Today: model.Today(now, cfg.Location).Format(time.DateOnly),
 		Discover: verify.DiscoverDir(outDir),
 	}
@@ -199,6 +199,7 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 	case err != nil:
 		return errUnverifiable{err}
 	}
+	printRotated(stdout, rep)
 	if follow != "" {
 		// The checkpoint is remembered only when nothing is wrong (the next
 		// run is then still held to the last one that verified); the pages
@@ -229,6 +230,13 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 		}
 	}
 	return reportProblems(stdout, rep, time.Since(start))
+}
+
+// printRotated says which key rotations the run followed.
+func printRotated(w io.Writer, rep *verify.Report) {
+	for _, r := range rep.Rotated {
+		fmt.Fprintf(w, "本站更换了签名密钥：密钥 %s → 密钥 %s（发布记录第 %d 条时；旧密钥签署了换钥记录，认可新公钥 %s）\n", ledger.KeyID(r.From), ledger.KeyID(r.To), r.N, r.To)
+	}
 }
 
 // printFollowed says what -follow proved and remembered.
@@ -372,8 +380,9 @@ func verifyURL(ctx context.Context, raw, key, follow string, now time.Time, samp
 	if err != nil {
 		return errUnverifiable{err}
 	}
+	printRotated(stdout, rep)
 	if follow != "" && len(rep.Problems) == 0 && rep.Log != nil {
-		if err := verify.NewState(base.String(), key, rep.Checkpoint, rep.Log.Checkpoint, time.Now()).Save(follow); err != nil {
+		if err := verify.NewState(base.String(), rep.Key, rep.Checkpoint, rep.Log.Checkpoint, time.Now()).Save(follow); err != nil {
 			return err
 		}
 		printFollowed(stdout, state, rep, follow)

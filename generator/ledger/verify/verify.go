@@ -11,6 +11,7 @@
 package verify
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -25,6 +26,7 @@ import (
 	"path"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -95,7 +97,16 @@ func fileOf(urlPath string) (string, error) {
 // Options say what to check.
 type Options struct {
 	Source Source
-	Key    string // the office's public key (portal.toml, -key or the state file)
+	// Key is the office's public key (portal.toml, -key or the state
+	// file). Over HTTP it may be a key the office has rotated away from:
+	// the rotations it signed lead to the current key. With Follow, ""
+	// means the key Follow remembers.
+	Key string
+	// Previous are the keys the site lists as rotated away from (portal.toml
+	// previous_keys; verify -site): checkpoints and rotations they signed
+	// verify. Over HTTP the previous keys are those the rotations hand to
+	// the current key.
+	Previous []string
 	// Site is the site's own log (verify -site); it must match the published
 	// one entry for entry. Nil over HTTP.
 	Site *ledger.Log
@@ -181,6 +192,35 @@ type Report struct {
 	// says the content was taken as Options.ContentPrev remembers it.
 	Content           *ContentMemo
 	ContentRemembered bool
+	// Key is the key the log is verified under: Options.Key, or the key
+	// the rotations lead to from it (or from Options.Follow's). Rotated are
+	// the rotations followed from the key Options.Follow remembers.
+	Key     string
+	Rotated []ledger.Rotation
+}
+
+// maxRotations bounds the rotations read from a published log.
+const maxRotations = 1000
+
+// fetchRotations reads /log/rotations/1, 2 … until one is missing.
+func fetchRotations(fetch ledger.Fetch) ([][]byte, error) {
+	var out [][]byte
+	for i := 0; i < maxRotations; i++ {
+		b, err := fetch(ledger.RotationName(i))
+		if errors.Is(err, ErrNotFound) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("读取 /log/%s：%w", ledger.RotationName(i), err)
+		}
+		out = append(out, b)
+	}
+	return out, nil
+}
+
+// keyChange describes a key the verifier does not trust.
+func keyChange(was, now string) string {
+	return fmt.Sprintf("公钥与上次核验时记录的不同（上次 %s，本次 %s）：站点更换了密钥，或有人冒用本站名义；/log/rotations/ 中没有旧公钥（密钥 %s）签署、把信任交给密钥 %s 的换钥记录。若主办单位公告了这次更换，请核对新公钥后删除状态文件重新开始", was, now, ledger.KeyID(was), ledger.KeyID(now))
 }
 
 // Run verifies the site.
@@ -188,16 +228,65 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 	rep := &Report{}
 	add := func(p Problem) { rep.Problems = append(rep.Problems, p) }
 	fetchLog := func(name string) ([]byte, error) { return opts.Source.Get(ctx, "/log/"+name) }
-	if opts.Follow != nil && opts.Follow.Key != "" && opts.Follow.Key != strings.TrimSpace(opts.Key) {
-		add(Problem{Msg: fmt.Sprintf("公钥与上次核验时记录的不同（上次 %s，本次 %s）：站点更换了密钥，或有人冒用本站名义", opts.Follow.Key, opts.Key)})
+
+	// Which key signs now: the key trusted (the one the state remembers,
+	// else the one given), and any rotations the old keys signed from it.
+	rawRots, err := fetchRotations(fetchLog)
+	if err != nil {
+		add(Problem{Path: "/log/" + ledger.RotationsDir + "/", Msg: err.Error()})
 		return rep, nil
+	}
+	rots := make([]ledger.Rotation, 0, len(rawRots))
+	for i, b := range rawRots {
+		r, err := ledger.OpenRotation(b)
+		if err != nil {
+			add(Problem{Path: "/log/" + ledger.RotationName(i), Msg: err.Error()})
+			return rep, nil
+		}
+		rots = append(rots, r)
+	}
+	given := strings.TrimSpace(opts.Key)
+	trusted := given
+	if opts.Follow != nil && opts.Follow.Key != "" {
+		trusted = strings.TrimSpace(opts.Follow.Key)
+	}
+	key, followed := ledger.FollowKey(rots, trusted)
+	switch {
+	case opts.Site != nil && key != given:
+		// A site folder's key is portal.toml's: the remembered key must lead to it.
+		add(Problem{Msg: keyChange(trusted, given)})
+		return rep, nil
+	case given != "" && given != trusted && !slices.ContainsFunc(followed, func(r ledger.Rotation) bool { return r.To == given }):
+		// A key given besides the one remembered must be one the
+		// remembered key's rotations led to.
+		add(Problem{Msg: keyChange(trusted, given)})
+		return rep, nil
+	case key == "":
+		return rep, errors.New("没有公钥")
+	}
+	rep.Key, rep.Rotated = key, followed
+	previous := opts.Previous
+	if opts.Site == nil {
+		previous = ledger.Predecessors(rots, key)
+	} else {
+		// The published rotations are the site folder's.
+		for i := range max(len(rawRots), len(opts.Site.Rotations)) {
+			if i >= len(rawRots) || i >= len(opts.Site.Rotations) || !bytes.Equal(rawRots[i], opts.Site.Rotations[i]) {
+				add(Problem{Path: "/log/" + ledger.RotationName(i), Msg: fmt.Sprintf("网站发布的换钥记录与站点文件夹中的 %s/%s 不同（缺少、多出或被改动）", ledger.Dir, ledger.RotationName(i))})
+				return rep, nil
+			}
+		}
+		if _, err := opts.Site.CheckRotations(opts.Site.Rotations, append([]string{key}, previous...), func(i int) string { return ledger.Dir + "/" + ledger.RotationName(i) }); err != nil {
+			add(Problem{Path: ledger.Dir + "/" + ledger.RotationsDir, Msg: err.Error()})
+			return rep, nil
+		}
 	}
 	var (
 		log      *ledger.Log           // the fullest log available: the site's own, or the published one
 		withheld = map[string]string{} // records the published log withholds, and why
 	)
 	if opts.Site == nil {
-		pub, cp, err := ledger.ReadPublished(fetchLog, opts.Key)
+		pub, cp, err := ledger.ReadPublished(fetchLog, key, previous...)
 		rep.Checkpoint = cp
 		if err != nil {
 			if errors.Is(err, ErrNotFound) && opts.Follow == nil {
@@ -207,6 +296,10 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			return rep, nil
 		}
 		rep.Log, log = pub, pub
+		if _, err := pub.CheckRotations(rawRots, nil, func(i int) string { return "/log/" + ledger.RotationName(i) }); err != nil {
+			add(Problem{Path: "/log/" + ledger.RotationsDir + "/", Msg: err.Error()})
+			return rep, nil
+		}
 		if opts.Follow != nil && opts.Follow.Size > 0 {
 			h, err := tlog.ParseHash(opts.Follow.Hash)
 			if err != nil {
@@ -233,13 +326,13 @@ func Run(ctx context.Context, opts Options) (*Report, error) {
 			add(Problem{Path: "/log/", Msg: fmt.Sprintf("读取检查点：%v", err)})
 			return rep, nil
 		}
-		cp, err := ledger.OpenCheckpoint(signed, opts.Key)
+		cp, err := ledger.OpenCheckpoint(signed, key, previous...)
 		rep.Checkpoint = cp
 		if err != nil {
 			add(Problem{Path: "/log/checkpoint", Msg: err.Error()})
 			return rep, nil
 		}
-		scp, err := opts.Site.VerifyCheckpoint(opts.Key)
+		scp, err := opts.Site.VerifyCheckpoint(key, previous...)
 		switch {
 		case err != nil:
 			add(Problem{Path: ledger.Dir + "/checkpoint", Msg: err.Error()})
