@@ -235,7 +235,7 @@ func verifySite(ctx context.Context, siteDir, outDir, follow string, now time.Ti
 // printRotated says which key rotations the run followed.
 func printRotated(w io.Writer, rep *verify.Report) {
 	for _, r := range rep.Rotated {
-		fmt.Fprintf(w, "本站更换了签名密钥：密钥 %s → 密钥 %s（发布记录第 %d 条时；旧密钥签署了换钥记录，认可新公钥 %s）\n", ledger.KeyID(r.From), ledger.KeyID(r.To), r.N, r.To)
+		fmt.Fprintf(w, "本站更换了签名密钥：密钥 %s → 密钥 %s（发布记录有 %d 条时；旧密钥签署了换钥记录，认可新公钥 %s）\n", ledger.KeyID(r.From), ledger.KeyID(r.To), r.N, r.To)
 	}
 }
 

@@ -185,9 +185,9 @@ func openCheckpoint(msg []byte, vkey string, previous []string) (Checkpoint, not
 			for _, sig := range unverified.Note.UnverifiedSigs {
 				signers = append(signers, fmt.Sprintf("%s（密钥 %08x）", sig.Name, sig.Hash))
 			}
-			also := "；若这是本站换下的旧公钥，应把它列在 portal.toml 的 [ledger] previous_keys 中"
+			also := "（站点更换过密钥时，换下的旧公钥应列在 portal.toml 的 [ledger] previous_keys 中；核验已部署的网站时，请使用主办单位公告的新公钥）"
 			if ids := keyIDs(previous); ids != "" {
-				also = "，也不是 [ledger] previous_keys 所列的旧公钥（密钥 " + ids + "）" + also
+				also = "，也不是 [ledger] previous_keys 所列的旧公钥（密钥 " + ids + "）"
 			}
 			return Checkpoint{}, note.Signature{}, fmt.Errorf("检查点不是用本站公钥（%s，密钥 %08x）签名的，签名者为 %s%s", v.Name(), keyHash(vkey), strings.Join(signers, "、"), also)
 		case !bytes.Contains(msg, []byte("\n\n")):
