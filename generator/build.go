@@ -31,35 +31,41 @@ import (
 // A theme file that is a symbolic link leaving the site folder is refused
 // unless cfg.AllowOutsideSymlinks.
 func LoadTheme(siteDir string, cfg *model.Config) (*theme.Theme, error) {
-	name := cfg.Theme
-	if name == "" {
-		name = "default"
-	}
-	dir := filepath.Join(siteDir, "themes", name)
+	name, dir, own := themeDir(siteDir, cfg)
 	var top fs.FS
-	if st, err := os.Stat(dir); err == nil && st.IsDir() {
+	if own {
 		site := os.DirFS(siteDir)
 		if !cfg.AllowOutsideSymlinks {
 			site = loader.Guard(site)
 		}
-		if top, err = fs.Sub(site, "themes/"+name); err != nil {
+		sub, err := fs.Sub(site, "themes/"+name)
+		if err != nil {
 			return nil, err
 		}
+		top = sub
 	} else if name != "default" {
 		return nil, fmt.Errorf("portal.toml: theme: %q: no folder %s (use \"default\" or a folder under themes/)", name, filepath.ToSlash(dir))
 	}
 	return theme.Load(theme.Overlay(top, themes.Default()))
 }
 
-// hasOwnTheme reports whether the site has a theme folder of its own
-// (themes/<name>), which LoadTheme lays over the embedded default.
-func hasOwnTheme(siteDir string, cfg *model.Config) bool {
-	name := cfg.Theme
+// themeDir returns the theme the site names (default when none), its
+// folder, and whether that folder exists: the site's own theme files,
+// which LoadTheme lays over the embedded default.
+func themeDir(siteDir string, cfg *model.Config) (name, dir string, own bool) {
+	name = cfg.Theme
 	if name == "" {
 		name = "default"
 	}
-	_, err := os.Stat(filepath.Join(siteDir, "themes", name))
-	return err == nil
+	dir = filepath.Join(siteDir, "themes", name)
+	st, err := os.Stat(dir)
+	return name, dir, err == nil && st.IsDir()
+}
+
+// hasOwnTheme reports whether the site has a theme folder of its own.
+func hasOwnTheme(siteDir string, cfg *model.Config) bool {
+	_, _, own := themeDir(siteDir, cfg)
+	return own
 }
 
 // renderStage is StageRender: every page, feed, open-data file and asset of the
