@@ -211,7 +211,7 @@ func openCheckpoint(msg []byte, vkey string, previous []string) (Checkpoint, not
 func keyIDs(keys []string) string {
 	var ids []string
 	for _, k := range keys {
-		ids = append(ids, fmt.Sprintf("%08x", keyHash(k)))
+		ids = append(ids, KeyID(k))
 	}
 	return strings.Join(ids, "、")
 }
