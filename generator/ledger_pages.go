@@ -284,6 +284,7 @@ func (pl *planner) guidePage() {
 		return p, &LogData{Origin: lr.cp.Origin, Size: lr.cp.N, RootHash: lr.cp.Hash.String(), PublicKey: lr.key,
 			PreviousKeys: lr.previous, Rotations: lr.rotationLinks(),
 			GuideURL: "/verify/", ChangesURL: "/changes/", HasLog: lr.cp.N > 0,
+			VerifierURL: pl.site.Config.Ledger.VerifierURL, ContactURL: ContactPath,
 			ExampleCmds: []string{
 				"portal verify -key '" + lr.key + "' -follow ~/.portal-verify.json " + base + "/",
 				"portal verify -sample 200 " + base + "/",

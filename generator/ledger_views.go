@@ -158,4 +158,9 @@ type LogData struct {
 	Redacted     int
 	HasLog       bool
 	ExampleCmds  []string
+	// VerifierURL is where to get the portal program ([ledger]
+	// verifier_url); ContactURL the contact page the guide points to
+	// without it.
+	VerifierURL string
+	ContactURL  string
 }

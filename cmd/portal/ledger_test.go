@@ -113,6 +113,9 @@ func TestPublishAndVerify(t *testing.T) {
 	data, err := os.ReadFile(filepath.Join(site, "public/data/commitments.json"))
 	require.NoError(t, err)
 	assert.Contains(t, string(data), `"version": 2`)
+	guide, err := os.ReadFile(filepath.Join(site, "public/verify/index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(guide), `可向本站主办单位索取（见<a href="/about/contact/">联系我们</a>）`, "without verifier_url the guide says where to ask")
 
 	// A build never appends; it says what differs.
 	writeFile(t, filepath.Join(site, "content/commitments/e02.md"), "+++\ntitle = \"惠企政策免申即享\"\ndepartment = \"fgw\"\ncategory = \"政策兑现\"\ndate = 2024-12-01\nstatus = \"in_progress\"\n+++\n符合条件的企业无需申请即可享受。\n")
@@ -489,6 +492,11 @@ func TestKeyRotation(t *testing.T) {
 	out, _, err = runCLI(t, "publish", "-site", site, "-key", newKey, "-now", "2025-07-01")
 	require.NoError(t, err)
 	assert.Contains(t, out, "修改 1")
+	// The office names where visitors get the verifier.
+	cfg, err = os.ReadFile(filepath.Join(site, "portal.toml"))
+	require.NoError(t, err)
+	cfg = regexp.MustCompile(`(?m)^previous_keys = .*$`).ReplaceAll(cfg, []byte("$0\nverifier_url = \"https://example.org/portal/\""))
+	writeFile(t, filepath.Join(site, "portal.toml"), string(cfg))
 	_, _, err = runCLI(t, "build", "-site", site, "-now", "2025-07-01")
 	require.NoError(t, err)
 	logPage, err := os.ReadFile(filepath.Join(site, "public/log/index.html"))
@@ -499,6 +507,7 @@ func TestKeyRotation(t *testing.T) {
 	guide, err := os.ReadFile(filepath.Join(site, "public/verify/index.html"))
 	require.NoError(t, err)
 	assert.Contains(t, string(guide), "本站更换过签名密钥")
+	assert.Contains(t, string(guide), `<a href="https://example.org/portal/">下载地址</a>`)
 
 	out, code = runVerifySite(t, site)
 	require.Equal(t, 0, code, out)

@@ -174,6 +174,11 @@ func loadConfig(fsys fs.FS, dl *diag.List) model.Config {
 				cfg.Ledger.PreviousKeys = append(cfg.Ledger.PreviousKeys, k)
 			}
 		}
+		str(l, "verifier_url", &cfg.Ledger.VerifierURL)
+		if v := cfg.Ledger.VerifierURL; v != "" && !strings.HasPrefix(v, "/") && !strings.HasPrefix(v, "https://") && !strings.HasPrefix(v, "http://") {
+			l.Errorf("verifier_url", "%q is not a link (use a site path starting with / or an http(s):// address)", v)
+			cfg.Ledger.VerifierURL = ""
+		}
 		l.Finish()
 	}
 	dataset.ParseDisclosureConfig(t.Table("disclosures"), &cfg.Disclosures)

@@ -300,6 +300,11 @@ func TestErrorKinds(t *testing.T) {
 			},
 		},
 		{
+			name:   "verifier link that is not a link",
+			files:  map[string]string{"portal.toml": "[ledger]\nverifier_url = \"javascript:alert(1)\"\n"},
+			errors: []string{`portal.toml:2:16: ledger.verifier_url: "javascript:alert(1)" 不是链接（请使用以 / 开头的站内路径或 http(s):// 网址）`},
+		},
+		{
 			name: "tags that would leave their folder",
 			files: map[string]string{"content/news/n1.md": "+++\ntitle = \"动态\"\ndate = 2025-01-02\n" +
 				"tags = [\"营商环境\", \"../../../../tmp/x/tag\", \"../commitments\", \"..\", \"index.html\", \".隐藏\"]\n+++\n"},

@@ -101,6 +101,10 @@ type LedgerConfig struct {
 	// they signed still verify; new checkpoints are signed with PublicKey
 	// only.
 	PreviousKeys []string `toml:"previous_keys"`
+	// VerifierURL is where visitors get the portal program to check the
+	// log themselves (a release page or the source repository); the
+	// verification guide links it, or points to the contact page without it.
+	VerifierURL string `toml:"verifier_url"`
 }
 
 // DefaultTimeZone is the zone of a site that names none.
