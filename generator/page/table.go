@@ -33,13 +33,23 @@ type doc struct {
 // to a diag.List with its file position and key. Each accessor records the
 // key as known; Finish reports the keys nobody asked for as unknown.
 type Table struct {
-	d     *doc
-	m     map[string]any
-	path  string // "" at the root, "progress[0]" for an array element
-	line  int    // file position of the table's header (root: front matter start)
-	col   int
-	known []string
-	used  map[string]bool
+	d    *doc
+	m    map[string]any
+	path string // "" at the root, "progress[0]" for an array element
+	line int    // file position of the table's header (root: front matter start)
+	col  int
+	// asked logs every name an accessor asked for, in order, and hit the
+	// keys of m among them: Finish needs the full log (the known keys, the
+	// names to suggest) only when some key of m was never asked for, so a
+	// page with no unknown key pays for an append per name, not for a map
+	// of every alias (a disclosure's accessors ask for some 150 names).
+	asked []askedName
+	hit   map[string]bool
+}
+
+type askedName struct {
+	name  string
+	first bool // the first of its accessor's names: messages list it
 }
 
 // DecodeTOML parses src, a TOML document whose first line is line
@@ -72,7 +82,7 @@ func DecodeTOMLDepth(file string, src []byte, firstLine int, loc *time.Location,
 	}
 	d.pos = scanKeys(text)
 	open := max(firstLine-1, 1)
-	return &Table{d: d, m: m, line: open, col: 1, used: map[string]bool{}}
+	return &Table{d: d, m: m, line: open, col: 1}
 }
 
 func (d *doc) syntaxError(text string, err error) {
@@ -244,17 +254,19 @@ func (t *Table) ErrorAt(line, col int, key, format string, args ...any) {
 // lookup marks names as known and returns the first one present. When
 // several aliases of one key are present it reports the duplicate.
 func (t *Table) lookup(names ...string) (name string, v any, ok bool) {
+	if t.asked == nil {
+		t.asked = make([]askedName, 0, 64)
+	}
 	for i, n := range names {
-		if !t.used[n] {
-			t.used[n] = true
-			// Messages list a key by its first name; the other names
-			// (Hugo's spellings, national column names) are still
-			// suggested for typos.
-			if i == 0 {
-				t.known = append(t.known, n)
-			}
-		}
+		// Messages list a key by its first name; the other names
+		// (Hugo's spellings, national column names) are still
+		// suggested for typos.
+		t.asked = append(t.asked, askedName{name: n, first: i == 0})
 		if val, present := t.m[n]; present {
+			if t.hit == nil {
+				t.hit = make(map[string]bool, len(t.m))
+			}
+			t.hit[n] = true
 			if ok {
 				t.Errorf(n, "duplicates %s (give only one of %s)", name, strings.Join(names, ", "))
 				continue
@@ -546,7 +558,7 @@ func (t *Table) Table(key string) *Table {
 		return nil
 	}
 	line, col := t.KeyPos(key)
-	return &Table{d: t.d, m: m, path: t.full(key), line: line, col: col, used: map[string]bool{}}
+	return &Table{d: t.d, m: m, path: t.full(key), line: line, col: col}
 }
 
 // Tables returns the elements of the array of tables key ([[key]]).
@@ -579,7 +591,7 @@ func (t *Table) Tables(key string) []*Table {
 		if p, ok := t.d.pos[path]; ok {
 			line, col = t.d.base+p.line, p.col
 		}
-		out[i] = &Table{d: t.d, m: m, path: path, line: line, col: col, used: map[string]bool{}}
+		out[i] = &Table{d: t.d, m: m, path: path, line: line, col: col}
 	}
 	return out
 }
@@ -589,20 +601,36 @@ func (t *Table) Tables(key string) []*Table {
 func (t *Table) Finish() {
 	var unknown []string
 	for k := range t.m {
-		if !t.used[k] {
+		if !t.hit[k] {
 			unknown = append(unknown, k)
 		}
 	}
+	if len(unknown) == 0 {
+		return
+	}
 	sort.Strings(unknown)
+	// Replay the log: every name asked for, and the first names in the
+	// order they were first asked for (as the messages list them).
+	used := make(map[string]bool, len(t.asked))
+	var known []string
+	for _, a := range t.asked {
+		if !used[a.name] {
+			used[a.name] = true
+			if a.first {
+				known = append(known, a.name)
+			}
+		}
+	}
+	candidates := slices.Sorted(maps.Keys(used))
 	for _, k := range unknown {
 		line, col := t.KeyPos(k)
 		// The list of allowed keys is long: it is given once, after both
 		// languages' words.
 		msg := diag.Bilingual("unknown key")
-		if c := Closest(k, slices.Sorted(maps.Keys(t.used)), 1); len(c) > 0 {
+		if c := Closest(k, candidates, 1); len(c) > 0 {
 			msg = diag.Bilingual("unknown key (did you mean %s?)", c[0])
 		}
-		msg += "；此处可用的键 (allowed here)：" + strings.Join(t.known, ", ")
+		msg += "；此处可用的键 (allowed here)：" + strings.Join(known, ", ")
 		t.d.dl.Errorf(t.d.file, line, col, displayKey(t.full(k)), "%s", msg)
 	}
 }
