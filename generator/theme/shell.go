@@ -33,10 +33,23 @@ type ShellSiter interface {
 	ShellSite() (s ShellSite, ok bool)
 }
 
+// MainWriter is a page's .Data that can write its layout's "main" block
+// in Go while the block and the partials it calls are the ones the writer
+// mirrors (as the shell itself is written in Go while baseof.html is the
+// default one).
+type MainWriter interface {
+	// WriteMain writes layout's "main" for d into b, exactly as the
+	// template would, when sum (Theme.MainSum of layout) is that of the
+	// block it mirrors, and reports whether it did. When it did not, it
+	// has written nothing and the template runs.
+	WriteMain(b *bytes.Buffer, layout, sum string, d Data) (bool, error)
+}
+
 // writeShell writes the page shell of the default baseof.html for d into
-// b, executing tmpl's "head" and "main" and, where the page or site lacks
-// the rendered fragment, the partials.
-func writeShell(b *bytes.Buffer, tmpl *template.Template, d Data, site ShellSite) error {
+// b, executing tmpl's "head" and "main" (or the data's MainWriter, given
+// layout and its mainSum) and, where the page or site lacks the rendered
+// fragment, the partials.
+func writeShell(b *bytes.Buffer, tmpl *template.Template, layout, mainSum string, d Data, site ShellSite) error {
 	p := d.Page
 	b.WriteString("<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>")
 	if p.Title != "" {
@@ -108,8 +121,17 @@ func writeShell(b *bytes.Buffer, tmpl *template.Template, d Data, site ShellSite
 		b.WriteString("</nav>")
 	}
 	b.WriteString("\n")
-	if err := tmpl.ExecuteTemplate(b, "main", d); err != nil {
-		return err
+	done := false
+	if mw, ok := d.Data.(MainWriter); ok {
+		var err error
+		if done, err = mw.WriteMain(b, layout, mainSum, d); err != nil {
+			return err
+		}
+	}
+	if !done {
+		if err := tmpl.ExecuteTemplate(b, "main", d); err != nil {
+			return err
+		}
 	}
 	b.WriteString("\n<p class=\"back-top\"><a href=\"#top\">返回顶部</a></p>\n</main>\n")
 	if site.Footer != "" {

@@ -104,6 +104,7 @@ type Theme struct {
 	// ShellSite (a layout file could redefine the shell, so each is told).
 	shells map[string]bool
 	trees  map[string]string // partial name → TreeSum, for PartialSum
+	mains  map[string]string // layout → MainSum
 
 	mu   sync.RWMutex
 	site any
@@ -143,7 +144,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 	if err != nil {
 		return nil, fmt.Errorf("theme: %w", err)
 	}
-	t := &Theme{layouts: map[string]*template.Template{}, shells: map[string]bool{}, trees: map[string]string{}}
+	t := &Theme{layouts: map[string]*template.Template{}, shells: map[string]bool{}, trees: map[string]string{}, mains: map[string]string{}}
 	defer func() { t.digest = digest.Sum() }()
 	var errs []error
 	for _, p := range names {
@@ -175,6 +176,7 @@ func Load(fsys fs.FS) (*Theme, error) {
 		}
 		t.layouts[name] = tmpl
 		t.shells[name] = TreeSum(tmpl) == shellSum
+		t.mains[name] = closureSum(tmpl, "main")
 	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
@@ -203,6 +205,62 @@ func TreeSum(tmpl *template.Template) string {
 	sum := sha256.Sum256([]byte(tmpl.Tree.Root.String()))
 	return hex.EncodeToString(sum[:])
 }
+
+// closureSum is the SHA-256 (hex) of the parse tree of the template name
+// in tmpl's set and of every template it calls, directly or through
+// others, each with its name, in the order first called: "" when name is
+// missing. Two templates with the same closure sum write the same bytes
+// for the same data, whatever partial of theirs a theme replaces.
+func closureSum(tmpl *template.Template, name string) string {
+	h := sha256.New()
+	seen := map[string]bool{}
+	missing := false
+	var walk func(n parse.Node)
+	add := func(name string) {
+		if seen[name] {
+			return
+		}
+		seen[name] = true
+		x := tmpl.Lookup(name)
+		if x == nil || x.Tree == nil || x.Tree.Root == nil {
+			missing = true
+			return
+		}
+		h.Write([]byte(name + "\x00" + x.Tree.Root.String() + "\x00"))
+		walk(x.Tree.Root)
+	}
+	walk = func(n parse.Node) {
+		switch n := n.(type) {
+		case *parse.ListNode:
+			if n != nil {
+				for _, c := range n.Nodes {
+					walk(c)
+				}
+			}
+		case *parse.IfNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.RangeNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.WithNode:
+			walk(n.List)
+			walk(n.ElseList)
+		case *parse.TemplateNode:
+			add(n.Name)
+		}
+	}
+	add(name)
+	if missing {
+		return ""
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// MainSum is the sum of layout's "main" block and of every partial it
+// calls, as loaded ("" for an unknown layout): what a MainWriter is told,
+// so it writes a main in Go only while the theme has the one it mirrors.
+func (t *Theme) MainSum(layout string) string { return t.mains[layout] }
 
 // PartialSum returns the TreeSum of the partial name as loaded ("" when
 // the theme has none), so a caller that writes a partial's output in Go
@@ -362,7 +420,7 @@ func (t *Theme) Render(w io.Writer, name string, page *Page, site, data any) err
 					b.Grow(16 << 10)
 				}
 				n := b.Len()
-				if err := writeShell(b, tmpl, Data{Site: site, Page: page, Data: data}, sf); err != nil {
+				if err := writeShell(b, tmpl, name, t.mains[name], Data{Site: site, Page: page, Data: data}, sf); err != nil {
 					b.Truncate(n)
 					return fmt.Errorf("theme: %s: %w", name, err)
 				}

@@ -3,6 +3,7 @@ package theme
 import (
 	"bytes"
 	"html/template"
+	"io/fs"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -176,4 +177,73 @@ func FuzzShellEscapers(f *testing.F) {
 		got.WriteString(`">`)
 		require.Equal(t, want.String(), got.String())
 	})
+}
+
+// MainSum covers a layout's "main" and every partial it reaches, so a
+// theme that replaces a partial changes the sum of the layouts calling it
+// and of no other.
+func TestMainSum(t *testing.T) {
+	th, err := Load(themes.Default())
+	require.NoError(t, err)
+	assert.Empty(t, th.MainSum("no such layout"))
+	for _, l := range th.Layouts() {
+		assert.NotEmpty(t, th.MainSum(l), l)
+	}
+	// ind-cell.html is reached from indicators.html through
+	// ind-row-head.html, and from no record page.
+	over := fstest.MapFS{"layouts/partials/ind-cell.html": {Data: []byte(`{{.Text}}`)}}
+	changed, err := Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.NotEqual(t, th.MainSum("indicators"), changed.MainSum("indicators"))
+	assert.Equal(t, th.MainSum("record"), changed.MainSum("record"))
+	// A comment is no change.
+	over = fstest.MapFS{"layouts/partials/ind-cell.html": {Data: append([]byte(`{{/* x */}}`), must(themes.Default(), "layouts/partials/ind-cell.html")...)}}
+	same, err := Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.Equal(t, th.MainSum("indicators"), same.MainSum("indicators"))
+	// A partial the layout calls but the theme lacks (html/template
+	// tells only at execution): no sum, so no Go writer stands in.
+	over = fstest.MapFS{"layouts/list.html": {Data: []byte(`{{define "main"}}{{template "nowhere.html" .}}{{end}}`)}}
+	missing, err := Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.Empty(t, missing.MainSum("list"))
+}
+
+func must(fsys fs.FS, name string) []byte {
+	b, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		panic(err)
+	}
+	return b
+}
+
+type shellSite struct{}
+
+func (shellSite) ShellSite() (ShellSite, bool) {
+	return ShellSite{Title: "站点", Footer: "<footer></footer>"}, true
+}
+
+// mainWriter writes the 404 layout's "main" in Go for the sum it knows.
+type mainWriter struct{ sum string }
+
+func (m mainWriter) WriteMain(b *bytes.Buffer, layout, sum string, d Data) (bool, error) {
+	if layout != "404" || sum != m.sum {
+		return false, nil
+	}
+	b.WriteString("<p>Go</p>")
+	return true, nil
+}
+
+// The shell hands "main" to the page's MainWriter while the layout's
+// MainSum is the writer's, and executes the template otherwise.
+func TestMainWriter(t *testing.T) {
+	th, err := Load(themes.Default())
+	require.NoError(t, err)
+	render := func(data any) string {
+		var b bytes.Buffer
+		require.NoError(t, th.Render(&b, "404", &Page{Title: "标题", Header: "<header></header>"}, shellSite{}, data))
+		return b.String()
+	}
+	assert.Contains(t, render(mainWriter{sum: th.MainSum("404")}), "\n<p>Go</p>\n<p class=\"back-top\">")
+	assert.Contains(t, render(mainWriter{sum: "other"}), "\n<h1 class=\"page-title\">页面未找到</h1>")
 }
