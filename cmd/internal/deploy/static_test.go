@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"io"
 	"net/http"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,6 +91,16 @@ func TestStaticShapeBehindNginx(t *testing.T) {
 	for _, h := range securityHeaders {
 		assert.Equal(t, dynamic.Header.Values(h), resp.Header.Values(h), "413: %s", h)
 	}
+	// An enterprise's page with its credit code typed in lower case: nginx
+	// has no such file, serve sends it to the page.
+	subjects, err := os.ReadDir(filepath.Join(dir, "public", "subjects"))
+	require.NoError(t, err)
+	require.NotEmpty(t, subjects)
+	creditCode := subjects[0].Name()
+	lower := fetch("/subjects/" + strings.ToLower(creditCode) + "/")
+	assert.Equal(t, http.StatusMovedPermanently, lower.StatusCode)
+	assert.Equal(t, "/subjects/"+creditCode+"/", lower.Header.Get("Location"), "sent to the page")
+
 	serve.stop(t)
 	for _, path := range []string{"/search/?q=x", "/complaints/"} {
 		resp := fetchBody(t, c, site+path)

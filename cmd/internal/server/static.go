@@ -64,6 +64,10 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 		if f != nil {
 			f.Close()
 		}
+		if target, ok := s.subjectInUpperCase(name); ok {
+			http.Redirect(w, r, target, http.StatusMovedPermanently)
+			return
+		}
 		s.notFound(w, r)
 		return
 	}
@@ -76,6 +80,45 @@ func (s *Server) handleStatic(w http.ResponseWriter, r *http.Request) {
 	// this very file: each build writes a changed file anew.
 	w.Header().Set("ETag", fmt.Sprintf(`"%x-%x"`, st.ModTime().UnixNano(), st.Size()))
 	http.ServeContent(w, r, "", st.ModTime(), f)
+}
+
+// subjectInUpperCase finds the enterprise page a path names with its
+// 统一社会信用代码 in lower case (/subjects/91371300abc…/): codes are
+// written in upper case, but people type and paste them either way, and a
+// 404 would say the enterprise has no page. It returns the page's path when
+// the upper-case one exists.
+func (s *Server) subjectInUpperCase(name string) (string, bool) {
+	rest, ok := strings.CutPrefix(name, "/subjects/")
+	if !ok {
+		return "", false
+	}
+	code, tail, _ := strings.Cut(rest, "/")
+	if len(code) != 18 || strings.ToUpper(code) == code {
+		return "", false
+	}
+	for i := 0; i < len(code); i++ {
+		if c := code[i]; !('0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return "", false
+		}
+	}
+	rel := path.Join("subjects", strings.ToUpper(code), tail)
+	f, st, err := s.openPublic(rel)
+	folder := err == nil && st.IsDir()
+	if folder {
+		f.Close()
+		f, st, err = s.openPublic(path.Join(rel, "index.html"))
+	}
+	if err != nil {
+		return "", false
+	}
+	f.Close()
+	if st.IsDir() {
+		return "", false
+	}
+	if folder {
+		return "/" + rel + "/", true
+	}
+	return "/" + rel, true
 }
 
 func (s *Server) openPublic(rel string) (*os.File, fs.FileInfo, error) {

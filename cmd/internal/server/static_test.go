@@ -25,12 +25,13 @@ func writeTree(t *testing.T, files map[string]string) string {
 
 func TestStatic(t *testing.T) {
 	root := writeTree(t, map[string]string{
-		"index.html":                 "home",
-		"404.html":                   "custom not found",
-		"css/style.css":              "body{}",
-		"commitments/c01/index.html": "c01",
-		"tags/营商环境/index.html":       "tag page",
-		"data/commitments.csv":       "id\n",
+		"index.html":                             "home",
+		"404.html":                               "custom not found",
+		"css/style.css":                          "body{}",
+		"commitments/c01/index.html":             "c01",
+		"tags/营商环境/index.html":                   "tag page",
+		"data/commitments.csv":                   "id\n",
+		"subjects/91371302G0XREXCDQ1/index.html": "enterprise",
 	})
 	outside := writeTree(t, map[string]string{"secret.txt": "secret"})
 	require.NoError(t, os.Symlink(filepath.Join(outside, "secret.txt"), filepath.Join(root, "leak.txt")))
@@ -50,6 +51,11 @@ func TestStatic(t *testing.T) {
 		{"unknown path gets the site's 404", "GET", "/nope/", 404, "custom not found", "text/html; charset=utf-8", "no-cache", ""},
 		{"cleaned traversal is not found", "GET", "/etc/passwd", 404, "custom not found", "", "", ""},
 		{"symlink out of the root refused", "GET", "/leak.txt", 404, "custom not found", "", "", ""},
+		{"credit code typed in lower case", "GET", "/subjects/91371302g0xrexcdq1/", 301, "", "", "", "/subjects/91371302G0XREXCDQ1/"},
+		{"credit code in lower case, no slash", "GET", "/subjects/91371302g0xrexcdq1", 301, "", "", "", "/subjects/91371302G0XREXCDQ1/"},
+		{"credit code in mixed case", "GET", "/subjects/91371302G0xrexCDQ1/index.html", 301, "", "", "", "/subjects/91371302G0XREXCDQ1/index.html"},
+		{"an unknown code stays not found", "GET", "/subjects/91371302g0xrexcdq2/", 404, "custom not found", "", "", ""},
+		{"not a code", "GET", "/subjects/abc/", 404, "custom not found", "", "", ""},
 		{"head", "HEAD", "/", 200, "", "", "", ""},
 		{"post refused", "POST", "/", 405, "", "", "", ""},
 	}
