@@ -18,10 +18,13 @@ type phoneLayout struct {
 	FirstResultBottom             float64 // the first result's title; -1 when the page has none
 	Tables                        []struct {
 		Caption  string
-		Fits     bool     // the table is no wider than the screen
-		Scrolls  bool     // the table scrolls sideways in a box of its own (the table or a wrapper)
-		BoxRight float64  // the right edge of that box
-		Squeezed []string // cells so narrow that they hold less than two characters a line
+		Fits     bool    // the table is no wider than the screen
+		Scrolls  bool    // the table scrolls sideways in a box of its own (the table or a wrapper)
+		BoxRight float64 // the right edge of that box
+		// CaptionRight is the right edge of the caption's text (0: none):
+		// a caption that runs on past the box is read only by scrolling.
+		CaptionRight float64
+		Squeezed     []string // cells so narrow that they hold less than two characters a line
 	}
 	ChartText []float64 // every chart label's drawn size in px
 }
@@ -42,6 +45,12 @@ const measurePhone = `(() => {
 			if (o === "auto" || o === "scroll") { box = e; break; }
 		}
 		const r = tb.getBoundingClientRect();
+		let captionRight = 0;
+		if (tb.caption) {
+			const range = document.createRange();
+			range.selectNodeContents(tb.caption);
+			for (const q of range.getClientRects()) captionRight = Math.max(captionRight, q.right);
+		}
 		const squeezed = [];
 		for (const c of tb.querySelectorAll("th, td")) {
 			const text = c.textContent.trim();
@@ -55,6 +64,7 @@ const measurePhone = `(() => {
 			Fits: r.left >= -0.5 && r.right <= innerWidth + 0.5,
 			Scrolls: !!box,
 			BoxRight: box ? box.getBoundingClientRect().right : r.right,
+			CaptionRight: captionRight,
 			Squeezed: squeezed.slice(0, 5),
 		});
 	}
@@ -70,7 +80,7 @@ const measurePhone = `(() => {
 // (issue 10, item 4): the header and navigation take at most a quarter of
 // the screen; a list's or search's first result is on the first screen;
 // every table fits or scrolls in its own box, with no column squeezed to a
-// character a line; chart labels are drawn at 12 px or more.
+// character a line, and its caption readable without scrolling; chart labels are drawn at 12 px or more.
 func TestPhoneFirst(t *testing.T) {
 	if env.skip != "" {
 		t.Skip(env.skip)
@@ -119,6 +129,7 @@ func TestPhoneFirst(t *testing.T) {
 				assert.True(t, tb.Fits || tb.Scrolls, "table %q neither fits the screen nor scrolls in its own box", tb.Caption)
 				assert.LessOrEqual(t, tb.BoxRight, m.ViewportWidth+0.5, "table %q: its box sticks out of the screen", tb.Caption)
 				assert.Empty(t, tb.Squeezed, "table %q: cells narrower than two characters", tb.Caption)
+				assert.LessOrEqual(t, tb.CaptionRight, min(tb.BoxRight, m.ViewportWidth)+0.5, "table %q: its caption runs past the screen (read only by scrolling the table)", tb.Caption)
 			}
 			for _, s := range m.ChartText {
 				assert.GreaterOrEqual(t, s, 12.0, "chart labels drawn smaller than 12 px: %v", m.ChartText)
