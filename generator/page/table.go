@@ -74,11 +74,14 @@ func DecodeTOMLDepth(file string, src []byte, firstLine int, loc *time.Location,
 	text := string(src)
 	d := &doc{file: file, base: firstLine - 1, loc: loc, dl: dl}
 	d.lines = strings.Split(text, "\n")
-	m := make(map[string]any)
-	if _, err := toml.Decode(text, &m); err != nil {
-		d.pos = scanKeys(text)
-		d.syntaxError(text, err)
-		return nil
+	m, fast := fastTOML(text)
+	if !fast {
+		m = make(map[string]any)
+		if _, err := toml.Decode(text, &m); err != nil {
+			d.pos = scanKeys(text)
+			d.syntaxError(text, err)
+			return nil
+		}
 	}
 	d.pos = scanKeys(text)
 	open := max(firstLine-1, 1)
