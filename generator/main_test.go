@@ -1,0 +1,251 @@
+package generator
+
+import (
+	"bytes"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"portal/generator/model"
+	"portal/generator/theme"
+	"portal/themes"
+)
+
+// mainSums are the layouts whose main block the generator writes in Go
+// (mainrec.go, mainlist.go), with the sum of the default block each
+// writer mirrors.
+var mainSums = map[string]string{
+	"disclosure": disclosureMainSum, "article": articleMainSum, "commitment": commitmentMainSum,
+	"list": listMainSum, "table": tableMainSum, "subject": subjectMainSum,
+}
+
+func TestDefaultMainIsFast(t *testing.T) {
+	th, err := theme.Load(themes.Default())
+	require.NoError(t, err)
+	for layout, sum := range mainSums {
+		assert.Equal(t, sum, th.MainSum(layout), "layouts/%s.html or a partial it calls changed: update its writer (mainrec.go, mainlist.go, mainparts.go) to match and its sum", layout)
+	}
+}
+
+// checkMain renders page with data through the Go writer and through the
+// templates alone (shell and main), requires the same bytes, and reports
+// whether the Go writer wrote the block.
+func checkMain(t *testing.T, th *theme.Theme, layout string, page *theme.Page, data theme.MainWriter) (wrote bool) {
+	t.Helper()
+	sv := &SiteView{Title: "站点", Gov: model.GovernmentConfig{SiteName: "站点"}, Footer: "<footer></footer>"}
+	goPath, tmpl := renderBoth(t, th, layout, page, sv, data)
+	require.Equal(t, tmpl, goPath)
+	var b bytes.Buffer
+	wrote, err := data.WriteMain(&b, layout, th.MainSum(layout), theme.Data{Site: sv, Page: page, Data: data})
+	require.NoError(t, err)
+	return wrote
+}
+
+func mainPage(layout string) theme.Page {
+	return theme.Page{Title: "标题 <b>&'\"+", Path: "/x/p1/", Kind: layout, Section: "栏目", SectionURL: "/x/", Header: "<header></header>", Example: true}
+}
+
+var (
+	mainTags  = []theme.Link{{Label: "标签<1>", URL: "/tags/a b/"}, {Label: "二", URL: "javascript:x"}}
+	mainDepts = []theme.Link{{Name: "市司法局 & <局>", URL: "/departments/d1/"}, {Name: "无页面单位"}}
+	mainHist  = &HistoryView{Key: "disclosures/p1", Version: 2, Hash: "ab", Short: "sha256:ab", Entry: 7, State: "current", LogURL: "/log/", GuideURL: "/verify/",
+		Revisions: []RevisionView{{Version: 2, Anchor: "v2", Date: time.Date(2024, 5, 6, 0, 0, 0, 0, time.UTC), Op: "修改", OpClass: "change", Entry: 7, Current: true,
+			Changes: []ChangeView{{Label: "标题", Old: "旧", New: "新"}}}}}
+	mainDate = time.Date(2021, 3, 1, 0, 0, 0, 0, time.UTC)
+)
+
+// The main blocks written in Go are the default layouts' output, byte
+// for byte, on every branch; a page with a ledger block is left to the
+// template.
+func TestMainMatchesTemplate(t *testing.T) {
+	th, err := theme.Load(themes.Default())
+	require.NoError(t, err)
+
+	t.Run("disclosure", func(t *testing.T) {
+		full := DisclosureData{Body: "<p>正文</p>", ObjectionURL: "/complaints/?category=%E5%BC%82&disclosure=p1&x=<y>", Tags: mainTags,
+			Fields: []FieldRow{
+				{Name: "category", Label: "类别", Value: "行政许可", URL: "/disclosures/category/行政许可/"},
+				{Name: "date", Label: "决定日期", Date: mainDate},
+				{Name: "publicity_until", Label: "公示截止期", Value: "长期公示", Note: "按规则 <长期> & '公示'"},
+				{Label: "无名字段", Value: "值 \x00 \xff"},
+				{Label: "链接", Value: "v", URL: "javascript:alert(1)"},
+			}}
+		variants := map[string]func(v *DisclosureData){
+			"full":      func(v *DisclosureData) {},
+			"empty":     func(v *DisclosureData) { *v = DisclosureData{} },
+			"no body":   func(v *DisclosureData) { v.Body = "" },
+			"no tags":   func(v *DisclosureData) { v.Tags = nil },
+			"no fields": func(v *DisclosureData) { v.Fields = nil },
+		}
+		for name, f := range variants {
+			t.Run(name, func(t *testing.T) {
+				v := full
+				f(&v)
+				p := mainPage("disclosure")
+				assert.True(t, checkMain(t, th, "disclosure", &p, &v))
+				p.Example = false
+				assert.True(t, checkMain(t, th, "disclosure", &p, &v))
+				v.History = mainHist
+				assert.False(t, checkMain(t, th, "disclosure", &p, &v))
+			})
+		}
+	})
+
+	t.Run("article", func(t *testing.T) {
+		full := ArticleData{Date: mainDate, Body: "<p>正文</p>", TypeLabel: "典型<案例>", TypeURL: "/cases/type/典型/", Source: "来源 & 文件",
+			SourceURL: "https://example.invalid/a?b=1&c=2", Depts: mainDepts, Tags: mainTags}
+		variants := map[string]func(v *ArticleData){
+			"full":             func(v *ArticleData) {},
+			"empty":            func(v *ArticleData) { *v = ArticleData{} },
+			"no type url":      func(v *ArticleData) { v.TypeURL = "" },
+			"no type":          func(v *ArticleData) { v.TypeLabel = "" },
+			"no source url":    func(v *ArticleData) { v.SourceURL = "" },
+			"no source":        func(v *ArticleData) { v.Source = "" },
+			"one dept":         func(v *ArticleData) { v.Depts = v.Depts[:1] },
+			"no depts":         func(v *ArticleData) { v.Depts = nil },
+			"unsafe url":       func(v *ArticleData) { v.SourceURL = "vbscript:x" },
+			"no tags, no date": func(v *ArticleData) { v.Tags, v.Date = nil, time.Time{} },
+		}
+		for name, f := range variants {
+			t.Run(name, func(t *testing.T) {
+				v := full
+				f(&v)
+				p := mainPage("article")
+				assert.True(t, checkMain(t, th, "article", &p, &v))
+				v.History = mainHist
+				assert.False(t, checkMain(t, th, "article", &p, &v))
+			})
+		}
+	})
+
+	t.Run("commitment", func(t *testing.T) {
+		c := model.Commitment{PartnersNote: "市直有关部门 <配合>", Category: "营商环境&", Deadline: time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC), SourceDoc: "临政发〔2021〕1号", Measure: 3}
+		c.Title = "承诺 <事项> & '引号'"
+		c.Date = mainDate
+		full := CommitmentData{C: &c, Body: "<p>正文</p>", StatusLabel: "推进中", StatusClass: "in_progress", State: model.CommitmentState{DaysLeft: 12},
+			Lateness: "剩余 12 天", Lead: mainDepts[:1], Partners: mainDepts, CategoryURL: "/commitments/category/营商环境/", Tags: mainTags,
+			SourceURL: "/policies/p1/", MeasureURL: "/commitments/c2/", ComplaintURL: "/complaints/?category=%E6%89%BF&commitment=c1",
+			Progress: []ProgressView{
+				{Date: mainDate, StatusLabel: "推进中", StatusClass: "in_progress", Note: "进展 <1>", Evidence: "https://example.invalid/e?a=1&b", EvidenceURL: "https://example.invalid/e?a=1&b"},
+				{Date: mainDate, StatusLabel: "已兑现", StatusClass: "fulfilled", Note: "", Evidence: "文件 & 照片"},
+				{StatusLabel: "待办", Note: "无佐证"},
+			}}
+		variants := map[string]func(v *CommitmentData){
+			"full":               func(v *CommitmentData) {},
+			"overdue":            func(v *CommitmentData) { v.Standing.Overdue, v.Lateness = true, "逾期 3 天" },
+			"no lateness":        func(v *CommitmentData) { v.Lateness = "" },
+			"no lateness, open":  func(v *CommitmentData) { v.Lateness, v.C.Deadline = "", time.Time{} },
+			"no lateness, kept":  func(v *CommitmentData) { v.Lateness, v.C.Status = "", model.StatusFulfilled },
+			"no partners":        func(v *CommitmentData) { v.Partners = nil },
+			"no partners note":   func(v *CommitmentData) { v.C.PartnersNote = "" },
+			"no partners at all": func(v *CommitmentData) { v.Partners, v.C.PartnersNote = nil, "" },
+			"no source url":      func(v *CommitmentData) { v.SourceURL = "" },
+			"no source":          func(v *CommitmentData) { v.C.SourceDoc = "" },
+			"no measure url":     func(v *CommitmentData) { v.MeasureURL = "" },
+			"no measure":         func(v *CommitmentData) { v.C.Measure = 0 },
+			"no complaint url":   func(v *CommitmentData) { v.ComplaintURL = "" },
+			"no body":            func(v *CommitmentData) { v.Body = "" },
+			"no progress":        func(v *CommitmentData) { v.Progress = nil },
+			"no tags, no lead":   func(v *CommitmentData) { v.Tags, v.Lead = nil, nil },
+			"bare":               func(v *CommitmentData) { *v = CommitmentData{C: &model.Commitment{}} },
+		}
+		for name, f := range variants {
+			t.Run(name, func(t *testing.T) {
+				v := full
+				cc := c
+				v.C = &cc
+				f(&v)
+				p := mainPage("commitment")
+				assert.True(t, checkMain(t, th, "commitment", &p, &v))
+				v.History = mainHist
+				assert.False(t, checkMain(t, th, "commitment", &p, &v))
+			})
+		}
+	})
+
+	items := []Item{
+		{Kind: "disclosures", Title: "标题", URL: "/disclosures/p1/", DateISO: "2021-03-01", DateText: "2021年3月1日", Department: "单位 & <局>", Category: "许可",
+			Subject: "某公司 <A>", CreditCode: "913713266CQ3XWMXW6", DocNumber: "临〔2021〕18号", Example: true, Row: "<li>行一</li>"},
+		{Kind: "disclosures", Title: "二", URL: "javascript:x", Row: "<li>行二</li>"},
+	}
+	pg := theme.NewPager(3, 9, 170, func(n int) string { return "/x/page/" + string(rune('0'+n)) + "/?a=<b>" })
+
+	t.Run("list and table", func(t *testing.T) {
+		full := ListData{Intro: "<p>说明</p>", Filters: []theme.FilterGroup{{Label: "类别", Links: []theme.Link{{Label: "全部", URL: "/x/"}, {Label: "甲&", URL: "/x/a/", Current: true, HasCount: true, Count: 4}}}},
+			FiltersHTML: "<details>过滤</details>", Feeds: []theme.Link{{Label: "RSS", URL: "/x/feed.xml", Type: "application/rss+xml"}, {Label: "其他 <f>", URL: "/x/f"}},
+			Items: items, Pager: pg}
+		variants := map[string]func(v *ListData){
+			"full":              func(v *ListData) {},
+			"empty":             func(v *ListData) { *v = ListData{} },
+			"no intro":          func(v *ListData) { v.Intro = "" },
+			"filters to render": func(v *ListData) { v.FiltersHTML = "" },
+			"no filters":        func(v *ListData) { v.FiltersHTML, v.Filters = "", nil },
+			"no feeds":          func(v *ListData) { v.Feeds = nil },
+			"no items":          func(v *ListData) { v.Items = nil },
+			"one page":          func(v *ListData) { v.Pager = theme.NewPager(1, 1, 2, func(int) string { return "/x/" }) },
+			"first page":        func(v *ListData) { v.Pager = theme.NewPager(1, 4, 70, func(int) string { return "/x/" }) },
+			"no pager":          func(v *ListData) { v.Pager = nil },
+		}
+		for name, f := range variants {
+			for _, layout := range []string{"list", "table"} {
+				t.Run(name+"/"+layout, func(t *testing.T) {
+					v := full
+					f(&v)
+					p := mainPage(layout)
+					if layout == "table" && v.Pager == nil && len(v.Items) > 0 {
+						// The template fails on .Pager.Total; the Go writer
+						// leaves the page to it.
+						var b bytes.Buffer
+						wrote, err := v.WriteMain(&b, layout, th.MainSum(layout), theme.Data{Page: &p, Data: &v})
+						require.NoError(t, err)
+						assert.False(t, wrote)
+						assert.Error(t, th.Render(&b, layout, &p, &SiteView{}, &v))
+						return
+					}
+					assert.True(t, checkMain(t, th, layout, &p, &v))
+				})
+			}
+		}
+	})
+
+	t.Run("subject", func(t *testing.T) {
+		for name, v := range map[string]SubjectData{"full": {Code: "9137<13>", Items: items}, "empty": {}} {
+			t.Run(name, func(t *testing.T) {
+				p := mainPage("subject")
+				assert.True(t, checkMain(t, th, "subject", &p, &v))
+			})
+		}
+	})
+}
+
+func FuzzMain(f *testing.F) {
+	f.Add("标题", "/x/", "值", "说明", "2021-03-01", "单位", true)
+	f.Add("<&>'\"+", "javascript:x", "\x00\xff", "", "", "", false)
+	th, err := theme.Load(themes.Default())
+	require.NoError(f, err)
+	f.Fuzz(func(t *testing.T, title, url, value, note, date, dept string, example bool) {
+		p := theme.Page{Title: title, Path: url, Kind: "x", Header: "<header></header>", Example: example}
+		links := []theme.Link{{Label: value, Name: dept, URL: url}, {Label: note, Name: note}}
+		items := []Item{{URL: url, Subject: title, CreditCode: value, DocNumber: note, Category: dept, DateISO: date, DateText: date, Department: dept, Example: example, Row: "<li></li>"}}
+		pager := theme.NewPager(2, 3, 50, func(int) string { return url })
+		c := &model.Commitment{PartnersNote: note, Category: value, SourceDoc: dept, Measure: len(title)}
+		c.Title = title
+		datas := map[string]theme.MainWriter{
+			"disclosure": &DisclosureData{ObjectionURL: url, Tags: links, Fields: []FieldRow{{Name: note, Label: title, Value: value, URL: url, Note: note}, {Name: value, Label: dept, Value: value}}},
+			"article":    &ArticleData{TypeLabel: value, TypeURL: url, Source: note, SourceURL: url, Depts: links, Tags: links},
+			"commitment": &CommitmentData{C: c, StatusLabel: value, StatusClass: note, Lateness: note, Lead: links, Partners: links, CategoryURL: url, ComplaintURL: url, SourceURL: url,
+				Progress: []ProgressView{{StatusLabel: title, StatusClass: value, Note: note, Evidence: dept, EvidenceURL: url}, {Note: note, Evidence: dept}}},
+			"list":    &ListData{Filters: []theme.FilterGroup{{Label: title, Links: links}}, Feeds: []theme.Link{{Label: title, URL: url, Type: value}}, Items: items, Pager: pager},
+			"table":   &ListData{Items: items, Pager: pager},
+			"subject": &SubjectData{Code: value, Items: items},
+		}
+		sv := &SiteView{Title: "站点", Footer: "<footer></footer>"}
+		for layout, data := range datas {
+			pp := p
+			goPath, tmpl := renderBoth(t, th, layout, &pp, sv, data)
+			require.Equal(t, tmpl, goPath, layout)
+		}
+	})
+}
