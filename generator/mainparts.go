@@ -141,3 +141,160 @@ func writeTime(b *bytes.Buffer, t time.Time, extra string) {
 	theme.EscapeHTML(b, theme.Date(t))
 	b.WriteString("</time>")
 }
+
+// writeRevisions writes partials/revisions.html for h: a record's 修订记录
+// and the ledger block portal verify reads (nil: the site keeps no log).
+func writeRevisions(b *bytes.Buffer, h *HistoryView) {
+	if h == nil {
+		b.WriteString("\n")
+		return
+	}
+	b.WriteString("\n<section class=\"revisions\" id=\"revisions\" aria-labelledby=\"revisions-h\" data-ledger-record=\"")
+	theme.EscapeHTML(b, h.Key)
+	b.WriteString("\" data-ledger-state=\"")
+	theme.EscapeHTML(b, h.State)
+	b.WriteString("\"")
+	if h.Version != 0 {
+		b.WriteString(" data-ledger-version=\"")
+		b.WriteString(strconv.Itoa(h.Version))
+		b.WriteString("\" data-ledger-entry=\"")
+		b.WriteString(strconv.FormatInt(h.Entry, 10))
+		b.WriteString("\"")
+	}
+	if h.Hash != "" {
+		b.WriteString(" data-ledger-hash=\"")
+		theme.EscapeHTML(b, h.Hash)
+		b.WriteString("\"")
+	}
+	b.WriteString(">\n<h2 id=\"revisions-h\">修订记录</h2>")
+	if h.StateNote != "" {
+		b.WriteString("\n<p class=\"ledger-note\" role=\"note\">")
+		theme.EscapeHTML(b, h.StateNote)
+		b.WriteString("</p>")
+	}
+	b.WriteString("\n<p class=\"ledger-entry\">")
+	switch {
+	case h.Version != 0 && h.State == "current":
+		b.WriteString("本页为第 ")
+		writeLedgerEntry(b, h, " 版，登记于")
+	case h.State == "old":
+		b.WriteString("本页为第 ")
+		writeLedgerEntry(b, h, " 版的存档，登记于")
+	}
+	b.WriteString("\n<a href=\"")
+	theme.EscapeURLAttr(b, h.GuideURL)
+	b.WriteString("\">如何核验本站记录</a></p>")
+	if h.Withheld {
+		b.WriteString("\n<p class=\"ledger-withheld\">该记录已停止公示，修订记录只列出日期和修改的项目，不再显示内容。</p>")
+	}
+	if len(h.Revisions) > 0 {
+		b.WriteString("\n<ol class=\"revision-list\">")
+		for i := range h.Revisions {
+			writeRevision(b, &h.Revisions[i])
+		}
+		b.WriteString("\n</ol>")
+	}
+	b.WriteString("\n</section>\n")
+}
+
+// writeLedgerEntry writes the version, then mid, then the log entry and
+// the content hash of the ledger block's 本页为第 … sentence.
+func writeLedgerEntry(b *bytes.Buffer, h *HistoryView, mid string) {
+	b.WriteString(strconv.Itoa(h.Version))
+	b.WriteString(mid)
+	b.WriteString("<a href=\"")
+	theme.EscapeURLAttr(b, h.LogURL)
+	b.WriteString("\">本站发布记录</a>第 ")
+	b.WriteString(strconv.FormatInt(h.Entry, 10))
+	b.WriteString(" 条，内容哈希 <code>")
+	theme.EscapeHTML(b, h.Short)
+	b.WriteString("</code>。")
+}
+
+// writeRevision writes one version's row of revisions.html.
+func writeRevision(b *bytes.Buffer, r *RevisionView) {
+	b.WriteString("\n<li id=\"")
+	theme.EscapeHTML(b, r.Anchor)
+	b.WriteString("\" class=\"revision revision-")
+	theme.EscapeHTML(b, r.OpClass)
+	if len(r.Material) > 0 {
+		b.WriteString(" revision-material")
+	}
+	b.WriteString("\">\n<p class=\"revision-head\"><strong>第 ")
+	b.WriteString(strconv.Itoa(r.Version))
+	b.WriteString(" 版</strong> ")
+	writeTime(b, r.Date, "")
+	b.WriteString(" ")
+	theme.EscapeHTML(b, r.Op)
+	for _, m := range r.Material {
+		b.WriteString(" <a class=\"badge badge-material\" href=\"")
+		theme.EscapeURLAttr(b, m.URL)
+		b.WriteString("\">")
+		theme.EscapeHTML(b, m.Label)
+		b.WriteString("</a>")
+	}
+	switch {
+	case r.This:
+		b.WriteString(" · <strong class=\"current\">本页所示版本</strong>")
+	case r.URL != "":
+		b.WriteString(" · <a href=\"")
+		theme.EscapeURLAttr(b, r.URL)
+		b.WriteString("\">查看第 ")
+		b.WriteString(strconv.Itoa(r.Version))
+		b.WriteString(" 版全文</a>")
+	}
+	if r.Current {
+		b.WriteString(" · <span class=\"current\">现行版本</span>")
+	}
+	b.WriteString("</p>")
+	if r.Note != "" {
+		b.WriteString("\n<p class=\"revision-note\">说明：")
+		theme.EscapeHTML(b, r.Note)
+		b.WriteString("</p>")
+	}
+	if len(r.Changes) > 0 {
+		b.WriteString("\n<ul class=\"changes\">")
+		for i := range r.Changes {
+			c := &r.Changes[i]
+			b.WriteString("\n<li><span class=\"field\">")
+			theme.EscapeHTML(b, c.Label)
+			b.WriteString("</span>：")
+			switch {
+			case c.Withheld:
+				b.WriteString("已修改（内容已停止公示）")
+			case c.Diff != "":
+				b.WriteString("<span class=\"diff\">")
+				b.WriteString(string(c.Diff))
+				b.WriteString("</span>")
+			case len(c.Added) > 0 || len(c.Removed) > 0:
+				for _, s := range c.Removed {
+					b.WriteString("<del>")
+					theme.EscapeHTML(b, s)
+					b.WriteString("</del> ")
+				}
+				for _, s := range c.Added {
+					b.WriteString("<ins>")
+					theme.EscapeHTML(b, s)
+					b.WriteString("</ins> ")
+				}
+			default:
+				b.WriteString("<del>")
+				theme.EscapeHTML(b, c.Old)
+				b.WriteString("</del> → <ins>")
+				theme.EscapeHTML(b, c.New)
+				b.WriteString("</ins>")
+			}
+			b.WriteString("</li>")
+		}
+		b.WriteString("\n</ul>")
+	}
+	b.WriteString("\n<p class=\"revision-meta\">发布记录第 ")
+	b.WriteString(strconv.FormatInt(r.Entry, 10))
+	b.WriteString(" 条")
+	if r.Short != "" {
+		b.WriteString(" · 内容哈希 <code>")
+		theme.EscapeHTML(b, r.Short)
+		b.WriteString("</code>")
+	}
+	b.WriteString("</p>\n</li>")
+}
