@@ -451,33 +451,6 @@ func (pl *planner) extra(ep ExtraPage, th *theme.Theme) error {
 	return nil
 }
 
-// dataPage lists the open data files.
-func (pl *planner) dataPage() {
-	pl.add("/data/", "data/index.html", "terms", true, func() (*theme.Page, any) {
-		p := pl.page("开放数据", "/data/", "", "terms")
-		p.Section, p.SectionURL = "开放数据", "/data/"
-		var g theme.FilterGroup
-		for _, k := range openDataKinds {
-			label := "单位名录"
-			if k != "departments" {
-				label = sectionTitle(pl.site, model.Kind(k))
-			}
-			g.Links = append(g.Links,
-				theme.Link{Label: label + "（JSON）", URL: "/data/" + k + ".json"},
-				theme.Link{Label: label + "（CSV）", URL: "/data/" + k + ".csv"})
-		}
-		for _, f := range nationalOpenFiles {
-			g.Links = append(g.Links, theme.Link{Label: f.label + "（CSV）", URL: "/" + f.name})
-		}
-		if defaultPeriod(pl.rep) != nil {
-			g.Links = append(g.Links,
-				theme.Link{Label: indicatorsSection + "（JSON）", URL: "/data/indicators.json"},
-				theme.Link{Label: indicatorsSection + "（CSV）", URL: "/data/indicators.csv"})
-		}
-		return p, &TermsData{Groups: []theme.FilterGroup{g}}
-	})
-}
-
 // fixedOutputs names the files written beside the pages, and what writes
 // each: feeds, open data, sitemaps, robots.txt and the theme's assets.
 func fixedOutputs(feeds map[string]bool, files map[string][]byte, sitemapURLs int, themeName string) map[string]string {

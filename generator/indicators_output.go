@@ -187,15 +187,7 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map
 		URL         string   `json:"url"`
 		Values      []value  `json:"values"`
 	}
-	hdr := []string{"period", "period_label", "period_kind", "as_of", "closed", "department", "name", "level", "scored", "base", "bonus", "penalty", "score", "grade", "rank", "url"}
-	for _, s := range rep.Specs {
-		if s.Kind == indicators.Rate {
-			hdr = append(hdr, s.ID+"_num", s.ID+"_den", s.ID+"_rate")
-		} else {
-			hdr = append(hdr, s.ID+"_count")
-		}
-		hdr = append(hdr, s.ID+"_points")
-	}
+	hdr := indicatorOpenHeader(rep.Specs)
 	var rows []row
 	var records [][]string
 	if defaultPeriod(rep) != nil {
@@ -290,4 +282,19 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map
 	}
 	files[csvName] = buf.Bytes()
 	return nil
+}
+
+// indicatorOpenHeader is /data/indicators.csv's header: the period and the
+// department's result, then each indicator's counts and points.
+func indicatorOpenHeader(specs []indicators.Spec) []string {
+	hdr := []string{"period", "period_label", "period_kind", "as_of", "closed", "department", "name", "level", "scored", "base", "bonus", "penalty", "score", "grade", "rank", "url"}
+	for _, s := range specs {
+		if s.Kind == indicators.Rate {
+			hdr = append(hdr, s.ID+"_num", s.ID+"_den", s.ID+"_rate")
+		} else {
+			hdr = append(hdr, s.ID+"_count")
+		}
+		hdr = append(hdr, s.ID+"_points")
+	}
+	return hdr
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"portal/generator/fingerprint"
+	"portal/generator/ledger"
 	"portal/generator/model"
 )
 
@@ -156,10 +157,17 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 	}
 	tables := map[string]*table{}
 	add := func(kind string, header []string, row []string, obj any) {
-		if v, ok := lr.openData(model.Kind(kind), row[0]); ok {
-			header = append(header[:len(header):len(header)], "version", "hash", "log_entry")
-			row = append(row, strconv.Itoa(v.version), v.hash, strconv.FormatInt(v.entry, 10))
-			obj = v.extend(obj)
+		// With a publication log every row of a logged kind has the log's
+		// columns, empty for a record not (yet) published in it: a CSV
+		// whose rows differ in length from its header does not load.
+		if lr != nil && ledger.Schema(model.Kind(kind)) != nil {
+			header = append(header[:len(header):len(header)], openDataLogColumns...)
+			if v, ok := lr.openData(model.Kind(kind), row[0]); ok {
+				row = append(row, strconv.Itoa(v.version), v.hash, strconv.FormatInt(v.entry, 10))
+				obj = v.extend(obj)
+			} else {
+				row = append(row, "", "", "")
+			}
 		}
 		t := tables[kind]
 		if t == nil {
@@ -187,7 +195,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 		URL          string   `json:"url"`
 		Example      bool     `json:"example,omitempty"`
 	}
-	hdr := []string{"id", "title", "department", "partners", "category", "date", "deadline", "status", "status_label", "overdue", "very_overdue", "days_late", "source", "url", "example"}
+	hdr := openDataHeaders["commitments"]
 	for _, it := range ix.byKind[model.KindCommitment] {
 		c := it.c
 		st := c.Standing()
@@ -215,7 +223,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 		URL           string `json:"url"`
 		Example       bool   `json:"example,omitempty"`
 	}
-	hdr = []string{"id", "title", "department", "record_type", "basis", "doc_number", "status", "date", "rectified_date", "url", "example"}
+	hdr = openDataHeaders["records"]
 	for _, it := range ix.byKind[model.KindRecord] {
 		r := it.r
 		o := record{r.ID, r.Title, r.Department, r.RecordType, r.Basis, r.DocNumber, r.Status, day(r.Date), day(r.RectifiedDate), it.url, r.Example}
@@ -232,7 +240,6 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 		URL         string   `json:"url"`
 		Example     bool     `json:"example,omitempty"`
 	}
-	hdr = []string{"id", "title", "date", "type", "departments", "source", "summary", "url", "example"}
 	for _, k := range []model.Kind{model.KindCase, model.KindNews} {
 		for _, it := range ix.byKind[k] {
 			o := article{ID: it.common.ID, Title: it.common.Title, Date: day(it.common.Date), Type: it.category,
@@ -242,7 +249,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 			} else {
 				o.Source = it.n.SourceName
 			}
-			add(string(k), hdr, []string{o.ID, o.Title, o.Date, o.Type, join(o.Departments), o.Source, o.Summary, o.URL, strconv.FormatBool(o.Example)}, o)
+			add(string(k), openDataHeaders[string(k)], []string{o.ID, o.Title, o.Date, o.Type, join(o.Departments), o.Source, o.Summary, o.URL, strconv.FormatBool(o.Example)}, o)
 		}
 	}
 	type policy struct {
@@ -257,7 +264,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 		Validity    string `json:"validity"`
 		URL         string `json:"url"`
 	}
-	hdr = []string{"id", "title", "index_number", "publisher", "written_date", "date", "doc_number", "topic", "validity", "url"}
+	hdr = openDataHeaders["policies"]
 	for _, it := range ix.byKind[model.KindPolicy] {
 		p := it.p
 		v := p.Validity
@@ -277,7 +284,7 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 		Type    string   `json:"type"`
 		URL     string   `json:"url"`
 	}
-	hdr = []string{"id", "name", "short", "aliases", "level", "parent", "type", "url"}
+	hdr = openDataHeaders["departments"]
 	for _, d := range site.Departments {
 		o := department{d.ID, d.Name, d.Short, append([]string{}, d.Aliases...), d.Level, d.Parent, d.Type, urlOf("departments", d.ID)}
 		add("departments", hdr, []string{o.ID, o.Name, o.Short, join(o.Aliases), o.Level, o.Parent, o.Type, o.URL}, o)
