@@ -121,13 +121,17 @@ func (c *Cache) begin(cfg model.Config, settings fingerprint.Sum) {
 
 // lookup returns the cached result for path when it still holds: its stat
 // matches, or its bytes (read once here) do. data is the file's content when
-// it had to be read.
+// it had to be read. A path the cache does not hold is not stat'ed here (st
+// is nil): its reader takes the stat of the file it opens.
 func (c *Cache) lookup(fsys fs.FS, path string, limit int, limitKey string) (e *cacheEntry, st fs.FileInfo, data []byte) {
 	c.mu.Lock()
 	e = c.files[path]
 	c.mu.Unlock()
+	if e == nil {
+		return nil, nil, nil
+	}
 	st, err := fs.Stat(fsys, path)
-	if err != nil || e == nil {
+	if err != nil {
 		return nil, st, nil
 	}
 	if stampOf(st) == e.stamp {

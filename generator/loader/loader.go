@@ -286,11 +286,17 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 		data = b
 	}
 	if data == nil {
+		var st fs.FileInfo
 		var err error
-		if data, err = readBounded(fsys, j.path, limit, key); err != nil {
+		if data, st, err = readBoundedStat(fsys, j.path, limit, key); err != nil {
 			r.stamp.Size = -1
 			r.dl.Errorf(j.path, 0, 0, "", "%s", readError(err))
 			return r
+		}
+		if cache != nil && r.stamp.Size < 0 {
+			// Not in the cache, so not stat'ed by its lookup: the
+			// open file's stat, taken before reading, is the stamp.
+			r.stamp = stampOf(st)
 		}
 	}
 	if r.stamp.Size >= 0 {
@@ -441,33 +447,40 @@ func (e *tooBigError) Error() string {
 // before reading, and again while reading, in case it grows) or not a
 // regular file.
 func readBounded(fsys fs.FS, name string, limit int, key string) ([]byte, error) {
+	data, _, err := readBoundedStat(fsys, name, limit, key)
+	return data, err
+}
+
+// readBoundedStat is readBounded also returning the stat of the open file,
+// taken before reading (what the parse cache's stamp is made of).
+func readBoundedStat(fsys fs.FS, name string, limit int, key string) ([]byte, fs.FileInfo, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, &tooBigError{irregular: true}
+		return nil, nil, &tooBigError{irregular: true}
 	}
 	if st.Size() > int64(limit) {
-		return nil, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
+		return nil, nil, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
 	}
 	// Sized from the stat (plus room to notice growth), so a large file
 	// is read into one buffer rather than a series of doubling copies.
 	var buf bytes.Buffer
 	buf.Grow(int(st.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, int64(limit)+1)); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	data := buf.Bytes()
 	if len(data) > limit {
-		return nil, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
+		return nil, nil, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
 	}
-	return data, nil
+	return data, st, nil
 }
 
 // entryIsDir reports whether a folder entry is a folder, following a
