@@ -12,6 +12,7 @@
 package markdown
 
 import (
+	"bufio"
 	"bytes"
 	"fmt"
 	"strings"
@@ -65,6 +66,7 @@ type scratch struct {
 	src  []byte
 	html bytes.Buffer
 	text []byte
+	bw   *bufio.Writer // writes to html, for goldmark's renderer
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -88,15 +90,93 @@ func (r *Renderer) Render(src string) (doc Doc, err error) {
 	// goldmark reads a []byte; the tree points into it, so it lives as
 	// long as this call and no longer.
 	sc.src = append(sc.src[:0], src...)
-	source := sc.src
-	ctx := parser.NewContext(parser.WithIDs(newIDs()))
-	tree := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
 	sc.html.Reset()
-	if err := r.md.Renderer().Render(&sc.html, source, tree); err != nil {
+	sc.text = sc.text[:0]
+	if err := r.render(sc, sc.src, newIDs(), plainEligible(sc.src)); err != nil {
 		return Doc{}, err
 	}
-	sc.text = appendPlainText(sc.text[:0], tree, source)
 	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
+}
+
+// render appends source's HTML to sc.html and its text, before joinCJK,
+// to sc.text. With fast set, plain blocks are written directly and only
+// the lines between them go through goldmark (see plain.go).
+func (r *Renderer) render(sc *scratch, source []byte, ids *ids, fast bool) error {
+	if !fast {
+		return r.goldmark(sc, source, ids)
+	}
+	chunk := 0 // where the lines not yet rendered begin
+	prevEmpty, prevPlain, prevHeading := true, false, false
+	for pos := 0; pos < len(source); {
+		end := bytes.IndexByte(source[pos:], '\n')
+		next := len(source)
+		if end < 0 {
+			end = len(source)
+		} else {
+			end += pos
+			next = end + 1
+		}
+		line := source[pos:end]
+		kind, level, text := classify(line)
+		plain := false
+		switch kind {
+		case lineHeading:
+			plain = prevEmpty || prevPlain
+		case linePara:
+			if prevEmpty || prevHeading {
+				rest := source[next:]
+				if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+					rest = rest[:i]
+				}
+				plain = len(rest) == 0 || headingOpener(rest)
+			}
+		}
+		if plain {
+			if err := r.goldmark(sc, source[chunk:pos], ids); err != nil {
+				return err
+			}
+			chunk = next
+			if kind == lineHeading {
+				id := ids.Generate(text, ast.KindHeading)
+				sc.html.WriteString("<h")
+				sc.html.WriteByte('0' + byte(level))
+				sc.html.WriteString(` id="`)
+				appendAttr(&sc.html, id)
+				sc.html.WriteString(`">`)
+				appendEscaped(&sc.html, text)
+				sc.html.WriteString("</h")
+				sc.html.WriteByte('0' + byte(level))
+				sc.html.WriteString(">\n")
+			} else {
+				sc.html.WriteString("<p>")
+				appendEscaped(&sc.html, text)
+				sc.html.WriteString("</p>\n")
+			}
+			sc.text = append(sc.text, text...)
+			sc.text = append(sc.text, '\n')
+		}
+		prevEmpty, prevPlain, prevHeading = kind == lineEmpty, plain, plain && kind == lineHeading
+		pos = next
+	}
+	return r.goldmark(sc, source[chunk:], ids)
+}
+
+// goldmark parses and renders source with goldmark, appending to sc. It
+// does nothing for a source of empty lines only.
+func (r *Renderer) goldmark(sc *scratch, source []byte, ids *ids) error {
+	if len(bytes.Trim(source, "\n")) == 0 {
+		return nil
+	}
+	ctx := parser.NewContext(parser.WithIDs(ids))
+	tree := r.md.Parser().Parse(text.NewReader(source), parser.WithContext(ctx))
+	if sc.bw == nil {
+		sc.bw = bufio.NewWriter(&sc.html)
+	}
+	if err := r.md.Renderer().Render(sc.bw, source, tree); err != nil {
+		return err
+	}
+	sc.text = appendPlainText(sc.text, tree, source)
+	return nil
 }
 
 // PlainText returns src's text without markup.
@@ -206,17 +286,36 @@ func joinCJK(s []byte) string {
 		// last one's width matters for the next break.
 		j, valid := i+size, !(r == utf8.RuneError && size == 1)
 		prev = r
+		last := -1 // where the run's last character starts, once past r
 		for j < len(s) {
-			c, n := rune(s[j]), 1
-			if c >= utf8.RuneSelf {
-				c, n = utf8.DecodeRune(s[j:])
-				valid = valid && !(c == utf8.RuneError && n == 1)
+			c := s[j]
+			if c < utf8.RuneSelf {
+				if c == ' ' || (c >= '\t' && c <= '\r') {
+					break
+				}
+				last = j
+				j++
+				continue
 			}
-			if isSpace(c) {
+			// Most of a Chinese text is three-byte characters none of which
+			// is a space: U+3001 to U+CFFF and U+E000 to U+FFFF (U+3000 is
+			// one). Their lead bytes accept any continuation bytes.
+			if j+2 < len(s) && (c >= 0xE3 && c <= 0xEC || c >= 0xEE) && c <= 0xEF &&
+				s[j+1]&0xC0 == 0x80 && s[j+2]&0xC0 == 0x80 && !(c == 0xE3 && s[j+1] == 0x80 && s[j+2] == 0x80) {
+				last = j
+				j += 3
+				continue
+			}
+			r, n := utf8.DecodeRune(s[j:])
+			valid = valid && !(r == utf8.RuneError && n == 1)
+			if isSpace(r) {
 				break
 			}
-			prev = c
+			last = j
 			j += n
+		}
+		if last >= 0 {
+			prev, _ = utf8.DecodeRune(s[last:j])
 		}
 		if valid {
 			b.Write(s[i:j])

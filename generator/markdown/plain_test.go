@@ -1,0 +1,102 @@
+package markdown
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// renderBoth renders src with the fast path and with goldmark alone.
+func renderBoth(t testing.TB, r *Renderer, src string) (fast, slow Doc) {
+	t.Helper()
+	doc := func(fast bool) Doc {
+		sc := new(scratch)
+		sc.src = []byte(strings.ToValidUTF8(src, "\uFFFD"))
+		require.NoError(t, r.render(sc, sc.src, newIDs(), fast && plainEligible(sc.src)))
+		return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}
+	}
+	return doc(true), doc(false)
+}
+
+// plainCases are inputs at the edges of the fast path's subset.
+var plainCases = []string{
+	"## 一、总体要求\n\n推进政务诚信建设。\n",
+	"## 标题\n正文\n## 标题\n正文",
+	"正文\n## 标题\n\n## 标题\n\n# 标题",
+	"正文\n\n- 甲\n- 乙\n\n正文\n",
+	"- 甲\n\n  正文\n\n正文",
+	"- 甲\n## 标题\n正文",
+	"> 引用\n\n正文\n> 引用\n正文",
+	"| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n\n## 标题\n\n正文",
+	"| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n正文",
+	"正文\n===\n\n正文\n---\n\n正文\n\n---",
+	"    代码\n\n正文\n    代码\n\n正文",
+	"1. 甲\n\n正文\n\n1) 乙\n\n2024年\n\n2024.",
+	"正文  \n正文\n\n正文\\\n正文",
+	"“引号” \"quote\" 'a' (括号) 100% a+b=c #不是标题 a:b",
+	"见 https://www.gov.cn/ 公告\n\nwww.gov.cn\n\na@b.cn\n\nhttp://x.cn",
+	"~~删~~ *强调* _下划_ &amp; a\\*b",
+	"## 目标\n\n## 目标\n\n## 目标-1\n\n## 目标",
+	"# \n\n##\n\n####### 七\n\n#标题\n\n## 标题 ##\n\n##  两个空格\n\n## 尾空格 ",
+	"\u3000全角空格开头\n\n结尾全角空格\u3000\n\n\uFEFF字节序",
+	"正文\n\n\n\n正文\n \n正文\n\t\n正文",
+	"\t正文\n\n   正文\n\n正文\x00正文",
+	"[^1]\n\n[^1]: 脚注",
+	"```\n代码\n\n正文\n```",
+	"<div>\n\n正文\n\n</div>",
+	"~~~\n代码\n\n正文\n~~~",
+	"正文\r\n正文",
+	"a\n\n- b\n\n  c\n\nd",
+	"* * *\n\n正文\n\n+ 甲\n\n正文\n\n=== \n\n正文",
+	"## （一）工作目标\n\n## Hello, World\n\n## ABC abc",
+	"",
+	"\n\n\n",
+	"正文",
+}
+
+func TestPlainMatchesGoldmark(t *testing.T) {
+	r := New()
+	for _, src := range plainCases {
+		fast, slow := renderBoth(t, r, src)
+		require.Equal(t, slow, fast, "%q", src)
+	}
+}
+
+// siteBodies are the Markdown bodies of the shipped site and, when
+// PORTAL_BENCH_CONTENT names one, of another site's content folder.
+func siteBodies(t testing.TB) []string {
+	bodies := corpusBodies(t, filepath.Join("..", "..", "content"))
+	if dir := os.Getenv("PORTAL_BENCH_CONTENT"); dir != "" {
+		bodies = append(bodies, corpusBodies(t, dir)...)
+	}
+	return bodies
+}
+
+func TestPlainMatchesGoldmarkOnSite(t *testing.T) {
+	r := New()
+	bodies := siteBodies(t)
+	require.NotEmpty(t, bodies)
+	for _, src := range bodies {
+		fast, slow := renderBoth(t, r, src)
+		require.Equal(t, slow, fast, "%q", src)
+	}
+}
+
+// FuzzPlainMatchesGoldmark holds the fast path to goldmark's own output.
+// Its seeds (the shipped site's pages and the edge cases above) run in CI.
+func FuzzPlainMatchesGoldmark(f *testing.F) {
+	for _, s := range plainCases {
+		f.Add(s)
+	}
+	for _, s := range corpusBodies(f, filepath.Join("..", "..", "content")) {
+		f.Add(s)
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, src string) {
+		fast, slow := renderBoth(t, r, src)
+		require.Equal(t, slow, fast, "%q", src)
+	})
+}
