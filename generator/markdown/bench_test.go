@@ -54,13 +54,20 @@ func BenchmarkRender(b *testing.B) {
 		size += len(s)
 	}
 	r := New()
-	b.SetBytes(int64(size))
-	b.ResetTimer()
-	for i := 0; i < b.N; i++ {
-		for _, s := range bodies {
-			if _, err := r.Render(s); err != nil {
-				b.Fatal(err)
-			}
+	for _, fast := range []bool{true, false} {
+		name := "goldmark"
+		if fast {
+			name = "fast"
 		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(size))
+			for i := 0; i < b.N; i++ {
+				for _, s := range bodies {
+					if _, err := r.renderDoc(s, fast); err != nil {
+						b.Fatal(err)
+					}
+				}
+			}
+		})
 	}
 }

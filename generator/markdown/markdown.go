@@ -76,7 +76,10 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // continuation byte when a line-break strategy is set (yuin/goldmark#597,
 // unfixed in v1.8.7). The loader refuses such files anyway; this keeps every
 // other caller safe. Any other panic inside goldmark becomes an error.
-func (r *Renderer) Render(src string) (doc Doc, err error) {
+func (r *Renderer) Render(src string) (doc Doc, err error) { return r.renderDoc(src, true) }
+
+// renderDoc is Render, with the fast path (plain.go) or without it.
+func (r *Renderer) renderDoc(src string, fast bool) (doc Doc, err error) {
 	if !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
 	}
@@ -92,73 +95,10 @@ func (r *Renderer) Render(src string) (doc Doc, err error) {
 	sc.src = append(sc.src[:0], src...)
 	sc.html.Reset()
 	sc.text = sc.text[:0]
-	if err := r.render(sc, sc.src, newIDs(), plainEligible(sc.src)); err != nil {
+	if err := r.render(sc, sc.src, newIDs(), fast && plainEligible(sc.src)); err != nil {
 		return Doc{}, err
 	}
 	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
-}
-
-// render appends source's HTML to sc.html and its text, before joinCJK,
-// to sc.text. With fast set, plain blocks are written directly and only
-// the lines between them go through goldmark (see plain.go).
-func (r *Renderer) render(sc *scratch, source []byte, ids *ids, fast bool) error {
-	if !fast {
-		return r.goldmark(sc, source, ids)
-	}
-	chunk := 0 // where the lines not yet rendered begin
-	prevEmpty, prevPlain, prevHeading := true, false, false
-	for pos := 0; pos < len(source); {
-		end := bytes.IndexByte(source[pos:], '\n')
-		next := len(source)
-		if end < 0 {
-			end = len(source)
-		} else {
-			end += pos
-			next = end + 1
-		}
-		line := source[pos:end]
-		kind, level, text := classify(line)
-		plain := false
-		switch kind {
-		case lineHeading:
-			plain = prevEmpty || prevPlain
-		case linePara:
-			if prevEmpty || prevHeading {
-				rest := source[next:]
-				if i := bytes.IndexByte(rest, '\n'); i >= 0 {
-					rest = rest[:i]
-				}
-				plain = len(rest) == 0 || headingOpener(rest)
-			}
-		}
-		if plain {
-			if err := r.goldmark(sc, source[chunk:pos], ids); err != nil {
-				return err
-			}
-			chunk = next
-			if kind == lineHeading {
-				id := ids.Generate(text, ast.KindHeading)
-				sc.html.WriteString("<h")
-				sc.html.WriteByte('0' + byte(level))
-				sc.html.WriteString(` id="`)
-				appendAttr(&sc.html, id)
-				sc.html.WriteString(`">`)
-				appendEscaped(&sc.html, text)
-				sc.html.WriteString("</h")
-				sc.html.WriteByte('0' + byte(level))
-				sc.html.WriteString(">\n")
-			} else {
-				sc.html.WriteString("<p>")
-				appendEscaped(&sc.html, text)
-				sc.html.WriteString("</p>\n")
-			}
-			sc.text = append(sc.text, text...)
-			sc.text = append(sc.text, '\n')
-		}
-		prevEmpty, prevPlain, prevHeading = kind == lineEmpty, plain, plain && kind == lineHeading
-		pos = next
-	}
-	return r.goldmark(sc, source[chunk:], ids)
 }
 
 // goldmark parses and renders source with goldmark, appending to sc. It
@@ -172,6 +112,7 @@ func (r *Renderer) goldmark(sc *scratch, source []byte, ids *ids) error {
 	if sc.bw == nil {
 		sc.bw = bufio.NewWriter(&sc.html)
 	}
+	sc.bw.Reset(&sc.html) // drops what a panic left unwritten
 	if err := r.md.Renderer().Render(sc.bw, source, tree); err != nil {
 		return err
 	}

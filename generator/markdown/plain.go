@@ -2,6 +2,8 @@ package markdown
 
 import (
 	"bytes"
+
+	"github.com/yuin/goldmark/ast"
 )
 
 // The fast path. Nine tenths of a typical body are one-line paragraphs of
@@ -17,10 +19,11 @@ import (
 //     reference definitions, footnotes), '`' or "~~~" (fenced code, which
 //     spans blank lines), '<' (HTML blocks, some of which span blank lines)
 //     or '\r' is left to goldmark whole (plainEligible).
-//   - A plain paragraph starts after an empty line, the start of the body or
+//   - A plain paragraph, bullet list or table starts after an empty line, the start of the body or
 //     a plain heading, and ends before an empty line, the end, or an ATX
-//     heading (which interrupts a paragraph); a plain heading starts after an
-//     empty line, the start or a plain block. A line at column 0 that begins
+//     heading (which interrupts a paragraph; a table only before an empty line
+//     or the end); a plain heading starts after an empty line, the start or
+//     a plain block. A line at column 0 that begins
 //     no block after an empty line closes every container (lists, quotes,
 //     tables, indented code); after a heading nothing is open. So every run
 //     of other lines begins where goldmark's state is that of a fresh
@@ -29,6 +32,234 @@ import (
 //
 // FuzzPlainMatchesGoldmark holds the fast path to goldmark's output on
 // arbitrary input; anything outside the subset falls back.
+
+// render appends source's HTML to sc.html and its text, before joinCJK,
+// to sc.text. With fast set, plain blocks are written directly and only
+// the lines between them go through goldmark.
+func (r *Renderer) render(sc *scratch, source []byte, ids *ids, fast bool) error {
+	if !fast {
+		return r.goldmark(sc, source, ids)
+	}
+	chunk := 0 // where the lines not yet rendered begin
+	prevEmpty, prevPlain, prevHeading := true, false, false
+	// whether the last line that was not empty was in a plain block (or
+	// there was none): a list after it cannot continue an earlier one
+	afterPlain := true
+	for pos := 0; pos < len(source); {
+		line, next := lineAt(source, pos)
+		kind, level, text := classify(line)
+		plain := false
+		blockEnd := next // where a plain block ends
+		switch kind {
+		case lineHeading:
+			plain = prevEmpty || prevPlain
+		case linePara:
+			if prevEmpty || prevHeading {
+				rest, _ := lineAt(source, next)
+				plain = len(rest) == 0 || headingOpener(rest)
+			}
+		case lineItem:
+			if prevEmpty && afterPlain || prevHeading {
+				blockEnd, plain = plainList(source, pos)
+			}
+		case lineRow:
+			if prevEmpty || prevHeading {
+				blockEnd, plain = plainTable(source, pos)
+			}
+		}
+		if plain {
+			if err := r.goldmark(sc, source[chunk:pos], ids); err != nil {
+				return err
+			}
+			chunk = blockEnd
+			switch kind {
+			case lineHeading:
+				writeHeading(sc, ids, level, text)
+			case linePara:
+				sc.html.WriteString("<p>")
+				appendEscaped(&sc.html, text)
+				sc.html.WriteString("</p>\n")
+				sc.text = append(sc.text, text...)
+				sc.text = append(sc.text, '\n')
+			case lineItem:
+				writeList(sc, source[pos:blockEnd])
+			case lineRow:
+				writeTable(sc, source[pos:blockEnd])
+			}
+			next = blockEnd
+		}
+		prevEmpty, prevPlain, prevHeading = kind == lineEmpty, plain, plain && kind == lineHeading
+		if !prevEmpty {
+			afterPlain = plain
+		}
+		pos = next
+	}
+	return r.goldmark(sc, source[chunk:], ids)
+}
+
+// lineAt returns the line starting at pos, without its newline, and where
+// the next one starts.
+func lineAt(source []byte, pos int) (line []byte, next int) {
+	if pos >= len(source) {
+		return nil, len(source)
+	}
+	end := bytes.IndexByte(source[pos:], '\n')
+	if end < 0 {
+		return source[pos:], len(source)
+	}
+	return source[pos : pos+end], pos + end + 1
+}
+
+// writeHeading writes a plain heading as goldmark does, its id made by ids.
+func writeHeading(sc *scratch, ids *ids, level int, text []byte) {
+	id := ids.Generate(text, ast.KindHeading)
+	sc.html.WriteString("<h")
+	sc.html.WriteByte('0' + byte(level))
+	sc.html.WriteString(` id="`)
+	appendAttr(&sc.html, id)
+	sc.html.WriteString(`">`)
+	appendEscaped(&sc.html, text)
+	sc.html.WriteString("</h")
+	sc.html.WriteByte('0' + byte(level))
+	sc.html.WriteString(">\n")
+	sc.text = append(sc.text, text...)
+	sc.text = append(sc.text, '\n')
+}
+
+// plainList reports whether the lines from pos on are a plain tight
+// bullet list ("- " and plain text on each line, nothing else), ending
+// before an ATX heading, the end, or empty lines after which nothing could
+// continue it; and where it ends. The caller makes sure that it cannot
+// continue an earlier list.
+func plainList(source []byte, pos int) (end int, ok bool) {
+	for {
+		line, next := lineAt(source, pos)
+		if len(line) < 2 || line[0] != '-' || line[1] != ' ' {
+			if len(line) > 0 {
+				return pos, headingOpener(line)
+			}
+			// After empty lines, an indented line would continue the last
+			// item and a list marker continue the list (or start one
+			// whose looseness is in doubt).
+			for len(line) == 0 && next < len(source) {
+				line, next = lineAt(source, next)
+			}
+			return pos, len(line) == 0 || bytes.IndexByte([]byte(" \t-+*"), line[0]) < 0
+		}
+		if item := line[2:]; !startsNoBlock(item) || !plainInline(item) {
+			return 0, false
+		}
+		if next == len(source) {
+			return next, true
+		}
+		pos = next
+	}
+}
+
+// writeList writes the plain list in block as goldmark does.
+func writeList(sc *scratch, block []byte) {
+	sc.html.WriteString("<ul>\n")
+	for pos := 0; pos < len(block); {
+		line, next := lineAt(block, pos)
+		item := line[2:]
+		sc.html.WriteString("<li>")
+		appendEscaped(&sc.html, item)
+		sc.html.WriteString("</li>\n")
+		// goldmark's tree: Text in a TextBlock in a ListItem, each block
+		// ending a line of the plain text.
+		sc.text = append(sc.text, item...)
+		sc.text = append(sc.text, '\n', '\n')
+		pos = next
+	}
+	sc.html.WriteString("</ul>\n")
+	sc.text = append(sc.text, '\n')
+}
+
+// tableCells calls cell for each cell of a table line ("| a | b |"),
+// trimmed of spaces, and reports whether the line has that form.
+func tableCells(line []byte, cell func([]byte) bool) bool {
+	if len(line) < 2 || line[0] != '|' || line[len(line)-1] != '|' {
+		return false
+	}
+	line = line[1 : len(line)-1]
+	for {
+		i := bytes.IndexByte(line, '|')
+		c := line
+		if i >= 0 {
+			c = line[:i]
+		}
+		if !cell(bytes.Trim(c, " ")) {
+			return false
+		}
+		if i < 0 {
+			return true
+		}
+		line = line[i+1:]
+	}
+}
+
+// plainTable reports whether the lines from pos on are a plain table: a
+// header row, a delimiter row of dashes only (no alignment), at least one
+// body row, the same number of non-empty plain cells in every row, and an
+// empty line or the end after it; and where it ends.
+func plainTable(source []byte, pos int) (end int, ok bool) {
+	cols := -1
+	for row := 0; ; row++ {
+		line, next := lineAt(source, pos)
+		if len(line) == 0 {
+			return pos, row >= 3
+		}
+		n := 0
+		if !tableCells(line, func(c []byte) bool {
+			n++
+			if row == 1 {
+				return len(c) > 0 && len(bytes.Trim(c, "-")) == 0
+			}
+			return plainInline(c)
+		}) || (cols >= 0 && n != cols) {
+			return 0, false
+		}
+		cols = n
+		if next == len(source) {
+			return next, row >= 2
+		}
+		pos = next
+	}
+}
+
+// writeTable writes the plain table in block as goldmark does.
+func writeTable(sc *scratch, block []byte) {
+	sc.html.WriteString("<table>\n<thead>\n<tr>\n")
+	row := 0
+	for pos := 0; pos < len(block); row++ {
+		line, next := lineAt(block, pos)
+		pos = next
+		if row == 1 {
+			sc.html.WriteString("</tr>\n</thead>\n<tbody>\n")
+			continue
+		}
+		open, close := "<td>", "</td>\n"
+		if row == 0 {
+			open, close = "<th>", "</th>\n"
+		} else {
+			sc.html.WriteString("<tr>\n")
+		}
+		tableCells(line, func(c []byte) bool {
+			sc.html.WriteString(open)
+			appendEscaped(&sc.html, c)
+			sc.html.WriteString(close)
+			sc.text = append(sc.text, c...)
+			sc.text = append(sc.text, '\t')
+			return true
+		})
+		if row > 0 {
+			sc.html.WriteString("</tr>\n")
+		}
+		sc.text = append(sc.text, '\n')
+	}
+	sc.html.WriteString("</tbody>\n</table>\n")
+	sc.text = append(sc.text, '\n')
+}
 
 // plainEligible reports whether src may be cut into blocks at all.
 func plainEligible(src []byte) bool {
@@ -49,6 +280,8 @@ const (
 	lineEmpty                   // no bytes at all
 	lineHeading                 // "#{1,6} " and plain text
 	linePara                    // plain text that starts no block
+	lineItem                    // "- ": perhaps the start of a plain list
+	lineRow                     // "|": perhaps the start of a plain table
 )
 
 // classify returns line's kind and, for a heading, its level and text.
@@ -68,6 +301,12 @@ func classify(line []byte) (kind lineKind, level int, text []byte) {
 			return lineOther, 0, nil
 		}
 		return lineHeading, level, text
+	}
+	switch {
+	case line[0] == '-' && len(line) > 1 && line[1] == ' ':
+		return lineItem, 0, nil
+	case line[0] == '|':
+		return lineRow, 0, nil
 	}
 	if !startsNoBlock(line) || !plainInline(line) {
 		return lineOther, 0, nil

@@ -3,7 +3,6 @@ package markdown
 import (
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -12,13 +11,11 @@ import (
 // renderBoth renders src with the fast path and with goldmark alone.
 func renderBoth(t testing.TB, r *Renderer, src string) (fast, slow Doc) {
 	t.Helper()
-	doc := func(fast bool) Doc {
-		sc := new(scratch)
-		sc.src = []byte(strings.ToValidUTF8(src, "\uFFFD"))
-		require.NoError(t, r.render(sc, sc.src, newIDs(), fast && plainEligible(sc.src)))
-		return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}
-	}
-	return doc(true), doc(false)
+	fast, err := r.renderDoc(src, true)
+	require.NoError(t, err)
+	slow, err = r.renderDoc(src, false)
+	require.NoError(t, err)
+	return fast, slow
 }
 
 // plainCases are inputs at the edges of the fast path's subset.
@@ -55,6 +52,20 @@ var plainCases = []string{
 	"",
 	"\n\n\n",
 	"正文",
+	"\uFEFF# 标题\n\n正文",
+	"\uFEFF正文\n\n- 甲",
+	"甲\u2028乙\n\n甲\u0085乙\n\n\u00a0- 甲\n\n\u3000# 标题\n\n## 标题\u3000\n\n## \u00a0标题",
+	"## 标题\n===\n\n## 标题\n    代码\n\n## 标题\n  正文",
+	"正文\n#\n\n正文\n#\t标题\n\n正文\n####### 七",
+	"-\n\n正文\n\n>\n\n正文",
+	"WWW.GOV.CN HTTP://X.CN 邮箱 a.b@c.cn",
+	"- 甲\n- 乙\n\n- 丙\n\n正文\n\n- 丁\n\n\n  续\n\n- 戊\n\n* 己\n\n- 庚\n+ 辛",
+	"正文\n- 甲\n\n## 标题\n- 甲\n- 乙\n## 标题\n- 甲\n正文\n\n- 甲\n  续\n\n- 甲\n\n\n",
+	"- 甲\n-\n\n- 1. 甲\n\n- 2) 乙\n\n- # 标\n\n-  两空格\n\n- 尾空格 \n\n-\t制表\n\n- - 嵌套\n\n- > 引",
+	"| 甲 | 乙 |\n| - | --- |\n| 1 | 2 |\n\n| 甲 | 乙 |\n| --- | --- |\n\n| 甲 |\n| --- |\n| 1 | 2 |\n\n| 甲 | 乙 |\n| :-- | --: |\n| 1 | 2 |",
+	"|甲|乙|\n|---|---|\n|1|2|\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 |  |\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |\n正文\n\n|甲|\n|-|\n|\"引\"|\n\n| --- |\n| --- |\n| --- |",
+	"| 甲 |\n| --- |\n| 1 |\n## 标题\n\n- 甲\n\n| 甲 |\n| --- |\n| 1 |\n\n  | 甲 |\n| --- |\n| 1 |\n\n| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 | 3 |",
+	"## 第(一)条\n\n正文(括号)在此 a_b",
 }
 
 func TestPlainMatchesGoldmark(t *testing.T) {
