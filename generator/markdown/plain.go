@@ -318,6 +318,9 @@ func classify(line []byte) (kind lineKind, level int, text []byte) {
 // begin a paragraph: it starts with a letter or a non-ASCII character, or
 // with digits not followed by an ordered-list marker.
 func startsNoBlock(line []byte) bool {
+	if len(line) == 0 {
+		return false
+	}
 	c := line[0]
 	switch {
 	case c >= 0x80, c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z':

@@ -1,8 +1,11 @@
 package markdown
 
 import (
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -110,4 +113,40 @@ func FuzzPlainMatchesGoldmark(f *testing.F) {
 		fast, slow := renderBoth(t, r, src)
 		require.Equal(t, slow, fast, "%q", src)
 	})
+}
+
+// blockLines are lines the fast path must tell apart: plain blocks of each
+// kind, and everything that could continue, interrupt or contain them.
+var blockLines = []string{
+	"", "", "", "正文。", "正文 text 100%", "abc", "2024年", "1. 甲", "2) 乙", "## 标题", "# 标题", "###### 六", "####### 七",
+	"#", "## 标题 ##", "## *强*", "- 甲", "- 乙", "- *强*", "-", "- ", "* 甲", "+ 甲", "  - 甲", "  续", "   续", "    代码",
+	"\t代码", " ", "> 引", ">", "| 甲 | 乙 |", "| --- | --- |", "| - | - |", "| :-- | --: |", "| 1 | 2 |", "| 1 |",
+	"|甲|乙|", "---", "===", "***", "正文  ", "正文\\", "\"引\" (括)", "a_b", "~~删~~", "www.gov.cn", "a@b.cn", "- 1. 甲",
+	"- # 甲", "-  甲", "\u3000正文", "## 目标", "## 目标-1",
+	"| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |", "| 甲 |\n| - |\n| \"1\" |\n| 2 |", "- 甲\n- 乙", "## 标题\n\n正文",
+}
+
+// TestPlainMatchesGoldmarkOnMixedBlocks renders many random documents made
+// of blockLines both ways. PLAIN_MIX=n runs n documents instead of 3000.
+func TestPlainMatchesGoldmarkOnMixedBlocks(t *testing.T) {
+	n := 3000
+	if s := os.Getenv("PLAIN_MIX"); s != "" {
+		var err error
+		n, err = strconv.Atoi(s)
+		require.NoError(t, err)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	r := New()
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		b.Reset()
+		for lines := rng.IntN(12); lines >= 0; lines-- {
+			b.WriteString(blockLines[rng.IntN(len(blockLines))])
+			if lines > 0 || rng.IntN(2) == 0 {
+				b.WriteByte('\n')
+			}
+		}
+		fast, slow := renderBoth(t, r, b.String())
+		require.Equal(t, slow, fast, "%q", b.String())
+	}
 }
