@@ -2,7 +2,9 @@ package generator
 
 import (
 	"bytes"
+	"html/template"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/stretchr/testify/assert"
@@ -297,4 +299,40 @@ func FuzzMain(f *testing.F) {
 			require.Equal(t, tmpl, goPath, layout)
 		}
 	})
+}
+
+// withPartial is the default theme with one file replaced.
+func withPartial(t *testing.T, name, src string) *theme.Theme {
+	t.Helper()
+	th, err := theme.Load(theme.Overlay(fstest.MapFS{name: {Data: []byte(src)}}, themes.Default()))
+	require.NoError(t, err)
+	return th
+}
+
+// A theme that changes a partial a main block calls gets its own
+// partial: the block is left to the template.
+func TestMainFallsBackToTheTheme(t *testing.T) {
+	th := withPartial(t, "layouts/partials/tags.html", `{{range .}}<i>{{.Label}}</i>{{end}}`)
+	v := &ArticleData{Date: mainDate, Body: "<p>正文</p>", Tags: mainTags}
+	p := mainPage("article")
+	assert.False(t, checkMain(t, th, "article", &p, v))
+	var b bytes.Buffer
+	require.NoError(t, th.Render(&b, "article", &p, &SiteView{}, v))
+	assert.Contains(t, b.String(), "<i>标签&lt;1&gt;</i><i>二</i>")
+}
+
+// A list's filters rendered once for all its pages are the partial's
+// output, written in Go for the default filters.html.
+func TestFiltersHTML(t *testing.T) {
+	groups := []theme.FilterGroup{{Label: "类别 <c>", Links: []theme.Link{{Label: "全部", URL: "/x/"}, {Label: "甲&", URL: "/x/a/?b=<c>", Current: true, HasCount: true, Count: 4}}}}
+	th, err := theme.Load(themes.Default())
+	require.NoError(t, err)
+	pl := &planner{th: th}
+	for _, g := range [][]theme.FilterGroup{groups, nil} {
+		want, err := th.Partial("filters.html", g)
+		require.NoError(t, err)
+		assert.Equal(t, want, pl.filtersHTML(g))
+	}
+	pl.th = withPartial(t, "layouts/partials/filters.html", `{{range .}}<b>{{.Label}}</b>{{end}}`)
+	assert.Equal(t, template.HTML("<b>类别 &lt;c&gt;</b>"), pl.filtersHTML(groups))
 }

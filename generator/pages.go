@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"bytes"
 	"fmt"
 	"html"
 	"html/template"
@@ -74,6 +75,17 @@ func (pl *planner) fragment(name string, data any) template.HTML {
 		return ""
 	}
 	return h
+}
+
+// filtersHTML is fragment("filters.html", groups), written in Go
+// (theme.WriteFilters) while the theme has the default partial.
+func (pl *planner) filtersHTML(groups []theme.FilterGroup) template.HTML {
+	if pl.th == nil || pl.th.PartialSum("filters.html") != theme.FiltersSum {
+		return pl.fragment("filters.html", groups)
+	}
+	var b bytes.Buffer
+	theme.WriteFilters(&b, groups)
+	return template.HTML(b.String())
 }
 
 func (pl *planner) add(urlPath, file, layout string, indexable bool, mk func() (*theme.Page, any)) {
@@ -284,7 +296,7 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 	if filters != nil {
 		groups = sync.OnceValue(func() []theme.FilterGroup { return filters(base) })
 		groupsKey = sync.OnceValue(func() fingerprint.Sum { return fingerprint.Of(groups()) })
-		groupsHTML = sync.OnceValue(func() template.HTML { return pl.fragment("filters.html", groups()) })
+		groupsHTML = sync.OnceValue(func() template.HTML { return pl.filtersHTML(groups()) })
 	}
 	for n := 1; n <= pages; n++ {
 		n := n
