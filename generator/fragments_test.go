@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"portal/generator/indicators"
 	"portal/generator/theme"
 	"portal/themes"
 )
@@ -51,9 +50,11 @@ func TestFragmentsMatchLayouts(t *testing.T) {
 			d := &IndicatorsData{Heading: "2021年度", Tables: []IndicatorTable{{Level: "市", Label: "市直部门", Rows: []IndicatorRow{r}, Ranked: 1}},
 				Rates: []IndicatorColumn{{ID: "a", Name: "率", URL: "/i/a/"}}}
 			want := render("indicators", d)
-			per := &indicators.Period{Key: name}
-			d.Tables[0].Rows[0].Head, d.Tables[0].Rows[0].Tail = pl.rowHTML(per, &d.Tables[0].Rows[0])
-			require.NotEmpty(t, d.Tables[0].Rows[0].Head)
+			r := &d.Tables[0].Rows[0]
+			r.Head, r.Tail = pl.fragment("ind-row-head.html", r), pl.fragment("ind-row-tail.html", r)
+			require.NotEmpty(t, r.Head)
+			assert.Equal(t, want, render("indicators", d), name)
+			r.Head, r.Tail = rowFragments(r)
 			assert.Equal(t, want, render("indicators", d), name)
 		}
 	})

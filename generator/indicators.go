@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -354,6 +355,7 @@ func (pl *planner) indicatorPages() {
 		return
 	}
 	all := append(append([]*indicators.Period{}, rep.Years...), rep.Quarters...)
+	pl.indFrag = indFragmentsOf(pl.th)
 	// Every figures page is made from the report and the registry alone
 	// (which page it is follows from its file, which its deps have): one
 	// key for them all, computed once, keeps them unmade and unkeyed
@@ -478,6 +480,26 @@ func periodLinks(rep *indicators.Report, cur *indicators.Period, link func(*indi
 	return []theme.FilterGroup{years, quarters}
 }
 
+// bodyPeriods is periodLinks for body id's pages, period per's marked:
+// the links are worked out once per body, not once per page.
+func (pl *planner) bodyPeriods(per *indicators.Period, id string) []theme.FilterGroup {
+	v, ok := pl.periodMemo.Load(id)
+	if !ok {
+		v, _ = pl.periodMemo.LoadOrStore(id, periodLinks(pl.rep, nil, func(p *indicators.Period) string { return bodyURL(p, id) }))
+	}
+	// A link is per's when it has per's URL: every period has its own,
+	// and per has one (its page is the one being made).
+	cur := bodyURL(per, id)
+	groups := slices.Clone(v.([]theme.FilterGroup))
+	for i := range groups {
+		groups[i].Links = slices.Clone(groups[i].Links)
+		for j := range groups[i].Links {
+			groups[i].Links[j].Current = groups[i].Links[j].URL == cur
+		}
+	}
+	return groups
+}
+
 // scoreboard builds a period's tables sorted on key.
 func (pl *planner) scoreboard(per *indicators.Period, key string) *IndicatorsData {
 	rep := pl.rep
@@ -520,33 +542,19 @@ func (pl *planner) scoreboard(per *indicators.Period, key string) *IndicatorsDat
 	}
 	for _, level := range model.DepartmentLevels {
 		t := IndicatorTable{Level: level, Label: levelLabels[level]}
-		for _, st := range per.Table(level, key) {
+		table := per.Table(level, key)
+		t.Rows = make([]IndicatorRow, 0, len(table))
+		for _, st := range table {
 			row := st.Row
-			u := bodyURL(per, row.Dept.ID) // "" when nothing counts for it: no page, no links
-			r := IndicatorRow{Rank: "—", Name: shortName(row.Dept), FullName: row.Dept.Name, DeptURL: urlOf("departments", row.Dept.ID), URL: u,
-				Score: scoreText(row), Grade: row.Grade, GradeNote: gradeNote(rep, row), Trend: trendOf(row), Penalty: pts(row.Penalty)}
+			r := *pl.scoreRow(per, row, rateIdx)
 			if st.Rank > 0 {
 				r.Rank = strconv.Itoa(st.Rank)
 				t.Ranked++
 			}
-			for _, i := range rateIdx {
-				r.Rates = append(r.Rates, cell(rep, row.Values[i], u))
+			if extra >= 0 {
+				c := cell(rep, row.Values[extra], r.URL)
+				r.Extra = &c
 			}
-			for i, v := range row.Values {
-				switch v.Spec.Kind {
-				case indicators.Bonus:
-					r.Bonus = cell(rep, v, u)
-				case indicators.Deduction:
-					if v.Points > 0 {
-						r.Penalties = append(r.Penalties, cell(rep, v, u))
-					}
-				}
-				if i == extra {
-					c := cell(rep, v, u)
-					r.Extra = &c
-				}
-			}
-			r.Head, r.Tail = pl.rowHTML(per, &r)
 			t.Rows = append(t.Rows, r)
 		}
 		d.Tables = append(d.Tables, t)
@@ -554,17 +562,47 @@ func (pl *planner) scoreboard(per *indicators.Period, key string) *IndicatorsDat
 	return d
 }
 
-// rowHTML returns the rendered head and tail of r, a line of period per's
-// scoreboard, rendering them on first use (see fragment).
-func (pl *planner) rowHTML(per *indicators.Period, r *IndicatorRow) (head, tail template.HTML) {
-	key := per.Key + "\x00" + r.DeptURL
-	if h, ok := pl.rowMemo.Load(key); ok {
-		h := h.(*[2]template.HTML)
-		return h[0], h[1]
+// rowKey names a body's line in a period's scoreboard.
+type rowKey struct {
+	per  *indicators.Period
+	dept string
+}
+
+// scoreRow returns row's line of period per's scoreboard but for its rank
+// and Extra, which are all that differ between the period's sort pages:
+// it is made once per body and period (with its rendered head and tail),
+// not once per sort. rateIdx are the indexes of the rate columns in
+// row.Values. The caller copies it before setting the rest.
+func (pl *planner) scoreRow(per *indicators.Period, row *indicators.Row, rateIdx []int) *IndicatorRow {
+	key := rowKey{per, row.Dept.ID}
+	if r, ok := pl.rowMemo.Load(key); ok {
+		return r.(*IndicatorRow)
 	}
-	h := &[2]template.HTML{pl.fragment("ind-row-head.html", r), pl.fragment("ind-row-tail.html", r)}
-	pl.rowMemo.Store(key, h)
-	return h[0], h[1]
+	rep := pl.rep
+	u := bodyURL(per, row.Dept.ID) // "" when nothing counts for it: no page, no links
+	r := &IndicatorRow{Rank: "—", Name: shortName(row.Dept), FullName: row.Dept.Name, DeptURL: urlOf("departments", row.Dept.ID), URL: u,
+		Score: scoreText(row), Grade: row.Grade, GradeNote: gradeNote(rep, row), Trend: trendOf(row), Penalty: pts(row.Penalty)}
+	r.Rates = make([]IndicatorCell, 0, len(rateIdx))
+	for _, i := range rateIdx {
+		r.Rates = append(r.Rates, cell(rep, row.Values[i], u))
+	}
+	for _, v := range row.Values {
+		switch v.Spec.Kind {
+		case indicators.Bonus:
+			r.Bonus = cell(rep, v, u)
+		case indicators.Deduction:
+			if v.Points > 0 {
+				r.Penalties = append(r.Penalties, cell(rep, v, u))
+			}
+		}
+	}
+	if pl.indFrag.rows {
+		r.Head, r.Tail = rowFragments(r)
+	} else {
+		r.Head, r.Tail = pl.fragment("ind-row-head.html", r), pl.fragment("ind-row-tail.html", r)
+	}
+	pl.rowMemo.Store(key, r)
+	return r
 }
 
 // refHTML returns the rendered ind-ref.html of r, rendering it on first
@@ -574,7 +612,12 @@ func (pl *planner) refHTML(r IndicatorRef) template.HTML {
 	if h, ok := pl.refMemo.Load(key); ok {
 		return h.(template.HTML)
 	}
-	h := pl.fragment("ind-ref.html", r)
+	var h template.HTML
+	if pl.indFrag.refs {
+		h = refFragment(&r)
+	} else {
+		h = pl.fragment("ind-ref.html", r)
+	}
 	pl.refMemo.Store(key, h)
 	return h
 }
@@ -587,7 +630,7 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 	d := &IndicatorBodyData{Name: row.Dept.Name, Level: levelLabels[row.Dept.Level], Heading: periodHeading(per), AsOf: asOfText(per),
 		Closed: per.Closed, DeptURL: urlOf("departments", id), PeriodURL: indicatorsPeriodURL(per), MethodURL: indicatorsMethodURL,
 		Score: scoreText(row), Grade: row.Grade, GradeNote: gradeNote(rep, row), Trend: trendOf(row)}
-	d.Periods = periodLinks(rep, per, func(p *indicators.Period) string { return bodyURL(p, id) })
+	d.Periods = pl.bodyPeriods(per, id)
 	switch {
 	case !row.Ranked:
 		if par := pl.ix.deptByID[row.Dept.Parent]; par != nil {
@@ -656,7 +699,9 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 			case ref.Kind != "":
 				rv.URL = urlOf(string(ref.Kind), ref.ID)
 			}
-			rv.HTML = pl.refHTML(rv)
+			if !pl.indFrag.bodyGo { // else WriteMain writes the line
+				rv.HTML = pl.refHTML(rv)
+			}
 			sec.Refs = append(sec.Refs, rv)
 		}
 		switch {

@@ -56,9 +56,11 @@ type planner struct {
 
 	pageAlternates map[model.Kind][]theme.Link // see cachePageAlternates
 	trendMemo      sync.Map                    // department id → its trend charts, drawn once (trends)
-	rowMemo        sync.Map                    // period and department → a scoreboard line's head and tail (rowHTML)
+	rowMemo        sync.Map                    // rowKey → a scoreboard line but for its rank and Extra (scoreRow)
 	refMemo        sync.Map                    // IndicatorRef (without HTML) → its ind-ref.html (refHTML)
+	periodMemo     sync.Map                    // department id → its body pages' period links, none current (bodyPeriods)
 	th             *theme.Theme                // renders fragments shared by many pages; nil: the layouts render them
+	indFrag        indFragments                // which indicator fragments th has as default, written in Go (set by indicatorPages)
 	ledger         *ledgerRun                  // the publication log; nil when the site keeps none
 }
 

@@ -262,6 +262,14 @@ func closureSum(tmpl *template.Template, name string) string {
 // so it writes a main in Go only while the theme has the one it mirrors.
 func (t *Theme) MainSum(layout string) string { return t.mains[layout] }
 
+// WritesMain reports whether Render hands layout's "main" to a MainWriter
+// that mirrors sum, for a .Site that gives its ShellSite: the layout's
+// shell is the default one (written in Go) and its MainSum is sum. A
+// caller can then leave out of the data what only the templates need.
+func (t *Theme) WritesMain(layout, sum string) bool {
+	return t.shells[layout] && sum != "" && t.mains[layout] == sum
+}
+
 // PartialSum returns the TreeSum of the partial name as loaded ("" when
 // the theme has none), so a caller that writes a partial's output in Go
 // can tell that the theme has not changed it.

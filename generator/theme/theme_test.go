@@ -246,4 +246,12 @@ func TestMainWriter(t *testing.T) {
 	}
 	assert.Contains(t, render(mainWriter{sum: th.MainSum("404")}), "\n<p>Go</p>\n<p class=\"back-top\">")
 	assert.Contains(t, render(mainWriter{sum: "other"}), "\n<h1 class=\"page-title\">页面未找到</h1>")
+	assert.True(t, th.WritesMain("404", th.MainSum("404")))
+	assert.False(t, th.WritesMain("404", "other"))
+	assert.False(t, th.WritesMain("nowhere", ""))
+	// Not with a shell of the site's own: the template calls "main".
+	over := fstest.MapFS{"layouts/baseof.html": {Data: []byte(`<html>{{block "main" .}}{{end}}</html>`)}}
+	own, err := Load(Overlay(over, themes.Default()))
+	require.NoError(t, err)
+	assert.False(t, own.WritesMain("404", own.MainSum("404")))
 }
