@@ -106,21 +106,34 @@ func IsIDNumber(s string) bool {
 }
 
 // hasDigitRun reports whether s has n ASCII digits in a row (an ID number
-// starts with 17), the cheap test before the pattern.
+// starts with 17), the cheap test before the pattern. It is run over every
+// disclosure's body, mostly Chinese text without digits, so it looks at
+// every n-th byte: a byte that is not a digit rules out every run through
+// it, and the next run to test ends n bytes later. At a digit it counts
+// back to where that run starts and tests the run ending n-1 bytes after.
 func hasDigitRun(s string, n int) bool {
-	run := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			run++
-			if run >= n {
-				return true
-			}
-		} else {
-			run = 0
+	n = max(n, 1) // a run of 0 digits is found at the first digit, as of 1
+	// end is the last byte of the next run to test, start its first.
+	for end := n - 1; end < len(s); {
+		if !isDigit(s[end]) {
+			end += n
+			continue
 		}
+		start := end - n + 1
+		j := end
+		for j > start && isDigit(s[j-1]) {
+			j--
+		}
+		if j == start {
+			return true
+		}
+		// s[j-1] is not a digit: the next run to test starts at j.
+		end = j + n - 1
 	}
 	return false
 }
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 // ContainsIDNumber reports whether an ID number appears anywhere in s, even
 // run together with other digits.
