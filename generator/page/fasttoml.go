@@ -10,36 +10,43 @@ import (
 )
 
 // fastTOML decodes src when it keeps to the TOML that front matter is made
-// of, and gives then exactly what toml.Decode gives into a map[string]any;
-// ok is false for anything else, and for every error, so the caller decodes
-// with BurntSushi/toml (the reference), whose diagnostics stay as they are.
+// of, and gives then exactly what toml.Decode gives into a map[string]any,
+// and the key positions scanKeys gives; ok is false for anything else, and
+// for every error, so the caller decodes with BurntSushi/toml (the
+// reference), whose diagnostics stay as they are, and scans with scanKeys.
 // BurntSushi's general lexer and parser cost more than a third of a page's
 // parse; the subset costs a fraction of that.
 //
 // The subset, one item per line: blank lines; comments; key = value with
-// a bare key (A-Za-z0-9_-) or a quoted key without escapes; [name] and
-// [[name]] headers with a bare name (tables of the root only); and values
-// that are a basic string (escapes \" \\ \n \t only), a literal string, an
-// integer or a decimal (no underscores, exponents or leading zeros), true
-// or false, a date (YYYY-MM-DD), a date-time (YYYY-MM-DDTHH:MM:SS, with Z
-// or ±HH:MM or none), or an array of those on one line or several (no
-// comments inside). FuzzFastTOML checks the equality on any input.
-func fastTOML(src string) (m map[string]any, ok bool) {
+// a bare key (A-Za-z0-9_-) or a quoted key without escapes or dots; [name]
+// and [[name]] headers with a bare name (tables of the root only); and
+// values that are a basic string (escapes \" \\ \n \t only), a literal
+// string, an integer or a decimal (no underscores, exponents or leading
+// zeros), true or false, a date (YYYY-MM-DD), a date-time
+// (YYYY-MM-DDTHH:MM:SS, with Z or ±HH:MM or none), or an array of those on
+// one line or several (no comments inside). FuzzFastTOML checks the
+// equality with BurntSushi and scanKeys on any input.
+func fastTOML(src string) (m map[string]any, pos map[string]keyPos, ok bool) {
 	if !utf8.ValidString(src) {
-		return nil, false
+		return nil, nil, false
 	}
 	root := make(map[string]any, 16)
+	pos = make(map[string]keyPos, 16)
 	cur := root
+	prefix := "" // the path of cur: "" at the root, "progress[1]", "menu"
 	s := src
 	i := 0
+	// line is the TOML line of byte ls, the start of the line being read.
+	line, ls := 1, 0
 	for {
 		i = skipBlank(s, i)
 		if i >= len(s) {
-			return root, true
+			return root, pos, true
 		}
 		switch s[i] {
 		case '\n':
 			i++
+			line, ls = line+1, i
 			continue
 		case '#':
 		case '[':
@@ -54,65 +61,84 @@ func fastTOML(src string) (m map[string]any, ok bool) {
 			}
 			name := s[j:k]
 			if name == "" {
-				return nil, false
+				return nil, nil, false
 			}
+			at := keyPos{line: line, col: i - ls + 1}
 			if aot {
 				if !strings.HasPrefix(s[k:], "]]") {
-					return nil, false
+					return nil, nil, false
 				}
-				i = k + 2
 				var arr []map[string]any
 				if prev, exists := root[name]; exists {
 					if arr, ok = prev.([]map[string]any); !ok {
-						return nil, false
+						return nil, nil, false
 					}
 				}
 				cur = make(map[string]any, 8)
 				root[name] = append(arr, cur)
+				prefix = name + "[" + strconv.Itoa(len(arr)) + "]"
+				i = k + 2
 			} else {
 				if k >= len(s) || s[k] != ']' {
-					return nil, false
+					return nil, nil, false
 				}
-				i = k + 1
 				if _, exists := root[name]; exists {
-					return nil, false
+					return nil, nil, false
 				}
 				cur = make(map[string]any, 8)
 				root[name] = cur
+				prefix = name
+				i = k + 1
 			}
+			pos[prefix] = at
 		default:
 			key, j, ok := fastKey(s, i)
 			if !ok {
-				return nil, false
+				return nil, nil, false
 			}
 			j = skipBlank(s, j)
 			if j >= len(s) || s[j] != '=' {
-				return nil, false
+				return nil, nil, false
 			}
-			v, j, ok := fastValue(s, skipBlank(s, j+1), true)
+			vs := skipBlank(s, j+1)
+			v, end, ok := fastValue(s, vs, true)
 			if !ok {
-				return nil, false
+				return nil, nil, false
 			}
 			if _, dup := cur[key]; dup {
-				return nil, false
+				return nil, nil, false
 			}
 			cur[key] = v
-			i = j
+			if key != "" { // scanKeys gives an empty key no position
+				path := key
+				if prefix != "" {
+					path = prefix + "." + key
+				}
+				pos[path] = keyPos{line: line, col: i - ls + 1, vcol: utf8.RuneCountInString(s[ls:vs]) + 1}
+			}
+			// A multi-line array's line ends are in the value.
+			for k := vs; k < end; k++ {
+				if s[k] == '\n' {
+					line, ls = line+1, k+1
+				}
+			}
+			i = end
 		}
 		// The rest of the line: blanks, a comment, the line's end.
 		i = skipBlank(s, i)
 		if i < len(s) && s[i] == '#' {
 			for i++; i < len(s) && s[i] != '\n'; i++ {
 				if isCtl(s[i]) {
-					return nil, false
+					return nil, nil, false
 				}
 			}
 		}
 		if i < len(s) {
 			if s[i] != '\n' {
-				return nil, false
+				return nil, nil, false
 			}
 			i++
+			line, ls = line+1, i
 		}
 	}
 }
@@ -131,14 +157,15 @@ func isBare(c byte) bool {
 // isCtl reports a control character TOML refuses in strings and comments.
 func isCtl(c byte) bool { return c < 0x20 && c != '\t' || c == 0x7f }
 
-// fastKey reads a bare key or a quoted one without escapes at s[i].
+// fastKey reads a bare key or a quoted one without escapes or dots at s[i].
 func fastKey(s string, i int) (key string, end int, ok bool) {
 	if q := s[i]; q == '"' || q == '\'' {
 		for j := i + 1; j < len(s); j++ {
 			switch c := s[j]; {
 			case c == q:
 				return s[i+1 : j], j + 1, true
-			case c == '\\' || isCtl(c):
+			case c == '\\' || c == '.' || isCtl(c):
+				// scanKeys reads a dot in quotes as a dotted key's.
 				return "", 0, false
 			}
 		}

@@ -21,16 +21,18 @@ func slowTOML(src string) (map[string]any, error) {
 }
 
 // requireSameAsSlow requires that, when the fast path decodes src, the
-// reference decodes it without error to the same values (types, zones).
+// reference decodes it without error to the same values (types, zones),
+// and that its key positions are scanKeys's.
 func requireSameAsSlow(t *testing.T, src string) (fast bool) {
 	t.Helper()
-	got, ok := fastTOML(src)
+	got, pos, ok := fastTOML(src)
 	if !ok {
 		return false
 	}
 	want, err := slowTOML(src)
 	require.NoError(t, err, "the fast path accepted what BurntSushi refuses:\n%s", src)
 	require.Equal(t, want, got, "source:\n%s", src)
+	require.Equal(t, scanKeys(src), pos, "key positions; source:\n%s", src)
 	return true
 }
 
@@ -59,6 +61,10 @@ func TestFastTOML(t *testing.T) {
 		{"table", "[menu]\nweight = 3\n", true},
 		{"blanks around", "  a\t=\t\"x\"  \n", true},
 		{"comment after header", "[[p]] # x\na = 1\n", true},
+		{"positions after a multi-line array", "a = [\n \"x\", \"[\",\n]\n  b = '名' # c\n[[p]]\nc = 1\n[[p]]\n\tc = 2\n[t]\nd = 3\n", true},
+		{"empty quoted key", "\"\" = 1\n", true},
+		{"quoted key with blanks", "\" a \" = 1\n", true},
+		{"quoted key with a dot", "\"a.b\" = 1\n", false},
 
 		// Outside the subset (BurntSushi decides, errors included).
 		{"dotted key", "a.b = 1\n", false},
@@ -102,7 +108,7 @@ func TestFastTOML(t *testing.T) {
 // which Table.Date tells local dates by.
 func TestFastTOMLZones(t *testing.T) {
 	t.Parallel()
-	m, ok := fastTOML("d = 2024-03-05\nt = 2024-03-05T10:00:00\n")
+	m, _, ok := fastTOML("d = 2024-03-05\nt = 2024-03-05T10:00:00\n")
 	require.True(t, ok)
 	assert.Equal(t, "date-local", m["d"].(time.Time).Location().String())
 	assert.Equal(t, "datetime-local", m["t"].(time.Time).Location().String())
@@ -162,5 +168,34 @@ func FuzzFastTOML(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		requireSameAsSlow(t, src)
+	})
+}
+
+// BenchmarkFrontMatter decodes the shipped site's front matter with
+// BurntSushi and scanKeys (the reference, and the path outside the subset)
+// and with the fast path.
+func BenchmarkFrontMatter(b *testing.B) {
+	var fronts []string
+	for _, f := range shippedFrontMatter(b) {
+		fronts = append(fronts, f)
+	}
+	b.Run("burntsushi", func(b *testing.B) {
+		for b.Loop() {
+			for _, f := range fronts {
+				if _, err := slowTOML(f); err != nil {
+					b.Fatal(err)
+				}
+				scanKeys(f)
+			}
+		}
+	})
+	b.Run("fast", func(b *testing.B) {
+		for b.Loop() {
+			for _, f := range fronts {
+				if _, _, ok := fastTOML(f); !ok {
+					b.Fatal("outside the subset")
+				}
+			}
+		}
 	})
 }

@@ -23,7 +23,8 @@ import (
 type doc struct {
 	file  string
 	base  int // file line of TOML line 1, minus 1
-	lines []string
+	text  string
+	lines []string // text's lines, split when first needed (linesOf)
 	pos   map[string]keyPos
 	loc   *time.Location
 	dl    *diag.List
@@ -72,20 +73,30 @@ func DecodeTOMLDepth(file string, src []byte, firstLine int, loc *time.Location,
 		loc = time.UTC
 	}
 	text := string(src)
-	d := &doc{file: file, base: firstLine - 1, loc: loc, dl: dl}
-	d.lines = strings.Split(text, "\n")
-	m, fast := fastTOML(text)
+	d := &doc{file: file, base: firstLine - 1, text: text, loc: loc, dl: dl}
+	m, pos, fast := fastTOML(text)
 	if !fast {
 		m = make(map[string]any)
-		if _, err := toml.Decode(text, &m); err != nil {
-			d.pos = scanKeys(text)
+		_, err := toml.Decode(text, &m)
+		pos = scanKeys(text)
+		if err != nil {
+			d.pos = pos
 			d.syntaxError(text, err)
 			return nil
 		}
 	}
-	d.pos = scanKeys(text)
+	d.pos = pos
 	open := max(firstLine-1, 1)
 	return &Table{d: d, m: m, line: open, col: 1}
+}
+
+// linesOf returns the document's lines (most documents need none: only
+// messages and the positions of array elements do).
+func (d *doc) linesOf() []string {
+	if d.lines == nil {
+		d.lines = strings.Split(d.text, "\n")
+	}
+	return d.lines
 }
 
 func (d *doc) syntaxError(text string, err error) {
@@ -124,8 +135,8 @@ func (d *doc) syntaxError(text string, err error) {
 		msg = err.Error()
 	}
 	hint := diag.Text{ZH: "日期不加引号写作 YYYY-MM-DD，文本写在双引号中", EN: "dates are written unquoted as YYYY-MM-DD, text in double quotes"}
-	if line <= len(d.lines) {
-		l := strings.TrimLeft(d.lines[line-1], " \t")
+	if lines := d.linesOf(); line <= len(lines) {
+		l := strings.TrimLeft(lines[line-1], " \t")
 		if r, _ := utf8.DecodeRuneInString(l); r >= utf8.RuneSelf {
 			k, _, _ := strings.Cut(l, "=")
 			ex := fmt.Sprintf("%q = \"…\"", strings.TrimSpace(k))
@@ -192,8 +203,9 @@ func (t *Table) ElemPos(key, s string) (line, col int) {
 		return line, col
 	}
 	quoted := strconv.Quote(s)
-	for i := p.line - 1; i < len(t.d.lines) && i < p.line+200; i++ {
-		l := t.d.lines[i]
+	lines := t.d.linesOf()
+	for i := p.line - 1; i < len(lines) && i < p.line+200; i++ {
+		l := lines[i]
 		from := 0
 		if i == p.line-1 {
 			from = runeByteOffset(l, p.vcol-1)
