@@ -67,6 +67,7 @@ type scratch struct {
 	html bytes.Buffer
 	text []byte
 	bw   *bufio.Writer // writes to html, for goldmark's renderer
+	ids  *ids
 }
 
 var scratches = sync.Pool{New: func() any { return new(scratch) }}
@@ -95,7 +96,11 @@ func (r *Renderer) renderDoc(src string, fast bool) (doc Doc, err error) {
 	sc.src = append(sc.src[:0], src...)
 	sc.html.Reset()
 	sc.text = sc.text[:0]
-	if err := r.render(sc, sc.src, newIDs(), fast && plainEligible(sc.src)); err != nil {
+	if sc.ids == nil {
+		sc.ids = newIDs()
+	}
+	sc.ids.reset()
+	if err := r.render(sc, sc.src, sc.ids, fast && plainEligible(sc.src)); err != nil {
 		return Doc{}, err
 	}
 	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
@@ -334,16 +339,34 @@ func Summary(text string, n int) string {
 type ids struct {
 	used map[string]bool
 	next map[string]int // the last number given to each base
+	buf  []byte         // the slug being made
 }
 
 func newIDs() *ids { return &ids{used: map[string]bool{}, next: map[string]int{}} }
 
+// reset forgets every id given, keeping the maps' memory for the next body.
+func (s *ids) reset() {
+	clear(s.used)
+	clear(s.next)
+}
+
 // Generate implements parser.IDs.
 func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
-	base := Slug(string(value))
-	if base == "" {
-		base = "section"
+	return []byte(s.generate(value))
+}
+
+// generate returns the id for a heading whose text is value.
+func (s *ids) generate(value []byte) string {
+	s.buf = appendSlug(s.buf[:0], value)
+	if len(s.buf) == 0 {
+		s.buf = append(s.buf, "section"...)
 	}
+	if !s.used[string(s.buf)] { // the usual case, one string made
+		id := string(s.buf)
+		s.used[id] = true
+		return id
+	}
+	base := string(s.buf)
 	id := base
 	// Numbering resumes where this base left off: counting from 1 for
 	// every heading made n equal headings cost n² lookups (10,000 "# 标题"
@@ -353,7 +376,7 @@ func (s *ids) Generate(value []byte, kind ast.NodeKind) []byte {
 		s.next[base] = i
 	}
 	s.used[id] = true
-	return []byte(id)
+	return id
 }
 
 // Put implements parser.IDs.
@@ -361,28 +384,51 @@ func (s *ids) Put(value []byte) { s.used[string(value)] = true }
 
 // Slug turns a heading or tag into an id fragment: letters and digits of any
 // script kept, ASCII lower-cased, other runs collapsed to one hyphen.
-func Slug(s string) string {
-	var b strings.Builder
+func Slug(s string) string { return string(appendSlug(nil, []byte(s))) }
+
+// appendSlug appends the Slug of s to b.
+func appendSlug(b []byte, s []byte) []byte {
+	start := len(b)
 	hyphen := false
-	for _, r := range s {
-		switch {
-		case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
-			if hyphen && b.Len() > 0 {
-				b.WriteByte('-')
+	for i := 0; i < len(s); {
+		r, n := rune(s[i]), 1
+		if r >= utf8.RuneSelf {
+			r, n = utf8.DecodeRune(s[i:])
+		}
+		i += n
+		if l, ok := slugRune(r); ok {
+			if hyphen && len(b) > start {
+				b = append(b, '-')
 			}
 			hyphen = false
-			b.WriteRune(unicode.ToLower(r))
-		case r == '_' || r == '-':
-			if b.Len() > 0 {
-				hyphen = true
-			}
-		default:
-			if b.Len() > 0 {
-				hyphen = true
-			}
+			b = utf8.AppendRune(b, l)
+		} else if len(b) > start {
+			hyphen = true
 		}
 	}
-	return b.String()
+	return b
+}
+
+// slugRune reports whether Slug keeps r (a letter, digit or non-spacing
+// mark) and as what (lower-cased). ASCII and the CJK Unified Ideographs,
+// nearly every character of a Chinese heading, are answered without the
+// Unicode tables; TestSlugRune checks every rune against them.
+func slugRune(r rune) (rune, bool) {
+	switch {
+	case r < utf8.RuneSelf:
+		switch {
+		case 'a' <= r && r <= 'z', '0' <= r && r <= '9':
+			return r, true
+		case 'A' <= r && r <= 'Z':
+			return r + 'a' - 'A', true
+		}
+		return r, false
+	case 0x4E00 <= r && r <= 0x9FFF:
+		return r, true
+	case unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r):
+		return unicode.ToLower(r), true
+	}
+	return r, false
 }
 
 func itoa(i int) string {

@@ -101,6 +101,40 @@ func TestSlug(t *testing.T) {
 	}
 }
 
+// slugRuneRef is slugRune as first written, with the Unicode tables only.
+func slugRuneRef(r rune) (rune, bool) {
+	if unicode.IsLetter(r) || unicode.IsDigit(r) || unicode.Is(unicode.Mn, r) {
+		return unicode.ToLower(r), true
+	}
+	return r, false
+}
+
+func TestSlugRune(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune+1; r++ {
+		l, ok := slugRune(r)
+		wl, wok := slugRuneRef(r)
+		if l != wl || ok != wok {
+			t.Fatalf("slugRune(%U) = %U, %v; want %U, %v", r, l, ok, wl, wok)
+		}
+	}
+}
+
+func TestIDsNumberRepeats(t *testing.T) {
+	s := newIDs()
+	for _, want := range []string{"目标", "目标-1", "section", "目标-1-1", "目标-2", "section-1"} {
+		value := "目标"
+		switch want {
+		case "section", "section-1":
+			value = "？"
+		case "目标-1-1":
+			value = "目标-1"
+		}
+		assert.Equal(t, want, string(s.Generate([]byte(value), 0)))
+	}
+	s.reset()
+	assert.Equal(t, "目标", s.generate([]byte("目标")))
+}
+
 func FuzzRender(f *testing.F) {
 	for _, s := range []string{"", "# 标题\n\n正文", "| a |\n|---|\n| b |", "[^1]\n\n[^1]: x", "<div>x</div>", "~~a~~ https://x.cn",
 		"\x80", "中\n\x80文", "a\n\xbf", "- a\n  - b\n    - c"} { // the \x80 cases panicked in goldmark (yuin/goldmark#597)

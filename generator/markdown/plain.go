@@ -2,8 +2,6 @@ package markdown
 
 import (
 	"bytes"
-
-	"github.com/yuin/goldmark/ast"
 )
 
 // The fast path. Nine tenths of a typical body are one-line paragraphs of
@@ -112,7 +110,7 @@ func lineAt(source []byte, pos int) (line []byte, next int) {
 
 // writeHeading writes a plain heading as goldmark does, its id made by ids.
 func writeHeading(sc *scratch, ids *ids, level int, text []byte) {
-	id := ids.Generate(text, ast.KindHeading)
+	id := ids.generate(text)
 	sc.html.WriteString("<h")
 	sc.html.WriteByte('0' + byte(level))
 	sc.html.WriteString(` id="`)
@@ -391,8 +389,8 @@ func appendEscaped(b *bytes.Buffer, text []byte) {
 
 // appendAttr appends an attribute value escaped as goldmark's
 // util.EscapeHTML does.
-func appendAttr(b *bytes.Buffer, v []byte) {
-	for _, c := range v {
+func appendAttr(b *bytes.Buffer, v string) {
+	for _, c := range []byte(v) {
 		switch c {
 		case '"':
 			b.WriteString("&quot;")
