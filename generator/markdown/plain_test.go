@@ -150,3 +150,25 @@ func TestPlainMatchesGoldmarkOnMixedBlocks(t *testing.T) {
 		require.Equal(t, slow, fast, "%q", b.String())
 	}
 }
+
+// plainInlineRef is plainInline a byte at a time.
+func plainInlineRef(text []byte) bool {
+	if len(text) == 0 || text[0] == ' ' || text[len(text)-1] == ' ' {
+		return false
+	}
+	for _, c := range text {
+		if c < 0x80 && !inlineSafe[c] {
+			return false
+		}
+	}
+	return !strings.Contains(string(text), "://") && !strings.Contains(string(text), "www.")
+}
+
+func FuzzPlainInline(f *testing.F) {
+	for _, s := range []string{"推进政务诚信建设，提升政府公信力。", "一二三*四五六", "一二三四五六七八*", "甲乙丙丁戊己庚辛壬癸_", "a", "www.x", "\x80\x80\x80\x80\x80\x80\x80\x80<"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		require.Equal(t, plainInlineRef([]byte(s)), plainInline([]byte(s)), "%q", s)
+	})
+}
