@@ -15,15 +15,45 @@ func pagePath(segs ...string) (urlPath, file string) {
 	if len(segs) == 0 {
 		return "/", "index.html"
 	}
-	var u strings.Builder
-	for _, s := range segs {
-		u.WriteByte('/')
-		u.WriteString(url.PathEscape(s))
-	}
-	u.WriteByte('/')
 	// Joined, not cleaned: a segment such as ".." must stay visible so that
 	// outputPath refuses it instead of it silently naming another folder.
-	return u.String(), strings.Join(segs, "/") + "/index.html"
+	return urlOf(segs...), strings.Join(segs, "/") + "/index.html"
+}
+
+// urlOf is pagePath's URL only: every page's links are made with it, most
+// of them of segments that need no escaping, which it copies as they are.
+func urlOf(segs ...string) string {
+	if len(segs) == 0 {
+		return "/"
+	}
+	n := 1
+	for _, s := range segs {
+		n += len(s) + 1
+	}
+	var u strings.Builder
+	u.Grow(n)
+	for _, s := range segs {
+		u.WriteByte('/')
+		if plainSegment(s) {
+			u.WriteString(s)
+		} else {
+			u.WriteString(url.PathEscape(s))
+		}
+	}
+	u.WriteByte('/')
+	return u.String()
+}
+
+// plainSegment reports whether s is made of RFC 3986's unreserved
+// characters only, which url.PathEscape leaves as they are.
+func plainSegment(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~') {
+			return false
+		}
+	}
+	return true
 }
 
 // outputPath is the one check every file the build writes passes: rel must
@@ -35,12 +65,6 @@ func outputPath(rel string) error {
 		return fmt.Errorf("refusing to write %q: not a path inside the output folder", rel)
 	}
 	return nil
-}
-
-// urlOf is pagePath's URL only.
-func urlOf(segs ...string) string {
-	u, _ := pagePath(segs...)
-	return u
 }
 
 // checkSegment rejects ids that cannot be one URL segment and one folder.

@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"net/url"
 	"strings"
 	"testing"
 
@@ -49,5 +50,20 @@ func FuzzPagePath(f *testing.F) {
 		if err != nil || back != file {
 			t.Fatalf("%q: url %q decodes to %q, want %q (%v)", id, u, back, file, err)
 		}
+	})
+}
+
+// urlOf copies plain segments as they are: the URL is url.PathEscape's of
+// every segment, as it was before the shortcut.
+func FuzzURLOf(f *testing.F) {
+	for _, s := range []string{"c01", "d-1_x.y~z", "营商环境", "a b", "100%", "x?y#z", "〔2024〕", "..", "a/b", "", "A+B", "a:b", "a@b"} {
+		f.Add(s, "v1")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		want := "/" + url.PathEscape(a) + "/" + url.PathEscape(b) + "/"
+		assert.Equal(t, want, urlOf(a, b))
+		u, _ := pagePath(a, b)
+		assert.Equal(t, want, u)
+		assert.Equal(t, "/"+url.PathEscape(a)+"/", urlOf(a))
 	})
 }
