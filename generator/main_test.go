@@ -19,7 +19,7 @@ import (
 // (mainrec.go, mainlist.go), with the sum of the default block each
 // writer mirrors.
 var mainSums = map[string]string{
-	"disclosure": disclosureMainSum, "article": articleMainSum, "commitment": commitmentMainSum,
+	"disclosure": disclosureMainSum, "article": articleMainSum, "commitment": commitmentMainSum, "record": recordMainSum, "unpublished": unpublishedMainSum,
 	"list": listMainSum, "table": tableMainSum, "subject": subjectMainSum,
 }
 
@@ -166,6 +166,51 @@ func TestMainMatchesTemplate(t *testing.T) {
 		}
 	})
 
+	t.Run("record", func(t *testing.T) {
+		r := model.Record{RecordType: "拖欠<账款>", Basis: "判决 & '书'", DocNumber: "（2021）鲁13民初1号", Status: "整改中<>",
+			RectifiedDate: mainDate, PublicityUntil: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)}
+		r.Date = mainDate
+		full := RecordData{R: &r, Body: "<p>正文</p>", Dept: mainDepts[:1], TypeURL: "/records/type/拖欠/", ObjectionURL: "/complaints/?category=%E5%BC%82&record=r1", Tags: mainTags, History: mainHist}
+		variants := map[string]func(v *RecordData){
+			"full":            func(v *RecordData) {},
+			"bare":            func(v *RecordData) { *v = RecordData{R: &model.Record{}} },
+			"no doc number":   func(v *RecordData) { v.R.DocNumber = "" },
+			"not rectified":   func(v *RecordData) { v.R.RectifiedDate = time.Time{} },
+			"no publicity":    func(v *RecordData) { v.R.PublicityUntil = time.Time{} },
+			"no body, no log": func(v *RecordData) { v.Body, v.History = "", nil },
+			"two depts":       func(v *RecordData) { v.Dept = mainDepts },
+			"unsafe url":      func(v *RecordData) { v.TypeURL = "javascript:x" },
+		}
+		for name, f := range variants {
+			t.Run(name, func(t *testing.T) {
+				v := full
+				rr := r
+				v.R = &rr
+				f(&v)
+				p := mainPage("record")
+				assert.True(t, checkMain(t, th, "record", &p, &v))
+			})
+		}
+	})
+
+	t.Run("unpublished", func(t *testing.T) {
+		full := UnpublishedData{KindLabel: "信用信息<公示>", Reason: "公示期满 & '到期'", Since: mainDate, ListURL: "/disclosures/?a=<b>", History: mainHist}
+		variants := map[string]func(v *UnpublishedData){
+			"full":     func(v *UnpublishedData) {},
+			"bare":     func(v *UnpublishedData) { *v = UnpublishedData{} },
+			"no since": func(v *UnpublishedData) { v.Since = time.Time{} },
+			"no log":   func(v *UnpublishedData) { v.History = nil },
+		}
+		for name, f := range variants {
+			t.Run(name, func(t *testing.T) {
+				v := full
+				f(&v)
+				p := mainPage("unpublished")
+				assert.True(t, checkMain(t, th, "unpublished", &p, &v))
+			})
+		}
+	})
+
 	t.Run("commitment", func(t *testing.T) {
 		c := model.Commitment{PartnersNote: "市直有关部门 <配合>", Category: "营商环境&", Deadline: time.Date(2030, 1, 2, 0, 0, 0, 0, time.UTC), SourceDoc: "临政发〔2021〕1号", Measure: 3}
 		c.Title = "承诺 <事项> & '引号'"
@@ -288,9 +333,11 @@ func FuzzMain(f *testing.F) {
 			"article":    &ArticleData{TypeLabel: value, TypeURL: url, Source: note, SourceURL: url, Depts: links, Tags: links, History: hist},
 			"commitment": &CommitmentData{C: c, StatusLabel: value, StatusClass: note, Lateness: note, Lead: links, Partners: links, CategoryURL: url, ComplaintURL: url, SourceURL: url,
 				Progress: []ProgressView{{StatusLabel: title, StatusClass: value, Note: note, Evidence: dept, EvidenceURL: url}, {Note: note, Evidence: dept}}},
-			"list":    &ListData{Filters: []theme.FilterGroup{{Label: title, Links: links}}, Feeds: []theme.Link{{Label: title, URL: url, Type: value}}, Items: items, Pager: pager},
-			"table":   &ListData{Items: items, Pager: pager},
-			"subject": &SubjectData{Code: value, Items: items},
+			"list":        &ListData{Filters: []theme.FilterGroup{{Label: title, Links: links}}, Feeds: []theme.Link{{Label: title, URL: url, Type: value}}, Items: items, Pager: pager},
+			"table":       &ListData{Items: items, Pager: pager},
+			"subject":     &SubjectData{Code: value, Items: items},
+			"unpublished": &UnpublishedData{KindLabel: title, Reason: note, ListURL: url, History: hist},
+			"record":      &RecordData{R: &model.Record{RecordType: value, Basis: note, DocNumber: dept, Status: title}, Dept: links, TypeURL: url, ObjectionURL: url, Tags: links, History: hist},
 		}
 		sv := &SiteView{Title: "站点", Footer: "<footer></footer>"}
 		for layout, data := range datas {

@@ -7,7 +7,8 @@ import (
 	"portal/generator/theme"
 )
 
-// A record's page (disclosure, case, news, commitment) runs its layout's
+// A record's page (disclosure, case, news, commitment, 失信记录, and the
+// stop notice of one no longer published) runs its layout's
 // "main" once, but there are ten thousand of them, and html/template calls
 // every escaper of the block through reflection. While a layout's main
 // block and the partials it calls are the default ones (theme.MainSum
@@ -20,9 +21,11 @@ import (
 
 // The theme.MainSum of the default layouts the writers mirror.
 const (
-	disclosureMainSum = "f5bfe8f6a87f611ae82bc9b0594cf8e50bca0bbf961870bd6ac124a9994f9ef9"
-	articleMainSum    = "92017681504aeaa5fd6600794be3c50b1f58b9926ed5888717f56279c9a957f9"
-	commitmentMainSum = "03f410e9286dd488abed474f45b066a6f2bd2a9fbad812d45f9171c8ea2eafcf"
+	disclosureMainSum  = "f5bfe8f6a87f611ae82bc9b0594cf8e50bca0bbf961870bd6ac124a9994f9ef9"
+	articleMainSum     = "92017681504aeaa5fd6600794be3c50b1f58b9926ed5888717f56279c9a957f9"
+	recordMainSum      = "7d46acbbd2a9cd9d2a7fdd15c27c5f608918603e4c3e949091117416dd9c5379"
+	unpublishedMainSum = "d05885d28e0c91a81028da186c2372419eca1f64e755e3ceb49fa080d9388fd1"
+	commitmentMainSum  = "03f410e9286dd488abed474f45b066a6f2bd2a9fbad812d45f9171c8ea2eafcf"
 )
 
 // WriteMain writes the default disclosure.html's main block.
@@ -142,6 +145,87 @@ func writeMaybeLink(b *bytes.Buffer, url, attrs, text string) {
 	b.WriteString(">")
 	theme.EscapeHTML(b, text)
 	b.WriteString("</a>")
+}
+
+// WriteMain writes the default record.html's main block (失信记录).
+func (v *RecordData) WriteMain(b *bytes.Buffer, layout, sum string, d theme.Data) (bool, error) {
+	if v == nil || v.R == nil || layout != "record" || sum != recordMainSum {
+		return false, nil
+	}
+	writeRecord(b, d.Page, v)
+	return true, nil
+}
+
+func writeRecord(b *bytes.Buffer, p *theme.Page, v *RecordData) {
+	r := v.R
+	b.WriteString("\n<article class=\"record\">\n")
+	writeRecordTitle(b, p)
+	b.WriteString("\n<dl class=\"meta-table\">\n<div><dt>失信主体</dt><dd data-ledger=\"department\">")
+	writeDepts(b, v.Dept)
+	b.WriteString("</dd></div>\n<div><dt>失信类型</dt><dd data-ledger=\"record_type\"><a href=\"")
+	theme.EscapeURLAttr(b, v.TypeURL)
+	b.WriteString("\">")
+	theme.EscapeHTML(b, r.RecordType)
+	b.WriteString("</a></dd></div>\n<div><dt>认定依据</dt><dd data-ledger=\"basis\">")
+	theme.EscapeHTML(b, r.Basis)
+	b.WriteString("</dd></div>")
+	if r.DocNumber != "" {
+		b.WriteString("<div><dt>文书号</dt><dd data-ledger=\"doc_number\">")
+		theme.EscapeHTML(b, r.DocNumber)
+		b.WriteString("</dd></div>")
+	}
+	b.WriteString("\n<div><dt>认定日期</dt><dd data-ledger=\"date\">")
+	writeTime(b, r.Date, "")
+	b.WriteString("</dd></div>\n<div><dt>整改状态</dt><dd data-ledger=\"status\">")
+	theme.EscapeHTML(b, r.Status)
+	b.WriteString("</dd></div>")
+	if !r.RectifiedDate.IsZero() {
+		b.WriteString("<div><dt>整改完成日期</dt><dd data-ledger=\"rectified_date\">")
+		theme.EscapeHTML(b, theme.Date(r.RectifiedDate))
+		b.WriteString("</dd></div>")
+	}
+	if !r.PublicityUntil.IsZero() {
+		b.WriteString("<div><dt>公示截止期</dt><dd data-ledger=\"publicity_until\">")
+		theme.EscapeHTML(b, theme.Date(r.PublicityUntil))
+		b.WriteString("</dd></div>")
+	}
+	b.WriteString("\n</dl>")
+	if v.Body != "" {
+		b.WriteString("<div class=\"prose\" data-ledger=\"body\">")
+		b.WriteString(string(v.Body))
+		b.WriteString("</div>")
+	}
+	b.WriteString("\n<p class=\"objection\">对本条记录有异议？<a href=\"")
+	theme.EscapeURLAttr(b, v.ObjectionURL)
+	b.WriteString("\">提出异议申诉</a></p>\n")
+	writeTags(b, v.Tags)
+	writeRevisions(b, v.History)
+	b.WriteString("\n</article>\n")
+}
+
+// WriteMain writes the default unpublished.html's main block: the stop
+// notice of a record no longer published (公示期满, 已撤销 …).
+func (v *UnpublishedData) WriteMain(b *bytes.Buffer, layout, sum string, d theme.Data) (bool, error) {
+	if v == nil || layout != "unpublished" || sum != unpublishedMainSum {
+		return false, nil
+	}
+	b.WriteString("\n<article class=\"unpublished\">\n<h1 class=\"page-title\">已停止公示</h1>\n<p class=\"notice\">该条")
+	theme.EscapeHTML(b, v.KindLabel)
+	b.WriteString("信息")
+	if !v.Since.IsZero() {
+		b.WriteString("已于")
+		writeTime(b, v.Since, "")
+	}
+	b.WriteString("停止公示（")
+	theme.EscapeHTML(b, v.Reason)
+	b.WriteString("）。依据有关规定，页面不再显示其内容。</p>\n<p><a href=\"")
+	theme.EscapeURLAttr(b, v.ListURL)
+	b.WriteString("\">返回")
+	theme.EscapeHTML(b, v.KindLabel)
+	b.WriteString("列表</a></p>")
+	writeRevisions(b, v.History)
+	b.WriteString("\n</article>\n")
+	return true, nil
 }
 
 // WriteMain writes the default commitment.html's main block.
