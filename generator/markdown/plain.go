@@ -6,31 +6,38 @@ import (
 )
 
 // The fast path. Nine tenths of a typical body are one-line paragraphs of
-// Chinese prose and ATX headings ("## 一、总体要求"), whose HTML is certain:
-// <p>text</p> and <h2 id="slug">text</h2>, with only " to escape. goldmark
-// spends most of a page's time building and walking a tree for them, so
-// Render cuts a body into such plain blocks, written here byte for byte as
-// goldmark writes them, and runs of all other lines, which goldmark parses
-// and renders on their own, in order, with the same heading-id generator.
+// Chinese prose, ATX headings ("## 一、总体要求"), short "- " lists and
+// simple tables, whose HTML is certain: <p>text</p>, <h2 id="slug">text</h2>
+// and so on, with only " to escape. goldmark spends most of a page's time
+// building and walking a tree for them, so render cuts a body into such
+// plain blocks, written here byte for byte as goldmark writes them, and runs
+// of all other lines, which goldmark parses and renders on their own, in
+// order, with the same heading-id generator.
 //
 // Why a run of other lines renders alone as it does inside the document:
 //   - Nothing in the body can reach across blocks: a body with '[' (link
 //     reference definitions, footnotes), '`' or "~~~" (fenced code, which
 //     spans blank lines), '<' (HTML blocks, some of which span blank lines)
 //     or '\r' is left to goldmark whole (plainEligible).
-//   - A plain paragraph, bullet list or table starts after an empty line, the start of the body or
-//     a plain heading, and ends before an empty line, the end, or an ATX
-//     heading (which interrupts a paragraph; a table only before an empty line
-//     or the end); a plain heading starts after an empty line, the start or
-//     a plain block. A line at column 0 that begins
-//     no block after an empty line closes every container (lists, quotes,
-//     tables, indented code); after a heading nothing is open. So every run
-//     of other lines begins where goldmark's state is that of a fresh
-//     document and ends where the next plain block closes all it opened.
+//   - A plain paragraph, list or table starts at column 0 after an empty
+//     line, a plain heading or the start of the body; a plain heading after
+//     an empty line, a plain block or the start. A line at column 0 that
+//     begins no container, after an empty line, closes every container
+//     (lists, quotes, tables, indented code), and after a heading nothing is
+//     open; so each run of other lines begins in the state of a fresh
+//     document and is closed by the next plain block. A list must also not
+//     follow an empty line after a run of other lines (it could continue a
+//     list there).
+//   - A plain block ends where nothing can continue it: a paragraph before
+//     an empty line, an ATX heading (which interrupts it) or the end; a
+//     table before an empty line or the end; a list before an ATX heading,
+//     the end, or empty lines and then a line that is neither indented nor
+//     a list marker (which would continue it or make it loose).
 //   - Heading ids are generated in document order either way.
 //
-// FuzzPlainMatchesGoldmark holds the fast path to goldmark's output on
-// arbitrary input; anything outside the subset falls back.
+// TestPlainMatchesGoldmark*, FuzzPlainMatchesGoldmark and the random block
+// mixes hold the fast path to goldmark's output; anything outside its
+// subset falls back to goldmark.
 
 // render appends source's HTML to sc.html and its text, before joinCJK,
 // to sc.text. With fast set, plain blocks are written directly and only
