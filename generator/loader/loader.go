@@ -309,6 +309,7 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 	case jobData:
 		r.pages = dataset.ReadFile(j.path, data, dopts, &r.dl)
 	default:
+		// data is the page's from here: its body shares the bytes.
 		if p := page.Parse(j.path, j.kind, data, opts, &r.dl); p != nil {
 			r.pages = []*page.Page{p}
 		}

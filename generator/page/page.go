@@ -24,6 +24,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unsafe"
 
 	"portal/generator/diag"
 	"portal/generator/disclosure"
@@ -106,7 +107,10 @@ func DisclosureNames(key string) []string { return disclosure.NamesOf(key) }
 // Parse reads the content file file (a slash path relative to the site root)
 // of the given kind. It returns nil when the file cannot be read at all
 // (encoding, framing or TOML syntax); otherwise the page, even when some
-// keys were wrong, so later checks (duplicate ids) still see it.
+// keys were wrong, so later checks (duplicate ids) still see it. The page's
+// body shares data's bytes (a site's bodies are most of its bytes, and
+// copying them was a tenth of loading it): the caller hands data over and
+// must not change it afterwards.
 func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.List) *Page {
 	base := path.Base(file)
 	id := strings.TrimSuffix(base, ".md")
@@ -156,7 +160,9 @@ func Parse(file string, kind model.Kind, data []byte, opts Options, dl *diag.Lis
 		t.Finish()
 		return p
 	}
-	pp := &parser{t: t, p: p, file: file, opts: opts, body: string(body), bodyLine: bodyLine}
+	// data is the caller's no more (see the doc comment): the body's
+	// string is its bytes.
+	pp := &parser{t: t, p: p, file: file, opts: opts, body: unsafe.String(unsafe.SliceData(body), len(body)), bodyLine: bodyLine}
 	switch kind {
 	case model.KindCommitment:
 		pp.commitment()
