@@ -312,7 +312,7 @@ func (o *output) place(name string, st fileState, data []byte) error {
 		if data == nil {
 			return fmt.Errorf("output: %s: the live version lost the file it should keep", name)
 		}
-		if err := os.WriteFile(tmp, data, 0o644); err != nil {
+		if err := writeNew(tmp, data, 0o644); err != nil {
 			return fmt.Errorf("output: %w", err)
 		}
 	}

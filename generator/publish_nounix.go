@@ -13,3 +13,8 @@ func lockDir(dir string) (*os.File, error) {
 }
 
 func unlockDir(f *os.File) { f.Close() }
+
+// writeNew creates (or truncates) path and writes data to it.
+func writeNew(path string, data []byte, perm os.FileMode) error {
+	return os.WriteFile(path, data, perm)
+}
