@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -93,7 +94,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		if r.asLoaded && !hasOwnTheme(opts.SiteDir, cfg) {
 			free = r.parseSaved
 		}
-		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), free)
+		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), free, spillAt(debug.SetMemoryLimit(-1)))
 	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	r.cache.endSpill()

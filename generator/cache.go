@@ -3,6 +3,7 @@ package generator
 import (
 	"errors"
 	"html/template"
+	"math"
 	"os"
 	"path/filepath"
 	"sync"
@@ -30,11 +31,20 @@ type cache struct {
 	// run need not read them again).
 	published *manifests
 
+	// once is set for a pipeline's only run (startSpill), which
+	// remembers nothing for a next one.
+	once bool
 	// spill, in a pipeline's only run, takes the Markdown rendered in
-	// each batch out of the heap (startSpill); fresh are the keys
-	// rendered since the last batch.
+	// each batch out of the heap (startSpill) once spillAt bytes of it
+	// were rendered; until then spillDir is where it will be made. fresh
+	// are the keys rendered and not yet spilled (freshBytes their
+	// documents' size), pending the items pointing at them.
 	spill       *spill
+	spillDir    string
+	spillAt     int64
 	fresh       []fingerprint.Sum
+	freshBytes  int64
+	pending     []*item
 	sourcesFree <-chan struct{}
 	undropped   []*item // rendered, their sources not yet dropped
 
@@ -110,7 +120,7 @@ func (m *memo[V]) next() { m.prev, m.cur = m.cur, nil }
 
 // summary returns markdown.Summary(src, summaryRunes), remembered.
 func (c *cache) summary(src string) string {
-	if c.spill != nil {
+	if c.once {
 		// A pipeline's only run remembers nothing for a next one: the
 		// memo would keep every text in the heap (see startSpill).
 		return markdown.Summary(src, summaryRunes)
@@ -127,7 +137,7 @@ func newCache(siteDir string) *cache {
 // one) rendered the same source, and src's fingerprint.
 func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 	var key fingerprint.Sum
-	if c.spill != nil { // as in summary: the memo would keep every source
+	if c.once { // as in summary: the memo would keep every source
 		key = fingerprint.String(src)
 	} else {
 		key = c.bodyKeys.get(&c.mu, src, fingerprint.String)
@@ -158,8 +168,9 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 	}
 	c.mu.Lock()
 	c.docs[key] = doc
-	if c.spill != nil {
+	if c.spill != nil || c.spillDir != "" {
 		c.fresh = append(c.fresh, key)
+		c.freshBytes += int64(len(doc.HTML) + len(doc.Text))
 	}
 	c.mu.Unlock()
 	return doc, key, nil
@@ -198,21 +209,35 @@ func (c *cache) saveDisk() func() error {
 }
 
 // startSpill makes the Markdown rendered from now on move out of the heap
-// in batches (spillBatch), into an unlinked file under dir: for a
-// pipeline's only run (Options.Once), which keeps nothing for a next run.
-// The bodies' HTML and text were, with the records' sources, most of what
-// a 50,000-page build held live (490 MB; and the collector lets the heap
-// grow to twice what is live). sourcesFree, when set, is closed once
-// nothing but page rendering would read the records' Markdown sources
-// (the parse cache's save encodes them): from then on each batch's
-// records lose theirs (and the batches rendered before, at once).
-func (c *cache) startSpill(dir string, sourcesFree <-chan struct{}) {
+// in batches (spillBatch), into an unlinked file under dir, once at least
+// at bytes of it were rendered: for a pipeline's only run (Options.Once),
+// which keeps nothing for a next run. The bodies' HTML and text were, with
+// the records' sources, most of what a 50,000-page build held live
+// (490 MB; and the collector lets the heap grow to twice what is live).
+// A smaller site's stay in the heap: moving them cost some 4 % of a
+// 10,000-page build's CPU (copied, written, mapped and faulted back in,
+// then read again from the mapping to save the Markdown store).
+// sourcesFree, when set, is closed once nothing but page rendering would
+// read the records' Markdown sources (the parse cache's save encodes
+// them): from then on each batch's records lose theirs (and the batches
+// rendered before, at once), when the Markdown is spilled.
+func (c *cache) startSpill(dir string, sourcesFree <-chan struct{}, at int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.spill = newSpill(dir)
-	if c.spill != nil {
-		c.sourcesFree = sourcesFree
+	c.once, c.spillDir, c.spillAt, c.sourcesFree = true, dir, at, sourcesFree
+}
+
+// spillAt returns how many bytes of rendered Markdown a one-shot run
+// holds in the heap before it starts spilling (startSpill), given the
+// soft memory limit (debug.SetMemoryLimit; math.MaxInt64: none). Without
+// a limit it spills from the start: nothing says how much the heap may
+// hold. With one, an eighth of it: at 1.2 GiB a 10,000-page site's
+// 93 MB of rendered Markdown stays, a 50,000-page site's 470 MB goes.
+func spillAt(limit int64) int64 {
+	if limit <= 0 || limit == math.MaxInt64 {
+		return 0
 	}
+	return limit / 8
 }
 
 // endSpill closes the spill file (what was mapped from it stays) and drops
@@ -228,7 +253,7 @@ func (c *cache) endSpill() {
 		<-c.sourcesFree
 		dropSources(c.undropped)
 	}
-	c.spill, c.fresh, c.sourcesFree, c.undropped = nil, nil, nil, nil
+	c.spill, c.spillDir, c.fresh, c.freshBytes, c.pending, c.sourcesFree, c.undropped = nil, "", nil, 0, nil, nil, nil
 }
 
 // dropSources drops the Markdown source of every published item.
@@ -247,16 +272,34 @@ func dropSources(items []*item) {
 // up while the save runs alone.
 const sourcesWait = 4 * 2048
 
-// spillBatch moves the Markdown rendered since the last batch to the spill
-// and points items (a batch prepare has just rendered) at the moved copies;
-// once sourcesFree is closed it also drops the Markdown sources of the
-// items rendered so far, which nothing reads once they are rendered
-// (waiting for it only once sourcesWait records hold theirs). Without a
-// spill it does nothing.
+// spillBatch moves the Markdown rendered and not yet moved to the spill
+// (making it, once spillAt bytes were rendered) and points items (a batch
+// prepare has just rendered) and those of the batches before that were not
+// moved at the moved copies; once sourcesFree is closed it also drops the
+// Markdown sources of the items rendered so far, which nothing reads once
+// they are rendered (waiting for it only once sourcesWait records hold
+// theirs). Without a spill, made or to be made, it does nothing.
 func (c *cache) spillBatch(items []*item) {
 	c.mu.Lock()
+	if c.spill == nil {
+		if c.spillDir == "" {
+			c.mu.Unlock()
+			return
+		}
+		c.pending = append(c.pending, items...)
+		if c.freshBytes < c.spillAt {
+			c.mu.Unlock()
+			return // not yet: the heap holds them
+		}
+		if c.spill = newSpill(c.spillDir); c.spill == nil {
+			c.spillDir, c.fresh, c.pending = "", nil, nil // the heap keeps them all
+			c.mu.Unlock()
+			return
+		}
+		items, c.pending = c.pending, nil
+	}
 	sp, fresh, free := c.spill, c.fresh, c.sourcesFree
-	c.fresh = nil
+	c.fresh, c.freshBytes = nil, 0
 	var keys []fingerprint.Sum
 	var docs []markdown.Doc
 	seen := make(map[fingerprint.Sum]bool, len(fresh))
@@ -267,9 +310,6 @@ func (c *cache) spillBatch(items []*item) {
 		}
 	}
 	c.mu.Unlock()
-	if sp == nil {
-		return
-	}
 	docs = sp.put(docs)
 	c.mu.Lock()
 	for i, k := range keys {

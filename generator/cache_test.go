@@ -1,6 +1,7 @@
 package generator
 
 import (
+	"math"
 	"strings"
 	"sync"
 	"testing"
@@ -53,4 +54,20 @@ func TestMemo(t *testing.T) {
 	assert.Equal(t, 600, m.get(&mu, strings.Clone(a), f))
 	assert.Equal(t, 2, calls[a])
 	assert.Equal(t, 0, m.get(&mu, "", f), "the empty string is computed, not looked up")
+}
+
+// TestSpillAt: a one-shot run spills its Markdown from the start without
+// a memory limit, and past an eighth of one.
+func TestSpillAt(t *testing.T) {
+	for _, tc := range []struct {
+		limit, want int64
+	}{
+		{math.MaxInt64, 0},
+		{0, 0},
+		{-1, 0},
+		{1 << 30, 1 << 27},
+		{1288490188, 161061273},
+	} {
+		assert.Equal(t, tc.want, spillAt(tc.limit), "limit %d", tc.limit)
+	}
 }

@@ -2,8 +2,10 @@ package generator
 
 import (
 	"context"
+	"math"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -52,9 +54,11 @@ func TestOnce(t *testing.T) {
 // TestOnceBatches: a pipeline's only run renders the Markdown in batches
 // and moves each batch out of the heap (cache.spillBatch), dropping the
 // records' sources as it goes unless a later reader may want them (a
-// site's own theme). The site it writes and the text the index reads do
-// not depend on the batch size, on whether the state folder held the
-// rendered Markdown already, or on the sources being dropped.
+// site's own theme), once the Markdown rendered passes an eighth of the
+// soft memory limit (from the start without one). The site it writes and
+// the text the index reads do not depend on the batch size, on whether
+// the state folder held the rendered Markdown already, on when the spill
+// starts, or on the sources being dropped.
 func TestOnceBatches(t *testing.T) {
 	now := fday(2026, 11, 1)
 	site := t.TempDir() // the shipped site without its themes/ folder
@@ -72,17 +76,26 @@ func TestOnceBatches(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		batch      int
-		ownTheme   bool // a themes/default folder: sources are kept
-		freshState bool // no rendered Markdown on disk yet
+		ownTheme   bool  // a themes/default folder: sources are kept
+		freshState bool  // no rendered Markdown on disk yet
+		limit      int64 // the soft memory limit (0: none)
+		heap       bool  // the Markdown stays in the heap: nothing is spilled
 	}{
 		{name: "one batch", batch: 2048, freshState: true},
 		{name: "batches of 3", batch: 3, freshState: true},
 		{name: "batches of 3, Markdown already on disk", batch: 3},
 		{name: "a site's own theme keeps the sources", batch: 3, ownTheme: true, freshState: true},
+		{name: "under an eighth of the memory limit the heap keeps the Markdown", batch: 3, freshState: true, limit: 1 << 40, heap: true},
+		{name: "the spill starts past an eighth of the memory limit", batch: 3, freshState: true, limit: 8 * 40000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func(b int) { prepareBatch = b }(prepareBatch)
 			prepareBatch = tc.batch
+			if tc.limit != 0 {
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(tc.limit))
+			} else {
+				defer debug.SetMemoryLimit(debug.SetMemoryLimit(math.MaxInt64))
+			}
 			dir := filepath.Join(t.TempDir(), "site")
 			require.NoError(t, os.CopyFS(dir, os.DirFS(site)))
 			if tc.freshState {
@@ -116,8 +129,8 @@ func TestOnceBatches(t *testing.T) {
 				assert.Equal(t, kept.Entries[i].Text, e.Text, "the index reads the text: %s", e.Path)
 			}
 			require.NotZero(t, published)
-			if tc.ownTheme {
-				assert.Equal(t, published, sources, "a site's own theme may show a source")
+			if tc.ownTheme || tc.heap {
+				assert.Equal(t, published, sources, "a site's own theme may show a source; nothing spilled, nothing dropped")
 			} else {
 				assert.Zero(t, sources, "the sources are dropped once rendered")
 			}
