@@ -3,19 +3,42 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"sync"
+	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/feeds"
 )
 
 // JSON returns f as a JSON Feed 1.1 document.
 //
+// It is written in Go (writeJSON), field by field as encoding/json writes
+// jsonEncoded's value: a site's hundreds of feeds went through reflection
+// for every item. A date encoding/json refuses sends the feed to
+// jsonEncoded, which returns the same error. FuzzJSONWriter and
+// TestJSONWriter hold the two to the same bytes.
+func JSON(f *Feed) ([]byte, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	sc := jsonScratches.Get().(*jsonScratch)
+	defer jsonScratches.Put(sc)
+	sc.buf.Reset()
+	if writeJSON(&sc.buf, sc, f) {
+		return bytes.Clone(sc.buf.Bytes()), nil
+	}
+	return jsonEncoded(f)
+}
+
+// jsonEncoded is JSON through gorilla's model and encoding/json.
+//
 // gorilla's JSONFeed has the 1.1 fields but does not fill them all; we add
 // feed_url (the self link), language and item tags, and drop the
 // deprecated 1.0 "author" objects gorilla writes beside 1.1 "authors" so each
 // author appears once. Dates are gorilla's *time.Time values, already in the
 // feed's zone, which encoding/json writes as RFC 3339.
-func JSON(f *Feed) ([]byte, error) {
+func jsonEncoded(f *Feed) ([]byte, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
@@ -51,6 +74,9 @@ func JSON(f *Feed) ([]byte, error) {
 type jsonScratch struct {
 	buf bytes.Buffer
 	enc *json.Encoder
+	// str and strEnc encode one odd string (see writeJSONString).
+	str    bytes.Buffer
+	strEnc *json.Encoder
 }
 
 var jsonScratches = sync.Pool{New: func() any {
@@ -59,5 +85,127 @@ var jsonScratches = sync.Pool{New: func() any {
 	// JSON escapes of <, > and & are valid but make content_html unreadable.
 	sc.enc.SetEscapeHTML(false)
 	sc.enc.SetIndent("", "  ")
+	sc.strEnc = json.NewEncoder(&sc.str)
+	sc.strEnc.SetEscapeHTML(false)
 	return sc
 }}
+
+// writeJSON writes f as jsonEncoded's encoder does (two-space indent, no
+// HTML escapes, gorilla's fields and omitempty, "items" last), and
+// reports false, having written part of it, on a date encoding/json
+// refuses.
+func writeJSON(b *bytes.Buffer, sc *jsonScratch, f *Feed) bool {
+	b.WriteString("{\n  \"version\": \"https://jsonfeed.org/version/1.1\",\n  \"title\": ")
+	writeJSONString(b, sc, f.Title)
+	field := func(indent, name, v string) {
+		if v != "" {
+			b.WriteString(",\n" + indent + "\"" + name + "\": ")
+			writeJSONString(b, sc, v)
+		}
+	}
+	field("  ", "language", f.Language)
+	field("  ", "home_page_url", f.HomeURL)
+	field("  ", "feed_url", f.Self.JSON)
+	field("  ", "description", f.Description)
+	if f.Author != "" {
+		writeJSONAuthors(b, sc, "  ", f.Author)
+	}
+	if len(f.Items) == 0 {
+		b.WriteString(",\n  \"items\": []\n}\n")
+		return true
+	}
+	b.WriteString(",\n  \"items\": [")
+	for i := range f.Items {
+		it := &f.Items[i]
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString("\n    {\n      \"id\": ")
+		writeJSONString(b, sc, it.ID)
+		field("      ", "url", it.Link)
+		field("      ", "title", it.Title)
+		field("      ", "content_html", it.HTML)
+		field("      ", "summary", it.Summary)
+		for _, d := range [2]struct {
+			name string
+			t    time.Time
+		}{{"date_published", f.in(it.Published)}, {"date_modified", f.in(it.modified())}} {
+			if d.t.IsZero() {
+				continue
+			}
+			text, err := d.t.MarshalJSON()
+			if err != nil {
+				return false
+			}
+			b.WriteString(",\n      \"" + d.name + "\": ")
+			b.Write(text)
+		}
+		if it.Author != "" {
+			writeJSONAuthors(b, sc, "      ", it.Author)
+		}
+		if len(it.Categories) > 0 {
+			b.WriteString(",\n      \"tags\": [")
+			for j, c := range it.Categories {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("\n        ")
+				writeJSONString(b, sc, c)
+			}
+			b.WriteString("\n      ]")
+		}
+		b.WriteString("\n    }")
+	}
+	b.WriteString("\n  ]\n}\n")
+	return true
+}
+
+// writeJSONAuthors writes the "authors" member of one named author.
+func writeJSONAuthors(b *bytes.Buffer, sc *jsonScratch, indent, name string) {
+	b.WriteString(",\n" + indent + "\"authors\": [\n" + indent + "  {\n" + indent + "    \"name\": ")
+	writeJSONString(b, sc, name)
+	b.WriteString("\n" + indent + "  }\n" + indent + "]")
+}
+
+// writeJSONString writes s as a JSON string as encoding/json does without
+// HTML escapes. It escapes " \ and newline, return and tab itself and
+// hands any other control character, invalid UTF-8 and U+2028/U+2029 to
+// encoding/json.
+func writeJSONString(b *bytes.Buffer, sc *jsonScratch, s string) {
+	plain := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
+	for i := 0; plain && i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
+			plain = false
+		}
+	}
+	if !plain {
+		sc.str.Reset()
+		sc.strEnc.Encode(s) // a string always encodes
+		b.Write(bytes.TrimSuffix(sc.str.Bytes(), []byte("\n")))
+		return
+	}
+	b.WriteByte('"')
+	written := 0
+	for i := 0; i < len(s); i++ {
+		var esc string
+		switch s[i] {
+		case '"':
+			esc = `\"`
+		case '\\':
+			esc = `\\`
+		case '\n':
+			esc = `\n`
+		case '\r':
+			esc = `\r`
+		case '\t':
+			esc = `\t`
+		default:
+			continue
+		}
+		b.WriteString(s[written:i])
+		b.WriteString(esc)
+		written = i + 1
+	}
+	b.WriteString(s[written:])
+	b.WriteByte('"')
+}
