@@ -30,8 +30,10 @@ func fastTOML(src string) (m map[string]any, pos map[string]keyPos, ok bool) {
 	if !utf8.ValidString(src) {
 		return nil, nil, false
 	}
-	root := make(map[string]any, 16)
-	pos = make(map[string]keyPos, 16)
+	// No size hint: a hint above 8 allocates (and clears) a table of
+	// groups, costlier than the growth of a page's few keys.
+	root := make(map[string]any)
+	pos = make(map[string]keyPos)
 	cur := root
 	prefix := "" // the path of cur: "" at the root, "progress[1]", "menu"
 	s := src
@@ -74,7 +76,7 @@ func fastTOML(src string) (m map[string]any, pos map[string]keyPos, ok bool) {
 						return nil, nil, false
 					}
 				}
-				cur = make(map[string]any, 8)
+				cur = make(map[string]any)
 				root[name] = append(arr, cur)
 				prefix = name + "[" + strconv.Itoa(len(arr)) + "]"
 				i = k + 2
@@ -85,7 +87,7 @@ func fastTOML(src string) (m map[string]any, pos map[string]keyPos, ok bool) {
 				if _, exists := root[name]; exists {
 					return nil, nil, false
 				}
-				cur = make(map[string]any, 8)
+				cur = make(map[string]any)
 				root[name] = cur
 				prefix = name
 				i = k + 1

@@ -657,9 +657,11 @@ func (pp *parser) vocab(required bool, configured, defaults []string, configKey 
 	if known == nil {
 		known = defaults
 	}
-	example := names[0] + " = \"…\""
-	if len(known) > 0 {
-		example = fmt.Sprintf("%s = %q (known: %s)", names[0], known[0], strings.Join(known, " | "))
+	example := func() string {
+		if len(known) > 0 {
+			return fmt.Sprintf("%s = %q (known: %s)", names[0], known[0], strings.Join(known, " | "))
+		}
+		return names[0] + " = \"…\""
 	}
 	name, v := pp.t.str(required, names, example)
 	if v == "" {

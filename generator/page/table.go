@@ -344,15 +344,17 @@ func typeName(v any) diag.Text {
 // Str returns a string value; names are aliases of one key (the first is its
 // name). An empty or blank required value is an error.
 func (t *Table) Str(required bool, names ...string) string {
-	_, s := t.str(required, names, names[0]+` = "…"`)
+	_, s := t.str(required, names, func() string { return names[0] + ` = "…"` })
 	return s
 }
 
-func (t *Table) str(required bool, names []string, example string) (name, s string) {
+// str is Str with the example the message of a missing key gives (made
+// only then: the accessors are called some 40 times a page).
+func (t *Table) str(required bool, names []string, example func() string) (name, s string) {
 	name, v, ok := t.lookup(names...)
 	if !ok {
 		if required {
-			t.missing(names, example)
+			t.missing(names, example())
 		}
 		return "", ""
 	}
@@ -369,7 +371,9 @@ func (t *Table) str(required bool, names []string, example string) (name, s stri
 
 // Enum returns a string that must be one of allowed.
 func (t *Table) Enum(required bool, allowed []string, names ...string) string {
-	name, s := t.str(required, names, fmt.Sprintf("%s = %q (allowed: %s)", names[0], allowed[0], strings.Join(allowed, " | ")))
+	name, s := t.str(required, names, func() string {
+		return fmt.Sprintf("%s = %q (allowed: %s)", names[0], allowed[0], strings.Join(allowed, " | "))
+	})
 	if s == "" {
 		return s
 	}
