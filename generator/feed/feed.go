@@ -231,20 +231,28 @@ func (f *Feed) xmlSafe() *Feed {
 }
 
 // xmlText replaces invalid UTF-8 and characters outside the XML 1.0 Char
-// production with U+FFFD.
+// production with U+FFFD. Text that has none (nearly all) is returned as
+// it is after one pass that decodes only its non-ASCII runes.
 func xmlText(s string) string {
-	ok := utf8.ValidString(s)
-	if ok {
-		for _, r := range s {
-			if !isXMLChar(r) {
-				ok = false
-				break
+	for i := 0; i < len(s); {
+		if c := s[i]; c < utf8.RuneSelf {
+			if c < 0x20 && c != 0x09 && c != 0x0A && c != 0x0D {
+				return xmlFix(s)
 			}
+			i++
+			continue
 		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && n == 1 || !isXMLChar(r) {
+			return xmlFix(s)
+		}
+		i += n
 	}
-	if ok {
-		return s
-	}
+	return s
+}
+
+// xmlFix is xmlText for text that needs a replacement.
+func xmlFix(s string) string {
 	return strings.Map(func(r rune) rune {
 		if !isXMLChar(r) {
 			return utf8.RuneError
