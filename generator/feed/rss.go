@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/xml"
 	"html"
+	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/gorilla/feeds"
 )
@@ -62,7 +64,147 @@ type cdata struct {
 }
 
 // RSS returns f as an RSS 2.0 document.
+//
+// It is written in Go (writeRSS), element by element as encoding/xml
+// wrote rssEncoded's document: a site's feeds went through reflection
+// for every item. FuzzRSSWriter and TestRSSWriter hold the two to the
+// same bytes.
 func RSS(f *Feed) ([]byte, error) {
+	if err := f.validate(); err != nil {
+		return nil, err
+	}
+	b := xmlBufs.Get().(*bytes.Buffer)
+	defer xmlBufs.Put(b)
+	b.Reset()
+	writeRSS(b, f.xmlSafe())
+	return bytes.Clone(b.Bytes()), nil
+}
+
+// writeRSS writes f (made xmlSafe) as rssEncoded's encoder does: two-space
+// indent, empty elements as start and end tag, omitempty members left out.
+func writeRSS(b *bytes.Buffer, f *Feed) {
+	b.WriteString(xml.Header)
+	b.WriteString(`<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:atom="http://www.w3.org/2005/Atom" xmlns:dc="http://purl.org/dc/elements/1.1/">` + "\n  <channel>")
+	element := func(indent, name, text string) {
+		b.WriteString(indent + "<" + name + ">")
+		escapeXML(b, text)
+		b.WriteString("</" + name + ">")
+	}
+	element("\n    ", "title", f.Title)
+	element("\n    ", "link", f.HomeURL)
+	element("\n    ", "description", f.Description)
+	if f.Language != "" {
+		element("\n    ", "language", f.Language)
+	}
+	if len(f.Items) > 0 {
+		updated := f.in(f.updated()).Format(time.RFC1123Z)
+		element("\n    ", "pubDate", updated)
+		element("\n    ", "lastBuildDate", updated)
+	}
+	b.WriteString("\n    <atom:link href=\"")
+	escapeXML(b, f.Self.RSS)
+	b.WriteString(`" rel="self" type="application/rss+xml"></atom:link>`)
+	for i := range f.Items {
+		it := &f.Items[i]
+		b.WriteString("\n    <item>")
+		element("\n      ", "title", it.Title)
+		element("\n      ", "link", it.Link)
+		if it.HTML != "" {
+			b.WriteString("\n      <content:encoded>")
+			writeCDATA(b, it.HTML)
+			b.WriteString("</content:encoded>")
+		}
+		b.WriteString("\n      <guid isPermaLink=\"false\">")
+		escapeXML(b, it.ID)
+		b.WriteString("</guid>")
+		element("\n      ", "pubDate", f.in(it.Published).Format(time.RFC1123Z))
+		b.WriteString("\n      <description>")
+		writeCDATA(b, html.EscapeString(it.Summary))
+		b.WriteString("</description>")
+		if it.Author != "" {
+			element("\n      ", "dc:creator", it.Author)
+		}
+		for _, c := range it.Categories {
+			element("\n      ", "category", c)
+		}
+		b.WriteString("\n    </item>")
+	}
+	b.WriteString("\n  </channel>\n</rss>\n")
+}
+
+// escapeXML writes s as encoding/xml escapes text and attribute values:
+// " ' & < > tab, newline and return as references, invalid UTF-8 and
+// characters outside XML's Char production as U+FFFD.
+func escapeXML(b *bytes.Buffer, s string) {
+	written := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		var esc string
+		width := 1
+		if c < utf8.RuneSelf {
+			switch c {
+			case '"':
+				esc = "&#34;"
+			case '\'':
+				esc = "&#39;"
+			case '&':
+				esc = "&amp;"
+			case '<':
+				esc = "&lt;"
+			case '>':
+				esc = "&gt;"
+			case '\t':
+				esc = "&#x9;"
+			case '\n':
+				esc = "&#xA;"
+			case '\r':
+				esc = "&#xD;"
+			default:
+				if c >= 0x20 {
+					i++
+					continue
+				}
+				esc = "\uFFFD"
+			}
+		} else {
+			var r rune
+			r, width = utf8.DecodeRuneInString(s[i:])
+			if isXMLChar(r) && !(r == utf8.RuneError && width == 1) {
+				i += width
+				continue
+			}
+			esc = "\uFFFD"
+		}
+		b.WriteString(s[written:i])
+		b.WriteString(esc)
+		i += width
+		written = i
+	}
+	b.WriteString(s[written:])
+}
+
+// writeCDATA writes s as encoding/xml writes a ",cdata" field: nothing
+// for "", else one CDATA section, split where s holds "]]>".
+func writeCDATA(b *bytes.Buffer, s string) {
+	if s == "" {
+		return
+	}
+	b.WriteString("<![CDATA[")
+	for {
+		before, after, ok := strings.Cut(s, "]]>")
+		if !ok {
+			break
+		}
+		b.WriteString(before)
+		b.WriteString("]]]]><![CDATA[>")
+		s = after
+	}
+	b.WriteString(s)
+	b.WriteString("]]>")
+}
+
+// rssEncoded is RSS through gorilla's model and encoding/xml.
+func rssEncoded(f *Feed) ([]byte, error) {
 	if err := f.validate(); err != nil {
 		return nil, err
 	}
