@@ -275,49 +275,48 @@ const sourcesWait = 4 * 2048
 // spillBatch moves the Markdown rendered and not yet moved to the spill
 // (making it, once spillAt bytes were rendered) and points items (a batch
 // prepare has just rendered) and those of the batches before that were not
-// moved at the moved copies; once sourcesFree is closed it also drops the
-// Markdown sources of the items rendered so far, which nothing reads once
-// they are rendered (waiting for it only once sourcesWait records hold
-// theirs). Without a spill, made or to be made, it does nothing.
+// moved at the moved copies. Once sourcesFree is closed it also drops the
+// Markdown sources of the items rendered so far, spilled or not, which
+// nothing reads once they are rendered (waiting for it only once
+// sourcesWait records hold theirs). Outside a pipeline's only run it does
+// nothing.
 func (c *cache) spillBatch(items []*item) {
 	c.mu.Lock()
-	if c.spill == nil {
-		if c.spillDir == "" {
-			c.mu.Unlock()
-			return
-		}
+	if !c.once {
+		c.mu.Unlock()
+		return
+	}
+	free := c.sourcesFree
+	if c.spill != nil || c.spillDir != "" {
 		c.pending = append(c.pending, items...)
-		if c.freshBytes < c.spillAt {
-			c.mu.Unlock()
-			return // not yet: the heap holds them
-		}
+	}
+	if c.spill == nil && c.spillDir != "" && c.freshBytes >= c.spillAt {
 		if c.spill = newSpill(c.spillDir); c.spill == nil {
 			c.spillDir, c.fresh, c.pending = "", nil, nil // the heap keeps them all
-			c.mu.Unlock()
-			return
-		}
-		items, c.pending = c.pending, nil
-	}
-	sp, fresh, free := c.spill, c.fresh, c.sourcesFree
-	c.fresh, c.freshBytes = nil, 0
-	var keys []fingerprint.Sum
-	var docs []markdown.Doc
-	seen := make(map[fingerprint.Sum]bool, len(fresh))
-	for _, k := range fresh {
-		if !seen[k] { // two workers may have rendered one source
-			seen[k] = true
-			keys, docs = append(keys, k), append(docs, c.docs[k])
 		}
 	}
-	c.mu.Unlock()
-	docs = sp.put(docs)
-	c.mu.Lock()
-	for i, k := range keys {
-		c.docs[k] = docs[i]
-	}
-	for _, it := range items {
-		if d, ok := c.docs[it.bodyKey]; ok && !it.unpublished {
-			it.html, it.text = template.HTML(d.HTML), d.Text
+	if sp := c.spill; sp != nil {
+		moved, fresh := c.pending, c.fresh
+		c.fresh, c.freshBytes, c.pending = nil, 0, nil
+		var keys []fingerprint.Sum
+		var docs []markdown.Doc
+		seen := make(map[fingerprint.Sum]bool, len(fresh))
+		for _, k := range fresh {
+			if !seen[k] { // two workers may have rendered one source
+				seen[k] = true
+				keys, docs = append(keys, k), append(docs, c.docs[k])
+			}
+		}
+		c.mu.Unlock()
+		docs = sp.put(docs)
+		c.mu.Lock()
+		for i, k := range keys {
+			c.docs[k] = docs[i]
+		}
+		for _, it := range moved {
+			if d, ok := c.docs[it.bodyKey]; ok && !it.unpublished {
+				it.html, it.text = template.HTML(d.HTML), d.Text
+			}
 		}
 	}
 	c.mu.Unlock()
