@@ -151,8 +151,9 @@ func TestFastTOMLShippedSite(t *testing.T) {
 }
 
 // FuzzFastTOML requires the fast path to decode any input it accepts
-// exactly as BurntSushi/toml does. Seeds: the table tests' kind of input
-// and the shipped site's front matter.
+// exactly as BurntSushi/toml does. Seeds: the table tests' kind of input,
+// the shipped site's front matter, and the settings and registry files of
+// the shipped site and of generator/testdata's Hugo corpus.
 func FuzzFastTOML(f *testing.F) {
 	for _, s := range []string{
 		"title = \"企业开办\"\ndate = 2024-11-25\ndepartment = \"fgw\"\npartners = [\"a\",\n \"b\"]\ncategory = \"服务承诺\"\nstatus = \"pending\"\n[[progress]]\ndate = 2025-01-01\nstatus = \"pending\"\nnote = \"n\"\nevidence = \"临发改信用〔2024〕295号\"\n",
@@ -165,6 +166,14 @@ func FuzzFastTOML(f *testing.F) {
 	}
 	for _, front := range shippedFrontMatter(f) {
 		f.Add(front)
+	}
+	// The other TOML the decoder reads: the site's settings and registry,
+	// and the Hugo corpus's.
+	for _, name := range []string{"../../portal.toml", "../../data/departments.toml",
+		"../testdata/hugo-corpus/portal.toml", "../testdata/hugo-corpus/departments.toml"} {
+		data, err := os.ReadFile(name)
+		require.NoError(f, err)
+		f.Add(string(data))
 	}
 	f.Fuzz(func(t *testing.T, src string) {
 		requireSameAsSlow(t, src)
