@@ -3,7 +3,6 @@ package feed
 import (
 	"bytes"
 	"encoding/json"
-	"strings"
 	"sync"
 	"time"
 	"unicode/utf8"
@@ -168,37 +167,34 @@ func writeJSONAuthors(b *bytes.Buffer, sc *jsonScratch, indent, name string) {
 }
 
 // writeJSONString writes s as a JSON string as encoding/json does without
-// HTML escapes. It escapes " \ and newline, return and tab itself and
+// HTML escapes. It escapes " \\ and newline, return and tab itself and
 // hands any other control character, invalid UTF-8 and U+2028/U+2029 to
 // encoding/json.
 func writeJSONString(b *bytes.Buffer, sc *jsonScratch, s string) {
-	plain := utf8.ValidString(s) && !strings.Contains(s, "\u2028") && !strings.Contains(s, "\u2029")
-	for i := 0; plain && i < len(s); i++ {
-		if c := s[i]; c < 0x20 && c != '\n' && c != '\r' && c != '\t' {
-			plain = false
-		}
-	}
-	if !plain {
-		sc.str.Reset()
-		sc.strEnc.Encode(s) // a string always encodes
-		b.Write(bytes.TrimSuffix(sc.str.Bytes(), []byte("\n")))
+	if !utf8.ValidString(s) {
+		writeJSONOdd(b, sc, s)
 		return
 	}
+	n := b.Len()
 	b.WriteByte('"')
 	written := 0
 	for i := 0; i < len(s); i++ {
 		var esc string
-		switch s[i] {
-		case '"':
+		switch c := s[i]; {
+		case c == '"':
 			esc = `\"`
-		case '\\':
+		case c == '\\':
 			esc = `\\`
-		case '\n':
+		case c == '\n':
 			esc = `\n`
-		case '\r':
+		case c == '\r':
 			esc = `\r`
-		case '\t':
+		case c == '\t':
 			esc = `\t`
+		case c < 0x20, c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9): // U+2028, U+2029
+			b.Truncate(n)
+			writeJSONOdd(b, sc, s)
+			return
 		default:
 			continue
 		}
@@ -208,4 +204,11 @@ func writeJSONString(b *bytes.Buffer, sc *jsonScratch, s string) {
 	}
 	b.WriteString(s[written:])
 	b.WriteByte('"')
+}
+
+// writeJSONOdd writes s through encoding/json.
+func writeJSONOdd(b *bytes.Buffer, sc *jsonScratch, s string) {
+	sc.str.Reset()
+	sc.strEnc.Encode(s) // a string always encodes
+	b.Write(bytes.TrimSuffix(sc.str.Bytes(), []byte("\n")))
 }

@@ -2,6 +2,8 @@ package feed
 
 import (
 	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 	"time"
 
@@ -75,5 +77,23 @@ func FuzzJSONWriter(f *testing.F) {
 		it.Title, it.Summary, it.HTML, it.Author, it.Categories = title, summary, content, author, []string{tag, title}
 		it.Updated = it.Published.Add(time.Duration(nanos))
 		checkJSON(t, fd)
+	})
+}
+
+// writeJSONString writes encoding/json's string, HTML unescaped.
+func FuzzJSONString(f *testing.F) {
+	for _, s := range []string{"", "a", "中文\u2028", "\u2029x", "\xe2\x80", "\"\\\n\r\t\b\f\x00\x1f\x7f", "<&>", "\xff", "\U0001F600"} {
+		f.Add(s)
+	}
+	sc := jsonScratches.Get().(*jsonScratch)
+	f.Fuzz(func(t *testing.T, s string) {
+		var want bytes.Buffer
+		enc := json.NewEncoder(&want)
+		enc.SetEscapeHTML(false)
+		require.NoError(t, enc.Encode(s))
+		var got bytes.Buffer
+		got.WriteString("x")
+		writeJSONString(&got, sc, s)
+		require.Equal(t, "x"+strings.TrimSuffix(want.String(), "\n"), got.String())
 	})
 }
