@@ -118,22 +118,24 @@ func (f *Feed) validate() error {
 	seen := make(map[string]int, len(f.Items))
 	for i := range f.Items {
 		it := &f.Items[i]
-		name := fmt.Sprintf("feed %q: item %d (%q)", f.Title, i+1, it.Title)
+		// Named only in an error: formatting the name for every item of
+		// every feed was most of validate's time.
+		name := func() string { return fmt.Sprintf("feed %q: item %d (%q)", f.Title, i+1, it.Title) }
 		if strings.TrimSpace(it.ID) == "" {
-			errs = append(errs, fmt.Errorf("%s: id is empty (every item needs a stable id)", name))
+			errs = append(errs, fmt.Errorf("%s: id is empty (every item needs a stable id)", name()))
 		} else if j, dup := seen[it.ID]; dup {
-			errs = append(errs, fmt.Errorf("%s: id %q is already used by item %d (ids must be unique in a feed)", name, it.ID, j+1))
+			errs = append(errs, fmt.Errorf("%s: id %q is already used by item %d (ids must be unique in a feed)", name(), it.ID, j+1))
 		} else {
 			seen[it.ID] = i
 		}
 		if strings.TrimSpace(it.Title) == "" {
-			errs = append(errs, fmt.Errorf("%s: title is empty", name))
+			errs = append(errs, fmt.Errorf("%s: title is empty", name()))
 		}
 		if !isAbsURL(it.Link) {
-			errs = append(errs, fmt.Errorf("%s: link %q is not an absolute http(s) URL", name, it.Link))
+			errs = append(errs, fmt.Errorf("%s: link %q is not an absolute http(s) URL", name(), it.Link))
 		}
 		if it.Published.IsZero() {
-			errs = append(errs, fmt.Errorf("%s: published date is missing (a feed item needs its real date)", name))
+			errs = append(errs, fmt.Errorf("%s: published date is missing (a feed item needs its real date)", name()))
 		}
 	}
 	return errors.Join(errs...)
