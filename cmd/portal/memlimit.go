@@ -16,6 +16,14 @@ import (
 // own mapped segments. At 100,000 pages on a 24 GiB machine (1.2 GiB) it
 // costs about 12 % more CPU than a sixteenth and keeps the peak 0.16 GiB
 // lower. It returns the limit set (0: none).
+//
+// With the limit in place the collector's percentage is raised to
+// buildGCPercent (unless GOGC says otherwise): the limit, not the
+// percentage, bounds a large site's heap, and a small one's is collected
+// half as often: a 10,000-page build (180 MB live) spent 7 % of its CPU
+// marking at 100 and under 4 % at 200, and 2.3-2.4 s of CPU instead of
+// 2.4-2.6 s, for 0.45-0.51 GB of peak RSS instead of 0.39-0.40; at
+// 50,000 pages the peak stays 1.3 GiB.
 func buildMemoryLimit() int64 {
 	if _, set := os.LookupEnv("GOMEMLIMIT"); set {
 		return 0
@@ -26,8 +34,15 @@ func buildMemoryLimit() int64 {
 	}
 	limit := max(total/20, minBuildMemory)
 	debug.SetMemoryLimit(limit)
+	if _, set := os.LookupEnv("GOGC"); !set {
+		debug.SetGCPercent(buildGCPercent)
+	}
 	return limit
 }
+
+// buildGCPercent is the collector's percentage (GOGC) under a build's
+// memory limit.
+const buildGCPercent = 200
 
 // minBuildMemory is the least soft limit a build sets: below it a large
 // site's live heap would keep the collector running.
