@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"portal/generator/feed"
 	"portal/generator/fingerprint"
@@ -153,50 +155,16 @@ func periodSummary(c *feedContext, rep *indicators.Report, per *indicators.Perio
 // keeps the published file that has the key instead of encoding it again.
 func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map[string]fingerprint.Sum,
 	reuse func(name string, key fingerprint.Sum) (bool, error)) error {
-	type value struct {
-		Indicator string   `json:"indicator"`
-		Name      string   `json:"name"`
-		Kind      string   `json:"kind"`
-		Num       int      `json:"num"`
-		Den       *int     `json:"den,omitempty"`
-		Rate      *float64 `json:"rate,omitempty"`
-		Points    *float64 `json:"points"`
-		Known     bool     `json:"known"`
-		Counted   bool     `json:"counted"`
-		Undated   int      `json:"undated,omitempty"`
-	}
-	type row struct {
-		Period      string   `json:"period"`
-		PeriodLabel string   `json:"period_label"`
-		PeriodKind  string   `json:"period_kind"`
-		Start       string   `json:"start"`
-		End         string   `json:"end"`
-		AsOf        string   `json:"as_of"`
-		Closed      bool     `json:"closed"`
-		Department  string   `json:"department"`
-		Name        string   `json:"name"`
-		Level       string   `json:"level"`
-		Parent      string   `json:"parent,omitempty"`
-		Scored      bool     `json:"scored"`
-		Base        *float64 `json:"base"`
-		Bonus       float64  `json:"bonus"`
-		Penalty     float64  `json:"penalty"`
-		Score       *float64 `json:"score"`
-		Grade       string   `json:"grade"`
-		Rank        *int     `json:"rank"`
-		URL         string   `json:"url"`
-		Values      []value  `json:"values"`
-	}
 	hdr := indicatorOpenHeader(rep.Specs)
-	var rows []row
+	var rows []indicatorOpenRow
 	var records [][]string
 	if defaultPeriod(rep) != nil {
 		for _, per := range append(append([]*indicators.Period{}, rep.Years...), rep.Quarters...) {
 			for _, r := range per.Rows {
-				o := row{Period: per.Key, PeriodLabel: per.Label, PeriodKind: string(per.Kind), Start: day(per.Start), End: day(per.End),
+				o := indicatorOpenRow{Period: per.Key, PeriodLabel: per.Label, PeriodKind: string(per.Kind), Start: day(per.Start), End: day(per.End),
 					AsOf: day(per.AsOf), Closed: per.Closed, Department: r.Dept.ID, Name: r.Dept.Name, Level: r.Dept.Level, Parent: r.Dept.Parent,
 					Scored: r.Scored, Bonus: roundTo(r.Bonus, 2), Penalty: roundTo(r.Penalty, 2), Grade: r.Grade, URL: bodyURL(per, r.Dept.ID),
-					Values: []value{}}
+					Values: []indicatorOpenValue{}}
 				rec := []string{per.Key, per.Label, string(per.Kind), day(per.AsOf), strconv.FormatBool(per.Closed), r.Dept.ID, r.Dept.Name, r.Dept.Level,
 					strconv.FormatBool(r.Scored), "", pts(r.Bonus), pts(r.Penalty), "", r.Grade, "", o.URL}
 				if r.HasBase {
@@ -216,7 +184,7 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map
 				}
 				for _, v := range r.Values {
 					s := v.Spec
-					ov := value{Indicator: s.ID, Name: s.Name, Kind: string(s.Kind), Num: v.Num, Known: v.Known, Counted: v.Enough, Undated: v.Undated}
+					ov := indicatorOpenValue{Indicator: s.ID, Name: s.Name, Kind: string(s.Kind), Num: v.Num, Known: v.Known, Counted: v.Enough, Undated: v.Undated}
 					pointsText := ""
 					if v.Known && (s.Kind != indicators.Rate || v.Enough) {
 						p := roundTo(v.Points, 2)
@@ -253,19 +221,25 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map
 		}
 	}
 	if rows == nil {
-		rows = []row{}
+		rows = []indicatorOpenRow{}
 	}
 	const jsonName, csvName = "data/indicators.json", "data/indicators.csv"
 	keys[jsonName], keys[csvName] = fingerprint.Of(program(), "json", rows), fingerprint.Of(program(), "csv", hdr, records)
 	if kept, err := reusable(reuse, jsonName, keys[jsonName]); err != nil {
 		return err
 	} else if !kept {
+		// Written in Go as encoding/json writes rows (FuzzIndicatorJSON),
+		// unless a value is outside what writeIndicatorRows writes.
 		var jb bytes.Buffer
-		enc := json.NewEncoder(&jb)
-		enc.SetEscapeHTML(false)
-		enc.SetIndent("", "  ")
-		if err := enc.Encode(rows); err != nil {
-			return fmt.Errorf("open data indicators: %w", err)
+		jb.Grow(len(rows) * (1024 + 256*len(rep.Specs)))
+		if !writeIndicatorRows(&jb, rows) {
+			jb.Reset()
+			enc := json.NewEncoder(&jb)
+			enc.SetEscapeHTML(false)
+			enc.SetIndent("", "  ")
+			if err := enc.Encode(rows); err != nil {
+				return fmt.Errorf("open data indicators: %w", err)
+			}
 		}
 		files[jsonName] = jb.Bytes()
 	}
@@ -284,6 +258,127 @@ func indicatorOpenData(rep *indicators.Report, files map[string][]byte, keys map
 	return nil
 }
 
+// indicatorOpenRow is one body's figures in one period in
+// /data/indicators.json; indicatorOpenValue one indicator's.
+type indicatorOpenValue struct {
+	Indicator string   `json:"indicator"`
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"`
+	Num       int      `json:"num"`
+	Den       *int     `json:"den,omitempty"`
+	Rate      *float64 `json:"rate,omitempty"`
+	Points    *float64 `json:"points"`
+	Known     bool     `json:"known"`
+	Counted   bool     `json:"counted"`
+	Undated   int      `json:"undated,omitempty"`
+}
+type indicatorOpenRow struct {
+	Period      string               `json:"period"`
+	PeriodLabel string               `json:"period_label"`
+	PeriodKind  string               `json:"period_kind"`
+	Start       string               `json:"start"`
+	End         string               `json:"end"`
+	AsOf        string               `json:"as_of"`
+	Closed      bool                 `json:"closed"`
+	Department  string               `json:"department"`
+	Name        string               `json:"name"`
+	Level       string               `json:"level"`
+	Parent      string               `json:"parent,omitempty"`
+	Scored      bool                 `json:"scored"`
+	Base        *float64             `json:"base"`
+	Bonus       float64              `json:"bonus"`
+	Penalty     float64              `json:"penalty"`
+	Score       *float64             `json:"score"`
+	Grade       string               `json:"grade"`
+	Rank        *int                 `json:"rank"`
+	URL         string               `json:"url"`
+	Values      []indicatorOpenValue `json:"values"`
+}
+
+// writeIndicatorRows writes rows as encoding/json's Encoder does with
+// SetIndent("", "  ") and SetEscapeHTML(false), and reports false (having
+// written part of them) when a value is outside what jsonWriter writes
+// alike. TestIndicatorJSON and FuzzIndicatorJSON compare the two.
+func writeIndicatorRows(b *bytes.Buffer, rows []indicatorOpenRow) bool {
+	var j jsonWriter
+	j.b = b
+	if rows == nil {
+		b.WriteString("null\n")
+		return true
+	}
+	if len(rows) == 0 {
+		b.WriteString("[]\n")
+		return true
+	}
+	b.WriteString("[")
+	for i := range rows {
+		o := &rows[i]
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		j.indent, j.first = "\n    ", true
+		b.WriteString("\n  {")
+		j.str("period", o.Period)
+		j.str("period_label", o.PeriodLabel)
+		j.str("period_kind", o.PeriodKind)
+		j.str("start", o.Start)
+		j.str("end", o.End)
+		j.str("as_of", o.AsOf)
+		j.boolean("closed", o.Closed)
+		j.str("department", o.Department)
+		j.str("name", o.Name)
+		j.str("level", o.Level)
+		if o.Parent != "" {
+			j.str("parent", o.Parent)
+		}
+		j.boolean("scored", o.Scored)
+		j.floatPtr("base", o.Base)
+		j.float("bonus", o.Bonus)
+		j.float("penalty", o.Penalty)
+		j.floatPtr("score", o.Score)
+		j.str("grade", o.Grade)
+		j.intPtr("rank", o.Rank)
+		j.str("url", o.URL)
+		j.key("values")
+		if o.Values == nil {
+			b.WriteString("null")
+		} else if len(o.Values) == 0 {
+			b.WriteString("[]")
+		} else {
+			b.WriteString("[")
+			for k := range o.Values {
+				v := &o.Values[k]
+				if k > 0 {
+					b.WriteByte(',')
+				}
+				b.WriteString("\n      {")
+				j.indent, j.first = "\n        ", true
+				j.str("indicator", v.Indicator)
+				j.str("name", v.Name)
+				j.str("kind", v.Kind)
+				j.integer("num", v.Num)
+				if v.Den != nil {
+					j.integer("den", *v.Den)
+				}
+				if v.Rate != nil {
+					j.float("rate", *v.Rate)
+				}
+				j.floatPtr("points", v.Points)
+				j.boolean("known", v.Known)
+				j.boolean("counted", v.Counted)
+				if v.Undated != 0 {
+					j.integer("undated", v.Undated)
+				}
+				b.WriteString("\n      }")
+			}
+			b.WriteString("\n    ]")
+		}
+		b.WriteString("\n  }")
+	}
+	b.WriteString("\n]\n")
+	return j.ok()
+}
+
 // indicatorOpenHeader is /data/indicators.csv's header: the period and the
 // department's result, then each indicator's counts and points.
 func indicatorOpenHeader(specs []indicators.Spec) []string {
@@ -297,4 +392,103 @@ func indicatorOpenHeader(specs []indicators.Spec) []string {
 		hdr = append(hdr, s.ID+"_points")
 	}
 	return hdr
+}
+
+// jsonWriter writes the members of a JSON object as encoding/json's
+// Encoder does with SetIndent and SetEscapeHTML(false), for the values it
+// can write alike: strings that need no escape but " \\ newline, return
+// and tab, and floats in 'f' notation (neither NaN nor infinite, zero or
+// at least 1e-6 and below 1e21). It notes any other value (ok is then
+// false) so that the caller encodes with encoding/json instead.
+type jsonWriter struct {
+	b      *bytes.Buffer
+	indent string // newline and indentation before a member
+	first  bool   // no member written yet in this object
+	odd    bool   // a value it cannot write as encoding/json would
+}
+
+func (j *jsonWriter) ok() bool { return !j.odd }
+
+func (j *jsonWriter) key(k string) {
+	if !j.first {
+		j.b.WriteByte(',')
+	}
+	j.first = false
+	j.b.WriteString(j.indent)
+	j.b.WriteByte('"')
+	j.b.WriteString(k) // keys are plain ASCII constants
+	j.b.WriteString("\": ")
+}
+
+func (j *jsonWriter) str(k, v string) {
+	j.key(k)
+	if !utf8.ValidString(v) {
+		j.odd = true
+		return
+	}
+	b := j.b
+	b.WriteByte('"')
+	written := 0
+	for i := 0; i < len(v); i++ {
+		var esc string
+		switch c := v[i]; {
+		case c == '"':
+			esc = `\"`
+		case c == '\\':
+			esc = `\\`
+		case c == '\n':
+			esc = `\n`
+		case c == '\r':
+			esc = `\r`
+		case c == '\t':
+			esc = `\t`
+		case c < 0x20, c == 0xE2 && i+2 < len(v) && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9): // U+2028, U+2029
+			j.odd = true
+			return
+		default:
+			continue
+		}
+		b.WriteString(v[written:i])
+		b.WriteString(esc)
+		written = i + 1
+	}
+	b.WriteString(v[written:])
+	b.WriteByte('"')
+}
+
+func (j *jsonWriter) boolean(k string, v bool) {
+	j.key(k)
+	j.b.WriteString(strconv.FormatBool(v))
+}
+
+func (j *jsonWriter) integer(k string, v int) {
+	j.key(k)
+	j.b.WriteString(strconv.Itoa(v))
+}
+
+func (j *jsonWriter) intPtr(k string, v *int) {
+	if v == nil {
+		j.key(k)
+		j.b.WriteString("null")
+		return
+	}
+	j.integer(k, *v)
+}
+
+func (j *jsonWriter) float(k string, v float64) {
+	j.key(k)
+	if abs := math.Abs(v); math.IsNaN(v) || math.IsInf(v, 0) || abs != 0 && (abs < 1e-6 || abs >= 1e21) {
+		j.odd = true
+		return
+	}
+	j.b.WriteString(strconv.FormatFloat(v, 'f', -1, 64))
+}
+
+func (j *jsonWriter) floatPtr(k string, v *float64) {
+	if v == nil {
+		j.key(k)
+		j.b.WriteString("null")
+		return
+	}
+	j.float(k, *v)
 }
