@@ -2,11 +2,15 @@ package generator
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"portal/generator/model"
 )
 
 // TestMemo: a value is computed once while runs keep using its string, found
@@ -69,5 +73,40 @@ func TestSpillAt(t *testing.T) {
 		{1288490188, 161061273},
 	} {
 		assert.Equal(t, tc.want, spillAt(tc.limit), "limit %d", tc.limit)
+	}
+}
+
+// TestSpillThreshold: a one-shot run's cache spills from the first batch
+// when the Markdown it expects would pass the threshold, and otherwise
+// only once what it rendered passes it (the estimate may be low).
+func TestSpillThreshold(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		expect   int64 // bytes of source expected
+		rendered []int // bytes rendered per batch
+		spillsAt int   // the batch the spill starts at (-1: none)
+	}{
+		{name: "expected large: from the start", expect: 600, rendered: []int{100, 100}, spillsAt: 0},
+		{name: "expected small, stays small", expect: 100, rendered: []int{100, 100, 100}, spillsAt: -1},
+		{name: "expected small, renders large", expect: 100, rendered: []int{400, 400, 400}, spillsAt: 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := newCache(t.TempDir())
+			c.startSpill(t.TempDir(), nil, 1000)
+			c.expectMarkdown(tc.expect)
+			got := -1
+			for i, n := range tc.rendered {
+				src := strings.Repeat("字", n/3) + strconv.Itoa(i)
+				_, key, err := c.render(src)
+				require.NoError(t, err)
+				it := &item{bodyKey: key, common: &model.Common{Body: src}}
+				c.spillBatch([]*item{it})
+				if c.spill != nil && got < 0 {
+					got = i
+				}
+			}
+			c.endSpill()
+			assert.Equal(t, tc.spillsAt, got)
+		})
 	}
 }

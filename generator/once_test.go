@@ -86,7 +86,7 @@ func TestOnceBatches(t *testing.T) {
 		{name: "batches of 3, Markdown already on disk", batch: 3},
 		{name: "a site's own theme keeps the sources", batch: 3, ownTheme: true, freshState: true},
 		{name: "under an eighth of the memory limit the heap keeps the Markdown", batch: 3, freshState: true, limit: 1 << 40},
-		{name: "the spill starts past an eighth of the memory limit", batch: 3, freshState: true, limit: 8 * 40000},
+		{name: "Markdown that would pass an eighth of the memory limit is spilled from the start", batch: 3, freshState: true, limit: 8 * 40000},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func(b int) { prepareBatch = b }(prepareBatch)

@@ -271,6 +271,13 @@ func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (
 	// Markdown is the expensive part: render bodies on every core, in
 	// batches, after each of which a pipeline's only run moves what it
 	// rendered out of the heap (cache.spillBatch).
+	var sources int64
+	for _, it := range ix.items {
+		if !it.unpublished {
+			sources += int64(len(it.common.Body))
+		}
+	}
+	c.expectMarkdown(sources)
 	for lo := 0; lo < len(ix.items); lo += prepareBatch {
 		batch := ix.items[lo:min(lo+prepareBatch, len(ix.items))]
 		if err := parallel(ctx, len(batch), func(i int) error {
