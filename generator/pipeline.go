@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -418,7 +417,7 @@ func loadStage(_ context.Context, r *Result) error {
 	opts := r.Options
 	site := opts.Site
 	if site == nil {
-		s, dl := loader.Load(os.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict, Cache: r.cache.files})
+		s, dl := loader.Load(loader.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict, Cache: r.cache.files})
 		r.Diagnostics = dl
 		saved := make(chan struct{})
 		r.parseSaved = saved

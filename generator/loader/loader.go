@@ -286,7 +286,7 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 		data = b
 	}
 	if data == nil {
-		var st fs.FileInfo
+		var st stamp
 		var err error
 		if data, st, err = readBoundedStat(fsys, j.path, limit, key); err != nil {
 			r.stamp.Size = -1
@@ -296,7 +296,7 @@ func parseJob(fsys fs.FS, j job, opts page.Options, dopts dataset.Options, cache
 		if cache != nil && r.stamp.Size < 0 {
 			// Not in the cache, so not stat'ed by its lookup: the
 			// open file's stat, taken before reading, is the stamp.
-			r.stamp = stampOf(st)
+			r.stamp = st
 		}
 	}
 	if r.stamp.Size >= 0 {
@@ -452,36 +452,46 @@ func readBounded(fsys fs.FS, name string, limit int, key string) ([]byte, error)
 	return data, err
 }
 
-// readBoundedStat is readBounded also returning the stat of the open file,
-// taken before reading (what the parse cache's stamp is made of).
-func readBoundedStat(fsys fs.FS, name string, limit int, key string) ([]byte, fs.FileInfo, error) {
+// readBoundedStat is readBounded also returning the stamp of the open
+// file, from its stat taken before reading. A DirFS's file is read by
+// readFast, which falls back to this function's slow path (readSlow) on
+// anything but a regular file read whole.
+func readBoundedStat(fsys fs.FS, name string, limit int, key string) ([]byte, stamp, error) {
+	if data, st, ok := readFast(fsys, name, limit); ok {
+		return data, st, nil
+	}
+	return readSlow(fsys, name, limit, key)
+}
+
+// readSlow is readBoundedStat through fsys's Open.
+func readSlow(fsys fs.FS, name string, limit int, key string) ([]byte, stamp, error) {
 	f, err := fsys.Open(name)
 	if err != nil {
-		return nil, nil, err
+		return nil, stamp{}, err
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, nil, err
+		return nil, stamp{}, err
 	}
 	if !st.Mode().IsRegular() {
-		return nil, nil, &tooBigError{irregular: true}
+		return nil, stamp{}, &tooBigError{irregular: true}
 	}
 	if st.Size() > int64(limit) {
-		return nil, nil, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
+		return nil, stamp{}, &tooBigError{size: st.Size(), limit: int64(limit), key: key}
 	}
 	// Sized from the stat (plus room to notice growth), so a large file
 	// is read into one buffer rather than a series of doubling copies.
 	var buf bytes.Buffer
 	buf.Grow(int(st.Size()) + bytes.MinRead)
 	if _, err := buf.ReadFrom(io.LimitReader(f, int64(limit)+1)); err != nil {
-		return nil, nil, err
+		return nil, stamp{}, err
 	}
 	data := buf.Bytes()
 	if len(data) > limit {
-		return nil, nil, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
+		return nil, stamp{}, &tooBigError{size: int64(len(data)), limit: int64(limit), key: key}
 	}
-	return data, st, nil
+	return data, stampOf(st), nil
 }
 
 // entryIsDir reports whether a folder entry is a folder, following a
