@@ -96,6 +96,9 @@ func renderStage(ctx context.Context, r *Result) error {
 		}
 		r.cache.startSpill(cfg.StatePath(opts.SiteDir, "build"), free, spillAt(debug.SetMemoryLimit(-1)))
 	}
+	if r.asLoaded {
+		r.cache.bodiesLoaded() // every body valid UTF-8: not checked again
+	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	r.cache.endSpill()
 	if err != nil {

@@ -34,6 +34,11 @@ type cache struct {
 	// once is set for a pipeline's only run (startSpill), which
 	// remembers nothing for a next one.
 	once bool
+	// loaded is set for a run whose records are the loader's
+	// (Result.asLoaded): every body is then part of a file page.Normalize
+	// found to be UTF-8, so render need not check it again
+	// (markdown.RenderValid). endRun clears it.
+	loaded bool
 	// spill, in a pipeline's only run, takes the Markdown rendered in
 	// each batch out of the heap (startSpill) once spillAt bytes of it
 	// were rendered; until then spillDir is where it will be made. fresh
@@ -149,7 +154,7 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 			c.docs[key] = doc
 		}
 	}
-	disk := c.disk
+	disk, loaded := c.disk, c.loaded
 	c.mu.Unlock()
 	if ok {
 		return doc, key, nil
@@ -162,7 +167,12 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 			return doc, key, nil
 		}
 	}
-	doc, err := c.md.Render(src)
+	var err error
+	if loaded {
+		doc, err = c.md.RenderValid(src)
+	} else {
+		doc, err = c.md.Render(src)
+	}
 	if err != nil {
 		return doc, key, err
 	}
@@ -408,6 +418,15 @@ func (c *cache) endRun() {
 	c.prow, c.rows = c.rows, map[fingerprint.Sum]template.HTML{}
 	c.bodyKeys.next()
 	c.summaries.next()
+	c.loaded = false
+}
+
+// bodiesLoaded tells render that this run's bodies are the loader's
+// (Result.asLoaded), until endRun.
+func (c *cache) bodiesLoaded() {
+	c.mu.Lock()
+	c.loaded = true
+	c.mu.Unlock()
 }
 
 // keyer computes a page's input key: everything its template can see.

@@ -1,7 +1,10 @@
 package generator
 
 import (
+	"context"
 	"math"
+	"os"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -10,6 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"portal/generator/fingerprint"
+	"portal/generator/markdown"
 	"portal/generator/model"
 )
 
@@ -109,4 +114,50 @@ func TestSpillThreshold(t *testing.T) {
 			assert.Equal(t, tc.spillsAt, got)
 		})
 	}
+}
+
+// TestRenderLoadedBodies: a run whose records are not the loader's (a
+// site given to Generate) has its bodies' UTF-8 checked and mended, as
+// markdown.Render does; a run of the loader's renders them unchecked
+// (bodiesLoaded), to the same HTML, until endRun.
+func TestRenderLoadedBodies(t *testing.T) {
+	site := tinySite()
+	site.Cases[0].Body = "案例\x80正文。"
+	out := filepath.Join(t.TempDir(), "public")
+	_, err := Generate(context.Background(), site, Options{SiteDir: t.TempDir(), OutDir: out, Now: date("2025-07-01")})
+	require.NoError(t, err)
+	page, err := os.ReadFile(filepath.Join(out, "cases", "k1", "index.html"))
+	require.NoError(t, err)
+	assert.Contains(t, string(page), "<p>案例\uFFFD正文。</p>")
+
+	c := newCache(t.TempDir())
+	c.once = true // no memo of the source's key
+	bad, _, err := c.render("正文\x80")
+	require.NoError(t, err)
+	assert.Equal(t, "<p>正文\uFFFD</p>\n", bad.HTML)
+	want, _, err := c.render("## 标题\n\n正文。")
+	require.NoError(t, err)
+	c.bodiesLoaded()
+	c.docs = map[fingerprint.Sum]markdown.Doc{} // render it again
+	got, _, err := c.render("## 标题\n\n正文。")
+	require.NoError(t, err)
+	assert.Equal(t, want, got)
+	c.endRun()
+	assert.False(t, c.loaded, "endRun forgets that the bodies were the loader's")
+
+	// A build from the site's folder renders the loader's bodies.
+	dir := t.TempDir()
+	writeFiles(t, dir, map[string]string{
+		"portal.toml":           "title = \"测试\"\nbase_url = \"https://xyxx.example.gov.cn/\"\n",
+		"data/departments.toml": nationalRegistry,
+		"content/news/a.md":     "+++\ntitle = \"第一条\"\ndate = 2025-06-01\ndepartment = \"scjg\"\n+++\n正文甲一\n",
+	})
+	var loaded bool
+	p := New(Options{SiteDir: dir, Now: date("2025-07-01")}).Before(StagePublish, Stage{Name: "look", Run: func(_ context.Context, r *Result) error {
+		loaded = r.cache.loaded
+		return nil
+	}})
+	_, err = p.Run(context.Background())
+	require.NoError(t, err)
+	assert.True(t, loaded)
 }

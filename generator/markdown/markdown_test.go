@@ -150,7 +150,31 @@ func FuzzRender(f *testing.F) {
 			t.Fatalf("script tag in output: %q", doc.HTML)
 		}
 		_ = Summary(doc.Text, 80)
+		// RenderValid is Render for valid UTF-8; on anything else it
+		// must not panic either.
+		valid, err := r.RenderValid(src)
+		if utf8.ValidString(src) {
+			require.NoError(t, err)
+			require.Equal(t, doc, valid, "%q", src)
+		} else if err == nil && strings.Contains(strings.ToLower(valid.HTML), "<script") {
+			t.Fatalf("script tag in output: %q", valid.HTML)
+		}
 	})
+}
+
+// TestRenderValidMatchesRender: on valid UTF-8 (the fast path's edge cases
+// and every page of the shipped site) RenderValid is Render.
+func TestRenderValidMatchesRender(t *testing.T) {
+	r := New()
+	srcs := append(append([]string{}, plainCases...), siteBodies(t)...)
+	for _, src := range srcs {
+		require.True(t, utf8.ValidString(src))
+		want, err := r.Render(src)
+		require.NoError(t, err)
+		got, err := r.RenderValid(src)
+		require.NoError(t, err)
+		require.Equal(t, want, got, "%q", src)
+	}
 }
 
 // joinCJKLinesRef is joinCJKLines as first written, rune by rune: the fast
