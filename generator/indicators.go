@@ -116,6 +116,14 @@ type IndicatorRow struct {
 	// every sort of the period, so each is rendered once per body and period
 	// instead of once per sort. Empty: the layout renders the partials.
 	Head, Tail template.HTML `fingerprint:"-"`
+	// core is the fingerprint of the line as scoreRow made it (Rank "—",
+	// no Extra), and sum that of the line as shown (core, Rank and Extra):
+	// a body's line is on every sort page of its period, so its cells are
+	// hashed once per period, not once per page key. scoreboard sets sum
+	// after the rank; a zero sum (a line made elsewhere) means the fields
+	// are hashed.
+	core fingerprint.Sum `fingerprint:"-"`
+	sum  fingerprint.Sum `fingerprint:"sum"`
 }
 
 // IndicatorTable is one level's ranking.
@@ -170,25 +178,29 @@ type IndicatorSection struct {
 // IndicatorBodyData is the indicators-body layout's .Data: one body's
 // evaluation in one period, every figure with the records behind it.
 type IndicatorBodyData struct {
-	Name       string
-	Level      string // 市直部门 | 县区
-	Heading    string
-	AsOf       string
-	Closed     bool
-	DeptURL    string
-	PeriodURL  string
-	MethodURL  string
-	Score      string
-	Grade      string
-	GradeNote  string
-	Rank       string // 县区第2名（共9个参评单位）
-	Trend      Trend
-	Formula    []string // the score worked out in numbers, one line each
-	Sections   []IndicatorSection
-	Periods    []theme.FilterGroup // the same body in other periods
-	Charts     []template.HTML     // the score by year, and by quarter when any quarter has one
-	RolledUp   []theme.Link        // bodies whose figures this one holds
-	RolledInto *theme.Link         // the body this one is counted in
+	Name      string
+	Level     string // 市直部门 | 县区
+	Heading   string
+	AsOf      string
+	Closed    bool
+	DeptURL   string
+	PeriodURL string
+	MethodURL string
+	Score     string
+	Grade     string
+	GradeNote string
+	Rank      string // 县区第2名（共9个参评单位）
+	Trend     Trend
+	Formula   []string // the score worked out in numbers, one line each
+	Sections  []IndicatorSection
+	Periods   []theme.FilterGroup // the same body in other periods
+	// Charts are the score by year, and by quarter when any quarter has
+	// one: the same on every period's page of the body, so a page's key
+	// has their fingerprint, charts, worked out once per body, instead.
+	Charts     []template.HTML `fingerprint:"-"`
+	charts     fingerprint.Sum
+	RolledUp   []theme.Link // bodies whose figures this one holds
+	RolledInto *theme.Link  // the body this one is counted in
 }
 
 // MethodGroup is one kind of indicator on the 评价说明 page.
@@ -555,6 +567,7 @@ func (pl *planner) scoreboard(per *indicators.Period, key string) *IndicatorsDat
 				c := cell(rep, row.Values[extra], r.URL)
 				r.Extra = &c
 			}
+			r.seal()
 			t.Rows = append(t.Rows, r)
 		}
 		d.Tables = append(d.Tables, t)
@@ -601,8 +614,22 @@ func (pl *planner) scoreRow(per *indicators.Period, row *indicators.Row, rateIdx
 	} else {
 		r.Head, r.Tail = pl.fragment("ind-row-head.html", r), pl.fragment("ind-row-tail.html", r)
 	}
+	r.setCore()
 	pl.rowMemo.Store(key, r)
 	return r
+}
+
+// setCore sets the line's core fingerprint from its fields (scoreRow, once
+// the line is made but for its rank and Extra).
+func (r *IndicatorRow) setCore() {
+	r.sum = fingerprint.Sum{}
+	r.core = fingerprint.Of(r)
+}
+
+// seal sets the line's sum from its core, rank and Extra (scoreboard,
+// once they are set): a page key hashes the line as the sum.
+func (r *IndicatorRow) seal() {
+	r.sum = fingerprint.Of(r.core, r.Rank, r.Extra)
 }
 
 // refHTML returns the rendered ind-ref.html of r, rendering it on first
@@ -714,7 +741,7 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 		}
 		d.Sections = append(d.Sections, sec)
 	}
-	d.Charts = pl.trends(row.Dept)
+	d.Charts, d.charts = pl.trendsKeyed(row.Dept)
 	return d
 }
 
@@ -722,8 +749,24 @@ func (pl *planner) bodyPage(per *indicators.Period, row *indicators.Row) *Indica
 // shows the same charts (all periods), and drawing them for each was most
 // of a rebuild's work on those pages.
 func (pl *planner) trends(dept *model.Department) []template.HTML {
-	f, _ := pl.trendMemo.LoadOrStore(dept.ID, sync.OnceValue(func() []template.HTML { return pl.trendCharts(dept) }))
-	return f.(func() []template.HTML)()
+	c, _ := pl.trendsKeyed(dept)
+	return c
+}
+
+// trendsKeyed is trends and their fingerprint, both worked out once per body.
+func (pl *planner) trendsKeyed(dept *model.Department) ([]template.HTML, fingerprint.Sum) {
+	f, _ := pl.trendMemo.LoadOrStore(dept.ID, sync.OnceValue(func() keyedCharts {
+		c := pl.trendCharts(dept)
+		return keyedCharts{c, fingerprint.Of(c)}
+	}))
+	k := f.(func() keyedCharts)()
+	return k.html, k.sum
+}
+
+// keyedCharts are a body's trend charts and their fingerprint.
+type keyedCharts struct {
+	html []template.HTML
+	sum  fingerprint.Sum
 }
 
 // trendCharts draws a body's score over the years and, when any quarter

@@ -322,7 +322,7 @@ func (pl *planner) paged(layout string, pageSizes int, kind model.Kind, title st
 				d.Items = append(d.Items, it.view)
 			}
 			if groups != nil {
-				d.Filters, d.FiltersHTML = groups(), groupsHTML()
+				d.Filters, d.FiltersHTML, d.filters = groups(), groupsHTML(), groupsKey()
 			}
 			if intro && n == 1 {
 				d.Intro = pl.ix.intros[kind]

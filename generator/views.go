@@ -70,8 +70,11 @@ type Item struct {
 
 // ListData is the list layout's .Data.
 type ListData struct {
-	Intro   template.HTML
-	Filters []theme.FilterGroup
+	Intro template.HTML
+	// Filters are the same on every page of a list: a page's key has their
+	// fingerprint, filters, worked out once per list, instead.
+	Filters []theme.FilterGroup `fingerprint:"-"`
+	filters fingerprint.Sum
 	// FiltersHTML is the rendered filters.html for Filters, the same on
 	// every page of the list, so rendered once; empty: the layout renders it.
 	FiltersHTML template.HTML `fingerprint:"-"`
