@@ -394,21 +394,17 @@ func writeFeeds(ctx context.Context, site *model.Site, entries []model.Entry, no
 			}
 		}
 		f := c.feed(s, feed.Newest(its, limit))
-		var errs []error
-		for i, write := range []func(*feed.Feed) ([]byte, error){feed.RSS, feed.Atom, feed.JSON} {
-			if !encode[j][i] {
-				continue
-			}
-			data, err := write(f)
-			if err != nil {
-				errs = append(errs, err)
+		// RSS, Atom and JSON, in the order of s.names; checked once.
+		docs, err := feed.Encode(f, encode[j])
+		for i, data := range docs {
+			if data == nil {
 				continue
 			}
 			if err := emit(joinPath(s.dir, s.names[i]), specKeys[j][i], data); err != nil {
 				return err
 			}
 		}
-		specErrs[j] = errors.Join(errs...)
+		specErrs[j] = err
 		return nil
 	}); err != nil {
 		return err
