@@ -17,6 +17,11 @@
 // panics on them (a programming error: a page's data must be plain values).
 // The walk stops at a depth of 64, which no page data reaches (and which
 // catches a cycle).
+//
+// Add hashes a value through a function built once for its type
+// (compiled.go), which writes exactly the bytes the reflective walk writes
+// (TestCompiledIsWalk, FuzzCompiledIsWalk); maps, complex numbers and
+// values held in interfaces other than pointers go through the walk.
 package fingerprint
 
 import (
@@ -31,6 +36,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unsafe"
 
 	"github.com/zeebo/xxh3"
 )
@@ -158,10 +164,17 @@ func (h *Hasher) Add(v any) {
 			}
 		}
 	}
+	// What walk would write, by t's compiled function (hashFnOf).
+	fn := hashFnOf(t)
+	if t.Kind() == reflect.Pointer {
+		ptr := rv.UnsafePointer()
+		fn(h, unsafe.Pointer(&ptr), 0)
+		return
+	}
 	// An addressable copy, so unexported time fields can be read.
 	cp := reflect.New(t).Elem()
 	cp.Set(rv)
-	h.walk(cp, 0)
+	fn(h, cp.Addr().UnsafePointer(), 0)
 }
 
 // The names of the types Add hashes without reflection.
