@@ -99,6 +99,9 @@ func renderStage(ctx context.Context, r *Result) error {
 	if r.asLoaded {
 		r.cache.bodiesLoaded() // every body valid UTF-8: not checked again
 	}
+	if opts.NoText {
+		r.cache.textForSummaries()
+	}
 	ix, err := prepare(ctx, site, th, r.cache)
 	r.cache.endSpill()
 	if err != nil {

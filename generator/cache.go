@@ -39,6 +39,10 @@ type cache struct {
 	// found to be UTF-8, so render need not check it again
 	// (markdown.RenderValid). endRun clears it.
 	loaded bool
+	// lead is set for a run whose entries carry no text (Options.NoText):
+	// render gives only the beginning of a body's text that its summary
+	// needs (markdown.RenderLead), kept under leadKey. endRun clears it.
+	lead bool
 	// spill, in a pipeline's only run, takes the Markdown rendered in
 	// each batch out of the heap (startSpill) once spillAt bytes of it
 	// were rendered; until then spillDir is where it will be made. fresh
@@ -148,10 +152,22 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 		key = c.bodyKeys.get(&c.mu, src, fingerprint.String)
 	}
 	c.mu.Lock()
-	doc, ok := c.docs[key]
-	if !ok {
-		if doc, ok = c.prev[key]; ok {
-			c.docs[key] = doc
+	lead := c.lead
+	// A document with the whole text serves a run that needs only its
+	// beginning; one with the beginning only (leadKey) serves no other.
+	keys := []fingerprint.Sum{key}
+	if lead {
+		keys = append(keys, leadKey(key))
+	}
+	var doc markdown.Doc
+	ok := false
+	for _, k := range keys {
+		if doc, ok = c.docs[k]; ok {
+			break
+		}
+		if doc, ok = c.prev[k]; ok {
+			c.docs[k] = doc
+			break
 		}
 	}
 	disk, loaded := c.disk, c.loaded
@@ -160,31 +176,41 @@ func (c *cache) render(src string) (markdown.Doc, fingerprint.Sum, error) {
 		return doc, key, nil
 	}
 	if disk != nil {
-		if doc, ok = disk.get(key); ok {
-			c.mu.Lock()
-			c.docs[key] = doc
-			c.mu.Unlock()
-			return doc, key, nil
+		for _, k := range keys {
+			if doc, ok = disk.get(k); ok {
+				c.mu.Lock()
+				c.docs[k] = doc
+				c.mu.Unlock()
+				return doc, key, nil
+			}
 		}
 	}
 	var err error
-	if loaded {
+	switch {
+	case lead:
+		doc, err = c.md.RenderLead(src, summaryRunes, loaded)
+	case loaded:
 		doc, err = c.md.RenderValid(src)
-	} else {
+	default:
 		doc, err = c.md.Render(src)
 	}
 	if err != nil {
 		return doc, key, err
 	}
+	stored := keys[len(keys)-1]
 	c.mu.Lock()
-	c.docs[key] = doc
+	c.docs[stored] = doc
 	if c.spill != nil || c.spillDir != "" {
-		c.fresh = append(c.fresh, key)
+		c.fresh = append(c.fresh, stored)
 		c.freshBytes += int64(len(doc.HTML) + len(doc.Text))
 	}
 	c.mu.Unlock()
 	return doc, key, nil
 }
+
+// leadKey is the key a document whose text is only its beginning
+// (markdown.RenderLead, for a summary) is kept under, given its source's.
+func leadKey(key fingerprint.Sum) fingerprint.Sum { return fingerprint.Of("markdown lead", key) }
 
 // useDisk keeps rendered Markdown and list rows on disk under dir (the
 // state folder's build/) from this run on.
@@ -339,7 +365,11 @@ func (c *cache) spillBatch(items []*item) {
 			c.docs[k] = docs[i]
 		}
 		for _, it := range moved {
-			if d, ok := c.docs[it.bodyKey]; ok && !it.unpublished {
+			d, ok := c.docs[it.bodyKey]
+			if !ok && c.lead {
+				d, ok = c.docs[leadKey(it.bodyKey)]
+			}
+			if ok && !it.unpublished {
 				it.html, it.text = template.HTML(d.HTML), d.Text
 			}
 		}
@@ -418,7 +448,7 @@ func (c *cache) endRun() {
 	c.prow, c.rows = c.rows, map[fingerprint.Sum]template.HTML{}
 	c.bodyKeys.next()
 	c.summaries.next()
-	c.loaded = false
+	c.loaded, c.lead = false, false
 }
 
 // bodiesLoaded tells render that this run's bodies are the loader's
@@ -426,6 +456,14 @@ func (c *cache) endRun() {
 func (c *cache) bodiesLoaded() {
 	c.mu.Lock()
 	c.loaded = true
+	c.mu.Unlock()
+}
+
+// textForSummaries tells render that this run needs a body's text only
+// for its summary (Options.NoText), until endRun.
+func (c *cache) textForSummaries() {
+	c.mu.Lock()
+	c.lead = true
 	c.mu.Unlock()
 }
 

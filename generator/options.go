@@ -56,6 +56,14 @@ type Options struct {
 	// text once, not three times. Run refuses to run such a pipeline twice.
 	Once bool
 
+	// NoText says nothing reads Result.Entries' Text (portal build
+	// -no-index: no search index is made), which is then empty: the plain
+	// text of a body is worked out only as far as its summary needs
+	// (markdown.RenderLead), and the Markdown store keeps such documents
+	// under a key of their own, so a run that needs the text renders the
+	// body again.
+	NoText bool
+
 	// ExtraPages are pages whose data comes from outside the generator (the
 	// search page, the complaint form), rendered in the site theme. Stages
 	// may add more with Result.AddPage.

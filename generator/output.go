@@ -60,6 +60,9 @@ func (ix *index) entries() []model.Entry {
 				ids = append(ids, it.r.DocNumber)
 			}
 			e.Identifiers = appendUnique(nil, ids...)
+			if ix.noText {
+				e.Text = "" // only the beginning of it was worked out
+			}
 			out = append(out, e)
 		}
 	}

@@ -175,6 +175,7 @@ func (it *item) origin() string {
 
 // index holds every grouping the pages need, built once per build.
 type index struct {
+	noText    bool    // the entries carry no text (Options.NoText); an item's text is the beginning its summary needs
 	items     []*item // every published or stop-notice record, in kind order
 	byKind    map[model.Kind][]*item
 	byDept    map[string]map[model.Kind][]*item
@@ -200,7 +201,11 @@ func measureKey(doc string, n int) string { return doc + "#" + strconv.Itoa(n) }
 // from the site's state as derived by StageDerive. Drafts are left out
 // entirely.
 func prepare(ctx context.Context, site *model.Site, th *theme.Theme, c *cache) (*index, error) {
+	c.mu.Lock()
+	noText := c.lead
+	c.mu.Unlock()
 	ix := &index{
+		noText:    noText,
 		byKind:    map[model.Kind][]*item{},
 		byDept:    map[string]map[model.Kind][]*item{},
 		byStatus:  map[model.Status][]*item{},

@@ -48,7 +48,7 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 	// complaint store, the index): keep what it published. One run: the
 	// index stage runs beside a heap without the rendered bodies.
 	opts := generator.Options{SiteDir: *siteDir, OutDir: *outDir, Now: now, Strict: *strict, Progress: stderr,
-		SkipUnchanged: true, Once: true}
+		SkipUnchanged: true, Once: true, NoText: *noIndex}
 	p := sitePipeline(opts, "", nil)
 	if *noIndex {
 		p = pagesPipeline(opts, "")

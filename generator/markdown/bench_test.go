@@ -63,7 +63,7 @@ func BenchmarkRender(b *testing.B) {
 			b.SetBytes(int64(size))
 			for i := 0; i < b.N; i++ {
 				for _, s := range bodies {
-					if _, err := r.renderDoc(s, fast, true); err != nil {
+					if _, err := r.renderDoc(s, fast, true, 0); err != nil {
 						b.Fatal(err)
 					}
 				}

@@ -77,18 +77,30 @@ var scratches = sync.Pool{New: func() any { return new(scratch) }}
 // continuation byte when a line-break strategy is set (yuin/goldmark#597,
 // unfixed in v1.8.7). The loader refuses such files anyway; this keeps every
 // other caller safe. Any other panic inside goldmark becomes an error.
-func (r *Renderer) Render(src string) (doc Doc, err error) { return r.renderDoc(src, true, true) }
+func (r *Renderer) Render(src string) (doc Doc, err error) { return r.renderDoc(src, true, true, 0) }
 
 // RenderValid is Render for a src known to be valid UTF-8, which it does
 // not check again: a body the loader read (page.Normalize refuses a file
 // that is not UTF-8), 0.03 s of a 10,000-page build. Given invalid UTF-8
 // it is as safe as Render (a panic inside goldmark becomes an error) but
 // may render it differently.
-func (r *Renderer) RenderValid(src string) (doc Doc, err error) { return r.renderDoc(src, true, false) }
+func (r *Renderer) RenderValid(src string) (doc Doc, err error) {
+	return r.renderDoc(src, true, false, 0)
+}
 
-// renderDoc is Render, with the fast path (plain.go) or without it, and
-// with src's UTF-8 checked (and mended) or taken as valid.
-func (r *Renderer) renderDoc(src string, fast, check bool) (doc Doc, err error) {
+// RenderLead is Render (RenderValid when valid is set) with Doc.Text cut
+// short: a beginning of the text Render gives, long enough that
+// Summary(Doc.Text, n) is Summary of the whole text (all of it when it is
+// that short; "" exactly when the whole is ""). For a build whose plain
+// text serves only summaries: most of a body's text is never joined.
+func (r *Renderer) RenderLead(src string, n int, valid bool) (Doc, error) {
+	return r.renderDoc(src, true, !valid, max(n, 1))
+}
+
+// renderDoc is Render, with the fast path (plain.go) or without it, with
+// src's UTF-8 checked (and mended) or taken as valid, and with the whole
+// text (lead 0) or the beginning RenderLead gives for Summary(text, lead).
+func (r *Renderer) renderDoc(src string, fast, check bool, lead int) (doc Doc, err error) {
 	if check && !utf8.ValidString(src) {
 		src = strings.ToValidUTF8(src, "\uFFFD")
 	}
@@ -111,7 +123,40 @@ func (r *Renderer) renderDoc(src string, fast, check bool) (doc Doc, err error) 
 	if err := r.render(sc, sc.src, sc.ids, fast && plainEligible(sc.src)); err != nil {
 		return Doc{}, err
 	}
-	return Doc{HTML: sc.html.String(), Text: strings.TrimSpace(joinCJK(sc.text))}, nil
+	return Doc{HTML: sc.html.String(), Text: leadText(sc.text, lead)}, nil
+}
+
+// leadText returns strings.TrimSpace(joinCJK(raw)) when n is 0, and
+// otherwise a beginning of it long enough for Summary(text, n): joinCJK of
+// the raw text up to its (n+1)th character that is no white space.
+// joinCJK writes white space only before a character that follows it, and
+// decides it from that character and the one before; so cut at a
+// character's end it writes a beginning of what it writes for the whole,
+// without white space at either end, and Summary, which stops at the
+// (n+1)th such character, reads the same characters from both. The cut is
+// made only where the beginning is valid UTF-8 and holds n+1 characters
+// that are no white space; otherwise the whole is joined.
+func leadText(raw []byte, n int) string {
+	if n > 0 {
+		count, i := 0, 0
+		for i < len(raw) && count <= n {
+			r, size := rune(raw[i]), 1
+			if r >= utf8.RuneSelf {
+				r, size = utf8.DecodeRune(raw[i:])
+			}
+			if !isSpace(r) {
+				count++
+			}
+			i += size
+		}
+		if count > n && i < len(raw) && utf8.Valid(raw[:i]) {
+			lead := joinCJK(raw[:i])
+			if utf8.RuneCountInString(lead)-strings.Count(lead, " ")-strings.Count(lead, "\n") > n {
+				return lead
+			}
+		}
+	}
+	return strings.TrimSpace(joinCJK(raw))
 }
 
 // goldmark parses and renders source with goldmark, appending to sc. It

@@ -236,3 +236,61 @@ func FuzzJoinCJKLines(f *testing.F) {
 		require.Equal(t, joinCJKLinesRef(s), joinCJKLines(s))
 	})
 }
+
+// leadCases are texts at the edges of RenderLead's cut: white space and
+// wide characters around the (n+1)th character, tables, invalid bytes.
+var leadCases = []string{
+	"", "   ", "甲", "甲乙丙", "甲 乙 丙", "甲\n乙\n丙", "a b c d", "甲\n\n## 乙\n\n丙丁", "| 甲 | 乙 |\n| --- | --- |\n| 1 | 2 |",
+	"第一条。第二条！第三条？", "- 甲\n- 乙\n- 丙", "a\u3000b", "甲\x80乙", "正文 text 100% 正文", "甲 \t 乙",
+}
+
+// TestRenderLead: RenderLead's text gives the summary the whole text
+// gives, for every length, on the edge cases and the shipped site.
+func TestRenderLead(t *testing.T) {
+	r := New()
+	srcs := append(append(append([]string{}, leadCases...), plainCases...), siteBodies(t)...)
+	cut := 0
+	for _, src := range srcs {
+		whole, err := r.Render(src)
+		require.NoError(t, err)
+		for _, n := range []int{1, 2, 3, 5, 10, 80, 120, 1000} {
+			for _, valid := range []bool{false, true} {
+				if valid && !utf8.ValidString(src) {
+					continue
+				}
+				lead, err := r.RenderLead(src, n, valid)
+				require.NoError(t, err)
+				require.Equal(t, whole.HTML, lead.HTML, "%q", src)
+				require.True(t, strings.HasPrefix(whole.Text, lead.Text), "%q n=%d: %q is no beginning of %q", src, n, lead.Text, whole.Text)
+				require.Equal(t, Summary(whole.Text, n), Summary(lead.Text, n), "%q n=%d", src, n)
+				require.Equal(t, whole.Text == "", lead.Text == "", "%q", src)
+				if len(lead.Text) < len(whole.Text) {
+					cut++
+				}
+			}
+		}
+	}
+	require.NotZero(t, cut, "some text was cut short")
+}
+
+// FuzzRenderLead holds RenderLead's summaries to Render's.
+func FuzzRenderLead(f *testing.F) {
+	for _, s := range leadCases {
+		f.Add(s, uint8(2))
+	}
+	for _, s := range plainCases {
+		f.Add(s, uint8(5))
+	}
+	r := New()
+	f.Fuzz(func(t *testing.T, src string, n uint8) {
+		whole, err := r.Render(src)
+		if err != nil {
+			t.Skip() // FuzzRender's concern
+		}
+		lead, err := r.RenderLead(src, int(n), false)
+		require.NoError(t, err)
+		require.Equal(t, whole.HTML, lead.HTML)
+		require.True(t, strings.HasPrefix(whole.Text, lead.Text), "%q", src)
+		require.Equal(t, Summary(whole.Text, max(int(n), 1)), Summary(lead.Text, max(int(n), 1)), "%q", src)
+	})
+}

@@ -14,9 +14,9 @@ import (
 // renderBoth renders src with the fast path and with goldmark alone.
 func renderBoth(t testing.TB, r *Renderer, src string) (fast, slow Doc) {
 	t.Helper()
-	fast, err := r.renderDoc(src, true, true)
+	fast, err := r.renderDoc(src, true, true, 0)
 	require.NoError(t, err)
-	slow, err = r.renderDoc(src, false, true)
+	slow, err = r.renderDoc(src, false, true, 0)
 	require.NoError(t, err)
 	return fast, slow
 }
