@@ -422,6 +422,11 @@ func (j *jsonWriter) key(k string) {
 
 func (j *jsonWriter) str(k, v string) {
 	j.key(k)
+	j.strValue(v)
+}
+
+// strValue writes a string value (str without the key).
+func (j *jsonWriter) strValue(v string) {
 	if !utf8.ValidString(v) {
 		j.odd = true
 		return

@@ -307,11 +307,14 @@ func openData(site *model.Site, ix *index, files map[string][]byte, keys map[str
 			return err
 		} else if !kept {
 			var jb bytes.Buffer
-			enc := json.NewEncoder(&jb)
-			enc.SetEscapeHTML(false) // open data is read by programs, not pasted into HTML
-			enc.SetIndent("", "  ")
-			if err := enc.Encode(t.json); err != nil {
-				return fmt.Errorf("open data %s: %w", k, err)
+			if !writeOpenJSON(&jb, t.json) { // a row it does not write as encoding/json would
+				jb.Reset()
+				enc := json.NewEncoder(&jb)
+				enc.SetEscapeHTML(false) // open data is read by programs, not pasted into HTML
+				enc.SetIndent("", "  ")
+				if err := enc.Encode(t.json); err != nil {
+					return fmt.Errorf("open data %s: %w", k, err)
+				}
 			}
 			files[jsonName] = jb.Bytes()
 		}
