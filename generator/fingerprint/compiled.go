@@ -12,7 +12,9 @@ import (
 // hashFn hashes the value of one type at p into h, writing exactly the
 // bytes walk writes for it: walk stays the reference (and the path for
 // maps and for values inside interfaces that are not pointers), hashFn
-// is walk with the type's decisions made once. A rebuild keys every page:
+// is walk with the type's decisions made once. (One difference: a value
+// in an interface that holds a struct with an unexported time, which the
+// walk cannot read and panics on, is hashed.) A rebuild keys every page:
 // a few million fields per 10,000 pages, where reflect.Value's checks on
 // each were most of the time.
 type hashFn func(h *Hasher, p unsafe.Pointer, depth int)
@@ -165,7 +167,12 @@ func (c *compiler) build(t reflect.Type) hashFn {
 			et := e.Type()
 			h.typeName(et)
 			if et.Kind() != reflect.Pointer {
-				h.walk(e, depth+1) // not addressable here, as in walk
+				if directIface(et) {
+					h.walk(e, depth+1) // held in the interface's word itself
+					return
+				}
+				// The interface's data word points to the value.
+				hashFnOf(et)(h, (*[2]unsafe.Pointer)(p)[1], depth+1)
 				return
 			}
 			deep(et, depth+1)
@@ -209,6 +216,21 @@ func (c *compiler) build(t reflect.Type) hashFn {
 	// Maps (sorted keys), complex numbers, and what cannot be hashed
 	// (walk panics on it): the reflective walk.
 	return func(h *Hasher, p unsafe.Pointer, depth int) { h.walk(reflect.NewAt(t, p).Elem(), depth) }
+}
+
+// directIface reports whether an interface holds a value of t in its data
+// word (as the compiler decides: a pointer-shaped type) rather than a
+// pointer to it.
+func directIface(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Pointer, reflect.Chan, reflect.Map, reflect.Func, reflect.UnsafePointer:
+		return true
+	case reflect.Array:
+		return t.Len() == 1 && directIface(t.Elem())
+	case reflect.Struct:
+		return t.NumField() == 1 && directIface(t.Field(0).Type)
+	}
+	return false
 }
 
 // sliceHeader is the layout of a slice.

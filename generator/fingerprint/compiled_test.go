@@ -85,7 +85,7 @@ func TestCompiledIsWalk(t *testing.T) {
 		F32: -1.5, F64: 3.25, C64: complex(1, -2), C128: complex(-3, 4), S: "承诺", H: "<p>x</p>", Bs: []byte("ab"), Bn: bytesName{},
 		A: [3]int16{1, -2, 3}, Sl: []string{"a", ""}, T: day, PT: &day, when: day.UTC(), M: map[string][]int{"b": {1}, "a": nil},
 		MI: map[int]*inner{2: {When: day}, 1: nil}, Any: &inner{When: day, Names: []string{"x"}},
-		Anys: []any{nil, 3, "s", (*inner)(nil), inner{Names: []string{"y"}}, &summed{A: "a"}, &summed{A: "a", sum: Sum{1}}, []int{1}, Sum{2}, &day}}
+		Anys: []any{nil, 3, "s", int8(-3), [1]*int{}, struct{ P *int }{}, map[string]int{"a": 1}, [2]string{"a", "b"}, 1.5, true, day, (*inner)(nil), inner{Names: []string{"y"}}, &summed{A: "a"}, &summed{A: "a", sum: Sum{1}}, []int{1}, Sum{2}, &day}}
 	values := map[string]any{
 		"zero kinds":      kinds{},
 		"full kinds":      full,
@@ -118,7 +118,7 @@ func FuzzCompiledIsWalk(f *testing.F) {
 		v := kinds{B: flag, I: int(n), I8: int8(n), I16: int16(n), I32: int32(n), I64: n, U: uint(n), U8: uint8(n), U16: uint16(n),
 			U32: uint32(n), U64: uint64(n), UP: uintptr(n), F32: float32(x), F64: x, C64: complex(float32(x), 1), C128: complex(x, x),
 			S: a, H: template.HTML(b), Bs: []byte(b), Bn: bytesName(a), Sl: []string{a, b}, T: day, when: day,
-			M: map[string][]int{a: {int(n)}, b: nil}, Any: &inner{Names: []string{a}}, Anys: []any{a, n, &summed{A: b}}}
+			M: map[string][]int{a: {int(n)}, b: nil}, Any: &inner{Names: []string{a}}, Anys: []any{a, n, &summed{A: b}, summed{A: a}, day, x}}
 		if flag {
 			v.PT, v.Bs, v.Sl = &day, nil, nil
 		}
@@ -166,4 +166,13 @@ func BenchmarkWalk(b *testing.B) {
 	for b.Loop() {
 		walked(v)
 	}
+}
+
+// A struct with an unexported time held in an interface, which the walk
+// cannot read, is hashed by its compiled function, time included.
+func TestCompiledInterfaceUnexportedTime(t *testing.T) {
+	day := time.Date(2025, 7, 1, 0, 0, 0, 0, time.UTC)
+	a, b := []any{kinds{when: day}}, []any{kinds{when: day.AddDate(0, 0, 1)}}
+	assert.NotEqual(t, Of(a), Of(b))
+	assert.Equal(t, Of(a), Of([]any{kinds{when: day}}))
 }

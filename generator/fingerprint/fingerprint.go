@@ -21,7 +21,7 @@
 // Add hashes a value through a function built once for its type
 // (compiled.go), which writes exactly the bytes the reflective walk writes
 // (TestCompiledIsWalk, FuzzCompiledIsWalk); maps, complex numbers and
-// values held in interfaces other than pointers go through the walk.
+// pointer-shaped values held in interfaces other than pointers go through the walk.
 package fingerprint
 
 import (
