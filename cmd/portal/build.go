@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"runtime/trace"
 	"sort"
 	"strings"
 	"time"
@@ -67,8 +68,14 @@ func cmdBuild(ctx context.Context, args []string, stdout, stderr io.Writer) erro
 // PORTAL_HEAPPROFILE=PREFIX it also writes a heap profile every two seconds
 // (PREFIX.001, PREFIX.002 …): where the memory goes is a question of when,
 // and the peak is in whichever stage holds most at its last collection.
+// With PORTAL_TRACE=FILE it writes an execution trace (execTrace).
 func cpuProfile() (stop func(), err error) {
-	stopHeap := heapProfiles(os.Getenv("PORTAL_HEAPPROFILE"), 2*time.Second)
+	stopTrace, err := execTrace(os.Getenv("PORTAL_TRACE"))
+	if err != nil {
+		return nil, err
+	}
+	heap := heapProfiles(os.Getenv("PORTAL_HEAPPROFILE"), 2*time.Second)
+	stopHeap := func() { heap(); stopTrace() }
 	path := os.Getenv("PORTAL_CPUPROFILE")
 	if path == "" {
 		return stopHeap, nil
@@ -84,6 +91,24 @@ func cpuProfile() (stop func(), err error) {
 		return nil, fmt.Errorf("PORTAL_CPUPROFILE: %w", err)
 	}
 	return func() { pprof.StopCPUProfile(); f.Close(); stopHeap() }, nil
+}
+
+// execTrace writes an execution trace of the command to path (nothing when
+// it is empty): where a core idles while the other works, which a CPU
+// profile cannot show (go tool trace FILE).
+func execTrace(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, fmt.Errorf("PORTAL_TRACE: %w", err)
+	}
+	if err := trace.Start(f); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("PORTAL_TRACE: %w", err)
+	}
+	return func() { trace.Stop(); f.Close() }, nil
 }
 
 // heapProfiles writes a heap profile to prefix.NNN every interval until
