@@ -108,6 +108,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		return err
 	}
 	r.background(r.cache.saveDisk())
+	r.waitIndicators()
 	if r.asLoaded {
 		r.keys = ix.keyRecords(r.cache.files, r.cache.keys)
 	} else {

@@ -44,11 +44,30 @@ func indicatorsStage(_ context.Context, r *Result) error {
 	if log := site.Log; log != nil { // the publication log: material changes and first publication dates
 		in.Changes, in.HasLog, in.LogPublished = log.Changes, true, log.FirstPublished
 	}
-	r.Indicators = indicators.Compute(in)
+	// Computed beside what follows (the theme's parsing and the Markdown
+	// are the render stage's first steps and need no figures): on two
+	// cores a serial step run alone costs its whole time in wall time.
+	// Result.waitIndicators sets Result.Indicators before anything reads
+	// it.
+	done := make(chan *indicators.Report, 1)
+	go func() { done <- indicators.Compute(in) }()
+	r.indicators = done
+	return nil
+}
+
+// waitIndicators waits for the report StageIndicators computes, if it has
+// not been taken yet, and sets Result.Indicators and the warnings. Run
+// calls it before an added stage (which may read Result.Indicators) and
+// before it returns; renderStage before it reads the report.
+func (r *Result) waitIndicators() {
+	if r.indicators == nil {
+		return
+	}
+	r.Indicators = <-r.indicators
+	r.indicators = nil
 	for _, w := range r.Indicators.Warnings {
 		r.Warnings = append(r.Warnings, w.Error())
 	}
-	return nil
 }
 
 // The scoreboard's URLs.

@@ -187,8 +187,12 @@ func (p *Pipeline) Run(ctx context.Context) (*Result, error) {
 		stop := releaseEvery(250 * time.Millisecond)
 		defer stop()
 	}
+	defer r.waitIndicators()
 	for _, s := range p.stages {
 		t := time.Now()
+		if !s.core {
+			r.waitIndicators() // an added stage may read Result.Indicators
+		}
 		if err := s.Run(ctx, r); err != nil {
 			return r, err
 		}
@@ -290,7 +294,9 @@ type Result struct {
 	// /complaints/stats/.
 	ComplaintStats *model.ComplaintStats
 
-	// Set by StageIndicators: the 正反向评价 of every body, every period.
+	// Set by StageIndicators: the 正反向评价 of every body, every period
+	// (computed beside the render stage's first steps: an added stage
+	// finds it set, and the render stage sets it before it reads it).
 	Indicators *indicators.Report
 
 	// Set by StageRender.
@@ -333,6 +339,10 @@ type Result struct {
 	files    map[string][]byte // files added by stages, written at publish
 	ledger   *ledgerRun        // the publication log (StageLedger → StageRender)
 	keys     *recordKeys       // the records' keys (StageRender → StagePublish: cache.keys)
+
+	// indicators delivers StageIndicators' report, computed beside the
+	// render stage's first steps, until waitIndicators takes it.
+	indicators chan *indicators.Report
 
 	// parseSaved is closed when the parse cache's save (which encodes
 	// the records' sources) has returned; nil for Options.Site.
