@@ -141,6 +141,68 @@ func renderStage(ctx context.Context, r *Result) error {
 	if r.ledger != nil {
 		r.ledger.th = th
 	}
+	// Feeds, open data and the sitemap are written beside the planning and
+	// the pages, so their serial parts overlap the planner (serial) and the
+	// page workers instead of adding to them. The sitemap waits for the
+	// planned pages (planned); a return before the pages' end cancels and
+	// waits for the writer (it writes into the new version's folder).
+	extraFiles := 0 // open data and sitemap files, set when written
+	extraCtx, cancelExtra := context.WithCancel(ctx)
+	defer cancelExtra()
+	extraDone := make(chan [2]error, 1)
+	planned := make(chan []string, 1) // the sitemap's pages, once planned
+	sentPlanned := false
+	defer func() {
+		if extraDone != nil { // not waited for: a return before the pages' end
+			cancelExtra()
+			if !sentPlanned {
+				close(planned)
+			}
+			<-extraDone
+		}
+	}()
+	go func() {
+		var errs [2]error
+		errs[0] = writeFeeds(extraCtx, site, entries, now, o.put, o.reuse)
+		if errs[0] == nil && scored {
+			var fs map[string][]byte
+			if fs, errs[0] = indicatorFeeds(site, r.Indicators); errs[0] == nil {
+				for _, name := range sortedKeys(fs) {
+					if errs[0] = o.putFile(name, fs[name]); errs[0] != nil {
+						break
+					}
+				}
+			}
+		}
+		if errs[0] == nil {
+			data, keys := map[string][]byte{}, map[string]fingerprint.Sum{}
+			errs[1] = openData(site, ix, data, keys, r.ledger, o.reuse)
+			if errs[1] == nil && scored {
+				errs[1] = indicatorOpenData(r.Indicators, data, keys, o.reuse)
+			}
+			if errs[1] == nil {
+				if sm, ok := <-planned; ok {
+					sitemaps(cfg.BaseURL, sm, data)
+				} else {
+					errs[1] = context.Canceled
+				}
+			}
+			if errs[1] == nil {
+				for _, name := range sortedKeys(data) {
+					if errs[1] = o.put(name, keys[name], data[name]); errs[1] != nil {
+						break
+					}
+				}
+				extraFiles = len(data) // and the open data files kept from the live version:
+				for name := range keys {
+					if _, ok := data[name]; !ok {
+						extraFiles++
+					}
+				}
+			}
+		}
+		extraDone <- errs
+	}()
 	pl := &planner{site: site, ix: ix, feeds: feeds, stats: r.ComplaintStats, rep: r.Indicators, opts: opts, today: now, ledger: r.ledger, th: th}
 	pl.plan()
 	pl.furniture(sv, r.extra)
@@ -163,6 +225,8 @@ func renderStage(ctx context.Context, r *Result) error {
 			return err
 		}
 	}
+	planned <- pl.sitemap // complete: every page is planned
+	sentPlanned = true
 	files := map[string][]byte{"robots.txt": robots(cfg.BaseURL)}
 	if st := th.Static(); st != nil {
 		if err := fs.WalkDir(st, ".", func(p string, d fs.DirEntry, err error) error {
@@ -202,48 +266,6 @@ func renderStage(ctx context.Context, r *Result) error {
 		furniture[key] = fingerprint.Of(nav, h)
 	}
 	keys := newKeyer(th, sv)
-	// Feeds, open data and the sitemap are written beside the pages, so
-	// their serial parts overlap the page workers instead of adding to them.
-	extraFiles := 0 // open data and sitemap files, set when written
-	extraCtx, cancelExtra := context.WithCancel(ctx)
-	defer cancelExtra()
-	extraDone := make(chan [2]error, 1)
-	go func() {
-		var errs [2]error
-		errs[0] = writeFeeds(extraCtx, site, entries, now, o.put, o.reuse)
-		if errs[0] == nil && scored {
-			var fs map[string][]byte
-			if fs, errs[0] = indicatorFeeds(site, r.Indicators); errs[0] == nil {
-				for _, name := range sortedKeys(fs) {
-					if errs[0] = o.putFile(name, fs[name]); errs[0] != nil {
-						break
-					}
-				}
-			}
-		}
-		if errs[0] == nil {
-			data, keys := map[string][]byte{}, map[string]fingerprint.Sum{}
-			errs[1] = openData(site, ix, data, keys, r.ledger, o.reuse)
-			if errs[1] == nil && scored {
-				errs[1] = indicatorOpenData(r.Indicators, data, keys, o.reuse)
-			}
-			if errs[1] == nil {
-				sitemaps(cfg.BaseURL, pl.sitemap, data)
-				for _, name := range sortedKeys(data) {
-					if errs[1] = o.put(name, keys[name], data[name]); errs[1] != nil {
-						break
-					}
-				}
-				extraFiles = len(data) // and the open data files kept from the live version:
-				for name := range keys {
-					if _, ok := data[name]; !ok {
-						extraFiles++
-					}
-				}
-			}
-		}
-		extraDone <- errs
-	}()
 	bufs := sync.Pool{New: func() any { b := new(bytes.Buffer); b.Grow(32 << 10); return b }}
 	var rendered atomic.Int64
 	// What every page's deps share: everything a page's key has besides
@@ -322,6 +344,7 @@ func renderStage(ctx context.Context, r *Result) error {
 		cancelExtra()
 	}
 	extraErrs := <-extraDone // before any return: it writes into tmp
+	extraDone = nil
 	// A feed error is reported first, as when feeds were made before the
 	// pages, unless it is only the cancellation a failed page caused.
 	if extraErrs[0] != nil && (err == nil || !errors.Is(extraErrs[0], context.Canceled)) {
