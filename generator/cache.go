@@ -139,7 +139,7 @@ func (c *cache) summary(src string) string {
 
 func newCache(siteDir string) *cache {
 	return &cache{md: markdown.New(), docs: map[fingerprint.Sum]markdown.Doc{}, rows: map[fingerprint.Sum]template.HTML{},
-		files: &loader.Cache{Dir: func(cfg model.Config) string { return cfg.StatePath(siteDir, "build", "parse") }}}
+		files: &loader.Cache{Salt: program(), Dir: func(cfg model.Config) string { return cfg.StatePath(siteDir, "build", "parse") }}}
 }
 
 // render returns src rendered, from the cache when an earlier run (or this

@@ -68,12 +68,6 @@ type Pipeline struct {
 }
 
 // New returns the core pipeline for opts.
-//
-// warmProgram: the program's fingerprint (the executable hashed, some
-// 0.02 s) is computed in the background from here; the first run needs it
-// only after walking the site's files for its up-to-date key (filesKey
-// hashes it last), so on two cores the hashing does not add to the wall
-// time.
 func New(opts Options) *Pipeline {
 	if opts.SiteDir == "" {
 		opts.SiteDir = "."
@@ -81,7 +75,6 @@ func New(opts Options) *Pipeline {
 	if opts.OutDir == "" {
 		opts.OutDir = filepath.Join(opts.SiteDir, "public")
 	}
-	go program() // warmProgram
 	return &Pipeline{opts: opts, cache: newCache(opts.SiteDir), stages: []Stage{
 		{Name: StageLoad, Run: loadStage, core: true},
 		{Name: StageLedger, Run: ledgerStage, core: true},
@@ -434,7 +427,6 @@ func loadStage(_ context.Context, r *Result) error {
 	opts := r.Options
 	site := opts.Site
 	if site == nil {
-		r.cache.files.Salt = program() // set here, not in New: see warmProgram
 		s, dl := loader.Load(loader.DirFS(opts.SiteDir), loader.Options{Strict: opts.Strict, Cache: r.cache.files})
 		r.Diagnostics = dl
 		saved := make(chan struct{})

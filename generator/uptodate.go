@@ -87,6 +87,7 @@ func (p *Pipeline) filesKey() (key fingerprint.Sum, cfg model.Config, ok bool) {
 			ok = false
 		}
 	}()
+	h.Add(program())
 	h.WriteString(out)
 	h.WriteString(opts.BaseURL)
 	h.Add(opts.Strict)
@@ -98,7 +99,6 @@ func (p *Pipeline) filesKey() (key fingerprint.Sum, cfg model.Config, ok bool) {
 			return key, cfg, false
 		}
 	}
-	h.Add(program()) // last: New started hashing it, beside the walk above
 	return h.Sum(), cfg, true
 }
 
