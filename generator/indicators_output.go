@@ -9,12 +9,12 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	"portal/generator/feed"
 	"portal/generator/fingerprint"
 	"portal/generator/indicators"
 	"portal/generator/model"
+	"portal/internal/jsonstr"
 )
 
 // indicatorFeeds returns the scoreboard's feed files: one item per closed
@@ -427,38 +427,9 @@ func (j *jsonWriter) str(k, v string) {
 
 // strValue writes a string value (str without the key).
 func (j *jsonWriter) strValue(v string) {
-	if !utf8.ValidString(v) {
+	if !jsonstr.Append(j.b, v) {
 		j.odd = true
-		return
 	}
-	b := j.b
-	b.WriteByte('"')
-	written := 0
-	for i := 0; i < len(v); i++ {
-		var esc string
-		switch c := v[i]; {
-		case c == '"':
-			esc = `\"`
-		case c == '\\':
-			esc = `\\`
-		case c == '\n':
-			esc = `\n`
-		case c == '\r':
-			esc = `\r`
-		case c == '\t':
-			esc = `\t`
-		case c < 0x20, c == 0xE2 && i+2 < len(v) && v[i+1] == 0x80 && (v[i+2] == 0xA8 || v[i+2] == 0xA9): // U+2028, U+2029
-			j.odd = true
-			return
-		default:
-			continue
-		}
-		b.WriteString(v[written:i])
-		b.WriteString(esc)
-		written = i + 1
-	}
-	b.WriteString(v[written:])
-	b.WriteByte('"')
 }
 
 func (j *jsonWriter) boolean(k string, v bool) {

@@ -125,14 +125,14 @@ var layers = map[string][]string{
 	"portal/cmd/internal/intake/sqlite":     {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
 	"portal/cmd/internal/intake/postgres":   {"portal/cmd/internal/intake", "portal/cmd/internal/intake/sqldb"},
 	"portal/cmd/internal/intake/intaketest": {"portal/cmd/internal/intake"},
-	"portal/generator":                      {"portal/generator/...", "portal/themes", "portal/internal/atomicfile"},
+	"portal/generator":                      {"portal/generator/...", "portal/themes", "portal/internal/atomicfile", "portal/internal/jsonstr"},
 	"portal/generator/chart":                {},
 	"portal/generator/dataset":              {"portal/generator/diag", "portal/generator/disclosure", "portal/generator/model", "portal/generator/page"},
 	"portal/generator/dataset/xlsxtest":     {}, // tests only: writes workbooks for the readers' tests
 	"portal/generator/dataimport":           {"portal/generator/dataset", "portal/generator/diag", "portal/generator/loader", "portal/generator/model"},
 	"portal/generator/disclosure":           {"portal/generator/model"},
 	"portal/generator/diag":                 {},
-	"portal/generator/feed":                 {},
+	"portal/generator/feed":                 {"portal/internal/jsonstr"},
 	"portal/generator/fingerprint":          {},
 	"portal/generator/outputtest":           {},
 	"portal/generator/indicators":           {"portal/generator/diag", "portal/generator/model", "portal/generator/workday"},
@@ -152,6 +152,7 @@ var layers = map[string][]string{
 	"portal/search/searchtest/load":         {"portal/search/searchtest"},
 	"portal/themes":                         {},
 	"portal/internal/atomicfile":            {},
+	"portal/internal/jsonstr":               {},
 }
 
 func mayImport(allowed []string, imp string) bool {

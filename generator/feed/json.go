@@ -5,9 +5,10 @@ import (
 	"encoding/json"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"github.com/gorilla/feeds"
+
+	"portal/internal/jsonstr"
 )
 
 // JSON returns f as a JSON Feed 1.1 document.
@@ -171,39 +172,9 @@ func writeJSONAuthors(b *bytes.Buffer, sc *jsonScratch, indent, name string) {
 // hands any other control character, invalid UTF-8 and U+2028/U+2029 to
 // encoding/json.
 func writeJSONString(b *bytes.Buffer, sc *jsonScratch, s string) {
-	if !utf8.ValidString(s) {
+	if !jsonstr.Append(b, s) {
 		writeJSONOdd(b, sc, s)
-		return
 	}
-	n := b.Len()
-	b.WriteByte('"')
-	written := 0
-	for i := 0; i < len(s); i++ {
-		var esc string
-		switch c := s[i]; {
-		case c == '"':
-			esc = `\"`
-		case c == '\\':
-			esc = `\\`
-		case c == '\n':
-			esc = `\n`
-		case c == '\r':
-			esc = `\r`
-		case c == '\t':
-			esc = `\t`
-		case c < 0x20, c == 0xE2 && i+2 < len(s) && s[i+1] == 0x80 && (s[i+2] == 0xA8 || s[i+2] == 0xA9): // U+2028, U+2029
-			b.Truncate(n)
-			writeJSONOdd(b, sc, s)
-			return
-		default:
-			continue
-		}
-		b.WriteString(s[written:i])
-		b.WriteString(esc)
-		written = i + 1
-	}
-	b.WriteString(s[written:])
-	b.WriteByte('"')
 }
 
 // writeJSONOdd writes s through encoding/json.
