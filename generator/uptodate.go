@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
-	"syscall"
 	"time"
 
 	"portal/generator/fingerprint"
@@ -148,9 +147,9 @@ func hashTree(h *fingerprint.Hasher, siteDir, name string) bool {
 		h.Add(uint32(info.Mode()))
 		h.Add(info.Size())
 		h.Add(info.ModTime().UnixNano())
-		if st, ok := info.Sys().(*syscall.Stat_t); ok {
-			h.Add(uint64(st.Ino))
-			h.Add(st.Ctim.Nano())
+		if ctime, ino := loader.ChangeTimeInode(info); ctime != 0 || ino != 0 {
+			h.Add(ino)
+			h.Add(ctime)
 		}
 		return nil
 	})

@@ -78,7 +78,7 @@ type stamp struct {
 
 func stampOf(st fs.FileInfo) stamp {
 	s := stamp{Size: st.Size(), ModTime: st.ModTime().UnixNano()}
-	s.ChangeTime, s.Inode = changeTimeInode(st)
+	s.ChangeTime, s.Inode = ChangeTimeInode(st)
 	return s
 }
 

@@ -5,8 +5,8 @@ import (
 	"syscall"
 )
 
-// changeTimeInode returns the file's change time (UnixNano) and inode.
-func changeTimeInode(st fs.FileInfo) (int64, uint64) {
+// ChangeTimeInode returns the file's change time (UnixNano) and inode.
+func ChangeTimeInode(st fs.FileInfo) (int64, uint64) {
 	if s, ok := st.Sys().(*syscall.Stat_t); ok {
 		return s.Ctim.Nano(), s.Ino
 	}
